@@ -1,0 +1,47 @@
+// attnviz-cli: the command-line face of the core. Argument parsing and wiring only.
+#include "clicommands.h"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+namespace {
+
+constexpr const char* Usage = R"(usage: attnviz-cli COMMAND [options]
+
+commands:
+  lesson FILE [--json] [--mask none|causal] [--no-scale]
+      Run a lesson (hand-written attention example) and print every stage.
+  attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
+            [--mask none|causal] [--layer L] [--head H] [--json]
+      Run a model and print its attention weights, attention[layer][head][query][key].
+  generate --model MODEL [--text PROMPT | --ids 1,2,3] --greedy N
+      Greedy text generation with a decoder model.
+
+MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors,
+tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
+Exit codes: 0 success, 2 bad input or usage (one message on stderr).
+)";
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(Usage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "lesson") return attnviz::cli::runLessonCommand(args);
+        if (command == "attention") return attnviz::cli::runAttentionCommand(args);
+        if (command == "generate") return attnviz::cli::runGenerateCommand(args);
+        std::cerr << "attnviz-cli: unknown command \"" << command << "\" (try attnviz-cli --help)\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "attnviz-cli " << command << ": " << e.what() << "\n";
+        return 2;
+    }
+}

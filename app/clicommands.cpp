@@ -1,0 +1,114 @@
+#include "clicommands.h"
+
+#include "attention/lesson.h"
+#include "engine/attentionmodel.h"
+#include "engine/resultjson.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace attnviz::cli {
+
+namespace {
+
+constexpr const char* DefaultModel = "builtin:decoder";
+
+MaskOverride parseMaskOption(const ParsedArgs& parsed)
+{
+    const auto mask = parsed.get("mask");
+    if (!mask) return MaskOverride::ModelDefault;
+    if (*mask == "none") return MaskOverride::None;
+    if (*mask == "causal") return MaskOverride::Causal;
+    throw UsageError("--mask expects none or causal, got \"" + *mask + "\"");
+}
+
+void printAttentionTable(const AttentionResult& result, std::optional<int> layer, std::optional<int> head)
+{
+    const AttentionStack& stack = result.stacks.front();
+    const AttentionTensor& a = stack.attention;
+    std::cout << result.model.name << " (" << result.model.family << "), " << result.tokens.size() << " tokens\n";
+    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
+        for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+            std::cout << "\nlayer " << l << " head " << h << " (rows: queries, columns: keys)\n";
+            for (int q = 0; q < a.queries; ++q) {
+                std::printf("%-12.12s", result.tokens[static_cast<std::size_t>(q)].display.c_str());
+                for (int k = 0; k < a.keys; ++k) std::printf(" %6.3f", static_cast<double>(a.at(l, h, q, k)));
+                std::printf("\n");
+            }
+        }
+    }
+    std::fflush(stdout);
+    for (const auto& n : result.notices) std::cerr << "note: " << n << "\n";
+}
+
+} // namespace
+
+int runLessonCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, {{"json", false}, {"mask", true}, {"no-scale", false}});
+    if (parsed.positional.size() != 1) throw UsageError("lesson expects exactly one lesson file");
+    const Lesson lesson = loadLesson(parsed.positional.front());
+    AttentionOptions options;
+    options.scale = lesson.scale && !parsed.has("no-scale");
+    options.mask = lesson.mask;
+    switch (parseMaskOption(parsed)) {
+    case MaskOverride::None: options.mask = MaskSpec::none(); break;
+    case MaskOverride::Causal: options.mask = MaskSpec::causal(); break;
+    default: break;
+    }
+    const MultiHeadResult result = runLesson(lesson, options);
+    if (parsed.has("json")) {
+        std::cout << multiHeadJson(result) << "\n";
+    } else {
+        if (!lesson.title.empty()) std::cout << lesson.title << "\n\n";
+        std::cout << multiHeadTable(result, lesson.tokens, lesson.sourceTokens);
+    }
+    return 0;
+}
+
+int runAttentionCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, {{"model", true},
+                                               {"text", true},
+                                               {"second", true},
+                                               {"ids", true},
+                                               {"mask", true},
+                                               {"layer", true},
+                                               {"head", true},
+                                               {"json", false}});
+    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
+    const ModelInfo info = model->info();
+    RunRequest request;
+    if (parsed.has("text") && parsed.has("ids")) throw UsageError("give either --text or --ids, not both");
+    if (parsed.has("ids")) {
+        request.ids = parseIdList(*parsed.get("ids"));
+    } else if (parsed.has("text")) {
+        request.text = *parsed.get("text");
+        if (request.text.empty() && info.takesText) throw UsageError("--text is empty");
+    } else if (info.takesText) {
+        throw UsageError("give the input with --text TEXT or --ids 1,2,3");
+    }
+    request.secondText = parsed.get("second").value_or("");
+    request.mask = parseMaskOption(parsed);
+    const auto layer = parsed.getInt("layer", 0, 100000);
+    const auto head = parsed.getInt("head", 0, 100000);
+    const auto result = model->run(request);
+    if (parsed.has("json")) {
+        std::cout << attentionJson(*result, 0, layer, head) << "\n";
+    } else {
+        // Validate the range the same way the JSON path does before printing.
+        (void)attentionJson(*result, 0, layer, head);
+        printAttentionTable(*result, layer, head);
+    }
+    return 0;
+}
+
+int runGenerateCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, {{"model", true}, {"text", true}, {"ids", true}, {"greedy", true}});
+    (void)parsed;
+    throw UsageError("generate needs a decoder checkpoint; checkpoint loading is not built yet");
+}
+
+} // namespace attnviz::cli

@@ -1,0 +1,16 @@
+#pragma once
+// One function per attnviz-cli command. Each returns the process exit code and throws
+// cli::UsageError or std::exception for the caller to report (exit code 2).
+
+#include "cliargs.h"
+
+#include <string>
+#include <vector>
+
+namespace attnviz::cli {
+
+int runLessonCommand(const std::vector<std::string>& args);
+int runAttentionCommand(const std::vector<std::string>& args);
+int runGenerateCommand(const std::vector<std::string>& args);
+
+} // namespace attnviz::cli

@@ -1,0 +1,83 @@
+#pragma once
+// The one interface the CLI and the UI use to run any model: lessons, Hugging Face checkpoints,
+// llama2.c files and the built-in models all implement it.
+
+#include "engine/attentionresult.h"
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace attnviz {
+
+class Tokenizer;
+
+enum class MaskOverride {
+    ModelDefault, // the model's own mask (causal for decoders, padding for BERT, the lesson's)
+    None,
+    Causal,
+    Padding,
+    Custom, // RunRequest::customMask, (T, S) of the stack being shown
+};
+
+struct RunRequest
+{
+    std::string text;                   // ignored by models whose info().takesText is false
+    std::string secondText;             // BERT sentence B / translator source; optional
+    std::optional<std::vector<int>> ids; // run these token ids instead of tokenising text
+    MaskOverride mask = MaskOverride::ModelDefault;
+    MaskMatrix customMask;              // used with MaskOverride::Custom
+    std::optional<bool> scale;          // divide by √d_k; unset = the model's own choice (lessons may say no)
+    std::set<std::pair<int, int>> ablatedHeads; // (layer, head) whose output is zeroed before W_O
+    std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture for the pipeline view
+    int pipelineStack = 0;
+    int topK = 10;                      // predictions to return
+    const std::atomic<bool>* cancel = nullptr; // raised by the caller to stop a stale job early
+};
+
+// Thrown for input a model cannot take (unknown token id, text when the model takes none, ...).
+// The message is shown to people as is.
+class InputError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class AttentionModel
+{
+public:
+    virtual ~AttentionModel() = default;
+    virtual ModelInfo info() const = 0;
+    // Tokenises (or takes ids), runs the forward pass and captures attention. Safe to call from
+    // one worker thread at a time per model; throws InputError, Cancelled or std::runtime_error.
+    virtual std::shared_ptr<const AttentionResult> run(const RunRequest& request) const = 0;
+    // The model's tokenizer, or nullptr for models without one (lessons).
+    virtual const Tokenizer* tokenizer() const { return nullptr; }
+    // Greedy (argmax) continuation of promptIds: returns only the generated ids, at most `steps`,
+    // stopping before the model's end token. Decoders override; throws Cancelled when raised.
+    virtual std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,
+                                            const std::atomic<bool>* cancel = nullptr) const
+    {
+        (void)promptIds;
+        (void)steps;
+        (void)cancel;
+        throw InputError("this model does not generate text");
+    }
+};
+
+// Thrown when a model cannot be opened; the message says which file and why.
+class ModelLoadError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Opens a model from a spec: a lesson .json file, a Hugging Face model folder, a llama2.c .bin
+// checkpoint, or "builtin:NAME". Throws ModelLoadError.
+std::unique_ptr<AttentionModel> openModel(const std::string& spec);
+
+} // namespace attnviz

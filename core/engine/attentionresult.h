@@ -1,0 +1,105 @@
+#pragma once
+// What one run of any model (lesson, checkpoint, built-in) produces: the data every view draws.
+// Results are immutable once built and cross threads as std::shared_ptr<const AttentionResult>.
+
+#include "attention/attention.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attnviz {
+
+struct ModelInfo
+{
+    std::string family;  // "lesson", "gpt2", "bert", "llama", "llama2c", "seq2seq", ...
+    std::string name;    // human-readable, e.g. folder name or lesson title
+    int layers = 0;      // of the main (or decoder) stack
+    int heads = 0;       // query heads per layer
+    int dModel = 0;
+    int maxTokens = 0;   // context length; 0 = unlimited
+    bool causal = false; // default mask is causal (decoders)
+    bool takesText = true; // false for lessons: their tokens are fixed
+    bool takesSecondText = false; // BERT sentence B, or the source sentence of a translator
+};
+
+struct Token
+{
+    int id = -1;          // vocabulary id; -1 for lesson tokens
+    std::string piece;    // vocabulary string as stored (e.g. "Ġthe", "##ing", "▁the")
+    std::string display;  // what people read (" the", "ing", " the"); UTF-8
+    int begin = -1;       // byte span [begin, end) in the input text it came from; -1 for specials
+    int end = -1;
+    int segment = 0;      // 0 = text / sentence A, 1 = sentence B
+    bool special = false; // [CLS], [SEP], <s>, BOS, ...
+};
+
+// Attention weights of one stack: (layers, heads, queries, keys) row-major, float32.
+struct AttentionTensor
+{
+    int layers = 0;
+    int heads = 0;
+    int queries = 0;
+    int keys = 0;
+    std::vector<float> data; // (layers, heads, queries, keys) row-major
+
+    void resize(int l, int h, int q, int k);
+    float at(int layer, int head, int query, int key) const
+    {
+        return data[((static_cast<std::size_t>(layer) * heads + head) * queries + query) * keys + key];
+    }
+    float* head(int layer, int head) { return data.data() + (static_cast<std::size_t>(layer) * heads + head) * queries * keys; }
+    const float* head(int layer, int head) const
+    {
+        return data.data() + (static_cast<std::size_t>(layer) * heads + head) * queries * keys;
+    }
+};
+
+// One attention stack: decoder-only and encoder-only models have one ("self"); an
+// encoder-decoder has "encoder", "decoder" and "cross"; a lesson has one ("lesson").
+struct AttentionStack
+{
+    std::string name;
+    bool queriesAreSource = false; // cross-attention: keys index sourceTokens, not tokens
+    AttentionTensor attention;
+};
+
+// Everything the Q/K/V pipeline view needs for one (stack, layer, head).
+struct PipelineCapture
+{
+    int stack = 0;
+    int layer = 0;
+    int head = 0;
+    Matrix x;        // (T, d_model) input of the attention block (after the layer's norm, if any)
+    Matrix source;   // (S, d_model) keys/values input; equals x for self-attention
+    Matrix wq;       // (d_model, d_k) this head's slice of W_Q
+    Matrix wk;       // (d_model, d_k)
+    Matrix wv;       // (d_model, d_v)
+    HeadCapture capture; // Q, K, V, scores, scaled, mask, weights, output of the head
+    Matrix concat;   // (T, heads*d_v) all heads of the layer
+    Matrix wo;       // (heads*d_v, d_model); empty when the layer has no output projection
+    Matrix output;   // (T, d_out) concat·W_O (+ bias)
+    std::string note; // e.g. "Q and K are shown after rotary position embedding"
+};
+
+struct Prediction
+{
+    int id = -1;
+    std::string display;
+    float probability = 0.0f;
+};
+
+struct AttentionResult
+{
+    ModelInfo model;
+    std::vector<Token> tokens;       // queries of self-attention (and of cross-attention)
+    std::vector<Token> sourceTokens; // keys of cross-attention; empty without one
+    std::vector<AttentionStack> stacks;
+    std::optional<PipelineCapture> pipeline;
+    std::vector<Prediction> nextToken;  // decoders: top-k after the last token
+    std::vector<std::pair<int, std::vector<Prediction>>> maskedPredictions; // encoders: per [MASK] position
+    std::vector<std::string> notices;   // e.g. "input truncated to 1024 tokens"
+    double computeMilliseconds = 0.0;
+};
+
+} // namespace attnviz

@@ -1,0 +1,183 @@
+#include "engine/resultjson.h"
+
+#include "util/json.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace attnviz {
+
+namespace {
+
+void writeMatrix(json::Writer& w, const Matrix& m, const MaskMatrix* masked = nullptr)
+{
+    w.beginArray();
+    for (Index i = 0; i < m.rows(); ++i) {
+        w.beginArray();
+        for (Index j = 0; j < m.cols(); ++j) {
+            if (masked != nullptr && (*masked)(i, j) == 0) {
+                w.null();
+            } else {
+                w.value(m(i, j));
+            }
+        }
+        w.endArray();
+    }
+    w.endArray();
+}
+
+void writeTokens(json::Writer& w, const char* textKey, const char* idKey, const std::vector<Token>& tokens)
+{
+    w.key(textKey).beginArray();
+    for (const auto& t : tokens) w.value(std::string_view(t.display));
+    w.endArray();
+    w.key(idKey).beginArray();
+    for (const auto& t : tokens) w.value(t.id);
+    w.endArray();
+}
+
+std::string formatCell(float v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%9.4f", static_cast<double>(v));
+    return buf;
+}
+
+std::string table(const std::string& title, const Matrix& m, const std::vector<std::string>& rowLabels,
+                  const std::vector<std::string>& colLabels, const MaskMatrix* masked = nullptr)
+{
+    std::size_t labelWidth = 4;
+    for (const auto& l : rowLabels) labelWidth = std::max(labelWidth, l.size());
+    std::string out = title + "\n" + std::string(labelWidth, ' ');
+    for (Index j = 0; j < m.cols(); ++j) {
+        std::string label = j < static_cast<Index>(colLabels.size()) ? colLabels[static_cast<std::size_t>(j)]
+                                                                     : "d" + std::to_string(j);
+        if (label.size() > 9) label = label.substr(0, 9);
+        out += " " + std::string(9 - label.size(), ' ') + label;
+    }
+    out += "\n";
+    for (Index i = 0; i < m.rows(); ++i) {
+        const std::string label = i < static_cast<Index>(rowLabels.size()) ? rowLabels[static_cast<std::size_t>(i)]
+                                                                           : std::to_string(i);
+        out += label + std::string(labelWidth - label.size(), ' ');
+        for (Index j = 0; j < m.cols(); ++j) {
+            out += " " + ((masked != nullptr && (*masked)(i, j) == 0) ? std::string("   masked") : formatCell(m(i, j)));
+        }
+        out += "\n";
+    }
+    return out + "\n";
+}
+
+} // namespace
+
+std::string multiHeadJson(const MultiHeadResult& result, bool pretty)
+{
+    json::Writer w(pretty);
+    w.beginObject().key("heads").beginArray();
+    for (const auto& h : result.heads) {
+        w.beginObject();
+        w.key("name").value(std::string_view(h.name));
+        w.key("q");
+        writeMatrix(w, h.q);
+        w.key("k");
+        writeMatrix(w, h.k);
+        w.key("v");
+        writeMatrix(w, h.v);
+        w.key("scores");
+        writeMatrix(w, h.scores, &h.mask);
+        w.key("scaled");
+        writeMatrix(w, h.scaled, &h.mask);
+        w.key("weights");
+        writeMatrix(w, h.weights);
+        w.key("output");
+        writeMatrix(w, h.output);
+        w.key("fully_masked_rows").beginArray();
+        for (std::size_t i = 0; i < h.fullyMasked.size(); ++i) {
+            if (h.fullyMasked[i] != 0) w.value(static_cast<int>(i));
+        }
+        w.endArray();
+        w.endObject();
+    }
+    w.endArray();
+    w.key("concat");
+    writeMatrix(w, result.concat);
+    w.key("output");
+    writeMatrix(w, result.output);
+    w.endObject();
+    return w.str();
+}
+
+std::string attentionJson(const AttentionResult& result, int stackIndex, std::optional<int> layer,
+                          std::optional<int> head, bool pretty)
+{
+    if (stackIndex < 0 || stackIndex >= static_cast<int>(result.stacks.size())) {
+        throw std::out_of_range("no attention stack " + std::to_string(stackIndex));
+    }
+    const AttentionStack& stack = result.stacks[static_cast<std::size_t>(stackIndex)];
+    const AttentionTensor& a = stack.attention;
+    if (layer && (*layer < 0 || *layer >= a.layers)) {
+        throw std::out_of_range("layer " + std::to_string(*layer) + " is out of range (the model has " +
+                                std::to_string(a.layers) + " layers, numbered from 0)");
+    }
+    if (head && (*head < 0 || *head >= a.heads)) {
+        throw std::out_of_range("head " + std::to_string(*head) + " is out of range (the model has " +
+                                std::to_string(a.heads) + " heads per layer, numbered from 0)");
+    }
+    json::Writer w(pretty);
+    w.beginObject();
+    w.key("model").beginObject();
+    w.key("family").value(std::string_view(result.model.family));
+    w.key("name").value(std::string_view(result.model.name));
+    w.key("layers").value(a.layers);
+    w.key("heads").value(a.heads);
+    w.key("d_model").value(result.model.dModel);
+    w.endObject();
+    w.key("stack").value(std::string_view(stack.name));
+    writeTokens(w, "tokens", "token_ids", result.tokens);
+    if (stack.queriesAreSource) writeTokens(w, "source_tokens", "source_token_ids", result.sourceTokens);
+    w.key("attention").beginArray();
+    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
+        w.beginArray();
+        for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+            w.beginArray();
+            for (int q = 0; q < a.queries; ++q) {
+                w.beginArray();
+                for (int k = 0; k < a.keys; ++k) w.value(a.at(l, h, q, k));
+                w.endArray();
+            }
+            w.endArray();
+        }
+        w.endArray();
+    }
+    w.endArray();
+    if (!result.notices.empty()) {
+        w.key("notices").beginArray();
+        for (const auto& n : result.notices) w.value(std::string_view(n));
+        w.endArray();
+    }
+    w.endObject();
+    return w.str();
+}
+
+std::string multiHeadTable(const MultiHeadResult& result, const std::vector<std::string>& queryTokens,
+                           const std::vector<std::string>& keyTokens)
+{
+    std::string out;
+    for (const auto& h : result.heads) {
+        out += "== " + h.name + " ==\n\n";
+        out += table("Q = X·W_Q", h.q, queryTokens, {});
+        out += table("K = X_src·W_K", h.k, keyTokens, {});
+        out += table("V = X_src·W_V", h.v, keyTokens, {});
+        out += table("scores = Q·Kᵀ", h.scores, queryTokens, keyTokens);
+        out += table(h.scaledByRootDk ? "scaled = scores / √d_k" : "scaled (scaling off) = scores", h.scaled,
+                     queryTokens, keyTokens, &h.mask);
+        out += table("weights = softmax(scaled + mask)", h.weights, queryTokens, keyTokens);
+        out += table("output = weights·V", h.output, queryTokens, {});
+    }
+    out += table("concat", result.concat, queryTokens, {});
+    out += table(result.hasOutputProjection ? "output = concat·W_O" : "output (no W_O) = concat", result.output,
+                 queryTokens, {});
+    return out;
+}
+
+} // namespace attnviz

@@ -1,0 +1,26 @@
+#pragma once
+// JSON forms of results, shared by attnviz-cli and the app's data export so they cannot drift.
+
+#include "attention/attention.h"
+#include "engine/attentionresult.h"
+
+#include <optional>
+#include <string>
+
+namespace attnviz {
+
+// {"heads": [{"name","q","k","v","scores","scaled","weights","output"}], "concat", "output"}
+// Matrices are arrays of rows. Masked scores are written as null (they are −∞ for softmax).
+std::string multiHeadJson(const MultiHeadResult& result, bool pretty = false);
+
+// {"model": {"family","name","layers","heads","d_model"}, "stack", "tokens", "token_ids",
+//  ["source_tokens", "source_token_ids",] "attention"} where attention[layer][head][query][key].
+// layer/head restrict the output to one layer/head, still nested four deep.
+std::string attentionJson(const AttentionResult& result, int stack = 0, std::optional<int> layer = std::nullopt,
+                          std::optional<int> head = std::nullopt, bool pretty = false);
+
+// A human-readable rendering of a lesson run: every stage of every head as aligned tables.
+std::string multiHeadTable(const MultiHeadResult& result, const std::vector<std::string>& queryTokens,
+                           const std::vector<std::string>& keyTokens);
+
+} // namespace attnviz

@@ -1,0 +1,2 @@
+# Sources of core/util
+target_sources(attnviz_core PRIVATE util/json.h util/json.cpp)
