@@ -1,0 +1,1 @@
+# Tests of the arcs, model grid, pipeline and chart views

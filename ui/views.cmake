@@ -1,0 +1,1 @@
+# Sources of the arcs, model grid, pipeline and chart views.
