@@ -24,10 +24,11 @@ std::string dims(Index rows, Index cols)
 Matrix readMatrix(const Value* v, const std::string& path, Index expectedRows, Index expectedCols,
                   const std::string& what)
 {
-    const std::string expectation = "expected a " +
-                                    (expectedRows >= 0 && expectedCols >= 0 ? dims(expectedRows, expectedCols) + " "
-                                                                            : std::string()) +
-                                    "matrix (" + what + ")";
+    // Unknown dimensions print as "?", e.g. "expected a 4 x ? matrix (d_model x d_k)".
+    const auto dim = [](Index n) { return n >= 0 ? std::to_string(n) : std::string("?"); };
+    const std::string sizeText =
+        expectedRows >= 0 || expectedCols >= 0 ? dim(expectedRows) + " x " + dim(expectedCols) + " " : std::string();
+    const std::string expectation = "expected a " + sizeText + "matrix (" + what + ")";
     if (v == nullptr) fail(path, "missing; " + expectation);
     if (!v->isArray() || v->asArray().empty()) fail(path, expectation + " as a non-empty array of rows");
     const auto& rows = v->asArray();

@@ -1,1 +1,4 @@
-# Tests of attention
+# Tests of core/attention: hand-computed stages, PyTorch fixtures, lessons, threads.
+attnviz_add_test(test_attention SOURCES attention/test_attention.cpp LIBS attnviz_core LABELS core)
+attnviz_add_test(test_attention_reference SOURCES attention/test_attention_reference.cpp LIBS attnviz_core LABELS core)
+attnviz_add_test(test_lesson SOURCES attention/test_lesson.cpp LIBS attnviz_core LABELS core)

@@ -1,1 +1,2 @@
-# Tests of json
+# Tests of core/util/json
+attnviz_add_test(test_json SOURCES json/test_json.cpp LIBS attnviz_core LABELS core)

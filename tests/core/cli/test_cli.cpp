@@ -1,0 +1,158 @@
+// attnviz-cli run as a process: outputs parse as documented; every bad input exits 2 with one
+// clear line on stderr and never hangs.
+#include "util/json.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace attnviz;
+
+// Declared first: moc cannot scan past raw string literals.
+class TestCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void lessonJsonHasEveryStage();
+    void lessonTableIsReadable();
+    void attentionJsonOfALesson();
+    void attentionRestrictedToOneHeadAndMaskOverride();
+    void errorsExitWithTwo_data();
+    void errorsExitWithTwo();
+};
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(ATTNVIZ_CLI), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString lesson(const char* name)
+{
+    return QStringLiteral(ATTNVIZ_RESOURCES "/lessons/") + name;
+}
+
+} // namespace
+
+void TestCli::lessonJsonHasEveryStage()
+{
+    const Run r = runCli({"lesson", lesson("illustrated-self-attention.json"), "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const json::Value v = json::parse(r.out.toStdString());
+    const auto& head = v.find("heads")->asArray().front();
+    for (const char* key : {"name", "q", "k", "v", "scores", "scaled", "weights", "output"}) {
+        QVERIFY2(head.find(key) != nullptr, key);
+    }
+    QVERIFY(v.find("concat") && v.find("output"));
+    // The worked example: output of "Input 2" = [1.9999939, 7.9639913, 0.0539764] (hand-computed).
+    const auto& row = v.find("output")->asArray()[1].asArray();
+    QVERIFY(std::abs(row[1].asNumber() - 7.9639913) < 1e-5);
+    QCOMPARE(head.find("scores")->asArray()[1].asArray()[1].asNumber(), 16.0);
+}
+
+void TestCli::lessonTableIsReadable()
+{
+    const Run r = runCli({"lesson", lesson("two-heads-causal.json")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains("scores = Q·Kᵀ"));
+    QVERIFY(r.out.contains("masked"));
+    QVERIFY(r.out.contains("looks alike"));
+}
+
+void TestCli::attentionJsonOfALesson()
+{
+    const Run r = runCli({"attention", "--model", lesson("two-heads-causal.json"), "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const json::Value v = json::parse(r.out.toStdString());
+    QCOMPARE(v.find("model")->find("family")->asString(), std::string("lesson"));
+    QCOMPARE(v.find("model")->find("heads")->asNumber(), 2.0);
+    QCOMPARE(v.find("tokens")->asArray().size(), std::size_t(4));
+    const auto& a = v.find("attention")->asArray();
+    QCOMPARE(a.size(), std::size_t(1));                           // layers
+    QCOMPARE(a[0].asArray().size(), std::size_t(2));              // heads
+    QCOMPARE(a[0].asArray()[0].asArray()[0].asArray()[1].asNumber(), 0.0); // causal: no look ahead
+}
+
+void TestCli::attentionRestrictedToOneHeadAndMaskOverride()
+{
+    const Run r = runCli({"attention", "--model", lesson("two-heads-causal.json"), "--head", "1", "--layer", "0",
+                          "--mask", "none", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const json::Value v = json::parse(r.out.toStdString());
+    const auto& heads = v.find("attention")->asArray()[0].asArray();
+    QCOMPARE(heads.size(), std::size_t(1));
+    QVERIFY(heads[0].asArray()[0].asArray()[1].asNumber() > 0.0); // no mask: row 0 sees key 1
+}
+
+void TestCli::errorsExitWithTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("fileContent"); // written to a temporary file substituted for "FILE"
+    QTest::newRow("no arguments") << QStringList{} << "usage" << "";
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command" << "";
+    QTest::newRow("unknown option") << QStringList{"lesson", lesson("two-heads-causal.json"), "--colour"}
+                                    << "unknown option \"--colour\"" << "";
+    QTest::newRow("missing file") << QStringList{"lesson", "/nonexistent.json"} << "cannot open" << "";
+    QTest::newRow("malformed json") << QStringList{"lesson", "FILE"} << "not valid JSON" << "{\"tokens\": [";
+    QTest::newRow("wrong shapes")
+        << QStringList{"lesson", "FILE"} << "heads[0].wq"
+        << R"({"tokens":["a"],"embeddings":[[1,2]],"heads":[{"wq":[[1]],"wk":[[1],[1]],"wv":[[1],[1]]}]})";
+    QTest::newRow("NaN") << QStringList{"lesson", "FILE"} << "not valid JSON"
+                         << R"({"tokens":["a"],"embeddings":[[NaN]],"heads":[]})";
+    QTest::newRow("Inf") << QStringList{"lesson", "FILE"} << "does not fit"
+                         << R"({"tokens":["a"],"embeddings":[[1e39]],"heads":[]})";
+    QTest::newRow("empty tokens") << QStringList{"lesson", "FILE"} << "\"tokens\""
+                                  << R"({"tokens":[],"embeddings":[[1]],"heads":[]})";
+    QTest::newRow("missing value") << QStringList{"attention", "--model"} << "needs a value" << "";
+    QTest::newRow("bad head") << QStringList{"attention", "--model", lesson("two-heads-causal.json"), "--head", "9"}
+                              << "head 9 is out of range" << "";
+    QTest::newRow("bad mask") << QStringList{"attention", "--model", lesson("two-heads-causal.json"), "--mask", "x"}
+                              << "--mask expects" << "";
+    QTest::newRow("ids for a lesson") << QStringList{"attention", "--model", lesson("two-heads-causal.json"), "--ids", "1,2"}
+                                      << "fixed tokens" << "";
+    QTest::newRow("bad ids") << QStringList{"attention", "--model", lesson("two-heads-causal.json"), "--ids", "1,x"}
+                             << "--ids expects" << "";
+    QTest::newRow("unknown model") << QStringList{"attention", "--model", "/nonexistent", "--text", "hi"}
+                                   << "no such file" << "";
+    QTest::newRow("unknown builtin") << QStringList{"attention", "--model", "builtin:nope", "--text", "hi"}
+                                     << "no builtin: named \"nope\"" << "";
+}
+
+void TestCli::errorsExitWithTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QFETCH(QString, fileContent);
+    QTemporaryDir dir;
+    const QString file = dir.filePath("lesson.json");
+    if (!fileContent.isEmpty()) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(fileContent.toUtf8());
+    }
+    args.replaceInStrings(QRegularExpression("^FILE$"), file);
+    const Run r = runCli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,100 @@
+// The core's JSON reader/writer: values, escapes, error positions, limits.
+#include "util/json.h"
+
+#include <QTest>
+
+using namespace attnviz;
+
+// Declared first: moc cannot scan past the raw string literals below.
+class TestJson : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parsesScalarsAndContainers();
+    void decodesEscapesAndSurrogates();
+    void rejectsMalformedInput_data();
+    void rejectsMalformedInput();
+    void reportsLineAndColumn();
+    void writerRoundTrips();
+    void typeMismatchThrows();
+};
+
+
+void TestJson::parsesScalarsAndContainers()
+{
+    const json::Value v = json::parse(R"( {"a": [1, -2.5e1, true, null], "b": {"c": "x"}} )");
+    QVERIFY(v.isObject());
+    const auto& a = v.find("a")->asArray();
+    QCOMPARE(a.size(), std::size_t(4));
+    QCOMPARE(a[0].asNumber(), 1.0);
+    QCOMPARE(a[1].asNumber(), -25.0);
+    QVERIFY(a[2].asBool());
+    QVERIFY(a[3].isNull());
+    QCOMPARE(v.find("b")->find("c")->asString(), std::string("x"));
+    QVERIFY(v.find("missing") == nullptr);
+    QCOMPARE(v.asObject().front().first, std::string("a")); // document order kept
+}
+
+void TestJson::decodesEscapesAndSurrogates()
+{
+    const json::Value v = json::parse(R"("tab\t \"q\" \u00e9 \ud83d\ude00")");
+    QCOMPARE(v.asString(), std::string("tab\t \"q\" \xc3\xa9 \xf0\x9f\x98\x80"));
+}
+
+void TestJson::rejectsMalformedInput_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("empty") << "" << "unexpected end";
+    QTest::newRow("trailing comma") << "[1,]" << "unexpected character";
+    QTest::newRow("unterminated") << R"({"a": "x)" << "unterminated string";
+    QTest::newRow("trailing text") << "1 2" << "after the JSON value";
+    QTest::newRow("bad number") << "01" << "after the JSON value";
+    QTest::newRow("lone surrogate") << R"("\ud800")" << "surrogate";
+    QTest::newRow("missing colon") << R"({"a" 1})" << "expected ':'";
+    QTest::newRow("too deep") << QString(600, '[') << "nesting deeper";
+}
+
+void TestJson::rejectsMalformedInput()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, reason);
+    try {
+        json::parse(text.toStdString());
+        QFAIL("no error");
+    } catch (const json::ParseError& e) {
+        QVERIFY2(QString(e.what()).contains(reason), e.what());
+        QVERIFY(QString(e.what()).startsWith("line 1, column"));
+    }
+}
+
+void TestJson::reportsLineAndColumn()
+{
+    try {
+        json::parse("{\n  \"a\": tru\n}");
+        QFAIL("no error");
+    } catch (const json::ParseError& e) {
+        QCOMPARE(e.line(), std::size_t(2));
+        QCOMPARE(e.column(), std::size_t(8));
+    }
+}
+
+void TestJson::writerRoundTrips()
+{
+    json::Writer w;
+    w.beginObject().key("f").value(0.1f).key("nan").value(std::numeric_limits<float>::quiet_NaN());
+    w.key("s").value("a\"b\n").key("list").beginArray().value(1).value(true).null().endArray().endObject();
+    QCOMPARE(QString::fromStdString(w.str()), QString(R"({"f":0.1,"nan":null,"s":"a\"b\n","list":[1,true,null]})"));
+    const json::Value back = json::parse(w.str());
+    QCOMPARE(static_cast<float>(back.find("f")->asNumber()), 0.1f);
+    QCOMPARE(back.find("s")->asString(), std::string("a\"b\n"));
+}
+
+void TestJson::typeMismatchThrows()
+{
+    const json::Value v = json::parse("[1]");
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, v.asObject());
+}
+
+QTEST_APPLESS_MAIN(TestJson)
+#include "test_json.moc"
