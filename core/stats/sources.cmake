@@ -1,0 +1,1 @@
+target_sources(attnviz_core PRIVATE stats/headstats.h stats/headstats.cpp)
