@@ -1,1 +1,6 @@
-# Tests of tokenizers
+# Tests of tokenizers (expected ids: tests/data/tokenizers/, made by tools/tokenizers/make_expected.mjs)
+attnviz_add_test(test_tokenizers_gpt2 SOURCES tokenizers/test_gpt2bpe.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_wordpiece SOURCES tokenizers/test_wordpiece.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_sentencepiece SOURCES tokenizers/test_sentencepiecebpe.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_errors SOURCES tokenizers/test_tokenizererrors.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIBS attnviz_core)

@@ -1,0 +1,45 @@
+#pragma once
+// Added tokens (<|endoftext|>, [MASK], <s>, ...): matched literally in the raw text before any
+// normalisation, as Hugging Face tokenizers do, so typing "[MASK]" gives the mask token.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnviz {
+
+struct AddedToken
+{
+    int id = -1;
+    std::string content;
+    bool special = false;
+    bool lstrip = false; // swallows whitespace on its left
+    bool rstrip = false; // swallows whitespace on its right
+};
+
+class AddedTokens
+{
+public:
+    // A piece of text: plain text (token == nullptr) to tokenize, or one added token.
+    struct Segment
+    {
+        std::size_t begin;
+        std::size_t end;
+        const AddedToken* token;
+    };
+
+    void add(AddedToken token);
+    bool empty() const { return m_tokens.empty(); }
+    const AddedToken* findId(int id) const;
+    const AddedToken* findContent(std::string_view content) const;
+    const std::vector<AddedToken>& tokens() const { return m_tokens; }
+
+    // Leftmost, then longest, matches. Plain segments may be empty only when the text is.
+    std::vector<Segment> split(std::string_view text) const;
+
+private:
+    std::vector<AddedToken> m_tokens;
+};
+
+} // namespace attnviz

@@ -1,0 +1,193 @@
+#include "tokenizers/bytelevelbpetokenizer.h"
+
+#include "tokenizers/bytedisplay.h"
+#include "tokenizers/bytelevelsplit.h"
+#include "tokenizers/unicode.h"
+
+#include <unordered_map>
+
+namespace attnviz {
+
+char32_t ByteLevelBpeTokenizer::byteToUnicode(unsigned char byte)
+{
+    // Printable Latin-1 bytes stand for themselves; the other 68 are moved, in order, to U+0100..
+    const auto printable = [](unsigned b) { return (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE; };
+    if (printable(byte))
+        return byte;
+    char32_t n = 0;
+    for (unsigned b = 0; b < byte; ++b)
+        if (!printable(b))
+            ++n;
+    return 0x100 + n;
+}
+
+ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(BpeModel model, AddedTokens added, PostProcessor post, bool addPrefixSpace,
+                                             Split split)
+    : m_model(std::move(model))
+    , m_added(std::move(added))
+    , m_post(std::move(post))
+    , m_addPrefixSpace(addPrefixSpace)
+    , m_split(split)
+{
+    std::unordered_map<char32_t, unsigned char> toByte;
+    for (unsigned b = 0; b < 256; ++b) {
+        const char32_t cp = byteToUnicode(static_cast<unsigned char>(b));
+        toByte[cp] = static_cast<unsigned char>(b);
+        std::string symbol;
+        unicode::appendUtf8(cp, symbol);
+        m_byteIds[b] = m_model.idOf(symbol);
+        if (m_byteIds[b] < 0)
+            throw TokenizerError("byte-level vocabulary lacks the symbol of byte " + std::to_string(b));
+    }
+    for (const AddedToken& t : m_added.tokens())
+        m_model.addPiece(t.content, t.id);
+    // Raw bytes of every piece; a piece with characters outside the table keeps its UTF-8.
+    m_bytes.resize(static_cast<std::size_t>(m_model.size()));
+    for (int id = 0; id < m_model.size(); ++id) {
+        if (!m_model.hasId(id))
+            continue;
+        const std::string& piece = m_model.piece(id);
+        std::string& bytes = m_bytes[static_cast<std::size_t>(id)];
+        if (m_added.findId(id)) {
+            bytes = piece;
+            continue;
+        }
+        for (std::size_t pos = 0; pos < piece.size();) {
+            const unicode::Decoded d = unicode::decodeUtf8(piece, pos);
+            const auto it = toByte.find(d.cp);
+            if (it != toByte.end())
+                bytes.push_back(static_cast<char>(it->second));
+            else
+                bytes.append(piece, pos, static_cast<std::size_t>(d.length));
+            pos += static_cast<std::size_t>(d.length);
+        }
+    }
+}
+
+void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offset, int segment,
+                                        std::vector<Token>& out, std::vector<std::string>& bytes) const
+{
+    std::string prefixed;
+    std::size_t shift = 0; // bytes added in front of `text`, not part of the input
+    if (m_addPrefixSpace && !text.empty() && text.front() != ' ') {
+        prefixed.reserve(text.size() + 1);
+        prefixed.push_back(' ');
+        prefixed.append(text);
+        text = prefixed;
+        shift = 1;
+    }
+    const std::vector<ByteRange> words = m_split == Split::Gpt2     ? splitGpt2(text)
+                                         : m_split == Split::Llama3 ? splitLlama3(text)
+                                                                    : std::vector<ByteRange>{{0, text.size()}};
+    for (const ByteRange& word : words) {
+        if (word.begin == word.end)
+            continue;
+        const std::string_view w = text.substr(word.begin, word.end - word.begin);
+        std::optional<WordCache::Symbols> symbols = m_cache.find(w);
+        if (!symbols) {
+            WordCache::Symbols initial;
+            initial.reserve(w.size());
+            std::string mapped; // the word in stand-in characters, as vocabulary pieces spell it
+            for (std::size_t i = 0; i < w.size(); ++i) {
+                initial.push_back({m_byteIds[static_cast<unsigned char>(w[i])], i, i + 1});
+                mapped += m_model.piece(initial.back().id);
+            }
+            const int whole = m_ignoreMerges ? m_model.idOf(mapped) : -1;
+            symbols = whole >= 0 ? WordCache::Symbols{{whole, 0, w.size()}} : m_model.merge(std::move(initial));
+            m_cache.insert(w, *symbols);
+        }
+        for (const BpeModel::Symbol& s : *symbols) {
+            Token t;
+            t.id = s.id;
+            t.piece = m_model.piece(s.id);
+            const auto clamp = [&](std::size_t p) { return static_cast<int>(offset + (p > shift ? p - shift : 0)); };
+            t.begin = clamp(word.begin + s.begin);
+            t.end = clamp(word.begin + s.end);
+            t.segment = segment;
+            bytes.push_back(std::string(w.substr(s.begin, s.end - s.begin)));
+            out.push_back(std::move(t));
+        }
+    }
+}
+
+std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text, int segment) const
+{
+    std::vector<Token> out;
+    std::vector<std::string> bytes;
+    for (const AddedTokens::Segment& seg : m_added.split(text)) {
+        if (seg.token) {
+            Token t;
+            t.id = seg.token->id;
+            t.piece = seg.token->content;
+            t.begin = static_cast<int>(seg.begin);
+            t.end = static_cast<int>(seg.end);
+            t.segment = segment;
+            t.special = seg.token->special;
+            bytes.push_back(seg.token->content);
+            out.push_back(std::move(t));
+        } else {
+            encodePlain(text.substr(seg.begin, seg.end - seg.begin), seg.begin, segment, out, bytes);
+        }
+    }
+    const std::vector<std::string> display = displayStringsForBytes(bytes);
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i].display = display[i];
+    return out;
+}
+
+std::vector<Token> ByteLevelBpeTokenizer::encodeForModel(std::string_view text, std::optional<std::string_view> second) const
+{
+    std::optional<std::vector<Token>> b;
+    if (second)
+        b = encode(*second, 1);
+    return m_post.apply(encode(text, 0), std::move(b));
+}
+
+std::string ByteLevelBpeTokenizer::decode(const std::vector<int>& ids) const
+{
+    std::string bytes;
+    for (int id : ids) {
+        if (!m_model.hasId(id))
+            throw TokenizerError("unknown token id " + std::to_string(id));
+        bytes += bytesOf(id);
+    }
+    // Like Python's errors="replace": invalid bytes become U+FFFD, valid text stays.
+    std::string out;
+    for (std::size_t pos = 0; pos < bytes.size();) {
+        const int len = unicode::validUtf8Length(bytes, pos);
+        if (len > 0) {
+            out.append(bytes, pos, static_cast<std::size_t>(len));
+            pos += static_cast<std::size_t>(len);
+        } else {
+            // One U+FFFD per broken character: a lead byte swallows the continuation bytes it announced.
+            const auto lead = static_cast<unsigned char>(bytes[pos]);
+            std::size_t expected = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+            out += "\xEF\xBF\xBD";
+            ++pos;
+            while (expected-- > 0 && pos < bytes.size() && (static_cast<unsigned char>(bytes[pos]) & 0xC0) == 0x80)
+                ++pos;
+        }
+    }
+    return out;
+}
+
+Token ByteLevelBpeTokenizer::tokenForId(int id) const
+{
+    if (!m_model.hasId(id))
+        throw TokenizerError("unknown token id " + std::to_string(id));
+    Token t;
+    t.id = id;
+    t.piece = m_model.piece(id);
+    const AddedToken* added = m_added.findId(id);
+    t.special = added && added->special;
+    t.display = added ? added->content : unicode::escapeInvalidUtf8(bytesOf(id));
+    return t;
+}
+
+std::optional<int> ByteLevelBpeTokenizer::idOf(std::string_view piece) const
+{
+    const int id = m_model.idOf(piece);
+    return id >= 0 ? std::optional<int>(id) : std::nullopt;
+}
+
+} // namespace attnviz

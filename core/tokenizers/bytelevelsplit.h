@@ -1,0 +1,28 @@
+#pragma once
+// The pre-tokenisation regexes of byte-level BPE models, written out by hand instead of with a
+// regex engine. Byte-level BPE then runs on each piece separately.
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace attnviz {
+
+struct ByteRange
+{
+    std::size_t begin;
+    std::size_t end;
+};
+
+// Both return consecutive, non-empty ranges covering all of `text`.
+
+// GPT-2 (also RoBERTa, GPT-J, ...):
+//   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+std::vector<ByteRange> splitGpt2(std::string_view text);
+
+// Llama 3 (the cl100k-style pattern):
+//   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|
+//   \s+(?!\S)|\s+
+std::vector<ByteRange> splitLlama3(std::string_view text);
+
+} // namespace attnviz

@@ -1,0 +1,248 @@
+#include "tokenizers/tokenizerjson.h"
+
+#include "tokenizers/bytelevelbpetokenizer.h"
+#include "tokenizers/sentencepiecebpetokenizer.h"
+#include "tokenizers/wordpiecetokenizer.h"
+
+#include <functional>
+#include <optional>
+
+namespace attnviz {
+
+namespace {
+
+constexpr std::string_view kGpt2Pattern =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+constexpr std::string_view kLlama3Pattern = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3})"
+                                            R"(| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+
+std::string typeOf(const json::Value* v)
+{
+    if (!v || !v->isObject())
+        return {};
+    const json::Value* t = v->find("type");
+    return t && t->isString() ? t->asString() : std::string();
+}
+
+bool boolOr(const json::Value* object, const char* key, bool fallback)
+{
+    const json::Value* v = object ? object->find(key) : nullptr;
+    return v && v->isBool() ? v->asBool() : fallback;
+}
+
+std::string stringOr(const json::Value* object, const char* key, const std::string& fallback)
+{
+    const json::Value* v = object ? object->find(key) : nullptr;
+    return v && v->isString() ? v->asString() : fallback;
+}
+
+// Calls f on a component and, for "Sequence" components, on each of its parts.
+void forEachComponent(const json::Value* v, const char* listKey, const std::function<void(const json::Value&)>& f)
+{
+    if (!v || v->isNull())
+        return;
+    if (typeOf(v) == "Sequence") {
+        if (const json::Value* list = v->find(listKey); list && list->isArray())
+            for (const json::Value& part : list->asArray())
+                forEachComponent(&part, listKey, f);
+        return;
+    }
+    f(*v);
+}
+
+AddedTokens addedTokensFrom(const json::Value& root)
+{
+    AddedTokens added;
+    const json::Value* list = root.find("added_tokens");
+    if (!list || !list->isArray())
+        return added;
+    for (const json::Value& t : list->asArray()) {
+        const json::Value* id = t.find("id");
+        const json::Value* content = t.find("content");
+        if (!id || !id->isNumber() || !content || !content->isString())
+            throw TokenizerError("added_tokens: entry without numeric id and string content");
+        added.add({static_cast<int>(id->asNumber()), content->asString(), boolOr(&t, "special", false),
+                   boolOr(&t, "lstrip", false), boolOr(&t, "rstrip", false)});
+    }
+    return added;
+}
+
+std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& model)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    const json::Value* merges = model.find("merges");
+    if (!merges || !merges->isArray())
+        throw TokenizerError("model.merges is missing or not an array");
+    out.reserve(merges->asArray().size());
+    for (const json::Value& m : merges->asArray()) {
+        if (m.isString()) { // "left right"
+            const std::string& s = m.asString();
+            const std::size_t space = s.find(' ', 1);
+            if (space == std::string::npos)
+                throw TokenizerError("model.merges: '" + s + "' is not two pieces separated by a space");
+            out.emplace_back(s.substr(0, space), s.substr(space + 1));
+        } else if (m.isArray() && m.asArray().size() == 2 && m.asArray()[0].isString() && m.asArray()[1].isString()) {
+            out.emplace_back(m.asArray()[0].asString(), m.asArray()[1].asString()); // ["left", "right"]
+        } else {
+            throw TokenizerError("model.merges: entry is neither \"a b\" nor [\"a\", \"b\"]");
+        }
+    }
+    return out;
+}
+
+std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Value& model)
+{
+    WordPieceTokenizer::Options options;
+    options.cleanText = options.handleChineseChars = options.stripAccents = options.lowercase = false;
+    bool stripAccentsSet = false;
+    forEachComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
+        const std::string type = typeOf(&n);
+        if (type == "BertNormalizer") {
+            options.cleanText = boolOr(&n, "clean_text", true);
+            options.handleChineseChars = boolOr(&n, "handle_chinese_chars", true);
+            options.lowercase = boolOr(&n, "lowercase", true);
+            const json::Value* strip = n.find("strip_accents");
+            options.stripAccents = strip && strip->isBool() ? strip->asBool() : options.lowercase; // null: follow lowercase
+            stripAccentsSet = true;
+        } else if (type == "Lowercase") {
+            options.lowercase = true;
+        } else if (type == "StripAccents") {
+            options.stripAccents = stripAccentsSet = true;
+        } else if (type != "NFD" && type != "NFC" && type != "NFKC" && type != "NFKD") {
+            throw TokenizerError("unsupported normalizer '" + type + "' for a WordPiece model");
+        }
+    });
+    options.unkToken = stringOr(&model, "unk_token", "[UNK]");
+    options.prefix = stringOr(&model, "continuing_subword_prefix", "##");
+    if (const json::Value* m = model.find("max_input_chars_per_word"); m && m->isNumber())
+        options.maxCharsPerWord = static_cast<int>(m->asNumber());
+    const json::Value* vocab = model.find("vocab");
+    if (!vocab)
+        throw TokenizerError("model.vocab is missing");
+    return std::make_unique<WordPieceTokenizer>(vocabFromJson(*vocab), options, addedTokensFrom(root),
+                                                PostProcessor::fromJson(root.find("post_processor")));
+}
+
+std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& model)
+{
+    const json::Value* vocab = model.find("vocab");
+    if (!vocab)
+        throw TokenizerError("model.vocab is missing");
+    const std::string prefix = stringOr(&model, "continuing_subword_prefix", "");
+    const std::string suffix = stringOr(&model, "end_of_word_suffix", "");
+    if (!prefix.empty() || !suffix.empty())
+        throw TokenizerError("BPE with continuing_subword_prefix or end_of_word_suffix is not supported");
+    BpeModel bpe(vocabFromJson(*vocab), mergesFrom(model));
+
+    // Byte-level (GPT-2, RoBERTa) when the pre-tokenizer says so.
+    bool byteLevel = false;
+    bool addPrefixSpace = false;
+    std::optional<ByteLevelBpeTokenizer::Split> split;
+    bool metaspace = false;
+    SentencePieceBpeTokenizer::Options sp;
+    sp.prepend = SentencePieceBpeTokenizer::Prepend::Never;
+    forEachComponent(root.find("pre_tokenizer"), "pretokenizers", [&](const json::Value& p) {
+        const std::string type = typeOf(&p);
+        if (type == "ByteLevel") {
+            byteLevel = true;
+            addPrefixSpace = boolOr(&p, "add_prefix_space", false);
+            if (boolOr(&p, "use_regex", true))
+                split = ByteLevelBpeTokenizer::Split::Gpt2;
+        } else if (type == "Split") {
+            const json::Value* pattern = p.find("pattern");
+            const std::string regex = stringOr(pattern, "Regex", "");
+            if (regex == kGpt2Pattern)
+                split = ByteLevelBpeTokenizer::Split::Gpt2;
+            else if (regex == kLlama3Pattern)
+                split = ByteLevelBpeTokenizer::Split::Llama3;
+            else
+                throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2 and Llama 3 patterns are implemented)");
+        } else if (type == "Metaspace") {
+            metaspace = true;
+            const std::string scheme = stringOr(&p, "prepend_scheme", boolOr(&p, "add_prefix_space", true) ? "always" : "never");
+            sp.prepend = scheme == "first"    ? SentencePieceBpeTokenizer::Prepend::First
+                         : scheme == "always" ? SentencePieceBpeTokenizer::Prepend::Always
+                                              : SentencePieceBpeTokenizer::Prepend::Never;
+            sp.splitOnMetaspace = boolOr(&p, "split", true);
+        } else {
+            throw TokenizerError("unsupported pre_tokenizer '" + type + "' for a BPE model");
+        }
+    });
+    AddedTokens added = addedTokensFrom(root);
+    PostProcessor post = PostProcessor::fromJson(root.find("post_processor"));
+    if (byteLevel) {
+        auto tok = std::make_unique<ByteLevelBpeTokenizer>(std::move(bpe), std::move(added), std::move(post),
+                                                           addPrefixSpace,
+                                                           split.value_or(ByteLevelBpeTokenizer::Split::None));
+        tok->setIgnoreMerges(boolOr(&model, "ignore_merges", false));
+        return tok;
+    }
+
+    // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer.
+    bool replacesSpaces = metaspace;
+    forEachComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
+        const std::string type = typeOf(&n);
+        if (type == "Prepend") {
+            sp.prepend = SentencePieceBpeTokenizer::Prepend::Always;
+        } else if (type == "Replace") {
+            const json::Value* pattern = n.find("pattern");
+            if (stringOr(pattern, "String", "") != " " || stringOr(&n, "content", "") != "\xE2\x96\x81")
+                throw TokenizerError("unsupported Replace normalizer (only \" \" -> \"\xE2\x96\x81\")");
+            replacesSpaces = true;
+        } else if (type != "NFC" && type != "NFKC") { // Llama text is already NFC in practice
+            throw TokenizerError("unsupported normalizer '" + type + "' for a SentencePiece BPE model");
+        }
+    });
+    if (!replacesSpaces)
+        throw TokenizerError("BPE model that is neither byte-level nor SentencePiece-style (no ByteLevel, "
+                             "Metaspace or Replace \" \" -> \"\xE2\x96\x81\")");
+    sp.byteFallback = boolOr(&model, "byte_fallback", false);
+    sp.fuseUnk = boolOr(&model, "fuse_unk", false);
+    sp.ignoreMerges = boolOr(&model, "ignore_merges", false);
+    sp.unkToken = stringOr(&model, "unk_token", "");
+    // Decoder: Strip(" ", start) removes that many leading spaces; Metaspace removes one.
+    sp.decodeStripLeading = 0;
+    forEachComponent(root.find("decoder"), "decoders", [&](const json::Value& d) {
+        const std::string type = typeOf(&d);
+        if (type == "Strip" && stringOr(&d, "content", "") == " ") {
+            const json::Value* start = d.find("start");
+            sp.decodeStripLeading += start && start->isNumber() ? static_cast<int>(start->asNumber()) : 0;
+        } else if (type == "Metaspace" && stringOr(&d, "prepend_scheme", "always") != "never") {
+            sp.decodeStripLeading += 1;
+        }
+    });
+    return std::make_unique<SentencePieceBpeTokenizer>(std::move(bpe), sp, std::move(added), std::move(post));
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object)
+{
+    if (!object.isObject())
+        throw TokenizerError("vocabulary is not a JSON object of piece -> id");
+    std::vector<std::pair<std::string, int>> out;
+    out.reserve(object.asObject().size());
+    for (const auto& [piece, id] : object.asObject()) {
+        if (!id.isNumber())
+            throw TokenizerError("vocabulary entry '" + piece + "' has no numeric id");
+        out.emplace_back(piece, static_cast<int>(id.asNumber()));
+    }
+    return out;
+}
+
+std::unique_ptr<Tokenizer> tokenizerFromJson(const json::Value& root)
+{
+    const json::Value* model = root.find("model");
+    if (!model || !model->isObject())
+        throw TokenizerError("no \"model\" object (is this a tokenizer.json?)");
+    std::string type = typeOf(model);
+    if (type.empty() && model->find("merges"))
+        type = "BPE"; // older files omit the type
+    if (type == "WordPiece")
+        return wordPieceFrom(root, *model);
+    if (type == "BPE")
+        return bpeFrom(root, *model);
+    throw TokenizerError("unsupported tokenizer model type '" + type + "' (supported: BPE, WordPiece)");
+}
+
+} // namespace attnviz

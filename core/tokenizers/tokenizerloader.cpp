@@ -1,0 +1,155 @@
+// The loaders declared in tokenizer.h: they read the files, pick the tokenizer class and turn
+// every failure into a TokenizerError naming the file.
+#include "tokenizers/tokenizer.h"
+
+#include "tokenizers/bytelevelbpetokenizer.h"
+#include "tokenizers/sentencepiecebpetokenizer.h"
+#include "tokenizers/tokenizerjson.h"
+#include "tokenizers/wordpiecetokenizer.h"
+#include "util/json.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace attnviz {
+
+namespace {
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw TokenizerError(path + ": cannot open file");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+template <typename F>
+auto withPath(const std::string& path, F&& f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const TokenizerError& e) {
+        const std::string what = e.what();
+        if (what.rfind(path, 0) == 0)
+            throw;
+        throw TokenizerError(path + ": " + what);
+    } catch (const json::ParseError& e) {
+        throw TokenizerError(path + ": invalid JSON: " + e.what());
+    } catch (const std::exception& e) {
+        throw TokenizerError(path + ": " + e.what());
+    }
+}
+
+bool isFile(const std::filesystem::path& p)
+{
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec);
+}
+
+} // namespace
+
+std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path)
+{
+    const std::string text = readFile(path);
+    return withPath(path, [&] { return tokenizerFromJson(json::parse(text)); });
+}
+
+std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const std::string& merges)
+{
+    const std::string vocabText = readFile(vocabJson);
+    const std::string mergesText = readFile(merges);
+    std::vector<std::pair<std::string, int>> vocab = withPath(vocabJson, [&] {
+        return vocabFromJson(json::parse(vocabText));
+    });
+    std::vector<std::pair<std::string, std::string>> mergeList = withPath(merges, [&] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const std::string& line : lines(mergesText)) {
+            if (line.empty() || line.starts_with("#version"))
+                continue;
+            const std::size_t space = line.find(' ');
+            if (space == std::string::npos || space == 0 || space + 1 == line.size())
+                throw TokenizerError("merge line '" + line + "' is not two pieces separated by a space");
+            out.emplace_back(line.substr(0, space), line.substr(space + 1));
+        }
+        return out;
+    });
+    return withPath(vocabJson, [&] {
+        AddedTokens added;
+        for (const auto& [piece, id] : vocab)
+            if (piece == "<|endoftext|>")
+                added.add({id, piece, true, false, false});
+        return std::make_unique<ByteLevelBpeTokenizer>(BpeModel(std::move(vocab), mergeList), std::move(added),
+                                                       PostProcessor(), false);
+    });
+}
+
+std::unique_ptr<Tokenizer> loadWordPieceTokenizer(const std::string& vocabTxt, bool lowercase)
+{
+    const std::string text = readFile(vocabTxt);
+    return withPath(vocabTxt, [&]() -> std::unique_ptr<Tokenizer> {
+        std::vector<std::pair<std::string, int>> vocab;
+        std::vector<std::string> all = lines(text);
+        while (!all.empty() && all.back().empty())
+            all.pop_back();
+        if (all.empty())
+            throw TokenizerError("the vocabulary is empty");
+        for (std::size_t i = 0; i < all.size(); ++i)
+            vocab.emplace_back(all[i], static_cast<int>(i));
+        AddedTokens added;
+        const auto idOf = [&](const std::string& piece) {
+            for (const auto& [p, id] : vocab)
+                if (p == piece)
+                    return id;
+            return -1;
+        };
+        for (const char* special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"})
+            if (const int id = idOf(special); id >= 0)
+                added.add({id, special, true, false, false});
+        const int cls = idOf("[CLS]");
+        const int sep = idOf("[SEP]");
+        PostProcessor post = cls >= 0 && sep >= 0 ? PostProcessor::bert(cls, "[CLS]", sep, "[SEP]") : PostProcessor();
+        WordPieceTokenizer::Options options;
+        options.lowercase = lowercase;
+        options.stripAccents = lowercase;
+        return std::make_unique<WordPieceTokenizer>(vocab, options, std::move(added), std::move(post));
+    });
+}
+
+std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder)
+{
+    const std::filesystem::path dir(folder);
+    if (isFile(dir / "tokenizer.json"))
+        return loadTokenizerJson((dir / "tokenizer.json").string());
+    for (const auto& [vocab, merges] : {std::pair{"vocab.json", "merges.txt"}, {"encoder.json", "vocab.bpe"}})
+        if (isFile(dir / vocab) && isFile(dir / merges))
+            return loadGpt2Tokenizer((dir / vocab).string(), (dir / merges).string());
+    if (isFile(dir / "vocab.txt")) {
+        bool lowercase = true;
+        const std::filesystem::path config = dir / "tokenizer_config.json";
+        if (isFile(config)) {
+            const std::string text = readFile(config.string());
+            const json::Value root = withPath(config.string(), [&] { return json::parse(text); });
+            if (const json::Value* v = root.find("do_lower_case"); v && v->isBool())
+                lowercase = v->asBool();
+        }
+        return loadWordPieceTokenizer((dir / "vocab.txt").string(), lowercase);
+    }
+    throw TokenizerError(folder + ": no tokenizer.json, vocab.json + merges.txt or vocab.txt in this folder");
+}
+
+} // namespace attnviz
