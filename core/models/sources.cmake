@@ -2,4 +2,17 @@
 target_sources(attnviz_core PRIVATE
     models/mappedfile.h models/mappedfile.cpp
     models/safetensors.h models/safetensors.cpp
+    models/hfconfig.h models/hfconfig.cpp
+    models/kernels.h models/kernels.cpp
+    models/transformer.h models/transformer.cpp
+    models/gpt2.h models/gpt2.cpp
+    models/bert.h models/bert.cpp
+    models/llama.h models/llama.cpp
+    models/llama2c.h models/llama2c.cpp
+    models/llama2ctokenizer.h models/llama2ctokenizer.cpp
+    models/predictions.h models/predictions.cpp
+    models/checkpointmodel.h models/checkpointmodel.cpp
+    models/bart.h models/bart.cpp
+    models/seq2seqmodel.h models/seq2seqmodel.cpp
+    models/hfloader.h models/hfloader.cpp
 )

@@ -1,1 +1,15 @@
-# Tests of models
+# Tests of models: checkpoint readers and forward passes against PyTorch references
+# (tests/data/models, made by tools/fixtures/make_model_fixtures.py) and the real stories260K.
+attnviz_add_test(test_models_gpt2 SOURCES models/test_gpt2.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_llama SOURCES models/test_llama.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_llama2c SOURCES models/test_llama2c.cpp LIBS attnviz_core)
+attnviz_add_test(test_models_bert SOURCES models/test_bert.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_runoptions SOURCES models/test_runoptions.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_safetensors SOURCES models/test_safetensors.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_bart SOURCES models/test_bart.cpp models/modelfixture.h LIBS attnviz_core)
+# On a shared, oversubscribed machine spinning OpenMP workers stall every fork/join for a
+# scheduler slice; passive waiting keeps these tests fast without changing any result.
+foreach(t gpt2 llama llama2c bert runoptions safetensors builtin bart)
+    set_property(TEST test_models_${t} APPEND PROPERTY ENVIRONMENT "OMP_WAIT_POLICY=passive")
+endforeach()

@@ -1,0 +1,241 @@
+#include "models/bart.h"
+
+#include "engine/attentionmodel.h"
+#include "models/hfconfig.h"
+#include "models/safetensors.h"
+
+#include <cmath>
+
+namespace attnviz {
+
+namespace {
+
+constexpr int positionOffset = 2; // BartLearnedPositionalEmbedding reserves two rows
+
+const char* stackName(BartStackId id)
+{
+    switch (id) {
+    case BartStackId::Encoder:
+        return "encoder";
+    case BartStackId::Decoder:
+        return "decoder";
+    case BartStackId::Cross:
+        return "cross";
+    }
+    return "";
+}
+
+} // namespace
+
+std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchive& weights)
+{
+    auto model = std::make_unique<Bart>();
+    TransformerInfo& info = model->m_info;
+    info.family = "seq2seq";
+    info.dModel = config.requiredInt("d_model");
+    info.layers = config.requiredInt("decoder_layers");
+    info.heads = config.requiredInt("decoder_attention_heads");
+    info.kvHeads = info.heads;
+    info.vocab = config.requiredInt("vocab_size");
+    info.maxPositions = config.intOr("max_position_embeddings", 1024);
+    info.causal = true;
+    info.padId = config.intOr("pad_token_id", 1);
+    model->m_encoderHeads = config.requiredInt("encoder_attention_heads");
+    model->m_bos = config.intOr("bos_token_id", 0);
+    model->m_eos = config.intOr("eos_token_id", 2);
+    model->m_decoderStart = config.intOr("decoder_start_token_id", model->m_eos);
+    const int d = info.dModel;
+    if (info.heads == 0 || d % info.heads != 0 || model->m_encoderHeads == 0 || d % model->m_encoderHeads != 0) {
+        throw ModelLoadError(config.path() + ": d_model must be a multiple of the attention head counts");
+    }
+    if (config.boolOr("normalize_before", false) || config.boolOr("add_final_layer_norm", false)) {
+        throw ModelLoadError(config.path() + ": pre-LayerNorm BART variants (mBART) are not supported");
+    }
+    const std::string act = config.stringOr("activation_function", "gelu");
+    if (act != "gelu")
+        throw ModelLoadError(config.path() + ": activation_function \"" + act + "\" is not supported");
+    model->m_embedScale = config.boolOr("scale_embedding", false) ? std::sqrt(static_cast<float>(d)) : 1.0f;
+
+    auto linear = [&](const std::string& name, int in, int out) {
+        return Linear{weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out)};
+    };
+    auto attention = [&](const std::string& p, const std::string& norm) {
+        BartAttention a;
+        a.q = linear(p + "q_proj", d, d);
+        a.k = linear(p + "k_proj", d, d);
+        a.v = linear(p + "v_proj", d, d);
+        a.o = linear(p + "out_proj", d, d);
+        a.normGain = weights.vector(norm + ".weight", d);
+        a.normBias = weights.vector(norm + ".bias", d);
+        return a;
+    };
+    auto stack = [&](const std::string& name, int layers, int ffn, bool cross) {
+        const std::string s = "model." + name + ".";
+        BartStack st;
+        st.positions = weights.matrix(s + "embed_positions.weight", info.maxPositions + positionOffset, d);
+        st.embGain = weights.vector(s + "layernorm_embedding.weight", d);
+        st.embBias = weights.vector(s + "layernorm_embedding.bias", d);
+        for (int l = 0; l < layers; ++l) {
+            const std::string p = s + "layers." + std::to_string(l) + ".";
+            BartLayer layer;
+            layer.self = attention(p + "self_attn.", p + "self_attn_layer_norm");
+            if (cross)
+                layer.cross = attention(p + "encoder_attn.", p + "encoder_attn_layer_norm");
+            layer.fc1 = linear(p + "fc1", d, ffn);
+            layer.fc2 = linear(p + "fc2", ffn, d);
+            layer.normGain = weights.vector(p + "final_layer_norm.weight", d);
+            layer.normBias = weights.vector(p + "final_layer_norm.bias", d);
+            st.layers.push_back(std::move(layer));
+        }
+        return st;
+    };
+    model->m_shared = weights.matrix(weights.contains("model.shared.weight") ? "model.shared.weight"
+                                                                             : "model.encoder.embed_tokens.weight",
+                                     info.vocab, d);
+    model->m_logitsBias = weights.contains("final_logits_bias")
+                              ? RowVector(weights.matrix("final_logits_bias", 1, info.vocab).row(0))
+                              : RowVector::Zero(info.vocab);
+    model->m_encoder =
+        stack("encoder", config.requiredInt("encoder_layers"), config.requiredInt("encoder_ffn_dim"), false);
+    model->m_decoder = stack("decoder", info.layers, config.requiredInt("decoder_ffn_dim"), true);
+    return model;
+}
+
+Matrix Bart::embed(const BartStack& stack, const std::vector<int>& ids) const
+{
+    Matrix x(static_cast<Index>(ids.size()), m_info.dModel);
+    for (Index t = 0; t < x.rows(); ++t) {
+        x.row(t) = m_shared.row(ids[t]) * m_embedScale + stack.positions.row(t + positionOffset);
+    }
+    return layerNorm(x, stack.embGain, stack.embBias, m_eps);
+}
+
+Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, BartStackId stack,
+                    int layer, const Seq2SeqOptions& options, Seq2SeqResult& result) const
+{
+    const auto s = static_cast<std::size_t>(stack);
+    LayerAttentionOptions o;
+    o.layer = layer;
+    o.mask = &options.masks[s];
+    o.scale = options.scale;
+    o.ablated = &options.ablatedHeads[s];
+    o.weightsOut = options.captureAttention ? result.attention[s].head(layer, 0) : nullptr;
+    const bool capture = result.pipeline && options.pipelineStack == stack && result.pipeline->layer == layer;
+    if (capture) {
+        o.captureHead = result.pipeline->head;
+        o.capture = &result.pipeline->capture;
+    }
+    const Matrix concat =
+        attendHeads(applyLinear(x, w.q), applyLinear(source, w.k), applyLinear(source, w.v), heads, heads, o);
+    Matrix out = applyLinear(concat, w.o); // (T, d)
+    if (capture) {
+        PipelineCapture& p = *result.pipeline;
+        const Index dk = w.q.w.cols() / heads;
+        p.x = x;
+        p.source = source;
+        p.wq = w.q.w.middleCols(p.head * dk, dk);
+        p.wk = w.k.w.middleCols(p.head * dk, dk);
+        p.wv = w.v.w.middleCols(p.head * dk, dk);
+        p.capture.name =
+            std::string(stackName(stack)) + " layer " + std::to_string(layer) + " head " + std::to_string(p.head);
+        p.concat = concat;
+        p.wo = w.o.w;
+        p.output = out;
+        p.note = stack == BartStackId::Cross
+                     ? "cross-attention: queries from the decoder, keys and values from the encoder output; "
+                       "Q = X·W_Q + b_Q, K = X_src·W_K + b_K"
+                     : "BART adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
+    }
+    return out;
+}
+
+Matrix Bart::feedForward(const Matrix& x, const BartLayer& layer) const
+{
+    Matrix h = applyLinear(x, layer.fc1);
+    geluErfInPlace(h);
+    return layerNorm(x + applyLinear(h, layer.fc2), layer.normGain, layer.normBias, m_eps);
+}
+
+Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<int>& target,
+                            const Seq2SeqOptions& options) const
+{
+    const int S = static_cast<int>(source.size());
+    const int T = static_cast<int>(target.size());
+    Seq2SeqResult result;
+    if (options.captureAttention) {
+        result.attention[0].resize(encoderLayers(), m_encoderHeads, S, S);
+        result.attention[1].resize(m_info.layers, m_info.heads, T, T);
+        result.attention[2].resize(m_info.layers, m_info.heads, T, S);
+    }
+    if (options.pipelineHead) {
+        const auto [layer, head] = *options.pipelineHead;
+        const bool encoder = options.pipelineStack == BartStackId::Encoder;
+        if (layer < 0 || layer >= (encoder ? encoderLayers() : m_info.layers) || head < 0 ||
+            head >= (encoder ? m_encoderHeads : m_info.heads)) {
+            throw std::invalid_argument("pipeline head does not exist in this model");
+        }
+        result.pipeline.emplace();
+        result.pipeline->stack = static_cast<int>(options.pipelineStack);
+        result.pipeline->layer = layer;
+        result.pipeline->head = head;
+    }
+
+    Matrix x = embed(m_encoder, source); // (S, d)
+    for (int l = 0; l < encoderLayers(); ++l) {
+        throwIfCancelled(options.cancel);
+        const BartLayer& layer = m_encoder.layers[l];
+        const Matrix a = attend(x, x, layer.self, m_encoderHeads, BartStackId::Encoder, l, options, result);
+        x = feedForward(layerNorm(x + a, layer.self.normGain, layer.self.normBias, m_eps), layer);
+    }
+    result.encoderHidden = std::move(x);
+
+    Matrix y = embed(m_decoder, target); // (T, d)
+    for (int l = 0; l < m_info.layers; ++l) {
+        throwIfCancelled(options.cancel);
+        const BartLayer& layer = m_decoder.layers[l];
+        const Matrix a = attend(y, y, layer.self, m_info.heads, BartStackId::Decoder, l, options, result);
+        y = layerNorm(y + a, layer.self.normGain, layer.self.normBias, m_eps);
+        const Matrix c =
+            attend(y, result.encoderHidden, layer.cross, m_info.heads, BartStackId::Cross, l, options, result);
+        y = feedForward(layerNorm(y + c, layer.cross.normGain, layer.cross.normBias, m_eps), layer);
+    }
+    throwIfCancelled(options.cancel);
+    result.hidden = std::move(y);
+    if (options.logits != LogitRows::None && T > 0) {
+        result.logits = multiplyTransposed(
+            options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)), m_shared);
+        result.logits.rowwise() += m_logitsBias;
+    }
+    return result;
+}
+
+std::vector<int> Bart::translate(const std::vector<int>& source, int maxTokens, const std::atomic<bool>* cancel) const
+{
+    std::vector<std::uint8_t> valid;
+    for (int id : source)
+        valid.push_back(id == m_info.padId ? 0 : 1);
+    const Index S = static_cast<Index>(source.size());
+    std::vector<int> target{m_decoderStart};
+    std::vector<int> generated;
+    Seq2SeqOptions options;
+    options.captureAttention = false;
+    options.logits = LogitRows::Last;
+    options.cancel = cancel;
+    options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
+    // The encoder is rerun each step; these models are tiny and sentences short.
+    while (static_cast<int>(generated.size()) < maxTokens && static_cast<int>(target.size()) <= m_info.maxPositions) {
+        const Index T = static_cast<Index>(target.size());
+        options.masks[1] = buildMask(MaskSpec::causal(), T, T);
+        options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
+        const Seq2SeqResult r = forward(source, target, options);
+        Index best = 0;
+        r.logits.row(0).maxCoeff(&best);
+        if (static_cast<int>(best) == m_eos)
+            break;
+        generated.push_back(static_cast<int>(best));
+        target.push_back(static_cast<int>(best));
+    }
+    return generated;
+}
+
+} // namespace attnviz

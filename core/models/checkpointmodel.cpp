@@ -1,0 +1,230 @@
+#include "models/checkpointmodel.h"
+
+#include "models/predictions.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace attnviz {
+
+namespace {
+
+constexpr double maxCapturedWeights = 268435456.0; // 2^28 floats = 1 GB of attention weights
+
+// Segments for raw ids (no tokenizer spans to go by): sentence B starts after the first [SEP];
+// padding stays 0, as Hugging Face pads token_type_ids.
+std::vector<int> segmentsFromSeparators(const std::vector<Token>& tokens, std::optional<int> sepId, int padId)
+{
+    std::vector<int> segments(tokens.size(), 0);
+    bool second = false;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        segments[i] = second && tokens[i].id != padId ? 1 : 0;
+        if (sepId && tokens[i].id == *sepId)
+            second = true;
+    }
+    return segments;
+}
+
+} // namespace
+
+CheckpointModel::CheckpointModel(std::unique_ptr<Transformer> net, std::unique_ptr<Tokenizer> tokenizer,
+                                 std::string name, std::vector<std::string> loadNotices)
+    : m_net(std::move(net)), m_tokenizer(std::move(tokenizer)), m_name(std::move(name)),
+      m_loadNotices(std::move(loadNotices))
+{
+}
+
+ModelInfo CheckpointModel::info() const
+{
+    const TransformerInfo& t = m_net->info();
+    ModelInfo info;
+    info.family = t.family;
+    info.name = m_name;
+    info.layers = t.layers;
+    info.heads = t.heads;
+    info.dModel = t.dModel;
+    info.maxTokens = t.maxPositions;
+    info.causal = t.causal;
+    info.takesText = m_tokenizer != nullptr;
+    info.takesSecondText = t.segments && m_tokenizer != nullptr;
+    return info;
+}
+
+std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const
+{
+    const TransformerInfo& t = m_net->info();
+    std::vector<Token> tokens;
+    if (request.ids) {
+        for (int id : *request.ids) {
+            if (id < 0 || id >= t.vocab) {
+                throw InputError("token id " + std::to_string(id) + " is outside the vocabulary (0.." +
+                                 std::to_string(t.vocab - 1) + ")");
+            }
+            tokens.push_back(tokenForId(m_tokenizer.get(), id));
+        }
+        if (t.segments) {
+            const std::optional<int> sep = m_tokenizer ? m_tokenizer->idOf("[SEP]") : std::optional<int>(102);
+            const std::vector<int> segments = segmentsFromSeparators(tokens, sep, t.padId);
+            for (std::size_t i = 0; i < tokens.size(); ++i)
+                tokens[i].segment = segments[i];
+        }
+        return tokens;
+    }
+    if (!m_tokenizer) {
+        throw InputError("this checkpoint has no tokenizer files; run it with token ids instead of text");
+    }
+    try {
+        if (t.segments && !request.secondText.empty()) {
+            tokens = m_tokenizer->encodeForModel(request.text, std::string_view(request.secondText));
+        } else {
+            tokens = m_tokenizer->encodeForModel(request.text);
+        }
+    } catch (const TokenizerError& e) {
+        throw InputError(e.what());
+    }
+    for (const Token& token : tokens) {
+        if (token.id < 0 || token.id >= t.vocab) {
+            throw InputError("the tokenizer produced id " + std::to_string(token.id) +
+                             ", which the model's vocabulary of " + std::to_string(t.vocab) + " lacks");
+        }
+    }
+    return tokens;
+}
+
+std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& request) const
+{
+    const auto started = std::chrono::steady_clock::now();
+    const TransformerInfo& t = m_net->info();
+    auto result = std::make_shared<AttentionResult>();
+    result->model = info();
+    result->notices = m_loadNotices;
+    for (const auto& note : t.notes)
+        result->notices.push_back(note);
+
+    std::vector<Token> tokens = tokensOf(request);
+    if (tokens.empty())
+        throw InputError("nothing to run: the input has no tokens");
+    if (t.maxPositions > 0 && static_cast<int>(tokens.size()) > t.maxPositions) {
+        result->notices.push_back("input truncated: it has " + std::to_string(tokens.size()) +
+                                  " tokens but the model's context is " + std::to_string(t.maxPositions) +
+                                  " tokens; only the first " + std::to_string(t.maxPositions) + " are shown");
+        tokens.resize(static_cast<std::size_t>(t.maxPositions));
+    }
+    // Every layer's and head's (T, T) weights are kept; bound that to about 1 GB.
+    const int captureLimit =
+        static_cast<int>(std::sqrt(maxCapturedWeights / (static_cast<double>(t.layers) * t.heads)));
+    if (static_cast<int>(tokens.size()) > captureLimit) {
+        result->notices.push_back("input truncated to " + std::to_string(captureLimit) +
+                                  " tokens: keeping the attention of all " + std::to_string(t.layers * t.heads) +
+                                  " heads for more would need over 1 GB");
+        tokens.resize(static_cast<std::size_t>(captureLimit));
+    }
+    const Index T = static_cast<Index>(tokens.size());
+    std::vector<int> ids, segments;
+    std::vector<std::uint8_t> keyValid;
+    for (const Token& token : tokens) {
+        ids.push_back(token.id);
+        segments.push_back(token.segment);
+        keyValid.push_back(token.id == t.padId ? 0 : 1);
+    }
+
+    ForwardOptions options;
+    MaskSpec spec;
+    switch (request.mask) {
+    case MaskOverride::ModelDefault:
+        spec = t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid);
+        break;
+    case MaskOverride::None:
+        spec = MaskSpec::none();
+        break;
+    case MaskOverride::Causal:
+        spec = MaskSpec::causal();
+        break;
+    case MaskOverride::Padding:
+        spec = MaskSpec::padding(keyValid);
+        break;
+    case MaskOverride::Custom:
+        spec = MaskSpec::matrix(request.customMask);
+        break;
+    }
+    try {
+        options.mask = buildMask(spec, T, T);
+    } catch (const std::invalid_argument& e) {
+        throw InputError(std::string("custom mask does not fit the ") + std::to_string(T) + " tokens: " + e.what());
+    }
+    if (request.mask != MaskOverride::ModelDefault) {
+        result->notices.push_back(std::string("mask overridden: ") + maskKindName(spec.kind) + " instead of " +
+                                  (t.causal ? "causal" : "padding") + "; the model was trained with its own mask");
+    }
+    options.scale = request.scale.value_or(true);
+    options.ablatedHeads = request.ablatedHeads;
+    if (request.pipelineHead && request.pipelineStack == 0) {
+        const auto [layer, head] = *request.pipelineHead;
+        if (layer < 0 || layer >= t.layers || head < 0 || head >= t.heads) {
+            throw InputError("layer " + std::to_string(layer) + " head " + std::to_string(head) +
+                             " does not exist in this model");
+        }
+        options.pipelineHead = request.pipelineHead;
+    }
+    options.cancel = request.cancel;
+    std::vector<Index> maskPositions;
+    if (!t.causal && t.hasLmHead) {
+        const std::optional<int> maskId = m_tokenizer ? m_tokenizer->idOf("[MASK]") : std::optional<int>(103);
+        for (Index i = 0; i < T; ++i) {
+            if (maskId && ids[static_cast<std::size_t>(i)] == *maskId)
+                maskPositions.push_back(i);
+        }
+    }
+    if (request.topK <= 0 || !t.hasLmHead) {
+        options.logits = LogitRows::None;
+    } else {
+        options.logits = t.causal ? LogitRows::Last : (maskPositions.empty() ? LogitRows::None : LogitRows::All);
+    }
+
+    ForwardResult forward = m_net->forward(ids, segments, options);
+
+    result->tokens = std::move(tokens);
+    AttentionStack stack;
+    stack.name = "self";
+    stack.attention = std::move(forward.attention);
+    result->stacks.push_back(std::move(stack));
+    if (forward.pipeline) {
+        result->pipeline = std::move(forward.pipeline);
+        result->pipeline->stack = 0;
+    }
+    if (options.logits == LogitRows::Last) {
+        result->nextToken = topPredictions(forward.logits, 0, request.topK, m_tokenizer.get());
+    } else if (options.logits == LogitRows::All) {
+        for (Index pos : maskPositions) {
+            result->maskedPredictions.emplace_back(
+                static_cast<int>(pos), topPredictions(forward.logits, pos, request.topK, m_tokenizer.get()));
+        }
+    }
+    if (!options.scale)
+        result->notices.push_back("scores are not divided by √d_k (scaling switched off)");
+    if (!request.ablatedHeads.empty()) {
+        result->notices.push_back(std::to_string(request.ablatedHeads.size()) +
+                                  " head(s) ablated: their output is zeroed before the output projection");
+    }
+    result->computeMilliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+std::vector<int> CheckpointModel::generateGreedy(const std::vector<int>& promptIds, int steps,
+                                                 const std::atomic<bool>* cancel) const
+{
+    const TransformerInfo& t = m_net->info();
+    if (!t.causal || !t.hasLmHead)
+        throw InputError("this model does not generate text");
+    if (promptIds.empty())
+        throw InputError("generation needs at least one prompt token");
+    for (int id : promptIds) {
+        if (id < 0 || id >= t.vocab)
+            throw InputError("token id " + std::to_string(id) + " is outside the vocabulary");
+    }
+    return m_net->generateGreedy(promptIds, steps, cancel);
+}
+
+} // namespace attnviz

@@ -1,0 +1,73 @@
+#include "models/hfloader.h"
+
+#include "models/bart.h"
+#include "models/bert.h"
+#include "models/checkpointmodel.h"
+#include "models/gpt2.h"
+#include "models/hfconfig.h"
+#include "models/llama.h"
+#include "models/safetensors.h"
+#include "models/seq2seqmodel.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace attnviz {
+
+namespace {
+
+bool hasTokenizerFiles(const fs::path& dir)
+{
+    for (const char* name : {"tokenizer.json", "vocab.json", "vocab.txt"}) {
+        if (fs::exists(dir / name))
+            return true;
+    }
+    return false;
+}
+
+std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const SafetensorsArchive& weights)
+{
+    const std::string type = config.stringOr("model_type", "");
+    if (type == "gpt2")
+        return Gpt2::load(config, weights);
+    if (type == "bert" || type == "distilbert")
+        return Bert::load(config, weights);
+    if (type == "llama" || type == "mistral" || type == "qwen2")
+        return Llama::load(config, weights);
+    throw ModelLoadError(config.path() + ": model_type \"" + type +
+                         "\" is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
+}
+
+} // namespace
+
+std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
+{
+    const fs::path dir(folder);
+    const HfConfig config = HfConfig::load((dir / "config.json").string());
+    const SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
+    const bool seq2seq = config.stringOr("model_type", "") == "bart";
+    std::unique_ptr<Bart> bart = seq2seq ? Bart::load(config, weights) : nullptr;
+    std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);
+
+    std::vector<std::string> notices;
+    std::unique_ptr<Tokenizer> tokenizer;
+    if (hasTokenizerFiles(dir)) {
+        try {
+            tokenizer = loadTokenizerFromFolder(folder);
+        } catch (const std::exception& e) {
+            notices.push_back(std::string("the tokenizer could not be loaded (") + e.what() +
+                              "); the model takes token ids only");
+        }
+    } else {
+        notices.push_back("no tokenizer files in the folder; the model takes token ids only");
+    }
+    std::string name = dir.filename().string();
+    if (name.empty())
+        name = dir.parent_path().filename().string();
+    if (bart)
+        return std::make_unique<Seq2SeqModel>(std::move(bart), std::move(tokenizer), name, std::move(notices));
+    return std::make_unique<CheckpointModel>(std::move(net), std::move(tokenizer), name, std::move(notices));
+}
+
+} // namespace attnviz

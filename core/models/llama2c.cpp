@@ -1,0 +1,153 @@
+#include "models/llama2c.h"
+
+#include "models/checkpointmodel.h"
+#include "models/llama2ctokenizer.h"
+#include "models/mappedfile.h"
+
+#include <cstring>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace attnviz {
+
+namespace {
+
+// Sequential reader over the mapped floats with bounds checks.
+class FloatCursor
+{
+public:
+    FloatCursor(const MappedFile& file, std::size_t offset) : m_file(file), m_offset(offset) {}
+
+    // The next rows×cols floats as a (rows, cols) row-major matrix.
+    Matrix take(Index rows, Index cols, const char* what)
+    {
+        const std::size_t bytes = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols) * sizeof(float);
+        if (m_file.size() < m_offset || m_file.size() - m_offset < bytes) {
+            throw ModelLoadError(m_file.path() + ": file truncated while reading " + what);
+        }
+        Matrix m(rows, cols);
+        std::memcpy(m.data(), m_file.data() + m_offset, bytes);
+        m_offset += bytes;
+        return m;
+    }
+    void skip(std::size_t floats, const char* what) { take(1, static_cast<Index>(floats), what); }
+
+private:
+    const MappedFile& m_file;
+    std::size_t m_offset;
+};
+
+fs::path findTokenizer(const fs::path& bin, int vocab)
+{
+    const fs::path dir = bin.parent_path().empty() ? fs::path(".") : bin.parent_path();
+    for (const fs::path& candidate : {dir / "tokenizer.bin", dir / ("tok" + std::to_string(vocab) + ".bin")}) {
+        if (fs::exists(candidate))
+            return candidate;
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("tok", 0) == 0 && entry.path().extension() == ".bin" && entry.path() != bin)
+            return entry.path();
+    }
+    return {};
+}
+
+} // namespace
+
+std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
+{
+    const MappedFile file(binPath);
+    if (file.size() < 7 * sizeof(std::int32_t))
+        throw ModelLoadError(binPath + ": too short for a llama2.c header");
+    if (file.data()[0] == 'P' && file.data()[1] == 'K') {
+        throw ModelLoadError(binPath + ": a PyTorch (zip) checkpoint, not llama2.c; AttnViz reads Hugging Face "
+                                       "folders with .safetensors weights");
+    }
+    std::int32_t h[7];
+    std::memcpy(h, file.data(), sizeof h);
+    const int dim = h[0], hidden = h[1], layers = h[2], heads = h[3], kvHeads = h[4], seqLen = h[6];
+    const bool shared = h[5] > 0;
+    const int vocab = h[5] < 0 ? -h[5] : h[5];
+    const bool plausible = dim > 0 && dim <= 65536 && hidden > 0 && hidden <= 1 << 20 && layers > 0 && layers <= 1024 &&
+                           heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && dim % heads == 0 &&
+                           (dim / heads) % 2 == 0 && vocab > 3 && vocab <= 1 << 22 && seqLen > 0 && seqLen <= 1 << 20;
+    if (!plausible) {
+        throw ModelLoadError(binPath + ": not a llama2.c checkpoint (implausible header " + std::to_string(dim) + ", " +
+                             std::to_string(hidden) + ", " + std::to_string(layers) + ", " + std::to_string(heads) +
+                             ", " + std::to_string(kvHeads) + ", " + std::to_string(h[5]) + ", " +
+                             std::to_string(seqLen) + ")");
+    }
+    const int headSize = dim / heads;
+    const int kvDim = kvHeads * headSize;
+
+    TransformerInfo info;
+    info.family = "llama2c";
+    info.dModel = dim;
+    info.layers = layers;
+    info.heads = heads;
+    info.kvHeads = kvHeads;
+    info.vocab = vocab;
+    info.maxPositions = seqLen;
+    info.causal = true;
+    info.stopIds = {Llama2cTokenizer::bosId}; // run.c stops when the model emits BOS
+    LlamaHyper hyper;
+    hyper.headDim = headSize;
+    hyper.normEps = 1e-5f;
+    hyper.ropeInverseFrequencies = ropeInverseFrequencies(headSize, 10000.0f);
+    hyper.ropeInterleaved = true;
+
+    // Weights are stored per kind for all layers ((layers, out, in) for matrices); nn.Linear
+    // layout (out, in) is transposed to our (in, out).
+    FloatCursor cursor(file, sizeof h);
+    LlamaWeights w;
+    w.embedding = cursor.take(vocab, dim, "token_embedding_table");
+    w.layers.resize(static_cast<std::size_t>(layers));
+    for (auto& l : w.layers)
+        l.attnNorm = cursor.take(1, dim, "rms_att_weight");
+    for (auto& l : w.layers)
+        l.wq.w = cursor.take(dim, dim, "wq").transpose();
+    for (auto& l : w.layers)
+        l.wk.w = cursor.take(kvDim, dim, "wk").transpose();
+    for (auto& l : w.layers)
+        l.wv.w = cursor.take(kvDim, dim, "wv").transpose();
+    for (auto& l : w.layers)
+        l.wo.w = cursor.take(dim, dim, "wo").transpose();
+    for (auto& l : w.layers)
+        l.mlpNorm = cursor.take(1, dim, "rms_ffn_weight");
+    for (auto& l : w.layers)
+        l.gate.w = cursor.take(hidden, dim, "w1").transpose();
+    for (auto& l : w.layers)
+        l.down.w = cursor.take(dim, hidden, "w2").transpose();
+    for (auto& l : w.layers)
+        l.up.w = cursor.take(hidden, dim, "w3").transpose();
+    w.finalNorm = cursor.take(1, dim, "rms_final_weight");
+    cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_real");
+    cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_imag");
+    if (!shared)
+        w.lmHead = cursor.take(vocab, dim, "wcls");
+    return std::make_unique<Llama>(std::move(info), hyper, std::move(w));
+}
+
+std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)
+{
+    std::unique_ptr<Llama> net = loadLlama2cNetwork(binPath);
+    std::vector<std::string> notices;
+    std::unique_ptr<Tokenizer> tokenizer;
+    const fs::path tokPath = findTokenizer(fs::path(binPath), net->info().vocab);
+    if (tokPath.empty()) {
+        notices.push_back(
+            "no llama2.c tokenizer (tokenizer.bin) next to the checkpoint; the model takes token ids only");
+    } else {
+        try {
+            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab);
+        } catch (const TokenizerError& e) {
+            throw ModelLoadError(e.what());
+        }
+    }
+    return std::make_unique<CheckpointModel>(std::move(net), std::move(tokenizer), fs::path(binPath).stem().string(),
+                                             std::move(notices));
+}
+
+} // namespace attnviz

@@ -1,0 +1,133 @@
+#include "models/transformer.h"
+
+#include <algorithm>
+
+namespace attnviz {
+
+ForwardResult beginForward(const TransformerInfo& info, Index tokens, const ForwardOptions& options)
+{
+    ForwardResult result;
+    if (options.captureAttention) {
+        result.attention.resize(info.layers, info.heads, static_cast<int>(tokens), static_cast<int>(tokens));
+    }
+    if (options.pipelineHead) {
+        const auto [layer, head] = *options.pipelineHead;
+        if (layer < 0 || layer >= info.layers || head < 0 || head >= info.heads) {
+            throw std::invalid_argument("pipeline head (" + std::to_string(layer) + ", " + std::to_string(head) +
+                                        ") does not exist in this model");
+        }
+        result.pipeline.emplace();
+        result.pipeline->layer = layer;
+        result.pipeline->head = head;
+    }
+    return result;
+}
+
+LayerAttentionOptions layerAttentionOptions(int layer, const ForwardOptions& options, ForwardResult& result)
+{
+    LayerAttentionOptions o;
+    o.layer = layer;
+    o.mask = &options.mask;
+    o.scale = options.scale;
+    o.ablated = &options.ablatedHeads;
+    o.weightsOut = options.captureAttention && !result.attention.data.empty() && result.attention.heads > 0
+                       ? result.attention.head(layer, 0)
+                       : nullptr;
+    if (result.pipeline && result.pipeline->layer == layer) {
+        o.captureHead = result.pipeline->head;
+        o.capture = &result.pipeline->capture;
+    }
+    return o;
+}
+
+void capturePipeline(int layer, ForwardResult& result, const Matrix& x, const Linear& wq, const Linear& wk,
+                     const Linear& wv, int heads, int kvHeads, const Matrix& concat, const Matrix& wo,
+                     const Matrix& output, std::string note)
+{
+    if (!result.pipeline || result.pipeline->layer != layer)
+        return;
+    PipelineCapture& p = *result.pipeline;
+    const int h = p.head;
+    const Index dk = wq.w.cols() / heads;
+    const Index dkv = wk.w.cols() / kvHeads;
+    const Index dv = wv.w.cols() / kvHeads;
+    const int g = h / (heads / kvHeads);
+    p.x = x;
+    p.source = x;
+    p.wq = wq.w.middleCols(h * dk, dk);
+    p.wk = wk.w.middleCols(g * dkv, dkv);
+    p.wv = wv.w.middleCols(g * dv, dv);
+    p.capture.name = "layer " + std::to_string(layer) + " head " + std::to_string(h);
+    p.concat = concat;
+    p.wo = wo;
+    p.output = output;
+    p.note = std::move(note);
+}
+
+std::vector<int> Transformer::generateGreedy(const std::vector<int>& promptIds, int steps,
+                                             const std::atomic<bool>* cancel) const
+{
+    const TransformerInfo& t = info();
+    std::vector<int> ids = promptIds;
+    std::vector<int> generated;
+    ForwardOptions options;
+    options.captureAttention = false;
+    options.logits = LogitRows::Last;
+    options.cancel = cancel;
+    for (int step = 0; step < steps && static_cast<int>(ids.size()) <= t.maxPositions; ++step) {
+        const Index n = static_cast<Index>(ids.size());
+        options.mask = buildMask(MaskSpec::causal(), n, n);
+        const ForwardResult r = forward(ids, {}, options);
+        Index best = 0;
+        r.logits.row(0).maxCoeff(&best);
+        const int next = static_cast<int>(best);
+        if (std::find(t.stopIds.begin(), t.stopIds.end(), next) != t.stopIds.end())
+            break;
+        generated.push_back(next);
+        ids.push_back(next);
+    }
+    return generated;
+}
+
+KvCache::KvCache(int layers, Index positions, Index width)
+{
+    for (int l = 0; l < layers; ++l) {
+        keys.emplace_back(positions, width);
+        values.emplace_back(positions, width);
+    }
+}
+
+std::vector<int> greedyWithCache(const TransformerInfo& info, const std::vector<int>& promptIds, int steps,
+                                 const std::function<Matrix(const std::vector<int>&, int)>& step)
+{
+    const int limit = info.maxPositions;
+    std::vector<int> pending(promptIds.begin(),
+                             promptIds.begin() + std::min<std::ptrdiff_t>(limit, std::ssize(promptIds)));
+    std::vector<int> generated;
+    int position = 0;
+    while (static_cast<int>(generated.size()) < steps && !pending.empty()) {
+        const Matrix logits = step(pending, position); // the whole prompt first, then one token at a time
+        position += static_cast<int>(pending.size());
+        Index best = 0;
+        logits.row(0).maxCoeff(&best);
+        const int next = static_cast<int>(best);
+        if (std::find(info.stopIds.begin(), info.stopIds.end(), next) != info.stopIds.end())
+            break;
+        generated.push_back(next);
+        pending.assign(1, next);
+        if (position >= limit)
+            break; // the context is full
+    }
+    return generated;
+}
+
+Linear sliceColumns(const Linear& fused, Index first, Index count)
+{
+    Linear out;
+    out.w = fused.w.middleCols(first, count);
+    if (fused.b.size() > 0)
+        out.b = fused.b.segment(first, count);
+    return out;
+}
+
+} // namespace attnviz

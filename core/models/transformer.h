@@ -1,0 +1,98 @@
+#pragma once
+// The forward pass of one checkpoint family (GPT-2, BERT, Llama, ...), independent of
+// tokenisation and of how results are presented. CheckpointModel turns it into an AttentionModel.
+
+#include "engine/attentionresult.h"
+#include "models/kernels.h"
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace attnviz {
+
+struct TransformerInfo
+{
+    std::string family; // "gpt2", "bert", "llama", "qwen2", "mistral", "llama2c"
+    int layers = 0;
+    int heads = 0;   // query heads
+    int kvHeads = 0; // key/value heads (== heads without grouped-query attention)
+    int dModel = 0;
+    int vocab = 0;
+    int maxPositions = 0;           // context length
+    bool causal = false;            // decoder: default mask causal, predicts the next token
+    bool segments = false;          // takes token types (BERT sentence A/B)
+    bool hasLmHead = true;          // can produce logits (BERT without cls.predictions cannot)
+    int padId = -1;                 // BERT padding id: keys with it are masked by default
+    std::vector<int> stopIds;       // generation ends before any of these (EOS; BOS for llama2.c)
+    std::vector<std::string> notes; // load-time remarks shown with every result
+};
+
+enum class LogitRows { None, Last, All };
+
+struct ForwardOptions
+{
+    MaskMatrix mask;                                 // (T, T) 1 = may attend; used by every layer
+    bool scale = true;                               // divide scores by √d_k
+    std::set<std::pair<int, int>> ablatedHeads;      // (layer, head) zeroed before W_O
+    std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture in full
+    const std::atomic<bool>* cancel = nullptr;       // checked between layers
+    bool captureAttention = true;                    // fill ForwardResult::attention
+    LogitRows logits = LogitRows::All;
+};
+
+struct ForwardResult
+{
+    AttentionTensor attention; // (layers, heads, T, T) when captureAttention
+    Matrix hidden;             // (T, d_model) final hidden states (after the final norm)
+    Matrix logits;             // (T, vocab), (1, vocab) for LogitRows::Last, or empty
+    std::optional<PipelineCapture> pipeline;
+};
+
+class Transformer
+{
+public:
+    virtual ~Transformer() = default;
+    virtual const TransformerInfo& info() const = 0;
+    // ids (T) must be valid and T <= maxPositions (callers truncate); segments (T) or empty.
+    // Throws Cancelled when options.cancel is raised between layers.
+    virtual ForwardResult forward(const std::vector<int>& ids, const std::vector<int>& segments,
+                                  const ForwardOptions& options) const = 0;
+    // Greedy continuation (only new ids, at most `steps`, stopping before a stop id or at the end
+    // of the context). The default reruns the whole sequence per token; families with a KV cache
+    // override it. Ids must be valid (callers check).
+    virtual std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,
+                                            const std::atomic<bool>* cancel) const;
+};
+
+// Keys and values of earlier positions, so each generated token costs one row per layer.
+struct KvCache
+{
+    KvCache(int layers, Index positions, Index width);
+    std::vector<Matrix> keys;   // per layer (positions, width), as attention sees them (after RoPE)
+    std::vector<Matrix> values; // per layer (positions, width)
+};
+
+// The greedy loop of decoders with a cache. `step(ids, firstPosition)` runs ids at positions
+// firstPosition.. (appending to the caller's cache) and returns the (1, vocab) logits of the last.
+std::vector<int> greedyWithCache(const TransformerInfo& info, const std::vector<int>& promptIds, int steps,
+                                 const std::function<Matrix(const std::vector<int>&, int)>& step);
+
+// Helpers shared by the families.
+// Starts a result: sizes the attention tensor when requested.
+ForwardResult beginForward(const TransformerInfo& info, Index tokens, const ForwardOptions& options);
+// Per-layer attention options pointing into `result` (weights, pipeline head).
+LayerAttentionOptions layerAttentionOptions(int layer, const ForwardOptions& options, ForwardResult& result);
+// Fills result.pipeline for `layer` if it is the requested one. wq/wk/wv are the full (d_model,
+// heads*dk) projections; the head's column slice is stored. GQA: the KV head shared by the head.
+void capturePipeline(int layer, ForwardResult& result, const Matrix& x, const Linear& wq, const Linear& wk,
+                     const Linear& wv, int heads, int kvHeads, const Matrix& concat, const Matrix& wo,
+                     const Matrix& output, std::string note);
+// A projection matrix split out of a fused one: columns [first, first + count).
+Linear sliceColumns(const Linear& fused, Index first, Index count);
+
+} // namespace attnviz
