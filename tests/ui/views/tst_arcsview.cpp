@@ -1,0 +1,179 @@
+// ArcsLayout maths, and ArcsView rendered from a real lesson: line opacity follows the weights,
+// head switches and token focus change what is drawn.
+
+#include "arcslayout.h"
+#include "arcspalette.h"
+#include "arcsview.h"
+#include "selectionstate.h"
+#include "viewtestdata.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace attnviz;
+
+class TestArcsView : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Mean alpha-like "ink" of head colour h along a line: the lighter the background shows, the
+    // weaker the line. Returns the darkest-step distance from white at the line's middle point.
+    static int inkAt(const QImage& image, QPointF p)
+    {
+        const QColor c = image.pixelColor(p.toPoint());
+        return 255 * 3 - (c.red() + c.green() + c.blue());
+    }
+
+private slots:
+    void layoutRowsAndAnchors()
+    {
+        // 400×300 area, header 52, margin 12: body height 236; 4 rows → rows capped at 26.
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 4, 4, 60);
+        QCOMPARE(l.rowHeight, 26.0);
+        // Lines get min(320, 376 - 120) = 256; total 376 → left edge at 12.
+        QCOMPARE(l.leftColumn.left(), 12.0);
+        QCOMPARE(l.rightColumn.left(), 12.0 + 60 + 256);
+        // Column of 104 px centred in the body [52, 288): top = 52 + (236 - 104) / 2 = 118.
+        QCOMPARE(l.leftColumn.top(), 118.0);
+        QCOMPARE(l.leftLabelRect(2), QRectF(12, 118 + 52, 60, 26));
+        QCOMPARE(l.leftAnchor(0), QPointF(12 + 60 + ArcsLayout::labelGap, 118 + 13));
+        QCOMPARE(l.rightAnchor(3), QPointF(328 - ArcsLayout::labelGap, 118 + 78 + 13));
+    }
+
+    void layoutShrinksRowsForLongInputs()
+    {
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 100, 100, 60);
+        QCOMPARE(l.rowHeight, 2.36);
+        // Different lengths (cross-attention): each column is centred on its own.
+        const ArcsLayout c = ArcsLayout::compute(QRectF(0, 0, 400, 300), 2, 4, 60);
+        QCOMPARE(c.leftColumn.center().y(), c.rightColumn.center().y());
+        QVERIFY(c.leftColumn.height() < c.rightColumn.height());
+    }
+
+    void hitTest_data()
+    {
+        QTest::addColumn<QPointF>("point");
+        QTest::addColumn<int>("side");
+        QTest::addColumn<int>("index");
+        QTest::newRow("left row 0") << QPointF(40, 120) << int(ArcsLayout::Side::Left) << 0;
+        QTest::newRow("left row 3") << QPointF(40, 118 + 26 * 3 + 25) << int(ArcsLayout::Side::Left) << 3;
+        QTest::newRow("right row 1") << QPointF(340, 118 + 30) << int(ArcsLayout::Side::Right) << 1;
+        QTest::newRow("between") << QPointF(200, 150) << int(ArcsLayout::Side::None) << -1;
+        QTest::newRow("below") << QPointF(40, 118 + 104 + 1) << int(ArcsLayout::Side::None) << -1;
+    }
+
+    void hitTest()
+    {
+        QFETCH(QPointF, point);
+        QFETCH(int, side);
+        QFETCH(int, index);
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 4, 4, 60);
+        const ArcsLayout::Hit hit = l.hitTest(point);
+        QCOMPARE(int(hit.side), side);
+        QCOMPARE(hit.index, index);
+    }
+
+    void paletteIsDistinctAndStable()
+    {
+        QCOMPARE(ArcsPalette::headColor(0), QColor(0x4e, 0x79, 0xa7));
+        for (int a = 0; a < 32; ++a)
+            for (int b = a + 1; b < 32; ++b) QVERIFY2(ArcsPalette::headColor(a) != ArcsPalette::headColor(b), "repeat");
+    }
+
+    void lineOpacityFollowsWeight()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setHeadEnabled(1, false);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const QSize size(400, 300);
+        const ArcsLayout layout = view.layoutFor(QRectF(QPointF(), QSizeF(size)));
+
+        // Query 3 ("down") may see keys 0..3: find its strongest and weakest key under head 0.
+        selection.setQueryToken(3);
+        int strong = 0, weak = 0;
+        for (int k = 0; k < 4; ++k) {
+            if (a.at(0, 0, 3, k) > a.at(0, 0, 3, strong)) strong = k;
+            if (a.at(0, 0, 3, k) < a.at(0, 0, 3, weak)) weak = k;
+        }
+        QVERIFY(a.at(0, 0, 3, strong) > a.at(0, 0, 3, weak) + 0.1f);
+        const QImage image = view.renderImage(size);
+        auto mid = [&](int k) { return (layout.leftAnchor(3) + layout.rightAnchor(k)) / 2.0; };
+        QVERIFY2(inkAt(image, mid(strong)) > inkAt(image, mid(weak)) + 20,
+                 qPrintable(QStringLiteral("strong %1 weak %2").arg(inkAt(image, mid(strong))).arg(inkAt(image, mid(weak)))));
+        // The line is drawn in head 0's colour: blue dominates.
+        const QColor c = image.pixelColor(mid(strong).toPoint());
+        QVERIFY(c.blue() > c.red());
+        // Query 0 is not focused: its line to key 0 (weight 1 under the causal mask) is absent.
+        QCOMPARE(inkAt(image, (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0), 0);
+    }
+
+    void headSwitchAndFocusChangeDrawing()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const QSize size(400, 300);
+        const ArcsLayout layout = view.layoutFor(QRectF(QPointF(), QSizeF(size)));
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+
+        // No focus: every query's lines; query 0 attends only to key 0 with weight 1.
+        QVERIFY(inkAt(view.renderImage(size), q0k0) > 100);
+        selection.setQueryToken(2);
+        QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
+        selection.setQueryToken(-1);
+        selection.setHeadEnabled(0, false);
+        selection.setHeadEnabled(1, false);
+        QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
+    }
+
+    void hoverAndClickUseTheLayout()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        // QTest::mouseMove only moves the cursor on offscreen windows; send the event itself.
+        const QPointF pos = layout.leftLabelRect(2).center();
+        QMouseEvent move(QEvent::MouseMove, pos, view.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &move);
+        QCOMPARE(selection.hoveredToken(), 2);
+        QCOMPARE(view.focus().index, 2);
+        QSignalSpy spy(&selection, &SelectionState::queryTokenChanged);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, layout.leftLabelRect(1).center().toPoint());
+        QCOMPARE(selection.queryToken(), 1);
+        QCOMPARE(spy.count(), 1);
+    }
+
+    void crossAttentionPutsSourceOnTheRight()
+    {
+        const auto result = testdata::lesson("cross-attention-translation");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        QCOMPARE(a.keys, 4);
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(0, 0, 400, 300));
+        QCOMPARE(layout.leftCount, 3);
+        QCOMPARE(layout.rightCount, 4);
+        QVERIFY(view.preferredExportSize().height() >= ArcsLayout::preferredHeight(3, 4));
+    }
+};
+
+QTEST_MAIN(TestArcsView)
+#include "tst_arcsview.moc"

@@ -1,0 +1,240 @@
+#include "arcsview.h"
+
+#include "arcspalette.h"
+
+#include <QFontMetricsF>
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+
+namespace attnviz {
+
+namespace {
+
+const AttentionStack* currentStack(const AttentionResult* result, const SelectionState* selection)
+{
+    if (result == nullptr || result->stacks.empty()) return nullptr;
+    const int s = selection != nullptr ? selection->stack() : 0;
+    return &result->stacks[static_cast<std::size_t>(std::clamp(s, 0, int(result->stacks.size()) - 1))];
+}
+
+const std::vector<Token>& keyTokens(const AttentionResult& result, const AttentionStack& stack)
+{
+    return stack.queriesAreSource ? result.sourceTokens : result.tokens;
+}
+
+QString label(const std::vector<Token>& tokens, int i)
+{
+    if (i < 0 || i >= int(tokens.size())) return QStringLiteral("#%1").arg(i);
+    const QString text = QString::fromStdString(tokens[static_cast<std::size_t>(i)].display).trimmed();
+    return text.isEmpty() ? QStringLiteral("␣") : text;
+}
+
+QFont labelFont(qreal rowHeight)
+{
+    QFont font;
+    font.setPixelSize(std::clamp(int(rowHeight * 0.62), 7, 14));
+    return font;
+}
+
+} // namespace
+
+ArcsView::ArcsView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
+{
+    setMouseTracking(true);
+    // Each change of the selection only needs a repaint; the picture is cheap enough to redraw.
+    connect(selection, &SelectionState::stackChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::layerChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::hoveredTokenChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::enabledHeadsChanged, this, qOverload<>(&QWidget::update));
+}
+
+ArcsLayout ArcsView::layoutFor(const QRectF& target) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr) return ArcsLayout::compute(target, 0, 0, 0);
+    const int queries = stack->attention.queries;
+    const int keys = stack->attention.keys;
+    const ArcsLayout probe = ArcsLayout::compute(target, queries, keys, 0);
+    const QFontMetricsF metrics(labelFont(probe.rowHeight));
+    qreal width = 24.0;
+    for (int i = 0; i < queries; ++i) width = std::max(width, metrics.horizontalAdvance(label(result()->tokens, i)));
+    const auto& keyTok = keyTokens(*result(), *stack);
+    for (int j = 0; j < keys; ++j) width = std::max(width, metrics.horizontalAdvance(label(keyTok, j)));
+    return ArcsLayout::compute(target, queries, keys, width + 12.0);
+}
+
+ArcsLayout::Hit ArcsView::focus() const
+{
+    if (m_hover.side != ArcsLayout::Side::None) return m_hover;
+    const SelectionState* sel = selection();
+    if (sel == nullptr) return {};
+    if (sel->hoveredToken() >= 0) return {ArcsLayout::Side::Left, sel->hoveredToken()};
+    if (sel->queryToken() >= 0) return {ArcsLayout::Side::Left, sel->queryToken()};
+    return {};
+}
+
+void ArcsView::paint(QPainter& painter, const QRectF& target) const
+{
+    painter.save();
+    painter.fillRect(target, palette().base());
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr || stack->attention.queries == 0) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(target, Qt::AlignCenter, tr("No attention to show yet."));
+        painter.restore();
+        return;
+    }
+    const ArcsLayout layout = layoutFor(target);
+    const ArcsLayout::Hit f = focus();
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintHeader(painter, target, layout);
+    paintLines(painter, layout, f);
+    paintLabels(painter, layout, f);
+    painter.restore();
+}
+
+void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    QFont title;
+    title.setPixelSize(13);
+    title.setBold(true);
+    painter.setFont(title);
+    painter.setPen(palette().color(QPalette::Text));
+    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6, target.width() / 2, 18);
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, tr("Layer %1").arg(sel ? sel->layer() : 0));
+
+    // Legend: one chip per head, hollow when the head is switched off.
+    QFont small;
+    small.setPixelSize(11);
+    painter.setFont(small);
+    const QFontMetricsF metrics(small);
+    qreal x = target.right() - ArcsLayout::margin;
+    for (int h = stack->attention.heads - 1; h >= 0; --h) {
+        const QString text = tr("H%1").arg(h);
+        const qreal w = metrics.horizontalAdvance(text) + 16;
+        x -= w;
+        const QRectF chip(x, target.top() + 8, w - 4, 14);
+        const QColor color = ArcsPalette::headColor(h);
+        const bool on = sel == nullptr || sel->isHeadEnabled(h);
+        painter.setPen(QPen(color, 1.5));
+        painter.setBrush(on ? color : Qt::NoBrush);
+        painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3, 8, 8), 2, 2);
+        painter.setPen(palette().color(on ? QPalette::Text : QPalette::PlaceholderText));
+        painter.drawText(chip.adjusted(11, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+        if (x < titleRect.left() + 80) break; // too many heads for one line: the rest are implied
+    }
+
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    const qreal captionY = target.top() + ArcsLayout::headerHeight - 20;
+    const bool cross = stack->queriesAreSource;
+    painter.drawText(QRectF(layout.leftColumn.left(), captionY, layout.leftColumn.width(), 16),
+                     Qt::AlignRight | Qt::AlignVCenter, cross ? tr("target (queries)") : tr("queries"));
+    painter.drawText(QRectF(layout.rightColumn.left(), captionY, layout.rightColumn.width(), 16),
+                     Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
+}
+
+void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    const AttentionTensor& a = stack->attention;
+    const int layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
+    const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
+    QList<int> heads;
+    for (int h = 0; h < a.heads; ++h) {
+        if (sel == nullptr || sel->isHeadEnabled(h)) heads.append(h);
+    }
+    // Heads' lines would coincide and blend into grey; fanning their ends out a little within
+    // the row keeps every head's colour visible.
+    const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    for (int n = 0; n < heads.size(); ++n) {
+        const int h = heads[n];
+        const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
+        QColor color = ArcsPalette::headColor(h);
+        for (int i = 0; i < a.queries; ++i) {
+            if (focus.side == ArcsLayout::Side::Left && focus.index != i) continue;
+            for (int j = 0; j < a.keys; ++j) {
+                if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
+                const float w = a.at(layer, h, i, j);
+                if (w < 0.01f) continue; // invisible anyway; skipping keeps long inputs fast
+                color.setAlphaF(std::min(1.0f, w));
+                painter.setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
+                painter.drawLine(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset);
+            }
+        }
+    }
+}
+
+void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const auto& keyTok = keyTokens(*result(), *stack);
+    painter.setFont(labelFont(layout.rowHeight));
+    const QColor text = palette().color(QPalette::Text);
+    const QColor dim = palette().color(QPalette::PlaceholderText);
+    const QColor highlight = palette().color(QPalette::Highlight);
+    auto drawLabel = [&](const QRectF& rect, const QString& s, Qt::Alignment align, bool focused, bool faded) {
+        if (focused) {
+            QColor fill = highlight;
+            fill.setAlpha(60);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(fill);
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4);
+        }
+        painter.setPen(faded ? dim : text);
+        painter.drawText(rect.adjusted(6, 0, -6, 0), align | Qt::AlignVCenter, s);
+    };
+    const bool anyFocus = focus.side != ArcsLayout::Side::None;
+    for (int i = 0; i < layout.leftCount; ++i) {
+        const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
+        drawLabel(layout.leftLabelRect(i), label(result()->tokens, i), Qt::AlignRight, focused,
+                  anyFocus && focus.side == ArcsLayout::Side::Left && !focused);
+    }
+    for (int j = 0; j < layout.rightCount; ++j) {
+        const bool focused = focus.side == ArcsLayout::Side::Right && focus.index == j;
+        drawLabel(layout.rightLabelRect(j), label(keyTok, j), Qt::AlignLeft, focused,
+                  anyFocus && focus.side == ArcsLayout::Side::Right && !focused);
+    }
+}
+
+QSizeF ArcsView::preferredExportSize() const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr) return {560.0, 400.0};
+    return {560.0, std::max(240.0, ArcsLayout::preferredHeight(stack->attention.queries, stack->attention.keys))};
+}
+
+void ArcsView::setHover(ArcsLayout::Hit hit)
+{
+    if (hit == m_hover) return;
+    m_hover = hit;
+    // A hovered query is shared, so the heatmap and token strip can echo it.
+    if (selection() != nullptr) selection()->setHoveredToken(hit.side == ArcsLayout::Side::Left ? hit.index : -1);
+    update();
+}
+
+void ArcsView::mouseMoveEvent(QMouseEvent* event)
+{
+    setHover(layoutFor(QRectF(rect())).hitTest(event->position()));
+}
+
+void ArcsView::mousePressEvent(QMouseEvent* event)
+{
+    const ArcsLayout::Hit hit = layoutFor(QRectF(rect())).hitTest(event->position());
+    if (hit.side != ArcsLayout::Side::Left || selection() == nullptr) return;
+    // Clicking the selected query again clears it, so all lines come back.
+    selection()->setQueryToken(selection()->queryToken() == hit.index ? -1 : hit.index);
+}
+
+void ArcsView::leaveEvent(QEvent* event)
+{
+    Q_UNUSED(event);
+    setHover({});
+}
+
+} // namespace attnviz
