@@ -1,13 +1,147 @@
+// attnviz: the desktop app. Parses the command line and wires the main window; with --screenshot
+// it saves the window once the first result is shown and exits (docs, CI smoke tests).
+#include "computeservice.h"
 #include "mainwindow.h"
+#include "selectionstate.h"
+#include "sessionsettings.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace {
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "attnviz: %s\n", qPrintable(message));
+    return 1;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("AttnViz"));
     QApplication::setOrganizationName(QStringLiteral("AttnViz"));
-    attnviz::MainWindow window;
+    QApplication::setApplicationVersion(QStringLiteral(ATTNVIZ_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("See multi-head attention: type a sentence, watch every head."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption model(
+        QStringLiteral("model"),
+        QStringLiteral("Model to open: builtin:NAME, lesson:NAME, a lesson .json, a model folder or a .bin file."),
+        QStringLiteral("M"));
+    const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Input sentence."), QStringLiteral("T"));
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  QStringLiteral("View to show: heatmap, arcs, model, pipeline or chart."),
+                                  QStringLiteral("V"));
+    const QCommandLineOption layer(QStringLiteral("layer"),
+                                   QStringLiteral("Layer to show (0-based, as in attnviz-cli)."), QStringLiteral("L"));
+    const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("Head to focus (0-based)."),
+                                  QStringLiteral("H"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save the window as FILE.png once the first result is shown, then exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption colorMap(
+        QStringLiteral("colormap"),
+        QStringLiteral("Colour map: viridis, magma, cividis or diverging (scores before softmax)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption merge(QStringLiteral("merge-subwords"),
+                                   QStringLiteral("Join sub-word pieces into words."));
+    parser.addOptions({model, text, view, layer, head, colorMap, merge, screenshot});
+    parser.process(app);
+
+    const bool shooting = parser.isSet(screenshot);
+    // Screenshots start from defaults so they are reproducible, and leave the user's settings alone.
+    attnviz::MainWindow window(nullptr, !shooting);
+    window.setDialogsEnabled(!shooting);
+
+    auto readIndex = [&](const QCommandLineOption& option, int* out) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < 0)
+            return false;
+        *out = value;
+        return true;
+    };
+    int layerIndex = -1;
+    int headIndex = -1;
+    if (!readIndex(layer, &layerIndex))
+        return fail(QStringLiteral("--layer needs a number from 0"));
+    if (!readIndex(head, &headIndex))
+        return fail(QStringLiteral("--head needs a number from 0"));
+    window.setPendingLayerHead(layerIndex, headIndex);
+    if (parser.isSet(colorMap)) {
+        const auto kinds = attnviz::ColorMap::all();
+        const auto it = std::find_if(kinds.begin(), kinds.end(), [&](attnviz::ColorMapKind k) {
+            return attnviz::ColorMap::name(k) == parser.value(colorMap);
+        });
+        if (it == kinds.end())
+            return fail(QStringLiteral("unknown colour map \"%1\"; use viridis, magma, cividis or diverging")
+                            .arg(parser.value(colorMap)));
+        window.selection()->setColorMap(*it);
+    }
+    if (parser.isSet(merge))
+        window.selection()->setMergeSubwords(true);
+    if (parser.isSet(view) && !window.setCurrentView(parser.value(view))) {
+        return fail(
+            QStringLiteral("unknown view \"%1\"; use heatmap, arcs, model, pipeline or chart").arg(parser.value(view)));
+    }
+    if (parser.isSet(text) || shooting)
+        window.setText(parser.isSet(text) ? parser.value(text) : attnviz::MainWindow::defaultText());
+
+    QString spec = parser.value(model);
+    if (spec.isEmpty() && !shooting)
+        spec = attnviz::SessionSettings::lastModel();
+    if (spec.isEmpty())
+        spec = attnviz::MainWindow::defaultModelSpec();
+    if (spec.isEmpty())
+        return fail(QStringLiteral("no model given and no built-in model or lesson found"));
+
+    // Outlive the lambdas below, which run from the event loop.
+    int exitCode = 0;
+    const QString file = parser.value(screenshot);
+    bool shot = false;
+    if (shooting) {
+        window.resize(1280, 820);
+        QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, [&]() {
+            // Wait for the final result (e.g. the rerun for --layer/--head), then give the views one
+            // more turn of the event loop to lay out and paint it.
+            if (shot || !window.computeService()->isIdle())
+                return;
+            shot = true;
+            QTimer::singleShot(50, &window, [&]() {
+                if (!window.grab().save(file)) {
+                    exitCode = fail(QStringLiteral("could not write %1").arg(file));
+                }
+                QApplication::exit(exitCode);
+            });
+        });
+        QObject::connect(&window, &attnviz::MainWindow::modelLoadFailed, &app, [&](const QString& message) {
+            exitCode = fail(message);
+            QApplication::exit(exitCode);
+        });
+        QObject::connect(window.computeService(), &attnviz::ComputeService::computeFailed, &app,
+                         [&](const QString& message) {
+                             exitCode = fail(message);
+                             QApplication::exit(exitCode);
+                         });
+        QTimer::singleShot(60000, &app, [&]() {
+            exitCode = fail(QStringLiteral("timed out waiting for the first result"));
+            QApplication::exit(exitCode);
+        });
+    }
+    window.openModel(spec);
     window.show();
-    return QApplication::exec();
+    const int code = QApplication::exec();
+    return shooting ? exitCode : code;
 }

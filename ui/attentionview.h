@@ -4,15 +4,15 @@
 // PNG/SVG/PDF export and golden tests share one code path with the screen.
 
 #include "engine/attentionresult.h"
+#include "selectionstate.h"
 
+#include <QImage>
 #include <QPointer>
 #include <QWidget>
 
 #include <memory>
 
 namespace attnviz {
-
-class SelectionState;
 
 class AttentionView : public QWidget
 {
@@ -30,6 +30,9 @@ public:
     // The size the picture wants for export at 1x (e.g. large enough for every label).
     virtual QSizeF preferredExportSize() const { return QSizeF(size()); }
     virtual QString viewName() const = 0; // "heatmap", "arcs", "model", "pipeline", "chart"
+
+    // Renders paint() into an image of `size` logical pixels (export, golden tests).
+    QImage renderImage(const QSize& size, qreal devicePixelRatio = 1.0) const;
 
 protected:
     // Called after a new result arrived; the default schedules a repaint.

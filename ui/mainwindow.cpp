@@ -1,14 +1,310 @@
 #include "mainwindow.h"
 
+#include "arcsview.h"
+#include "chartsview.h"
+#include "computeservice.h"
+#include "engine/resourcepaths.h"
+#include "headchips.h"
+#include "heatmapview.h"
+#include "inputpanel.h"
+#include "modelgridview.h"
+#include "modelpicker.h"
+#include "pipelineview.h"
+#include "runrequestbuilder.h"
+#include "selectionstate.h"
+#include "selectiontoolbar.h"
+#include "sessionsettings.h"
+#include "sideviewdock.h"
+#include "tokenstrip.h"
+#include "windowactions.h"
+
+#include <QCloseEvent>
+#include <QGridLayout>
 #include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSignalBlocker>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
 
 namespace attnviz {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent, bool useSettings)
+    : QMainWindow(parent), m_selection(new SelectionState(this)), m_service(new ComputeService(this)),
+      m_useSettings(useSettings)
 {
     setWindowTitle(tr("AttnViz"));
-    setCentralWidget(new QLabel(tr("AttnViz"), this));
-    resize(1200, 800);
+    setObjectName(QStringLiteral("mainWindow"));
+    m_input = new InputPanel(this);
+    m_toolBar = new SelectionToolBar(m_selection, this);
+    m_tokens = new TokenStrip(m_selection, this);
+    m_heads = new HeadChips(m_selection, this);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_input);
+    // Tokens and heads line up with the input panel's labels: one grid, labels on the left.
+    auto* strips = new QWidget(central);
+    auto* grid = new QGridLayout(strips);
+    grid->setContentsMargins(8, 0, 8, 4);
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(2);
+    auto* tokenScroll = new QScrollArea(strips);
+    tokenScroll->setWidget(m_tokens);
+    tokenScroll->setWidgetResizable(true);
+    tokenScroll->setFrameShape(QFrame::NoFrame);
+    tokenScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Long inputs scroll inside a few rows instead of pushing the views away.
+    connect(m_tokens, &ChipStrip::contentHeightChanged, tokenScroll,
+            [tokenScroll](int h) { tokenScroll->setFixedHeight(std::min(h, 96)); });
+    auto addRow = [&](const QString& label, QWidget* widget, int row) {
+        auto* l = new QLabel(label, strips);
+        l->setMinimumWidth(m_input->labelWidth());
+        l->setContentsMargins(0, 6, 0, 0); // level with the text inside the first row of chips
+        grid->addWidget(l, row, 0, Qt::AlignTop | Qt::AlignLeft);
+        grid->addWidget(widget, row, 1);
+    };
+    addRow(tr("Tokens"), tokenScroll, 0);
+    addRow(tr("Heads"), m_heads, 1);
+    grid->setColumnStretch(1, 1);
+    layout->addWidget(strips);
+    m_toolBar->setMovable(false);
+    layout->addWidget(m_toolBar);
+    m_tabs = new QTabWidget(central);
+    m_tabs->setDocumentMode(true);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    buildViews();
+    m_sideView = new SideViewDock(m_selection, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_sideView);
+    m_sideView->hide(); // View → Side View (Ctrl+D) shows it; the saved window state remembers
+    new WindowActions(this);
+
+    m_notice = new QLabel(this);
+    m_notice->setTextFormat(Qt::PlainText);
+    m_stats = new QLabel(this);
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0); // a busy indicator, not a percentage
+    m_busy->setMaximumWidth(90);
+    m_busy->setMaximumHeight(12);
+    m_busy->setToolTip(tr("Computing…"));
+    m_busy->hide();
+    statusBar()->addWidget(m_notice, 1);
+    statusBar()->addPermanentWidget(m_stats);
+    statusBar()->addPermanentWidget(m_busy);
+
+    connect(m_input, &InputPanel::textEdited, this, [this]() { scheduleRun(150, true); });
+    connect(m_input->modelPicker(), &ModelPicker::modelChosen, this, &MainWindow::openModel);
+    connect(m_service, &ComputeService::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(m_service, &ComputeService::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
+    connect(m_service, &ComputeService::resultReady, this, &MainWindow::showResult);
+    connect(m_service, &ComputeService::computeFailed, this, &MainWindow::onComputeFailed);
+    connect(m_service, &ComputeService::busyChanged, m_busy, &QWidget::setVisible);
+    connect(m_selection, &SelectionState::computeInputsChanged, this, [this]() { scheduleRun(0); });
+    connect(m_selection, &SelectionState::layerChanged, this, &MainWindow::onSelectionMoved);
+    connect(m_selection, &SelectionState::headChanged, this, &MainWindow::onSelectionMoved);
+    connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::onSelectionMoved);
+
+    resize(1280, 820);
+    if (m_useSettings)
+        SessionSettings::restore(*this);
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::defaultModelSpec()
+{
+    const auto models = builtinModelNames();
+    if (std::find(models.begin(), models.end(), "decoder") != models.end())
+        return QStringLiteral("builtin:decoder");
+    const auto lessons = builtinLessonNames();
+    return lessons.empty() ? QString() : QStringLiteral("lesson:") + QString::fromStdString(lessons.front());
+}
+
+QString MainWindow::defaultText()
+{
+    return QStringLiteral("The animal didn't cross the street because it was too tired.");
+}
+
+void MainWindow::buildViews()
+{
+    m_heatmap = new HeatmapView(m_selection);
+    auto* scroll = new QScrollArea(m_tabs);
+    scroll->setWidget(m_heatmap);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_tabs->addTab(scroll, tr("Heatmap"));
+    m_views << m_heatmap;
+    const QList<QPair<AttentionView*, QString>> others = {{new ArcsView(m_selection), tr("Arcs")},
+                                                          {new ModelGridView(m_selection), tr("Model grid")},
+                                                          {new PipelineView(m_selection), tr("Q/K/V pipeline")},
+                                                          {new ChartsView(m_selection), tr("Charts")}};
+    for (const auto& [view, title] : others) {
+        m_tabs->addTab(view, title);
+        m_views << view;
+    }
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        m_tabs->setTabToolTip(i, tr("%1 (Ctrl+%2)").arg(m_tabs->tabText(i)).arg(i + 1));
+    }
+}
+
+void MainWindow::openModel(const QString& spec)
+{
+    if (spec.isEmpty())
+        return;
+    m_notice->setText(tr("Opening %1…").arg(ModelPicker::displayName(spec)));
+    m_service->loadModel(spec);
+}
+
+void MainWindow::setText(const QString& text)
+{
+    m_input->setText(text);
+}
+
+bool MainWindow::setCurrentView(const QString& name)
+{
+    for (int i = 0; i < m_views.size(); ++i) {
+        if (m_views.at(i)->viewName() == name ||
+            (name == QLatin1String("charts") && m_views.at(i)->viewName() == QLatin1String("chart"))) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+AttentionView* MainWindow::currentView() const
+{
+    const int i = m_tabs->currentIndex();
+    return i >= 0 && i < m_views.size() ? m_views.at(i) : nullptr;
+}
+
+QString MainWindow::currentViewName() const
+{
+    return currentView() != nullptr ? currentView()->viewName() : QString();
+}
+
+void MainWindow::setPendingLayerHead(int layer, int head)
+{
+    m_pendingLayer = layer;
+    m_pendingHead = head;
+}
+
+void MainWindow::onModelLoaded(const QString& spec)
+{
+    m_loadedSpec = spec;
+    m_selection->resetOverrides();
+    m_input->modelPicker()->setCurrentSpec(spec);
+    const ModelInfo info = m_service->model()->info();
+    m_input->setModelInfo(info);
+    m_selection->setShape(std::max(1, m_selection->stackCount()), info.layers, info.heads, 0,
+                          0); // until the first result
+    setWindowTitle(tr("%1 — AttnViz").arg(QString::fromStdString(info.name)));
+    m_notice->setText(tr("Opened %1").arg(QString::fromStdString(info.name)));
+    scheduleRun(0, true); // a new model: nothing of the last result's shape applies
+}
+
+void MainWindow::onModelLoadFailed(const QString& spec, const QString& message)
+{
+    m_input->modelPicker()->setCurrentSpec(m_loadedSpec); // the previous model stays
+    const QString text = tr("Could not open %1:\n%2").arg(spec, message);
+    m_notice->setText(text.simplified());
+    if (m_dialogs) {
+        QMessageBox::warning(this, tr("Model not opened"),
+                             text +
+                                 (m_service->hasModel() ? tr("\n\nThe previous model is still loaded.") : QString()));
+    }
+    emit modelLoadFailed(text);
+}
+
+void MainWindow::onComputeFailed(const QString& message)
+{
+    m_notice->setText(tr("⚠ %1").arg(message));
+}
+
+void MainWindow::onSelectionMoved()
+{
+    // The pipeline capture is per (stack, layer, head): fetch the new one once the user settles.
+    if (m_result && m_result->pipeline &&
+        (m_result->pipeline->layer != m_selection->layer() || m_result->pipeline->head != m_selection->head() ||
+         m_result->pipeline->stack != m_selection->stack())) {
+        scheduleRun(80);
+    }
+}
+
+void MainWindow::scheduleRun(int debounceMs, bool inputChanged)
+{
+    if (!m_service->hasModel())
+        return;
+    if (m_input->isBlank()) {
+        m_service->cancelAll();
+        showResult(nullptr); // the empty state, not an error
+        return;
+    }
+    m_service->requestRun(RunRequestBuilder::build(*m_input, *m_selection, m_result.get(), inputChanged), debounceMs);
+}
+
+void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
+{
+    m_result = std::move(result);
+    if (m_result && !m_result->stacks.empty()) {
+        QStringList stackNames;
+        for (const auto& s : m_result->stacks)
+            stackNames << QString::fromStdString(s.name);
+        const int stack = std::clamp(m_selection->stack(), 0, static_cast<int>(m_result->stacks.size()) - 1);
+        const AttentionTensor& a = m_result->stacks[static_cast<std::size_t>(stack)].attention;
+        m_selection->setShape(static_cast<int>(m_result->stacks.size()), a.layers, a.heads, a.queries, a.keys);
+        m_toolBar->setStackNames(stackNames);
+        if (m_result->pipeline)
+            m_selection->setModelScaling(m_result->pipeline->capture.scaledByRootDk);
+        if (m_pendingLayer >= 0 || m_pendingHead >= 0) {
+            if (m_pendingLayer >= 0)
+                m_selection->setLayer(m_pendingLayer);
+            if (m_pendingHead >= 0)
+                m_selection->setHead(m_pendingHead);
+            m_pendingLayer = m_pendingHead = -1;
+        }
+    }
+    // An empty result keeps the shape, so the chosen layer and head survive clearing the text.
+    m_toolBar->refresh();
+    m_tokens->setResult(m_result);
+    m_heads->refresh();
+    for (AttentionView* view : m_views)
+        view->setResult(m_result);
+    m_sideView->setResult(m_result);
+    if (m_result) {
+        QStringList notices;
+        for (const auto& n : m_result->notices)
+            notices << QString::fromStdString(n);
+        m_notice->setText(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
+        m_stats->setText(tr("%n token(s)", nullptr, static_cast<int>(m_result->tokens.size())) +
+                         tr("  ·  %1  ·  %2 ms")
+                             .arg(QString::fromStdString(m_result->model.name))
+                             .arg(m_result->computeMilliseconds, 0, 'f', 1));
+    } else {
+        m_notice->setText(tr("Type a sentence to begin."));
+        m_stats->clear();
+    }
+    emit resultShown();
+    // New text in custom-mask mode ran with the model's mask; now that the shape is known, run
+    // again with a custom mask seeded from it.
+    if (m_result && m_selection->maskMode() == MaskOverride::Custom &&
+        (m_selection->customMask().rows() != m_selection->queryCount() ||
+         m_selection->customMask().cols() != m_selection->keyCount())) {
+        scheduleRun(0);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_useSettings)
+        SessionSettings::save(*this);
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace attnviz

@@ -1,15 +1,98 @@
 #pragma once
+// Composes the input panel, the shared selection controls, the token and head strips and the
+// views; computes and paints nothing itself (ComputeService and the views do).
 
+#include "engine/attentionresult.h"
+
+#include <QList>
 #include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QTabWidget;
 
 namespace attnviz {
 
-// Composes the views; computes and paints nothing itself.
+class AttentionView;
+class ComputeService;
+class HeadChips;
+class HeatmapView;
+class InputPanel;
+class SelectionState;
+class SelectionToolBar;
+class SideViewDock;
+class TokenStrip;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // useSettings = false starts from defaults and saves nothing (screenshots, tests).
+    explicit MainWindow(QWidget* parent = nullptr, bool useSettings = true);
+    ~MainWindow() override;
+
+    void openModel(const QString& spec);
+    void setText(const QString& text);
+    bool setCurrentView(const QString& name); // "heatmap", "arcs", "model", "pipeline", "chart"
+    QString currentViewName() const;
+    // Layer/head (0-based) to select once the first result has the shape for them.
+    void setPendingLayerHead(int layer, int head);
+    // Off: failures go to the status bar and signals only, never a modal dialog.
+    void setDialogsEnabled(bool on) { m_dialogs = on; }
+    static QString defaultModelSpec();
+    static QString defaultText();
+
+    SelectionState* selection() const { return m_selection; }
+    ComputeService* computeService() const { return m_service; }
+    InputPanel* inputPanel() const { return m_input; }
+    SelectionToolBar* selectionToolBar() const { return m_toolBar; }
+    TokenStrip* tokenStrip() const { return m_tokens; }
+    HeadChips* headChips() const { return m_heads; }
+    HeatmapView* heatmapView() const { return m_heatmap; }
+    SideViewDock* sideViewDock() const { return m_sideView; }
+    const QList<AttentionView*>& views() const { return m_views; }
+    const std::shared_ptr<const AttentionResult>& result() const { return m_result; }
+    QTabWidget* viewTabs() const { return m_tabs; }
+    AttentionView* currentView() const;
+    QString loadedModelSpec() const { return m_loadedSpec; }
+
+signals:
+    void resultShown();
+    void modelLoadFailed(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildViews();
+    void scheduleRun(int debounceMs, bool inputChanged = false);
+    void showResult(std::shared_ptr<const AttentionResult> result);
+    void onModelLoaded(const QString& spec);
+    void onModelLoadFailed(const QString& spec, const QString& message);
+    void onComputeFailed(const QString& message);
+    void onSelectionMoved();
+
+    SelectionState* m_selection;
+    ComputeService* m_service;
+    InputPanel* m_input = nullptr;
+    SelectionToolBar* m_toolBar = nullptr;
+    TokenStrip* m_tokens = nullptr;
+    HeadChips* m_heads = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    HeatmapView* m_heatmap = nullptr;
+    SideViewDock* m_sideView = nullptr;
+    QList<AttentionView*> m_views;
+    QLabel* m_notice = nullptr;
+    QLabel* m_stats = nullptr;
+    QProgressBar* m_busy = nullptr;
+    std::shared_ptr<const AttentionResult> m_result;
+    QString m_loadedSpec;
+    int m_pendingLayer = -1;
+    int m_pendingHead = -1;
+    bool m_useSettings;
+    bool m_dialogs = true;
 };
 
 } // namespace attnviz

@@ -1,0 +1,47 @@
+// Heatmap geometry: fitting cells, rect for a cell and cell for a point.
+#include "heatmapgeometry.h"
+
+#include <QTest>
+
+using namespace attnviz;
+
+class TestHeatmapGeometry : public QObject
+{
+    Q_OBJECT
+private slots:
+    void fitsSquareCellsWithinLimits()
+    {
+        const auto g = HeatmapGeometry::fit(QRectF(10, 20, 400, 200), 4, 8, 14, 60);
+        QCOMPARE(g.cellSize, 50.0); // min(400/8, 200/4)
+        QCOMPARE(g.origin, QPointF(10, 20));
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 4000, 4000), 2, 2, 14, 60).cellSize, 60.0);
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 50, 50, 14, 60).cellSize, 14.0); // scrolls
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 0, 5, 14, 60).cellSize, 0.0);
+    }
+
+    void cellRectAndCellAtAgree()
+    {
+        HeatmapGeometry g;
+        g.origin = QPointF(30, 40);
+        g.cellSize = 20;
+        g.rows = 3;
+        g.cols = 5;
+        QCOMPARE(g.cellRect(2, 4), QRectF(110, 80, 20, 20));
+        QCOMPARE(g.gridRect(), QRectF(30, 40, 100, 60));
+        for (int r = 0; r < g.rows; ++r) {
+            for (int c = 0; c < g.cols; ++c) {
+                const auto hit = g.cellAt(g.cellRect(r, c).center());
+                QVERIFY(hit.has_value());
+                QCOMPARE(*hit, (HeatmapCell{r, c}));
+            }
+        }
+        QCOMPARE(g.cellAt(QPointF(30, 40)), std::optional<HeatmapCell>(HeatmapCell{0, 0}));
+        QVERIFY(!g.cellAt(QPointF(29.9, 50)).has_value());
+        QVERIFY(!g.cellAt(QPointF(130, 50)).has_value()); // right edge belongs to nothing
+        QVERIFY(!g.cellAt(QPointF(50, 100)).has_value());
+        QCOMPARE(g.rowRect(1), QRectF(30, 60, 100, 20));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeatmapGeometry)
+#include "tst_heatmapgeometry.moc"

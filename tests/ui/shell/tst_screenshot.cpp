@@ -1,0 +1,71 @@
+// The attnviz executable's command line: --screenshot writes the window and exits 0; a model that
+// cannot be opened exits non-zero with a message.
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestScreenshot : public QObject
+{
+    Q_OBJECT
+private:
+    static QProcessEnvironment offscreen()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        return env;
+    }
+
+private slots:
+    void savesTheWindow_data()
+    {
+        QTest::addColumn<QString>("view");
+        for (const char* v : {"heatmap", "arcs", "model", "pipeline", "chart"})
+            QTest::newRow(v) << QString::fromLatin1(v);
+    }
+    void savesTheWindow()
+    {
+        QFETCH(QString, view);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shot.png"));
+        QProcess app;
+        app.setProcessEnvironment(offscreen());
+        app.start(QStringLiteral(ATTNVIZ_APP),
+                  {QStringLiteral("--model"), QStringLiteral(ATTNVIZ_RESOURCES "/lessons/two-heads-causal.json"),
+                   QStringLiteral("--view"), view, QStringLiteral("--head"), QStringLiteral("1"),
+                   QStringLiteral("--screenshot"), file});
+        QVERIFY(app.waitForFinished(60000));
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        const QImage image(file);
+        QCOMPARE(image.size(), QSize(1280, 820));
+    }
+
+    void failsOnABadModel()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shot.png"));
+        QProcess app;
+        app.setProcessEnvironment(offscreen());
+        app.start(QStringLiteral(ATTNVIZ_APP), {QStringLiteral("--model"), QStringLiteral("/no/such/model.bin"),
+                                                QStringLiteral("--screenshot"), file});
+        QVERIFY(app.waitForFinished(60000));
+        QVERIFY(app.exitCode() != 0);
+        QVERIFY(app.readAllStandardError().contains("/no/such/model.bin"));
+        QVERIFY(!QFile::exists(file));
+    }
+
+    void rejectsAnUnknownView()
+    {
+        QProcess app;
+        app.setProcessEnvironment(offscreen());
+        app.start(QStringLiteral(ATTNVIZ_APP), {QStringLiteral("--view"), QStringLiteral("nonsense"),
+                                                QStringLiteral("--screenshot"), QStringLiteral("/tmp/never.png")});
+        QVERIFY(app.waitForFinished(60000));
+        QVERIFY(app.exitCode() != 0);
+        QVERIFY(app.readAllStandardError().contains("nonsense"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"

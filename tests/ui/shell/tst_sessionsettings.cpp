@@ -1,0 +1,59 @@
+// What the window remembers between runs: text, colour map, current view, side view, last model.
+#include "inputpanel.h"
+#include "mainwindow.h"
+#include "selectionstate.h"
+#include "sessionsettings.h"
+#include "sideviewdock.h"
+
+#include <QCoreApplication>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace attnviz;
+
+class TestSessionSettings : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // never touch the user's settings
+        QCoreApplication::setOrganizationName(QStringLiteral("AttnVizTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_sessionsettings"));
+        QSettings().clear();
+    }
+
+    void roundTrip()
+    {
+        {
+            MainWindow first(nullptr, true);
+            first.setDialogsEnabled(false);
+            QCOMPARE(first.inputPanel()->textEdit()->toPlainText(), MainWindow::defaultText()); // fresh start
+            first.setText(QStringLiteral("hello there"));
+            first.selection()->setColorMap(ColorMapKind::Magma);
+            QVERIFY(first.setCurrentView(QStringLiteral("arcs")));
+            QVERIFY(first.sideViewDock()->setViewName(QStringLiteral("model")));
+            first.show();
+            first.close(); // saves
+        }
+        MainWindow second(nullptr, true);
+        QCOMPARE(second.inputPanel()->textEdit()->toPlainText(), QStringLiteral("hello there"));
+        QCOMPARE(second.selection()->colorMap(), ColorMapKind::Magma);
+        QCOMPARE(second.currentViewName(), QStringLiteral("arcs"));
+        QCOMPARE(second.sideViewDock()->viewName(), QStringLiteral("model"));
+    }
+
+    void withoutSettingsNothingIsRead()
+    {
+        MainWindow window(nullptr, false);
+        QVERIFY(window.inputPanel()->textEdit()->toPlainText().isEmpty());
+        QCOMPARE(window.selection()->colorMap(), ColorMapKind::Viridis);
+    }
+
+    void cleanupTestCase() { QSettings().clear(); }
+};
+
+QTEST_MAIN(TestSessionSettings)
+#include "tst_sessionsettings.moc"

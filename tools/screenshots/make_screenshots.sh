@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Renders docs/screenshots/<view>.png for every view with the app's own --screenshot option.
+# Usage: tools/screenshots/make_screenshots.sh [BUILD_DIR] [MODEL] [TEXT]
+# Runs offscreen (or under xvfb-run when it is installed and ATTNVIZ_XVFB=1) at the app's
+# fixed screenshot size (1280x820), so the pictures are reproducible.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="${1:-$root/build}"
+model="${2:-}"
+default_text="The animal didn't cross the street because it was too tired."
+text="${3:-$default_text}"
+app="$build/bin/attnviz"
+out="$root/docs/screenshots"
+
+if [[ ! -x "$app" ]]; then
+    echo "make_screenshots: $app not found; build the attnviz target first" >&2
+    exit 1
+fi
+mkdir -p "$out"
+
+run() {
+    if [[ "${ATTNVIZ_XVFB:-0}" == 1 ]] && command -v xvfb-run >/dev/null; then
+        xvfb-run -a -s "-screen 0 1600x1000x24" "$app" "$@"
+    else
+        QT_QPA_PLATFORM=offscreen "$app" "$@"
+    fi
+}
+
+model_args=()
+[[ -n "$model" ]] && model_args=(--model "$model")
+
+# view name, layer, head (0-based, as in attnviz-cli): a layer and head where each view has something to show.
+while read -r view layer head; do
+    echo "make_screenshots: $view"
+    run "${model_args[@]}" --text "$text" --view "$view" --layer "$layer" --head "$head" \
+        --screenshot "$out/$view.png"
+done <<'VIEWS'
+heatmap 3 2
+arcs 3 2
+model 0 0
+pipeline 0 0
+chart 0 0
+VIEWS
+
+# Scores before softmax on the diverging map, and sub-words merged into words.
+run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --colormap diverging \
+    --screenshot "$out/heatmap-scores.png"
+run "${model_args[@]}" --text "Unbelievably, the transformers didn't misunderstand tokenization." \
+    --view heatmap --merge-subwords --colormap cividis --screenshot "$out/heatmap-merged.png"
+# The hand-made lessons, which need no trained model.
+run --model lesson:two-heads-causal --view heatmap --screenshot "$out/lesson-heatmap.png"
+run --model lesson:cross-attention-translation --view heatmap --screenshot "$out/cross-attention.png"
+echo "make_screenshots: wrote $(ls "$out" | wc -l) files to $out"

@@ -1,0 +1,292 @@
+#include "heatmappainter.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnviz {
+
+namespace {
+
+constexpr double kPadding = 14.0;
+constexpr double kGap = 8.0;
+constexpr double kLegendBar = 14.0;
+constexpr double kLegendLabels = 44.0;
+constexpr double kCos45 = 0.70710678;
+
+// The rows or columns [first, last) that intersect the painter's clip: long inputs in a scroll
+// area repaint only what is on screen.
+std::pair<int, int> visibleRange(double clipStart, double clipEnd, double origin, double cell, int count)
+{
+    if (cell <= 0)
+        return {0, 0};
+    const int first = std::clamp(static_cast<int>(std::floor((clipStart - origin) / cell)), 0, count);
+    const int last = std::clamp(static_cast<int>(std::ceil((clipEnd - origin) / cell)), 0, count);
+    return {first, last};
+}
+
+// Colours derived from Base and Text work in light and dark palettes alike.
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+QColor dimText(const QPalette& p)
+{
+    return mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.55);
+}
+
+QColor hatchLine(const QPalette& p)
+{
+    return mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.35);
+}
+
+QRectF clipOf(const QPainter& painter, const QRectF& fallback)
+{
+    return painter.hasClipping() ? painter.clipBoundingRect() : fallback;
+}
+
+} // namespace
+
+HeatmapPainter::HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette)
+    : m_data(data), m_map(map), m_font(std::move(font)), m_palette(std::move(palette))
+{
+}
+
+QFont HeatmapPainter::labelFont(double cellSize) const
+{
+    QFont f = m_font;
+    // Labels shrink with small cells but stay readable; they never grow past the UI font.
+    const double base = m_font.pointSizeF() > 0 ? m_font.pointSizeF() : 9.0;
+    f.setPointSizeF(std::clamp(cellSize * 0.5, 7.0, base));
+    return f;
+}
+
+double HeatmapPainter::maxLabelWidth(const QStringList& labels) const
+{
+    const QFontMetricsF fm(labelFont(kMaxCell));
+    double w = 0;
+    for (const QString& l : labels)
+        w = std::max(w, fm.horizontalAdvance(l));
+    return std::min(w, 180.0);
+}
+
+HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) const
+{
+    HeatmapLayout l;
+    const QFontMetricsF fm(m_font);
+    const QRectF inner = target.adjusted(kPadding, kPadding, -kPadding, -kPadding);
+    l.title = QRectF(inner.left(), inner.top(), inner.width(), fm.height() * 1.4);
+    l.rowLabelWidth = maxLabelWidth(m_data.rowLabels) + fm.height() * 1.5 + kGap; // + the vertical axis caption
+    const double colText = maxLabelWidth(m_data.colLabels);
+    l.colLabelHeight = colText * kCos45 + fm.height() * 1.6 + kGap;
+    const double legendWidth = kGap * 2 + kLegendBar + kLegendLabels;
+    const double overhang = colText * kCos45;
+    QRectF area(inner.left() + l.rowLabelWidth, l.title.bottom() + l.colLabelHeight,
+                inner.width() - l.rowLabelWidth - std::max(legendWidth, overhang),
+                inner.bottom() - l.title.bottom() - l.colLabelHeight);
+    const double minCell = cellSize > 0 ? cellSize : kMinCell;
+    const double maxCell = cellSize > 0 ? cellSize : kMaxCell;
+    l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
+    // Centre the picture horizontally when the cells do not need the whole width.
+    const double spare = area.width() - l.grid.gridRect().width();
+    if (spare > 0)
+        l.grid.origin.rx() += std::floor(spare / 2);
+    l.title.setLeft(l.grid.origin.x() - l.rowLabelWidth);
+    const QRectF grid = l.grid.gridRect();
+    const double legendHeight = std::max(std::min(grid.height(), 260.0), 120.0);
+    l.legend = QRectF(grid.right() + kGap * 2, grid.top(), kLegendBar, legendHeight);
+    return l;
+}
+
+QSizeF HeatmapPainter::requiredSize(double cellSize) const
+{
+    const QFontMetricsF fm(m_font);
+    const double rowLabels = maxLabelWidth(m_data.rowLabels) + fm.height() * 1.5 + kGap;
+    const double colText = maxLabelWidth(m_data.colLabels);
+    const double colLabels = colText * kCos45 + fm.height() * 1.6 + kGap;
+    const double right = std::max(kGap * 2 + kLegendBar + kLegendLabels, colText * kCos45);
+    const double w = kPadding * 2 + rowLabels + m_data.cols() * cellSize + right;
+    const double h = kPadding * 2 + fm.height() * 1.4 + colLabels + std::max(m_data.rows() * cellSize, 150.0);
+    return {std::ceil(w), std::ceil(h)};
+}
+
+void HeatmapPainter::paint(QPainter& painter, const QRectF& target, double cellSize, int selectedRow) const
+{
+    painter.save();
+    if (m_data.isEmpty()) {
+        paintEmpty(painter, target);
+        painter.restore();
+        return;
+    }
+    const HeatmapLayout l = layout(target, cellSize);
+    QFont titleFont = m_font;
+    titleFont.setBold(true);
+    painter.setFont(titleFont);
+    painter.setPen(m_palette.color(QPalette::Text));
+    painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
+
+    paintCells(painter, l.grid);
+    if (selectedRow >= 0 && selectedRow < l.grid.rows) {
+        // The selected query row: a highlight frame drawn outside the cells so colours stay readable.
+        painter.setPen(QPen(m_palette.color(QPalette::Highlight), 2.5));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(l.grid.rowRect(selectedRow).adjusted(-1.5, -1.5, 1.5, 1.5));
+    }
+    paintLabels(painter, l);
+    paintLegend(painter, l);
+    painter.restore();
+}
+
+void HeatmapPainter::paintEmpty(QPainter& painter, const QRectF& target) const
+{
+    QFont f = m_font;
+    f.setPointSizeF((f.pointSizeF() > 0 ? f.pointSizeF() : 9.0) * 1.3);
+    painter.setFont(f);
+    painter.setPen(dimText(m_palette));
+    painter.drawText(target.adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, m_data.emptyMessage);
+}
+
+void HeatmapPainter::paintCells(QPainter& painter, const HeatmapGeometry& g) const
+{
+    painter.setPen(Qt::NoPen);
+    const QColor maskedBase = maskedColor(m_palette);
+    const QBrush hatch(hatchLine(m_palette), Qt::BDiagPattern);
+    QFont valueFont = m_font;
+    valueFont.setPointSizeF(std::clamp(g.cellSize * 0.24, 6.0, 9.5));
+    const QFontMetricsF vfm(valueFont);
+    const bool printValues = m_showValues && vfm.horizontalAdvance(QStringLiteral("-0.00")) + 4 <= g.cellSize;
+    painter.setFont(valueFont);
+    const QRectF clip = clipOf(painter, g.gridRect());
+    const auto [row0, row1] = visibleRange(clip.top(), clip.bottom(), g.origin.y(), g.cellSize, g.rows);
+    const auto [col0, col1] = visibleRange(clip.left(), clip.right(), g.origin.x(), g.cellSize, g.cols);
+    for (int i = row0; i < row1; ++i) {
+        for (int j = col0; j < col1; ++j) {
+            const QRectF cell = g.cellRect(i, j);
+            if (m_data.isMasked(i, j)) {
+                painter.fillRect(cell, maskedBase);
+                painter.fillRect(cell, hatch);
+                continue;
+            }
+            const float v = m_data.values(i, j);
+            const QRgb rgb = m_map.rgb(m_data.normalized(v));
+            painter.fillRect(cell, QColor::fromRgb(rgb));
+            if (printValues) {
+                painter.setPen(ColorMap::textColorOn(rgb));
+                const QString text = m_data.showsScores ? QString::number(v, 'f', 1) : QString::number(v, 'f', 2);
+                painter.drawText(cell, Qt::AlignCenter, text);
+                painter.setPen(Qt::NoPen);
+            }
+        }
+    }
+    // Thin separators in the background colour keep neighbouring cells apart at any size.
+    if (g.cellSize >= 10) {
+        painter.setPen(QPen(m_palette.color(QPalette::Base), 1.0));
+        const QRectF r = g.gridRect();
+        for (int i = 1; i < g.rows; ++i)
+            painter.drawLine(QPointF(r.left(), r.top() + i * g.cellSize), QPointF(r.right(), r.top() + i * g.cellSize));
+        for (int j = 1; j < g.cols; ++j)
+            painter.drawLine(QPointF(r.left() + j * g.cellSize, r.top()),
+                             QPointF(r.left() + j * g.cellSize, r.bottom()));
+    }
+}
+
+void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) const
+{
+    const HeatmapGeometry& g = l.grid;
+    const QFont font = labelFont(g.cellSize);
+    const QFontMetricsF fm(font);
+    painter.setFont(font);
+    const QColor text = m_palette.color(QPalette::Text);
+    const QColor dim = dimText(m_palette);
+    const bool everyLabel = g.cellSize >= fm.height() * 0.9;
+    const int step = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / std::max(1.0, g.cellSize)));
+    const QRectF clip = clipOf(painter, QRectF(-1e9, -1e9, 2e9, 2e9));
+    for (int i = 0; i < g.rows; i += step) {
+        const QRectF cell = g.cellRect(i, 0);
+        if (cell.bottom() < clip.top() || cell.top() > clip.bottom())
+            continue;
+        const QRectF box(cell.left() - kGap - 400, cell.top(), 400, cell.height());
+        painter.setPen(text);
+        painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
+                         fm.elidedText(m_data.rowLabels.value(i), Qt::ElideRight, 180));
+    }
+    for (int j = 0; j < g.cols; j += step) {
+        const QRectF cell = g.cellRect(0, j);
+        if (cell.right() < clip.left() - 200 || cell.left() > clip.right())
+            continue; // labels lean right
+        painter.save();
+        // Key labels run up and to the right from their column, so long words never overlap.
+        painter.translate(cell.center().x(), cell.top() - kGap / 2);
+        painter.rotate(-45);
+        painter.setPen(text);
+        painter.drawText(QPointF(0, fm.ascent() / 2 - fm.descent() / 2),
+                         fm.elidedText(m_data.colLabels.value(j), Qt::ElideRight, 180));
+        painter.restore();
+    }
+    // Axis captions.
+    QFont caption = m_font;
+    caption.setItalic(true);
+    painter.setFont(caption);
+    painter.setPen(dim);
+    const QRectF grid = g.gridRect();
+    const QString keys = m_data.cross ? QObject::tr("source tokens (keys) →") : QObject::tr("keys: attended to →");
+    const QString queries =
+        m_data.cross ? QObject::tr("target tokens (queries) →") : QObject::tr("queries: attending →");
+    painter.drawText(
+        QRectF(grid.left(), l.title.bottom(), std::max(grid.width(), 240.0), QFontMetricsF(caption).height()),
+        Qt::AlignLeft | Qt::AlignVCenter, keys);
+    painter.save();
+    painter.translate(grid.left() - l.rowLabelWidth, grid.top());
+    painter.rotate(90);
+    painter.drawText(
+        QRectF(0, -QFontMetricsF(caption).height(), std::max(grid.height(), 200.0), QFontMetricsF(caption).height()),
+        Qt::AlignLeft | Qt::AlignVCenter, queries);
+    painter.restore();
+}
+
+void HeatmapPainter::paintLegend(QPainter& painter, const HeatmapLayout& l) const
+{
+    const QRectF bar = l.legend;
+    QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
+    for (int i = 0; i <= 32; ++i)
+        gradient.setColorAt(i / 32.0, m_map.color(i / 32.0));
+    painter.setPen(QPen(hatchLine(m_palette), 1));
+    painter.setBrush(gradient);
+    painter.drawRect(bar);
+    QFont f = m_font;
+    f.setPointSizeF(std::max(7.0, (f.pointSizeF() > 0 ? f.pointSizeF() : 9.0) - 1));
+    painter.setFont(f);
+    const QFontMetricsF fm(f);
+    painter.setPen(m_palette.color(QPalette::Text));
+    for (int i = 0; i <= 4; ++i) {
+        const double t = i / 4.0;
+        const double y = bar.bottom() - t * bar.height();
+        const double value = m_data.minValue + t * (m_data.maxValue - m_data.minValue);
+        painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+        painter.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2 - 1),
+                         QString::number(value, 'f', m_data.showsScores ? 1 : 2));
+    }
+    painter.setPen(dimText(m_palette));
+    const QString caption = m_data.showsScores ? QObject::tr("score") : QObject::tr("weight");
+    painter.drawText(QPointF(bar.left(), bar.bottom() + fm.height() + 2), caption);
+    if (m_data.anyMasked()) {
+        // A swatch explains the hatched cells.
+        const QRectF swatch(bar.left(), bar.bottom() + fm.height() * 1.6, kLegendBar, kLegendBar);
+        painter.fillRect(swatch, maskedColor(m_palette));
+        painter.fillRect(swatch, QBrush(hatchLine(m_palette), Qt::BDiagPattern));
+        painter.drawText(QPointF(swatch.right() + 5, swatch.center().y() + fm.ascent() / 2 - 1), QObject::tr("masked"));
+    }
+}
+
+QColor HeatmapPainter::maskedColor(const QPalette& palette)
+{
+    return mix(palette.color(QPalette::Base), palette.color(QPalette::Text), 0.10);
+}
+
+} // namespace attnviz

@@ -1,0 +1,57 @@
+#pragma once
+// Lays out and paints a heatmap (title, rotated key labels, query labels, cells, legend) onto
+// any QPainter. Holds no widget state, so the screen, exports and tests draw the same picture.
+
+#include "colormap.h"
+#include "heatmapdata.h"
+#include "heatmapgeometry.h"
+
+#include <QFont>
+#include <QPalette>
+
+class QPainter;
+
+namespace attnviz {
+
+struct HeatmapLayout
+{
+    HeatmapGeometry grid;
+    QRectF title;
+    QRectF legend; // the colour bar
+    double rowLabelWidth = 0;
+    double colLabelHeight = 0;
+};
+
+class HeatmapPainter
+{
+public:
+    static constexpr double kMinCell = 14.0;
+    static constexpr double kMaxCell = 96.0;
+    // The fill of a masked cell (under its hatching), for the legend and for pixel tests.
+    static QColor maskedColor(const QPalette& palette);
+
+    HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette);
+
+    // cellSize 0 = fit the target (within kMinCell..kMaxCell); otherwise exactly that size.
+    HeatmapLayout layout(const QRectF& target, double cellSize = 0) const;
+    // The smallest target in which cells of `cellSize` fit with all labels.
+    QSizeF requiredSize(double cellSize) const;
+    void paint(QPainter& painter, const QRectF& target, double cellSize = 0, int selectedRow = -1) const;
+    void setShowValues(bool on) { m_showValues = on; } // numbers in cells, when they fit
+
+private:
+    void paintEmpty(QPainter& painter, const QRectF& target) const;
+    void paintCells(QPainter& painter, const HeatmapGeometry& g) const;
+    void paintLabels(QPainter& painter, const HeatmapLayout& l) const;
+    void paintLegend(QPainter& painter, const HeatmapLayout& l) const;
+    double maxLabelWidth(const QStringList& labels) const;
+    QFont labelFont(double cellSize) const;
+
+    const HeatmapData& m_data;
+    ColorMap m_map;
+    QFont m_font;
+    QPalette m_palette;
+    bool m_showValues = true;
+};
+
+} // namespace attnviz

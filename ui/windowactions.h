@@ -1,0 +1,35 @@
+#pragma once
+// The main window's menus and keyboard shortcuts (open, export, views, layer/head/query
+// stepping, zoom). Works through MainWindow's public API only.
+
+#include <QObject>
+
+class QAction;
+class QKeySequence;
+class QMenu;
+
+namespace attnviz {
+
+class MainWindow;
+
+class WindowActions : public QObject
+{
+    Q_OBJECT
+public:
+    explicit WindowActions(MainWindow* window);
+
+    void openModelFile();
+    void openModelFolder();
+    // Moves the selection by the given steps, wrapping around at the ends.
+    void step(int layerDelta, int headDelta, int queryDelta);
+
+private:
+    void buildFileMenu();
+    void buildViewMenu();
+    void buildHelpMenu();
+    QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& keys, const QString& tip);
+
+    MainWindow* m_window;
+};
+
+} // namespace attnviz
