@@ -1,5 +1,6 @@
 // attnviz-cli: the command-line face of the core. Argument parsing and wiring only.
 #include "clicommands.h"
+#include "clirender.h"
 
 #include <cstdio>
 #include <exception>
@@ -17,6 +18,14 @@ commands:
       Run a model and print its attention weights, attention[layer][head][query][key].
   generate --model MODEL [--text PROMPT | --ids 1,2,3] --greedy N
       Greedy text generation with a decoder model.
+  heads [--model MODEL] [--text TEXT] [--json]
+      Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
+  render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart]
+         [--layer L] [--head H] [--query I] [--mask none|causal] [--theme light|dark]
+         [--size WxH] [--scale 1-4] [--font-size PT] [--transparent] [--no-legend] [--no-title]
+         [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
+      Draw a view to a file without a display (one file per layer x head with --all-heads).
+      An existing file is kept unless --force is given.
 
 MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors,
 tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
@@ -38,6 +47,8 @@ int main(int argc, char* argv[])
         if (command == "lesson") return attnviz::cli::runLessonCommand(args);
         if (command == "attention") return attnviz::cli::runAttentionCommand(args);
         if (command == "generate") return attnviz::cli::runGenerateCommand(args);
+        if (command == "heads") return attnviz::cli::runHeadsCommand(args);
+        if (command == "render") return attnviz::cli::runRenderCommand(args);
         std::cerr << "attnviz-cli: unknown command \"" << command << "\" (try attnviz-cli --help)\n";
         return 2;
     } catch (const std::exception& e) {

@@ -3,6 +3,8 @@
 #include "attention/lesson.h"
 #include "engine/attentionmodel.h"
 #include "engine/resultjson.h"
+#include "stats/headstats.h"
+#include "tokenizers/tokenizer.h"
 
 #include <cstdio>
 #include <iostream>
@@ -12,6 +14,7 @@ namespace attnviz::cli {
 namespace {
 
 constexpr const char* DefaultModel = "builtin:decoder";
+constexpr const char* DefaultSentence = "The animal didn't cross the street because it was too tired.";
 
 MaskOverride parseMaskOption(const ParsedArgs& parsed)
 {
@@ -107,8 +110,58 @@ int runAttentionCommand(const std::vector<std::string>& args)
 int runGenerateCommand(const std::vector<std::string>& args)
 {
     const ParsedArgs parsed = parseArgs(args, {{"model", true}, {"text", true}, {"ids", true}, {"greedy", true}});
-    (void)parsed;
-    throw UsageError("generate needs a decoder checkpoint; checkpoint loading is not built yet");
+    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    if (parsed.has("text") && parsed.has("ids")) throw UsageError("give either --text or --ids, not both");
+    const int steps = parsed.getInt("greedy", 1, 100000).value_or(0);
+    if (steps == 0) throw UsageError("give the number of tokens to generate with --greedy N");
+    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
+    const Tokenizer* tokenizer = model->tokenizer();
+    std::vector<int> prompt;
+    if (parsed.has("ids")) {
+        prompt = parseIdList(*parsed.get("ids"));
+    } else if (tokenizer != nullptr) {
+        for (const Token& t : tokenizer->encodeForModel(parsed.get("text").value_or(""))) prompt.push_back(t.id);
+    } else {
+        throw UsageError("this model has no tokenizer; give the prompt with --ids");
+    }
+    const std::vector<int> generated = model->generateGreedy(prompt, steps);
+    if (tokenizer == nullptr) {
+        for (std::size_t i = 0; i < generated.size(); ++i) std::cout << (i ? "," : "") << generated[i];
+        std::cout << "\n";
+        return 0;
+    }
+    std::vector<int> all = prompt;
+    all.insert(all.end(), generated.begin(), generated.end());
+    std::cout << tokenizer->decode(all) << "\n";
+    return 0;
+}
+
+int runHeadsCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, {{"model", true}, {"text", true}, {"json", false}});
+    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
+    const Tokenizer* tokenizer = model->tokenizer();
+    if (tokenizer == nullptr) throw UsageError("head statistics need a model with a vocabulary (not a lesson)");
+    // The induction sequence draws from the middle 80% of the vocabulary, away from the byte and
+    // special tokens that tokenizers keep at either end.
+    const int vocab = tokenizer->vocabSize();
+    const HeadStatsReport report =
+        computeHeadStats(*model, parsed.get("text").value_or(DefaultSentence), vocab / 10, vocab - vocab / 10);
+    if (parsed.has("json")) {
+        std::cout << headStatsJson(report, model->info()) << "\n";
+        return 0;
+    }
+    std::printf("%-12s %9s %9s %9s %9s %9s\n", "layer.head", "previous", "first", "duplicate", "induction", "entropy");
+    for (std::size_t l = 0; l < report.heads.size(); ++l) {
+        for (std::size_t h = 0; h < report.heads[l].size(); ++h) {
+            const HeadStats& s = report.heads[l][h];
+            std::printf("%-12s %9.3f %9.3f %9.3f %9.3f %9.3f\n", (std::to_string(l) + "." + std::to_string(h)).c_str(),
+                        double(s.previousToken), double(s.firstToken), double(s.duplicateToken), double(s.induction),
+                        double(s.entropy));
+        }
+    }
+    return 0;
 }
 
 } // namespace attnviz::cli

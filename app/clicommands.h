@@ -12,5 +12,6 @@ namespace attnviz::cli {
 int runLessonCommand(const std::vector<std::string>& args);
 int runAttentionCommand(const std::vector<std::string>& args);
 int runGenerateCommand(const std::vector<std::string>& args);
+int runHeadsCommand(const std::vector<std::string>& args);
 
 } // namespace attnviz::cli

@@ -1,0 +1,129 @@
+#include "exportoptions.h"
+
+#include "engine/attentionresult.h"
+#include "selectionstate.h"
+
+#include <QFileInfo>
+#include <QObject>
+
+#include <algorithm>
+
+namespace attnviz {
+
+double ExportOptions::pixelRatio() const
+{
+    if (format != ExportFormat::Png)
+        return 1.0;
+    const double ratio = dpi > 0 ? dpi / 96.0 : scale;
+    return std::clamp(ratio, 0.25, 8.0);
+}
+
+QString ExportOptions::suffix(ExportFormat format)
+{
+    switch (format) {
+    case ExportFormat::Png:
+        return QStringLiteral("png");
+    case ExportFormat::Svg:
+        return QStringLiteral("svg");
+    case ExportFormat::Pdf:
+        return QStringLiteral("pdf");
+    }
+    return {};
+}
+
+std::optional<ExportFormat> ExportOptions::formatFromName(const QString& nameOrSuffix)
+{
+    const QString n = nameOrSuffix.toLower();
+    if (n == QLatin1String("png"))
+        return ExportFormat::Png;
+    if (n == QLatin1String("svg"))
+        return ExportFormat::Svg;
+    if (n == QLatin1String("pdf"))
+        return ExportFormat::Pdf;
+    return std::nullopt;
+}
+
+std::optional<ExportFormat> ExportOptions::formatForPath(const QString& path)
+{
+    return formatFromName(QFileInfo(path).suffix());
+}
+
+std::optional<ExportTheme> ExportOptions::themeFromName(const QString& name)
+{
+    if (name.compare(QLatin1String("light"), Qt::CaseInsensitive) == 0)
+        return ExportTheme::Light;
+    if (name.compare(QLatin1String("dark"), Qt::CaseInsensitive) == 0)
+        return ExportTheme::Dark;
+    return std::nullopt;
+}
+
+QString ExportOptions::themeName(ExportTheme theme)
+{
+    return theme == ExportTheme::Dark ? QStringLiteral("dark") : QStringLiteral("light");
+}
+
+namespace {
+QString maskName(const AttentionResult& result, const SelectionState& selection)
+{
+    switch (selection.maskMode()) {
+    case MaskOverride::None:
+        return QObject::tr("no mask");
+    case MaskOverride::Causal:
+        return QObject::tr("causal mask");
+    case MaskOverride::Padding:
+        return QObject::tr("padding mask");
+    case MaskOverride::Custom:
+        return QObject::tr("custom mask");
+    case MaskOverride::ModelDefault:
+        break;
+    }
+    if (result.pipeline && result.pipeline->capture.mask.size() != 0) {
+        const MaskMatrix& m = result.pipeline->capture.mask;
+        if (m.minCoeff() != 0)
+            return QObject::tr("no mask");
+        bool causal = true;
+        for (Index i = 0; i < m.rows(); ++i) {
+            for (Index j = 0; j < m.cols(); ++j)
+                causal = causal && (m(i, j) != 0) == (j <= i);
+        }
+        return causal ? QObject::tr("causal mask") : QObject::tr("masked");
+    }
+    return result.model.causal ? QObject::tr("causal mask") : QObject::tr("no mask");
+}
+} // namespace
+
+QString ExportOptions::defaultTitle(const AttentionResult& result, const SelectionState& selection)
+{
+    QStringList parts;
+    parts << QString::fromStdString(result.model.name.empty() ? result.model.family : result.model.name);
+    if (result.stacks.size() > 1) {
+        const auto s = static_cast<std::size_t>(std::clamp(selection.stack(), 0, int(result.stacks.size()) - 1));
+        parts << QString::fromStdString(result.stacks[s].name);
+    }
+    // Counted from 0, as the views' own titles and attnviz-cli's --layer/--head count them.
+    parts << QObject::tr("layer %1").arg(selection.layer());
+    parts << (selection.meanOfHeads() ? QObject::tr("mean of heads") : QObject::tr("head %1").arg(selection.head()));
+    parts << maskName(result, selection);
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString ExportOptions::defaultSentence(const AttentionResult& result)
+{
+    // Byte-level and SentencePiece displays carry their own spaces; word-level tokens (lessons,
+    // WordPiece) do not, so they are joined with one.
+    bool ownSpaces = false;
+    for (const Token& t : result.tokens)
+        ownSpaces = ownSpaces || (!t.display.empty() && t.display.front() == ' ');
+    QString text;
+    for (const Token& t : result.tokens) {
+        if (t.special)
+            continue;
+        const QString piece = QString::fromStdString(t.display);
+        if (!ownSpaces && !text.isEmpty() && !piece.startsWith(QLatin1String("##")))
+            text += QLatin1Char(' ');
+        text += ownSpaces ? piece : QString(piece).remove(QLatin1String("##"));
+    }
+    return text.trimmed();
+}
+
+} // namespace attnviz
