@@ -1,5 +1,7 @@
 #include "arcsview.h"
 
+#include <array>
+
 #include "arcspalette.h"
 
 #include <QFontMetricsF>
@@ -152,22 +154,42 @@ void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayou
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    // Lines are grouped by opacity (32 levels) and drawn with one drawLines() call per group:
+    // one pen change per group instead of per line keeps T = 128 with 12 heads interactive.
+    constexpr int Levels = 32;
+    std::array<QVector<QLineF>, Levels> groups;
     for (int n = 0; n < heads.size(); ++n) {
         const int h = heads[n];
         const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
-        QColor color = ArcsPalette::headColor(h);
+        for (auto& g : groups) g.clear();
         for (int i = 0; i < a.queries; ++i) {
             if (focus.side == ArcsLayout::Side::Left && focus.index != i) continue;
             for (int j = 0; j < a.keys; ++j) {
                 if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
                 const float w = a.at(layer, h, i, j);
                 if (w < 0.01f) continue; // invisible anyway; skipping keeps long inputs fast
-                color.setAlphaF(std::min(1.0f, w));
-                painter.setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
-                painter.drawLine(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset);
+                const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
+                groups[static_cast<std::size_t>(level)].append(
+                    QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
             }
         }
+        // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
+        // without antialiasing there cost a fraction of wide smooth ones.
+        qsizetype count = 0;
+        for (const auto& g : groups) count += g.size();
+        const bool dense = count > 2000;
+        painter.setRenderHint(QPainter::Antialiasing, !dense);
+        const qreal penWidth = dense ? 1.0 : width;
+        QColor color = ArcsPalette::headColor(h);
+        for (int level = 0; level < Levels; ++level) {
+            const auto& lines = groups[static_cast<std::size_t>(level)];
+            if (lines.isEmpty()) continue;
+            color.setAlphaF(std::max(1, level) / double(Levels - 1));
+            painter.setPen(QPen(color, penWidth, Qt::SolidLine, Qt::FlatCap));
+            painter.drawLines(lines);
+        }
     }
+    painter.setRenderHint(QPainter::Antialiasing);
 }
 
 void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
