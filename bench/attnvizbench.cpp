@@ -1,0 +1,84 @@
+// attnviz-bench: prints one JSON object of measurements; bench/run_bench.sh combines it with the
+// PyTorch reference measured in the same run and writes bench/results.json.
+//   attnviz-bench core MODEL_DIR T1,T2,... RUNS      forward pass, every attention map captured
+//   attnviz-bench rss MODEL_DIR T                     peak resident memory of one forward pass
+//   attnviz-bench gemm N RUNS                         Eigen SGEMM GFLOP/s
+//   attnviz-bench latency MODEL TEXT RUNS             tokenise + forward + capture
+//   attnviz-bench views RUNS                          rendering times
+#include "benchcore.h"
+#include "benchviews.h"
+
+#include "util/json.h"
+
+#include <QApplication>
+
+#include <omp.h>
+
+#include <iostream>
+#include <sstream>
+
+using namespace attnviz;
+using namespace attnviz::bench;
+
+namespace {
+
+std::vector<int> parseList(const std::string& text)
+{
+    std::vector<int> out;
+    std::stringstream in(text);
+    std::string part;
+    while (std::getline(in, part, ',')) out.push_back(std::stoi(part));
+    return out;
+}
+
+void writeTiming(json::Writer& w, const std::string& key, const Timing& t)
+{
+    w.key(key).beginObject().key("median_ms").value(t.medianMs).key("runs_ms").beginArray();
+    for (double r : t.runsMs) w.value(r);
+    w.endArray().endObject();
+}
+
+int usage()
+{
+    std::cerr << "usage: attnviz-bench core DIR T1,T2 RUNS | rss DIR T | gemm N RUNS | latency MODEL TEXT RUNS | "
+                 "views RUNS\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    if (argc < 2) return usage();
+    const std::string mode = argv[1];
+    json::Writer w(false);
+    w.beginObject().key("threads").value(omp_get_max_threads());
+    try {
+        if (mode == "core" && argc == 5) {
+            for (int t : parseList(argv[3])) writeTiming(w, std::to_string(t), timeForward(argv[2], t, std::stoi(argv[4])));
+        } else if (mode == "rss" && argc == 4) {
+            (void)timeForward(argv[2], std::stoi(argv[3]), 1);
+            w.key("peak_rss_mb").value(peakRssMb());
+        } else if (mode == "gemm" && argc == 4) {
+            w.key("gflops").value(gemmPeakGflops(std::stoi(argv[2]), std::stoi(argv[3])));
+        } else if (mode == "latency" && argc == 5) {
+            writeTiming(w, "latency", timeTextToAttention(argv[2], argv[3], std::stoi(argv[4])));
+        } else if (mode == "views" && argc == 3) {
+            qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+            QApplication app(argc, argv);
+            const int runs = std::stoi(argv[2]);
+            for (int t : {64, 512, 1024}) writeTiming(w, "heatmap_paint_" + std::to_string(t), timeHeatmapPaint(t, runs));
+            writeTiming(w, "heatmap_repaint_512", timeHeatmapRepaint(512, runs));
+            writeTiming(w, "model_grid_144_heads_128", timeModelGridPaint(12, 12, 128, runs));
+            writeTiming(w, "arcs_12_heads_128", timeArcsPaint(12, 128, runs));
+        } else {
+            return usage();
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "attnviz-bench: " << e.what() << "\n";
+        return 2;
+    }
+    w.endObject();
+    std::cout << w.str() << "\n";
+    return 0;
+}
