@@ -1,2 +1,5 @@
 # Tests of core/stats: head statistics on hand-made attention matrices.
 attnviz_add_test(test_headstats SOURCES stats/test_headstats.cpp LIBS attnviz_core LABELS core)
+# The built-in models, loaded through the normal loader, reproduce their model cards' figures.
+attnviz_add_test(test_builtin_metrics SOURCES stats/test_builtin_metrics.cpp LIBS attnviz_core LABELS core)
+set_tests_properties(test_builtin_metrics PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=passive")
