@@ -8,8 +8,8 @@ namespace attnviz {
 
 namespace {
 // Fixed row block for GEMMs: the partition must not depend on the number of threads.
-constexpr Index rowBlock = 32;
-constexpr Index colBlock = 128;
+constexpr Index rowBlock = 128;
+constexpr Index colBlock = 256;
 // Below this many multiply-adds (or elements, for element-wise loops) threads cost more than they save.
 // It must stay below Eigen 3.4's own threading threshold (2 x 50000 multiply-adds per product):
 // a product we run outside an active parallel region then never gets threaded by Eigen, whose
