@@ -1,5 +1,7 @@
 #include "modelgridview.h"
 
+#include "vectorimage.h"
+
 #include "colormap.h"
 
 #include <QHelpEvent>
@@ -154,7 +156,7 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
     for (int l = 0; l < g.layers; ++l) {
         for (int h = 0; h < g.heads; ++h) {
             const QRectF r = g.thumbRect(l, h);
-            painter.drawImage(r, m_atlas, QRectF(h * m_cellsX, l * m_cellsY, m_cellsX, m_cellsY));
+            drawCells(painter, r, m_atlas, QRect(h * m_cellsX, l * m_cellsY, m_cellsX, m_cellsY));
             if (sel != nullptr && sel->isHeadAblated(l, h)) {
                 // Ablated: dimmed and crossed out, since its output no longer reaches W_O.
                 painter.fillRect(r, QColor(255, 255, 255, 150));

@@ -1,5 +1,7 @@
 #include "pipelineview.h"
 
+#include "vectorimage.h"
+
 #include "colormap.h"
 
 #include <QFontMetricsF>
@@ -221,7 +223,7 @@ void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, con
     }
     painter.save();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, cells.width < 1.0 || cells.height < 1.0);
-    painter.drawImage(area, image);
+    drawCells(painter, area, image, image.rect());
     painter.restore();
 
     if (cells.numbers) {

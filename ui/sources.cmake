@@ -11,6 +11,7 @@ target_sources(attnviz_ui PRIVATE
     heatmapview.h heatmapview.cpp
     inputpanel.h inputpanel.cpp
     mainwindow.h mainwindow.cpp
+    vectorimage.h vectorimage.cpp
     modelpicker.h modelpicker.cpp
     runrequestbuilder.h runrequestbuilder.cpp
     selectionstate.h selectionstate.cpp

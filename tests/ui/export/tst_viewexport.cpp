@@ -155,6 +155,9 @@ void TestViewExport::everyViewEveryFormat()
                 QVERIFY2(texts.contains(QString::fromStdString(t.display)), t.display.c_str());
         }
         QVERIFY(bytes.contains("<rect") || bytes.contains("<path")); // shapes, not only text
+        // True vector: cells are shapes, never an embedded bitmap (the pipeline and model grid
+        // draw their matrices from small images on screen).
+        QVERIFY2(!bytes.contains("<image"), "the SVG embeds a bitmap");
         break;
     }
     case ExportFormat::Pdf:
