@@ -12,25 +12,6 @@
 
 namespace attnviz::bench {
 
-namespace {
-
-template <typename F> Timing measure(int runs, F&& body)
-{
-    body(); // warm-up: first touch of buffers, caches
-    Timing t;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        body();
-        t.runsMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::vector<double> sorted = t.runsMs;
-    std::sort(sorted.begin(), sorted.end());
-    t.medianMs = sorted[sorted.size() / 2];
-    return t;
-}
-
-} // namespace
-
 Timing timeForward(const std::string& modelSpec, int tokens, int runs)
 {
     const auto model = openModel(modelSpec);

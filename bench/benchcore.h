@@ -1,6 +1,8 @@
 #pragma once
 // Core measurements for attnviz-bench. Each returns milliseconds (median of `runs` after one warm-up).
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,22 @@ struct Timing
     double medianMs = 0;
     std::vector<double> runsMs;
 };
+
+// Runs `body` once to warm up (first touch of buffers, caches), then `runs` timed times.
+template <typename F> Timing measure(int runs, F&& body)
+{
+    body();
+    Timing t;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        body();
+        t.runsMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::vector<double> sorted = t.runsMs;
+    std::sort(sorted.begin(), sorted.end());
+    t.medianMs = sorted[sorted.size() / 2];
+    return t;
+}
 
 // Forward pass of a model folder on T random token ids, every attention map captured.
 Timing timeForward(const std::string& modelSpec, int tokens, int runs);

@@ -48,20 +48,6 @@ std::shared_ptr<const AttentionResult> syntheticResult(int layers, int heads, in
     return r;
 }
 
-template <typename F> Timing measure(int runs, F&& body)
-{
-    body();
-    Timing t;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        body();
-        t.runsMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::vector<double> sorted = t.runsMs;
-    std::sort(sorted.begin(), sorted.end());
-    t.medianMs = sorted[sorted.size() / 2];
-    return t;
-}
 
 // Renders a view's full picture through paint() into a 1600 x 1200 image.
 template <typename View> Timing timePaint(int layers, int heads, int tokens, int runs)

@@ -37,18 +37,7 @@ CheckpointModel::CheckpointModel(std::unique_ptr<Transformer> net, std::unique_p
 
 ModelInfo CheckpointModel::info() const
 {
-    const TransformerInfo& t = m_net->info();
-    ModelInfo info;
-    info.family = t.family;
-    info.name = m_name;
-    info.layers = t.layers;
-    info.heads = t.heads;
-    info.dModel = t.dModel;
-    info.maxTokens = t.maxPositions;
-    info.causal = t.causal;
-    info.takesText = m_tokenizer != nullptr;
-    info.takesSecondText = t.segments && m_tokenizer != nullptr;
-    return info;
+    return modelInfoOf(m_net->info(), m_name, m_tokenizer != nullptr);
 }
 
 std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const

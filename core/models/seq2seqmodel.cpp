@@ -37,16 +37,9 @@ Seq2SeqModel::Seq2SeqModel(std::unique_ptr<Bart> net, std::unique_ptr<Tokenizer>
 
 ModelInfo Seq2SeqModel::info() const
 {
-    const TransformerInfo& t = m_net->info();
-    ModelInfo info;
-    info.family = t.family;
-    info.name = m_name;
-    info.layers = t.layers;
-    info.heads = t.heads;
-    info.dModel = t.dModel;
-    info.maxTokens = t.maxPositions;
+    // An encoder-decoder: the decoder is causal and the source sentence is the second text.
+    ModelInfo info = modelInfoOf(m_net->info(), m_name, m_tokenizer != nullptr);
     info.causal = true;
-    info.takesText = m_tokenizer != nullptr;
     info.takesSecondText = m_tokenizer != nullptr;
     return info;
 }

@@ -130,4 +130,19 @@ Linear sliceColumns(const Linear& fused, Index first, Index count)
     return out;
 }
 
+ModelInfo modelInfoOf(const TransformerInfo& t, const std::string& name, bool hasTokenizer)
+{
+    ModelInfo info;
+    info.family = t.family;
+    info.name = name;
+    info.layers = t.layers;
+    info.heads = t.heads;
+    info.dModel = t.dModel;
+    info.maxTokens = t.maxPositions;
+    info.causal = t.causal;
+    info.takesText = hasTokenizer;
+    info.takesSecondText = t.segments && hasTokenizer;
+    return info;
+}
+
 } // namespace attnviz

@@ -32,6 +32,9 @@ struct TransformerInfo
     std::vector<std::string> notes; // load-time remarks shown with every result
 };
 
+// The ModelInfo every AttentionModel over a network reports (name: what people see).
+ModelInfo modelInfoOf(const TransformerInfo& t, const std::string& name, bool hasTokenizer);
+
 enum class LogitRows { None, Last, All };
 
 struct ForwardOptions
