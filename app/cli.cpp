@@ -14,7 +14,7 @@ commands:
   lesson FILE [--json] [--mask none|causal] [--no-scale]
       Run a lesson (hand-written attention example) and print every stage.
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
-            [--mask none|causal] [--layer L] [--head H] [--json]
+            [--mask none|causal] [--stack S] [--layer L] [--head H] [--json]
       Run a model and print its attention weights, attention[layer][head][query][key].
   generate --model MODEL [--text PROMPT | --ids 1,2,3] --greedy N
       Greedy text generation with a decoder model.

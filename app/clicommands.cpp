@@ -25,16 +25,19 @@ MaskOverride parseMaskOption(const ParsedArgs& parsed)
     throw UsageError("--mask expects none or causal, got \"" + *mask + "\"");
 }
 
-void printAttentionTable(const AttentionResult& result, std::optional<int> layer, std::optional<int> head)
+void printAttentionTable(const AttentionResult& result, int stackIndex, std::optional<int> layer,
+                         std::optional<int> head)
 {
-    const AttentionStack& stack = result.stacks.front();
+    const AttentionStack& stack = result.stacks.at(static_cast<std::size_t>(stackIndex));
+    const std::vector<Token>& queries = queryTokensOf(result, stack);
     const AttentionTensor& a = stack.attention;
-    std::cout << result.model.name << " (" << result.model.family << "), " << result.tokens.size() << " tokens\n";
+    std::cout << result.model.name << " (" << result.model.family << "), stack \"" << stack.name << "\", "
+              << queries.size() << " query tokens\n";
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
             std::cout << "\nlayer " << l << " head " << h << " (rows: queries, columns: keys)\n";
             for (int q = 0; q < a.queries; ++q) {
-                std::printf("%-12.12s", result.tokens[static_cast<std::size_t>(q)].display.c_str());
+                std::printf("%-12.12s", queries[static_cast<std::size_t>(q)].display.c_str());
                 for (int k = 0; k < a.keys; ++k) std::printf(" %6.3f", static_cast<double>(a.at(l, h, q, k)));
                 std::printf("\n");
             }
@@ -78,6 +81,7 @@ int runAttentionCommand(const std::vector<std::string>& args)
                                                {"mask", true},
                                                {"layer", true},
                                                {"head", true},
+                                               {"stack", true},
                                                {"json", false}});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
     const auto model = openModel(parsed.get("model").value_or(DefaultModel));
@@ -88,21 +92,33 @@ int runAttentionCommand(const std::vector<std::string>& args)
         request.ids = parseIdList(*parsed.get("ids"));
     } else if (parsed.has("text")) {
         request.text = *parsed.get("text");
-        if (request.text.empty() && info.takesText) throw UsageError("--text is empty");
-    } else if (info.takesText) {
+        if (request.text.empty() && info.takesText && !parsed.has("second")) throw UsageError("--text is empty");
+    } else if (info.takesText && !parsed.has("second")) {
+        // A translator may take only its source (--second) and translate it by itself.
         throw UsageError("give the input with --text TEXT or --ids 1,2,3");
     }
     request.secondText = parsed.get("second").value_or("");
+    if (!parsed.has("text") && !parsed.has("ids") && !request.secondText.empty()) {
+        // Only a source sentence: a translator translates it by itself (its decoder then reads
+        // its own greedy output).
+        request.text = std::move(request.secondText);
+        request.secondText.clear();
+    }
     request.mask = parseMaskOption(parsed);
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
+    const int stack = parsed.getInt("stack", 0, 16).value_or(0);
     const auto result = model->run(request);
+    if (stack >= static_cast<int>(result->stacks.size())) {
+        throw UsageError("--stack " + std::to_string(stack) + " is out of range (the model has " +
+                         std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");
+    }
     if (parsed.has("json")) {
-        std::cout << attentionJson(*result, 0, layer, head) << "\n";
+        std::cout << attentionJson(*result, stack, layer, head) << "\n";
     } else {
         // Validate the range the same way the JSON path does before printing.
-        (void)attentionJson(*result, 0, layer, head);
-        printAttentionTable(*result, layer, head);
+        (void)attentionJson(*result, stack, layer, head);
+        printAttentionTable(*result, stack, layer, head);
     }
     return 0;
 }

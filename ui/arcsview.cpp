@@ -23,7 +23,7 @@ const AttentionStack* currentStack(const AttentionResult* result, const Selectio
 
 const std::vector<Token>& keyTokens(const AttentionResult& result, const AttentionStack& stack)
 {
-    return stack.queriesAreSource ? result.sourceTokens : result.tokens;
+    return keyTokensOf(result, stack);
 }
 
 QString label(const std::vector<Token>& tokens, int i)
@@ -62,7 +62,7 @@ ArcsLayout ArcsView::layoutFor(const QRectF& target) const
     const ArcsLayout probe = ArcsLayout::compute(target, queries, keys, 0);
     const QFontMetricsF metrics(labelFont(probe.rowHeight));
     qreal width = 24.0;
-    for (int i = 0; i < queries; ++i) width = std::max(width, metrics.horizontalAdvance(label(result()->tokens, i)));
+    for (int i = 0; i < queries; ++i) width = std::max(width, metrics.horizontalAdvance(label(queryTokensOf(*result(), *stack), i)));
     const auto& keyTok = keyTokens(*result(), *stack);
     for (int j = 0; j < keys; ++j) width = std::max(width, metrics.horizontalAdvance(label(keyTok, j)));
     return ArcsLayout::compute(target, queries, keys, width + 12.0);
@@ -133,7 +133,7 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
 
     painter.setPen(palette().color(QPalette::PlaceholderText));
     const qreal captionY = target.top() + ArcsLayout::headerHeight - 20;
-    const bool cross = stack->queriesAreSource;
+    const bool cross = stack->keysFromSource != stack->queriesFromSource;
     painter.drawText(QRectF(layout.leftColumn.left(), captionY, layout.leftColumn.width(), 16),
                      Qt::AlignRight | Qt::AlignVCenter, cross ? tr("target (queries)") : tr("queries"));
     painter.drawText(QRectF(layout.rightColumn.left(), captionY, layout.rightColumn.width(), 16),
@@ -214,7 +214,7 @@ void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayo
     const bool anyFocus = focus.side != ArcsLayout::Side::None;
     for (int i = 0; i < layout.leftCount; ++i) {
         const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
-        drawLabel(layout.leftLabelRect(i), label(result()->tokens, i), Qt::AlignRight, focused,
+        drawLabel(layout.leftLabelRect(i), label(queryTokensOf(*result(), *stack), i), Qt::AlignRight, focused,
                   anyFocus && focus.side == ArcsLayout::Side::Left && !focused);
     }
     for (int j = 0; j < layout.rightCount; ++j) {

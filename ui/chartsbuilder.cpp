@@ -79,9 +79,10 @@ QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const Se
     if (stack == nullptr || query < 0) return newChart(tr("No attention to show yet"));
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
-    const auto& keyTokens = stack->queriesAreSource ? result.sourceTokens : result.tokens;
-    const QString queryText = query < int(result.tokens.size())
-                                  ? QString::fromStdString(result.tokens[std::size_t(query)].display).trimmed()
+    const auto& keyTokens = keyTokensOf(result, *stack);
+    const auto& queryTokens = queryTokensOf(result, *stack);
+    const QString queryText = query < int(queryTokens.size())
+                                  ? QString::fromStdString(queryTokens[std::size_t(query)].display).trimmed()
                                   : QString::number(query);
     QChart* chart = newChart(tr("Where “%1” (#%2) looks · layer %3").arg(queryText).arg(query).arg(layer));
 
@@ -119,7 +120,7 @@ QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const Selec
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
     QChart* chart = newChart(tr("Head statistics · layer %1").arg(layer));
-    const bool self = !stack->queriesAreSource && a.queries == a.keys;
+    const bool self = stack->keysFromSource == stack->queriesFromSource && a.queries == a.keys;
     auto* previous = new QBarSet(tr("previous-token"));
     auto* first = new QBarSet(tr("first-token"));
     auto* entropy = new QBarSet(tr("entropy ÷ ln(keys)"));

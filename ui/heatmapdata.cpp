@@ -105,7 +105,7 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
     }
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
     const int head = std::clamp(selection.head(), 0, a.heads - 1);
-    d.cross = st.queriesAreSource || st.name == "cross";
+    d.cross = st.keysFromSource != st.queriesFromSource;
     const std::vector<Token>& rowTokens = StackTokens::queries(r, stack);
     const std::vector<Token>& colTokens = StackTokens::keys(r, stack);
 

@@ -63,7 +63,7 @@ void ModelGridView::ensureCache() const
 
     m_atlas = QImage(a.heads * m_cellsX, a.layers * m_cellsY, QImage::Format_RGB32);
     m_stats.resize(static_cast<std::size_t>(a.layers) * a.heads);
-    const bool self = !s->queriesAreSource && a.queries == a.keys;
+    const bool self = s->keysFromSource == s->queriesFromSource && a.queries == a.keys;
     std::vector<float> pooled(static_cast<std::size_t>(m_cellsX) * m_cellsY);
     // Source row/column → thumbnail cell, computed once instead of a division per weight.
     std::vector<int> rowCell(static_cast<std::size_t>(a.queries)), colCell(static_cast<std::size_t>(a.keys));

@@ -8,22 +8,16 @@
 
 namespace attnviz {
 
+// UI spelling of the core's queryTokensOf / keyTokensOf, by stack index.
 struct StackTokens
 {
-    static bool isEncoderOfPair(const AttentionResult& r, const AttentionStack& s)
-    {
-        return s.name == "encoder" && !r.sourceTokens.empty() && r.stacks.size() > 1;
-    }
     static const std::vector<Token>& queries(const AttentionResult& r, int stack)
     {
-        const AttentionStack& s = r.stacks.at(static_cast<std::size_t>(stack));
-        return isEncoderOfPair(r, s) ? r.sourceTokens : r.tokens;
+        return queryTokensOf(r, r.stacks.at(static_cast<std::size_t>(stack)));
     }
     static const std::vector<Token>& keys(const AttentionResult& r, int stack)
     {
-        const AttentionStack& s = r.stacks.at(static_cast<std::size_t>(stack));
-        const bool source = (s.queriesAreSource || isEncoderOfPair(r, s)) && !r.sourceTokens.empty();
-        return source ? r.sourceTokens : r.tokens;
+        return keyTokensOf(r, r.stacks.at(static_cast<std::size_t>(stack)));
     }
 };
 

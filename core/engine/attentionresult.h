@@ -60,7 +60,8 @@ struct AttentionTensor
 struct AttentionStack
 {
     std::string name;
-    bool queriesAreSource = false; // cross-attention: keys index sourceTokens, not tokens
+    bool queriesFromSource = false; // encoder self-attention of an encoder–decoder: rows are sourceTokens
+    bool keysFromSource = false;    // encoder and cross-attention: columns are sourceTokens
     AttentionTensor attention;
 };
 
@@ -101,5 +102,15 @@ struct AttentionResult
     std::vector<std::string> notices;   // e.g. "input truncated to 1024 tokens"
     double computeMilliseconds = 0.0;
 };
+
+// The tokens that label a stack's queries (rows) and keys (columns).
+inline const std::vector<Token>& queryTokensOf(const AttentionResult& r, const AttentionStack& s)
+{
+    return s.queriesFromSource ? r.sourceTokens : r.tokens;
+}
+inline const std::vector<Token>& keyTokensOf(const AttentionResult& r, const AttentionStack& s)
+{
+    return s.keysFromSource ? r.sourceTokens : r.tokens;
+}
 
 } // namespace attnviz

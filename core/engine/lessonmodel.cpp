@@ -75,7 +75,7 @@ std::shared_ptr<const AttentionResult> LessonModel::run(const RunRequest& reques
         if (m_lesson.crossAttention) result->sourceTokens = lessonTokens(m_lesson.sourceTokens);
         AttentionStack stack;
         stack.name = m_lesson.crossAttention ? "cross" : "lesson";
-        stack.queriesAreSource = m_lesson.crossAttention;
+        stack.keysFromSource = m_lesson.crossAttention;
         const auto t = static_cast<int>(m_lesson.tokens.size());
         const auto s = static_cast<int>(m_lesson.sourceTokens.size());
         stack.attention.resize(1, static_cast<int>(mh.heads.size()), t, s);

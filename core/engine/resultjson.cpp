@@ -133,8 +133,11 @@ std::string attentionJson(const AttentionResult& result, int stackIndex, std::op
     w.key("d_model").value(result.model.dModel);
     w.endObject();
     w.key("stack").value(std::string_view(stack.name));
-    writeTokens(w, "tokens", "token_ids", result.tokens);
-    if (stack.queriesAreSource) writeTokens(w, "source_tokens", "source_token_ids", result.sourceTokens);
+    // "tokens" label the queries; "source_tokens" the keys when they differ (cross-attention).
+    writeTokens(w, "tokens", "token_ids", queryTokensOf(result, stack));
+    if (stack.keysFromSource != stack.queriesFromSource) {
+        writeTokens(w, "source_tokens", "source_token_ids", keyTokensOf(result, stack));
+    }
     w.key("attention").beginArray();
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         w.beginArray();

@@ -169,7 +169,8 @@ std::shared_ptr<const AttentionResult> Seq2SeqModel::run(const RunRequest& reque
     for (std::size_t i = 0; i < 3; ++i) {
         AttentionStack s;
         s.name = names[i];
-        s.queriesAreSource = i == 2; // cross: keys are sourceTokens (the encoder stack uses sourceTokens on both axes)
+        s.queriesFromSource = i == 0; // encoder: source × source
+        s.keysFromSource = i != 1;    // encoder and cross: keys are source tokens
         s.attention = std::move(forward.attention[i]);
         result->stacks.push_back(std::move(s));
     }

@@ -114,16 +114,15 @@ QByteArray DataExporter::attentionCsv(const AttentionResult& result, int stack, 
     const AttentionStack& s = stackOf(result, stack);
     const AttentionTensor& a = s.attention;
     const Range r = rangeOf(a, layer, head);
-    const auto& keyTokens = s.queriesAreSource || (!result.sourceTokens.empty() && a.keys != a.queries)
-                                ? result.sourceTokens
-                                : result.tokens;
+    const auto& keyTokens = keyTokensOf(result, s);
+    const auto& queryTokens = queryTokensOf(result, s);
     QByteArray out = "layer,head,query,key,query_token,key_token,weight\n";
     for (int l = r.layerBegin; l < r.layerEnd; ++l) {
         for (int h = r.headBegin; h < r.headEnd; ++h) {
             for (int q = 0; q < a.queries; ++q) {
                 for (int k = 0; k < a.keys; ++k) {
                     out += QByteArray::number(l) + ',' + QByteArray::number(h) + ',' + QByteArray::number(q) + ',' +
-                           QByteArray::number(k) + ',' + csvField(tokenText(result.tokens, q)) + ',' +
+                           QByteArray::number(k) + ',' + csvField(tokenText(queryTokens, q)) + ',' +
                            csvField(tokenText(keyTokens, k)) + ',' + number(a.at(l, h, q, k)) + '\n';
                 }
             }
@@ -190,7 +189,7 @@ QList<DataFile> DataExporter::pipeline(const AttentionResult& result, DataFormat
     root[QStringLiteral("layer")] = p.layer;
     root[QStringLiteral("head")] = p.head;
     QJsonArray tokens;
-    for (const Token& t : result.tokens)
+    for (const Token& t : queryTokensOf(result, result.stacks.at(static_cast<std::size_t>(p.stack))))
         tokens.append(QString::fromStdString(t.display));
     root[QStringLiteral("tokens")] = tokens;
     for (const auto& [name, m] : matrices) {

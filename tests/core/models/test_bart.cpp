@@ -67,7 +67,7 @@ void TestBart::runFillsThreeStacks()
     QCOMPARE(result->stacks.size(), std::size_t(3));
     QCOMPARE(result->stacks[0].name, std::string("encoder"));
     QCOMPARE(result->stacks[2].name, std::string("cross"));
-    QVERIFY(result->stacks[2].queriesAreSource);
+    QVERIFY(result->stacks[2].keysFromSource);
     QCOMPARE(result->sourceTokens.size(), src.size());
     const AttentionTensor& cross = result->stacks[2].attention;
     QCOMPARE(cross.queries, static_cast<int>(result->tokens.size()));

@@ -101,6 +101,19 @@ private slots:
         QCOMPARE(QString::fromStdString(text).trimmed(),
                  QStringLiteral("old too was it because street the cross not did animal the"));
         QVERIFY(card.find("heldout_exact_match")->asNumber() >= 0.95);
+
+        // Each stack is labelled with its own tokens: encoder source x source, cross target x source.
+        RunRequest request;
+        request.secondText = card.find("reference_text")->asString();
+        const auto result = model->run(request);
+        QCOMPARE(result->stacks.size(), std::size_t(3));
+        const AttentionStack& encoder = result->stacks[0];
+        QCOMPARE(queryTokensOf(*result, encoder).size(), std::size_t(encoder.attention.queries));
+        QCOMPARE(keyTokensOf(*result, encoder).size(), std::size_t(encoder.attention.keys));
+        QCOMPARE(queryTokensOf(*result, encoder).size(), source.size());
+        const AttentionStack& cross = result->stacks[2];
+        QCOMPARE(queryTokensOf(*result, cross).size(), std::size_t(cross.attention.queries));
+        QCOMPARE(keyTokensOf(*result, cross).size(), source.size());
         QVERIFY(card.find("best_alignment_head")->find("score")->asNumber() >= 0.9);
     }
 };
