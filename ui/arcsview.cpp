@@ -1,7 +1,5 @@
 #include "arcsview.h"
 
-#include <array>
-
 #include "arcspalette.h"
 
 #include <QFontMetricsF>
@@ -9,6 +7,8 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <array>
+#include <functional>
 
 namespace attnviz {
 
@@ -140,6 +140,13 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                      Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
 }
 
+float ArcsView::cutOff(std::vector<float> weights, std::size_t budget, float floor)
+{
+    if (weights.size() <= budget || budget == 0) return floor;
+    std::nth_element(weights.begin(), weights.begin() + std::ptrdiff_t(budget - 1), weights.end(), std::greater<>());
+    return std::max(floor, weights[budget - 1]);
+}
+
 void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
@@ -158,6 +165,21 @@ void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayou
     // one pen change per group instead of per line keeps T = 128 with 12 heads interactive.
     constexpr int Levels = 32;
     std::array<QVector<QLineF>, Levels> groups;
+    constexpr float Invisible = 0.01f; // lighter lines cannot be seen anyway
+    std::vector<float> candidates;
+    for (const int h : heads) {
+        for (int i = 0; i < a.queries; ++i) {
+            if (focus.side == ArcsLayout::Side::Left && focus.index != i) continue;
+            for (int j = 0; j < a.keys; ++j) {
+                if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
+                if (a.at(layer, h, i, j) >= Invisible) candidates.push_back(a.at(layer, h, i, j));
+            }
+        }
+    }
+    // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
+    // without antialiasing there cost a fraction of wide smooth ones.
+    const bool dense = std::min(candidates.size(), lineBudget) > 2000;
+    const float floor = cutOff(std::move(candidates), lineBudget, Invisible);
     for (int n = 0; n < heads.size(); ++n) {
         const int h = heads[n];
         const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
@@ -167,17 +189,12 @@ void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayou
             for (int j = 0; j < a.keys; ++j) {
                 if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
                 const float w = a.at(layer, h, i, j);
-                if (w < 0.01f) continue; // invisible anyway; skipping keeps long inputs fast
+                if (w < floor) continue;
                 const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
                 groups[static_cast<std::size_t>(level)].append(
                     QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
             }
         }
-        // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
-        // without antialiasing there cost a fraction of wide smooth ones.
-        qsizetype count = 0;
-        for (const auto& g : groups) count += g.size();
-        const bool dense = count > 2000;
         painter.setRenderHint(QPainter::Antialiasing, !dense);
         const qreal penWidth = dense ? 1.0 : width;
         QColor color = ArcsPalette::headColor(h);

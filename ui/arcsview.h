@@ -7,12 +7,21 @@
 #include "attentionview.h"
 #include "selectionstate.h"
 
+#include <vector>
+
 namespace attnviz {
 
 class ArcsView : public AttentionView
 {
     Q_OBJECT
 public:
+    // At most this many lines are drawn: past it only the strongest are kept, because tens of
+    // thousands of faint overlapping lines read as grey and cost seconds to draw.
+    static constexpr std::size_t lineBudget = 8000;
+    // The smallest weight still drawn when `weights` (the candidate lines' weights) exceed
+    // `budget`: the budget-th largest weight, or `floor` when they fit.
+    static float cutOff(std::vector<float> weights, std::size_t budget, float floor);
+
     explicit ArcsView(SelectionState* selection, QWidget* parent = nullptr);
 
     void paint(QPainter& painter, const QRectF& target) const override;

@@ -29,6 +29,14 @@ private:
     }
 
 private slots:
+    void lineBudgetKeepsTheStrongest()
+    {
+        // Four candidate lines, room for two: the cut-off is the second largest weight.
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f, 0.2f}, 2, 0.01f), 0.3f);
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f}, 2, 0.01f), 0.01f);  // they fit: only the floor applies
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 1, 0.6f), 0.6f); // never below the floor
+    }
+
     void layoutRowsAndAnchors()
     {
         // 400×300 area, header 52, margin 12: body height 236; 4 rows → rows capped at 26.
