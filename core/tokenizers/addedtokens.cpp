@@ -70,4 +70,16 @@ std::vector<AddedTokens::Segment> AddedTokens::split(std::string_view text) cons
     return out;
 }
 
+Token AddedTokens::Segment::toToken(int segment) const
+{
+    Token t;
+    t.id = token->id;
+    t.piece = token->content;
+    t.begin = static_cast<int>(begin);
+    t.end = static_cast<int>(end);
+    t.segment = segment;
+    t.special = token->special;
+    return t;
+}
+
 } // namespace attnviz

@@ -2,6 +2,8 @@
 // Added tokens (<|endoftext|>, [MASK], <s>, ...): matched literally in the raw text before any
 // normalisation, as Hugging Face tokenizers do, so typing "[MASK]" gives the mask token.
 
+#include "engine/attentionresult.h" // Token
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -27,6 +29,8 @@ public:
         std::size_t begin;
         std::size_t end;
         const AddedToken* token;
+        // The token for an added-token match (id, piece, span, special); display is left empty.
+        Token toToken(int segment) const;
     };
 
     void add(AddedToken token);

@@ -116,15 +116,8 @@ std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text, int segm
     std::vector<std::string> bytes;
     for (const AddedTokens::Segment& seg : m_added.split(text)) {
         if (seg.token) {
-            Token t;
-            t.id = seg.token->id;
-            t.piece = seg.token->content;
-            t.begin = static_cast<int>(seg.begin);
-            t.end = static_cast<int>(seg.end);
-            t.segment = segment;
-            t.special = seg.token->special;
             bytes.push_back(seg.token->content);
-            out.push_back(std::move(t));
+            out.push_back(seg.toToken(segment));
         } else {
             encodePlain(text.substr(seg.begin, seg.end - seg.begin), seg.begin, segment, out, bytes);
         }

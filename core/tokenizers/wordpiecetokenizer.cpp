@@ -153,13 +153,8 @@ std::vector<Token> WordPieceTokenizer::encode(std::string_view text, int segment
     std::vector<Token> out;
     for (const AddedTokens::Segment& seg : m_added.split(text)) {
         if (seg.token) {
-            Token t;
-            t.id = seg.token->id;
-            t.piece = t.display = seg.token->content;
-            t.begin = static_cast<int>(seg.begin);
-            t.end = static_cast<int>(seg.end);
-            t.segment = segment;
-            t.special = seg.token->special;
+            Token t = seg.toToken(segment);
+            t.display = t.piece;
             out.push_back(std::move(t));
             continue;
         }
