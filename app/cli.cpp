@@ -11,7 +11,7 @@ namespace {
 constexpr const char* Usage = R"(usage: attnviz-cli COMMAND [options]
 
 commands:
-  lesson FILE [--json] [--mask none|causal] [--no-scale]
+  lesson (FILE | lesson:NAME) [--json] [--mask none|causal] [--no-scale]
       Run a lesson (hand-written attention example) and print every stage.
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
             [--mask none|causal] [--stack S] [--layer L] [--head H] [--json]

@@ -2,6 +2,7 @@
 
 #include "attention/lesson.h"
 #include "engine/attentionmodel.h"
+#include "engine/resourcepaths.h"
 #include "engine/resultjson.h"
 #include "stats/headstats.h"
 #include "tokenizers/tokenizer.h"
@@ -53,7 +54,7 @@ int runLessonCommand(const std::vector<std::string>& args)
 {
     const ParsedArgs parsed = parseArgs(args, {{"json", false}, {"mask", true}, {"no-scale", false}});
     if (parsed.positional.size() != 1) throw UsageError("lesson expects exactly one lesson file");
-    const Lesson lesson = loadLesson(parsed.positional.front());
+    const Lesson lesson = loadLesson(resolveResourceSpec(parsed.positional.front())); // a file or lesson:NAME
     AttentionOptions options;
     options.scale = lesson.scale && !parsed.has("no-scale");
     options.mask = lesson.mask;

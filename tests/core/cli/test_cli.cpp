@@ -68,7 +68,7 @@ void TestCli::lessonJsonHasEveryStage()
 
 void TestCli::lessonTableIsReadable()
 {
-    const Run r = runCli({"lesson", lesson("two-heads-causal.json")});
+    const Run r = runCli({"lesson", "lesson:two-heads-causal"}); // shipped lessons by name
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("scores = Q·Kᵀ"));
     QVERIFY(r.out.contains("masked"));
