@@ -71,18 +71,10 @@ ForwardResult Gpt2::forward(const std::vector<int>& ids, const std::vector<int>&
 std::vector<int> Gpt2::generateGreedy(const std::vector<int>& promptIds, int steps,
                                       const std::atomic<bool>* cancel) const
 {
-    // Rows for the positions this call can reach, not the whole (possibly 128k) context.
-    const Index rows = std::min<Index>(m_info.maxPositions, std::ssize(promptIds) + std::max(steps, 0));
-    KvCache cache(m_info.layers, rows, m_info.dModel);
-    ForwardOptions options;
-    options.captureAttention = false;
-    options.logits = LogitRows::Last;
-    options.cancel = cancel;
-    return greedyWithCache(m_info, promptIds, steps, [&](const std::vector<int>& ids, int first) {
-        const Index T = static_cast<Index>(ids.size());
-        options.mask = buildMask(MaskSpec::causal(), T, first + T);
-        return forwardFrom(ids, first, &cache, options).logits;
-    });
+    return greedyWithCache(m_info, m_info.dModel, promptIds, steps, cancel,
+                           [this](const std::vector<int>& ids, int first, KvCache* cache, const ForwardOptions& o) {
+                               return forwardFrom(ids, first, cache, o);
+                           });
 }
 
 ForwardResult Gpt2::forwardFrom(const std::vector<int>& ids, int firstPosition, KvCache* cache,

@@ -97,9 +97,21 @@ KvCache::KvCache(int layers, Index positions, Index width)
     }
 }
 
-std::vector<int> greedyWithCache(const TransformerInfo& info, const std::vector<int>& promptIds, int steps,
-                                 const std::function<Matrix(const std::vector<int>&, int)>& step)
+std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, const std::vector<int>& promptIds,
+                                 int steps, const std::atomic<bool>* cancel, const CachedForward& forwardFrom)
 {
+    // Rows for the positions this call can reach, not the whole (possibly 128k) context.
+    const Index rows = std::min<Index>(info.maxPositions, std::ssize(promptIds) + std::max(steps, 0));
+    KvCache cache(info.layers, rows, cacheWidth);
+    ForwardOptions options;
+    options.captureAttention = false;
+    options.logits = LogitRows::Last;
+    options.cancel = cancel;
+    const auto step = [&](const std::vector<int>& ids, int first) {
+        const Index T = static_cast<Index>(ids.size());
+        options.mask = buildMask(MaskSpec::causal(), T, first + T);
+        return forwardFrom(ids, first, &cache, options).logits;
+    };
     const int limit = info.maxPositions;
     std::vector<int> pending(promptIds.begin(),
                              promptIds.begin() + std::min<std::ptrdiff_t>(limit, std::ssize(promptIds)));

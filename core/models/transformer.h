@@ -80,10 +80,14 @@ struct KvCache
     std::vector<Matrix> values; // per layer (positions, width)
 };
 
-// The greedy loop of decoders with a cache. `step(ids, firstPosition)` runs ids at positions
-// firstPosition.. (appending to the caller's cache) and returns the (1, vocab) logits of the last.
-std::vector<int> greedyWithCache(const TransformerInfo& info, const std::vector<int>& promptIds, int steps,
-                                 const std::function<Matrix(const std::vector<int>&, int)>& step);
+// How a causal family runs ids at positions firstPosition.. appending to `cache`.
+using CachedForward =
+    std::function<ForwardResult(const std::vector<int>& ids, int firstPosition, KvCache* cache, const ForwardOptions&)>;
+
+// The greedy loop of decoders with a KV cache `cacheWidth` columns wide per layer: the whole
+// prompt first, then one token at a time, under a causal mask, checking `cancel` each step.
+std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, const std::vector<int>& promptIds,
+                                 int steps, const std::atomic<bool>* cancel, const CachedForward& forwardFrom);
 
 // Helpers shared by the families.
 // Starts a result: sizes the attention tensor when requested.
