@@ -1,6 +1,7 @@
 // attnviz-cli: the command-line face of the core. Argument parsing and wiring only.
 #include "clicommands.h"
 #include "clirender.h"
+#include "util/memorypolicy.h"
 
 #include <cstdio>
 #include <exception>
@@ -36,6 +37,7 @@ Exit codes: 0 success, 2 bad input or usage (one message on stderr).
 
 int main(int argc, char* argv[])
 {
+    attnviz::keepFreedMemoryForReuse();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(Usage, args.empty() ? stderr : stdout);

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "selectionstate.h"
 #include "sessionsettings.h"
+#include "util/memorypolicy.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,6 +25,7 @@ int fail(const QString& message)
 
 int main(int argc, char* argv[])
 {
+    attnviz::keepFreedMemoryForReuse(); // before the first allocation that matters
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("AttnViz"));
     QApplication::setOrganizationName(QStringLiteral("AttnViz"));

@@ -3,6 +3,7 @@
 // Results are immutable once built and cross threads as std::shared_ptr<const AttentionResult>.
 
 #include "attention/attention.h"
+#include "util/recyclingallocator.h"
 
 #include <optional>
 #include <string>
@@ -41,9 +42,11 @@ struct AttentionTensor
     int heads = 0;
     int queries = 0;
     int keys = 0;
-    std::vector<float> data; // (layers, heads, queries, keys) row-major
+    // (layers, heads, queries, keys) row-major; recycled memory (see util/recyclingallocator.h)
+    std::vector<float, RecyclingAllocator<float>> data;
 
-    void resize(int l, int h, int q, int k);
+    void resize(int l, int h, int q, int k);            // zero-filled
+    void resizeForOverwrite(int l, int h, int q, int k); // values unset: the caller writes them all
     float at(int layer, int head, int query, int key) const
     {
         return data[((static_cast<std::size_t>(layer) * heads + head) * queries + query) * keys + key];

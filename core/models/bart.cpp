@@ -57,7 +57,7 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     model->m_embedScale = config.boolOr("scale_embedding", false) ? std::sqrt(static_cast<float>(d)) : 1.0f;
 
     auto linear = [&](const std::string& name, int in, int out) {
-        return Linear{weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out)};
+        return Linear(weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out));
     };
     auto attention = [&](const std::string& p, const std::string& norm) {
         BartAttention a;
@@ -130,16 +130,16 @@ Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& 
     Matrix out = applyLinear(concat, w.o); // (T, d)
     if (capture) {
         PipelineCapture& p = *result.pipeline;
-        const Index dk = w.q.w.cols() / heads;
+        const Index dk = w.q.outputs() / heads;
         p.x = x;
         p.source = source;
-        p.wq = w.q.w.middleCols(p.head * dk, dk);
-        p.wk = w.k.w.middleCols(p.head * dk, dk);
-        p.wv = w.v.w.middleCols(p.head * dk, dk);
+        p.wq = w.q.weightColumns(p.head * dk, dk);
+        p.wk = w.k.weightColumns(p.head * dk, dk);
+        p.wv = w.v.weightColumns(p.head * dk, dk);
         p.capture.name =
             std::string(stackName(stack)) + " layer " + std::to_string(layer) + " head " + std::to_string(p.head);
         p.concat = concat;
-        p.wo = w.o.w;
+        p.wo = w.o.weights();
         p.output = out;
         p.note = stack == BartStackId::Cross
                      ? "cross-attention: queries from the decoder, keys and values from the encoder output; "

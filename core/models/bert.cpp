@@ -115,7 +115,7 @@ std::unique_ptr<Bert> Bert::load(const HfConfig& config, const SafetensorsArchiv
     const EncoderNames n = distil ? distilbertNames(weights) : bertNames(weights);
 
     auto linear = [&](const std::string& name, int in, int out) {
-        return Linear{weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out)};
+        return Linear(weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out));
     };
     // LayerNorm parameters: "weight"/"bias", or "gamma"/"beta" in checkpoints converted from TensorFlow.
     auto norm = [&](const std::string& name, RowVector& gain, RowVector& bias) {
@@ -177,7 +177,7 @@ ForwardResult Bert::forward(const std::vector<int>& ids, const std::vector<int>&
                                           m_info.heads, m_info.heads, layerAttentionOptions(l, options, result));
         const Matrix attnOut = applyLinear(concat, layer.wo); // (T, d)
         if (result.pipeline && result.pipeline->layer == l) {
-            capturePipeline(l, result, x, layer.wq, layer.wk, layer.wv, m_info.heads, m_info.heads, concat, layer.wo.w,
+            capturePipeline(l, result, x, {layer.wq}, {layer.wk}, {layer.wv}, m_info.heads, m_info.heads, concat, layer.wo,
                             attnOut,
                             "BERT adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
                             "(BERT normalises after each block, not before)");

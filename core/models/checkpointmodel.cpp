@@ -171,6 +171,7 @@ std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& re
         options.logits = t.causal ? LogitRows::Last : (maskPositions.empty() ? LogitRows::None : LogitRows::All);
     }
 
+    options.finalHidden = options.logits != LogitRows::None; // nothing reads hidden states otherwise
     ForwardResult forward = m_net->forward(ids, segments, options);
 
     result->tokens = std::move(tokens);

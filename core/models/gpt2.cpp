@@ -40,7 +40,7 @@ std::unique_ptr<Gpt2> Gpt2::load(const HfConfig& config, const SafetensorsArchiv
     const std::string p = weights.contains("transformer.wte.weight") ? "transformer." : "";
     auto vec = [&](const std::string& name, int n) { return weights.vector(p + name, n); };
     auto conv1d = [&](const std::string& name, int in, int out) { // Conv1D already is (in, out)
-        return Linear{weights.matrix(p + name + ".weight", in, out), weights.vector(p + name + ".bias", out)};
+        return Linear(weights.matrix(p + name + ".weight", in, out), weights.vector(p + name + ".bias", out));
     };
     model->m_wte = weights.matrix(p + "wte.weight", info.vocab, d);
     model->m_wpe = weights.matrix(p + "wpe.weight", info.maxPositions, d);
@@ -105,19 +105,25 @@ ForwardResult Gpt2::forwardFrom(const std::vector<int>& ids, int firstPosition, 
             concat = attendHeads(qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), m_info.heads, m_info.heads,
                                  layerAttentionOptions(l, options, result));
         }
+        if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
+            break; // every attention map is known; W_O and the MLP would only feed the hidden states
         const Matrix attnOut = applyLinear(concat, layer.attnProj); // (T, d)
-        if (result.pipeline && result.pipeline->layer == l) {
+        if (pipelineShows(l, result)) {
             capturePipeline(
-                l, result, xn, sliceColumns(layer.attn, 0, d), sliceColumns(layer.attn, d, d),
-                sliceColumns(layer.attn, 2 * d, d), m_info.heads, m_info.heads, concat, layer.attnProj.w, attnOut,
+                l, result, xn, {layer.attn, 0, d}, {layer.attn, d, d}, {layer.attn, 2 * d, d}, m_info.heads,
+                m_info.heads, concat, layer.attnProj, attnOut,
                 "GPT-2 adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); head size " + std::to_string(dk));
         }
+        if (lastWanted(l, m_info, options))
+            break;
         x += attnOut;
         Matrix hidden = applyLinear(layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_eps), layer.fc); // (T, inner)
         geluTanhInPlace(hidden);
         x += applyLinear(hidden, layer.fcProj);
     }
     throwIfCancelled(options.cancel);
+    if (!options.finalHidden)
+        return result;
     result.hidden = layerNorm(x, m_lnfGain, m_lnfBias, m_eps);
     if (options.logits == LogitRows::All) {
         result.logits = multiplyTransposed(result.hidden, m_wte);

@@ -1,5 +1,7 @@
 #include "models/kernels.h"
 
+#include "compute/vectormath.h"
+
 #include <cmath>
 #include <exception>
 #include <stdexcept>
@@ -7,39 +9,36 @@
 namespace attnviz {
 
 namespace {
-// Fixed row block for GEMMs: the partition must not depend on the number of threads.
-constexpr Index rowBlock = 128;
+// Fixed vocabulary block for the LM head: the partition must not depend on the number of threads.
 constexpr Index colBlock = 256;
 // Below this many multiply-adds (or elements, for element-wise loops) threads cost more than they save.
 // It must stay below Eigen 3.4's own threading threshold (2 x 50000 multiply-adds per product):
 // a product we run outside an active parallel region then never gets threaded by Eigen, whose
 // blocking would depend on the thread count and break bit-identical results.
 constexpr Index parallelWork = Index(1) << 16;
+
+// Applies an element-wise array function over fixed blocks of x, in parallel. The blocks do not
+// depend on the thread count, and the function's results do not depend on the split either.
+void forEachBlock(Matrix& x, void (*f)(float*, Index))
+{
+    constexpr Index block = Index(1) << 14;
+    const Index n = x.size();
+    const Index blocks = (n + block - 1) / block;
+#pragma omp parallel for schedule(static) if (n >= parallelWork)
+    for (Index i = 0; i < blocks; ++i)
+        f(x.data() + i * block, std::min(block, n - i * block));
+}
 } // namespace
 
 Matrix applyLinear(const Matrix& x, const Linear& layer)
 {
-    if (x.cols() != layer.w.rows()) {
-        throw std::invalid_argument("linear layer expects " + std::to_string(layer.w.rows()) + " inputs, got " +
+    if (x.cols() != layer.inputs()) {
+        throw std::invalid_argument("linear layer expects " + std::to_string(layer.inputs()) + " inputs, got " +
                                     std::to_string(x.cols()));
     }
-    Matrix y(x.rows(), layer.w.cols());
-    // Fixed (rowBlock x colBlock) output tiles: a single row (generation) still spreads over threads.
-    const Index rowTiles = (x.rows() + rowBlock - 1) / rowBlock;
-    const Index colTiles = (layer.w.cols() + colBlock - 1) / colBlock;
-    const bool parallel = x.rows() * layer.w.size() >= parallelWork;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (Index tile = 0; tile < rowTiles * colTiles; ++tile) {
-        const Index r0 = (tile / colTiles) * rowBlock;
-        const Index c0 = (tile % colTiles) * colBlock;
-        const Index rows = std::min(rowBlock, x.rows() - r0);
-        const Index cols = std::min(colBlock, layer.w.cols() - c0);
-        // Inside a parallel region (or when it is skipped) Eigen runs the product single-threaded.
-        auto out = y.block(r0, c0, rows, cols);
-        out.noalias() = x.middleRows(r0, rows) * layer.w.middleCols(c0, cols);
-        if (layer.b.size() > 0)
-            out.rowwise() += layer.b.segment(c0, cols);
-    }
+    Matrix y(x.rows(), layer.outputs());
+    compute::multiplyPanels(x.data(), x.cols(), x.rows(), layer.packed().view(),
+                            layer.bias().size() > 0 ? layer.bias().data() : nullptr, y.data(), y.cols(), true);
     return y;
 }
 
@@ -85,14 +84,7 @@ Matrix rmsNorm(const Matrix& x, const RowVector& gain, float eps)
 
 void geluTanhInPlace(Matrix& x)
 {
-    const float c = std::sqrt(2.0f / 3.14159265358979323846f);
-    float* p = x.data();
-    const Index n = x.size();
-#pragma omp parallel for schedule(static) if (n >= parallelWork)
-    for (Index i = 0; i < n; ++i) {
-        const float v = p[i];
-        p[i] = 0.5f * v * (1.0f + std::tanh(c * (v + 0.044715f * v * v * v)));
-    }
+    forEachBlock(x, compute::geluTanhInPlace);
 }
 
 void geluErfInPlace(Matrix& x)
@@ -107,12 +99,7 @@ void geluErfInPlace(Matrix& x)
 
 void siluInPlace(Matrix& x)
 {
-    float* p = x.data();
-    const Index n = x.size();
-#pragma omp parallel for schedule(static) if (n >= parallelWork)
-    for (Index i = 0; i < n; ++i) {
-        p[i] = p[i] / (1.0f + std::exp(-p[i]));
-    }
+    forEachBlock(x, compute::siluInPlace);
 }
 
 std::vector<float> ropeInverseFrequencies(int headDim, float theta)
@@ -150,49 +137,6 @@ void applyRope(Matrix& x, int heads, int headDim, int firstPosition, const std::
             }
         }
     }
-}
-
-Matrix attendHeads(const Matrix& q, const Matrix& k, const Matrix& v, int heads, int kvHeads,
-                   const LayerAttentionOptions& options)
-{
-    if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0 || q.cols() % heads != 0 || k.cols() % kvHeads != 0 ||
-        v.cols() % kvHeads != 0) {
-        throw std::invalid_argument("attendHeads: head counts do not divide the projections");
-    }
-    const Index dk = q.cols() / heads;
-    const Index dv = v.cols() / kvHeads;
-    const Index T = q.rows();
-    const Index S = k.rows();
-    const int group = heads / kvHeads;
-    Matrix concat(T, dv * heads);
-    std::exception_ptr failure;
-    const bool parallel = heads > 1 && T * S * dk * heads >= parallelWork;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int h = 0; h < heads; ++h) {
-        try {
-            const int g = h / group;
-            HeadCapture c = attendProjected(q.middleCols(h * dk, dk), k.middleCols(g * dk, dk),
-                                            v.middleCols(g * dv, dv), *options.mask, options.scale);
-            if (options.weightsOut != nullptr) {
-                Eigen::Map<Matrix>(options.weightsOut + static_cast<Index>(h) * T * S, T, S) = c.weights;
-            }
-            const bool ablated = options.ablated != nullptr && options.ablated->count({options.layer, h}) != 0;
-            if (ablated) {
-                concat.middleCols(h * dv, dv).setZero();
-            } else {
-                concat.middleCols(h * dv, dv) = c.output;
-            }
-            if (h == options.captureHead && options.capture != nullptr) {
-                *options.capture = std::move(c);
-            }
-        } catch (...) {
-#pragma omp critical(attnviz_attend_heads)
-            failure = std::current_exception();
-        }
-    }
-    if (failure)
-        std::rethrow_exception(failure);
-    return concat;
 }
 
 } // namespace attnviz

@@ -7,6 +7,7 @@
 // bit-identical for any number of threads (Eigen's own threaded GEMM picks thread-dependent blockings).
 
 #include "attention/attention.h"
+#include "compute/packedgemm.h"
 
 #include <set>
 #include <vector>
@@ -14,14 +15,28 @@
 
 namespace attnviz {
 
-// A dense layer y = x·W + b.
-struct Linear
+// A dense layer y = x·W + b. W is packed once, here, for the matrix-product kernel.
+class Linear
 {
-    Matrix w;    // (in, out): already transposed from PyTorch's nn.Linear (out, in) at load
-    RowVector b; // (out), or size 0 when the layer has no bias
+public:
+    Linear() = default;
+    // w is (in, out): PyTorch's nn.Linear (out, in) is transposed at load. b is (out), or empty.
+    explicit Linear(const Matrix& w, RowVector b = RowVector()) : m_w(w), m_b(std::move(b)) {}
+
+    Index inputs() const { return m_w.rows(); }
+    Index outputs() const { return m_w.cols(); }
+    const RowVector& bias() const { return m_b; }
+    const compute::PackedMatrix& packed() const { return m_w; }
+    Matrix weights() const { return m_w.unpacked(); }
+    // Columns [first, first + count) of W, e.g. one head's slice for the pipeline view.
+    Matrix weightColumns(Index first, Index count) const { return m_w.columns(first, count); }
+
+private:
+    compute::PackedMatrix m_w;
+    RowVector m_b;
 };
 
-Matrix applyLinear(const Matrix& x, const Linear& layer); // (T, in) -> (T, out)
+Matrix applyLinear(const Matrix& x, const Linear& layer); // (T, in) -> (T, out), parallel over output tiles
 // x (T, d) times embeddingᵀ for a tied LM head, embedding (vocab, d) -> (T, vocab). Parallel over
 // fixed vocabulary blocks, so one row (generation) still uses every thread.
 Matrix multiplyTransposed(const Matrix& x, const Matrix& embedding);
@@ -59,7 +74,11 @@ struct LayerAttentionOptions
 // Multi-head (grouped-query when kvHeads < heads) attention over projected q (T, heads*dk),
 // k (S, kvHeads*dk), v (S, kvHeads*dv); query head h uses KV head h / (heads / kvHeads).
 // Returns the concatenated head outputs (T, heads*dv), ablated heads zeroed. Heads run in parallel.
-Matrix attendHeads(const Matrix& q, const Matrix& k, const Matrix& v, int heads, int kvHeads,
+// Scores are computed only up to each query's last allowed key (half the work under a causal mask);
+// the captured head also gets its full score matrix, with the same values where both exist.
+// Column blocks of a row-major matrix, read in place (GPT-2's Q | K | V, a KV cache's first rows).
+using ConstRowsRef = Eigen::Ref<const Matrix, 0, Eigen::OuterStride<>>;
+Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, int kvHeads,
                    const LayerAttentionOptions& options);
 
 } // namespace attnviz

@@ -102,11 +102,8 @@ std::unique_ptr<Llama> Llama::load(const HfConfig& config, const SafetensorsArch
 
     // nn.Linear stores (out, in); we keep (in, out) so that y = x·W as in the pipeline view.
     auto linear = [&](const std::string& name, int in, int out, bool bias) {
-        Linear l;
-        l.w = weights.matrix(name + ".weight", out, in).transpose();
-        if (bias)
-            l.b = weights.vector(name + ".bias", out);
-        return l;
+        return Linear(weights.matrix(name + ".weight", out, in).transpose(),
+                      bias ? weights.vector(name + ".bias", out) : RowVector());
     };
     LlamaWeights w;
     w.embedding = weights.matrix("model.embed_tokens.weight", info.vocab, d);
@@ -179,18 +176,22 @@ ForwardResult Llama::forwardFrom(const std::vector<int>& ids, int firstPosition,
         } else {
             concat = attendHeads(q, k, v, m_info.heads, m_info.kvHeads, layerAttentionOptions(l, options, result));
         }
+        if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
+            break; // every attention map is known; W_O and the MLP would only feed the hidden states
         const Matrix attnOut = applyLinear(concat, layer.wo); // (T, d)
-        if (result.pipeline && result.pipeline->layer == l) {
+        if (pipelineShows(l, result)) {
             std::string note = "Q and K are shown after the rotary position embedding (RoPE), so Q ≠ X·W_Q";
             if (m_info.kvHeads != m_info.heads) {
                 note += "; grouped-query attention: " + std::to_string(m_info.heads / m_info.kvHeads) +
                         " query heads share each K/V head";
             }
-            if (layer.wq.b.size() > 0)
+            if (layer.wq.bias().size() > 0)
                 note += "; Q = X·W_Q + b_Q (this model has q/k/v biases)";
-            capturePipeline(l, result, xn, layer.wq, layer.wk, layer.wv, m_info.heads, m_info.kvHeads, concat,
-                            layer.wo.w, attnOut, note);
+            capturePipeline(l, result, xn, {layer.wq}, {layer.wk}, {layer.wv}, m_info.heads, m_info.kvHeads, concat,
+                            layer.wo, attnOut, note);
         }
+        if (lastWanted(l, m_info, options))
+            break;
         x += attnOut;
         const Matrix hn = rmsNorm(x, layer.mlpNorm, m_hyper.normEps);
         Matrix gate = applyLinear(hn, layer.gate); // (T, inner)
@@ -199,6 +200,8 @@ ForwardResult Llama::forwardFrom(const std::vector<int>& ids, int firstPosition,
         x += applyLinear(gate, layer.down);
     }
     throwIfCancelled(options.cancel);
+    if (!options.finalHidden)
+        return result;
     result.hidden = rmsNorm(x, m_w.finalNorm, m_hyper.normEps);
     const Matrix& head = m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding;
     if (options.logits == LogitRows::All) {

@@ -107,21 +107,21 @@ std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
     for (auto& l : w.layers)
         l.attnNorm = cursor.take(1, dim, "rms_att_weight");
     for (auto& l : w.layers)
-        l.wq.w = cursor.take(dim, dim, "wq").transpose();
+        l.wq = Linear(cursor.take(dim, dim, "wq").transpose());
     for (auto& l : w.layers)
-        l.wk.w = cursor.take(kvDim, dim, "wk").transpose();
+        l.wk = Linear(cursor.take(kvDim, dim, "wk").transpose());
     for (auto& l : w.layers)
-        l.wv.w = cursor.take(kvDim, dim, "wv").transpose();
+        l.wv = Linear(cursor.take(kvDim, dim, "wv").transpose());
     for (auto& l : w.layers)
-        l.wo.w = cursor.take(dim, dim, "wo").transpose();
+        l.wo = Linear(cursor.take(dim, dim, "wo").transpose());
     for (auto& l : w.layers)
         l.mlpNorm = cursor.take(1, dim, "rms_ffn_weight");
     for (auto& l : w.layers)
-        l.gate.w = cursor.take(hidden, dim, "w1").transpose();
+        l.gate = Linear(cursor.take(hidden, dim, "w1").transpose());
     for (auto& l : w.layers)
-        l.down.w = cursor.take(dim, hidden, "w2").transpose();
+        l.down = Linear(cursor.take(dim, hidden, "w2").transpose());
     for (auto& l : w.layers)
-        l.up.w = cursor.take(hidden, dim, "w3").transpose();
+        l.up = Linear(cursor.take(hidden, dim, "w3").transpose());
     w.finalNorm = cursor.take(1, dim, "rms_final_weight");
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_real");
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_imag");

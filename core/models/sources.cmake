@@ -3,7 +3,7 @@ target_sources(attnviz_core PRIVATE
     models/mappedfile.h models/mappedfile.cpp
     models/safetensors.h models/safetensors.cpp
     models/hfconfig.h models/hfconfig.cpp
-    models/kernels.h models/kernels.cpp
+    models/kernels.h models/kernels.cpp models/attendheads.cpp
     models/transformer.h models/transformer.cpp
     models/gpt2.h models/gpt2.cpp
     models/bert.h models/bert.cpp

@@ -8,7 +8,8 @@ ForwardResult beginForward(const TransformerInfo& info, Index tokens, const Forw
 {
     ForwardResult result;
     if (options.captureAttention) {
-        result.attention.resize(info.layers, info.heads, static_cast<int>(tokens), static_cast<int>(tokens));
+        // attendHeads writes every weight of every head (zeros included), so no zero-fill first.
+        result.attention.resizeForOverwrite(info.layers, info.heads, static_cast<int>(tokens), static_cast<int>(tokens));
     }
     if (options.pipelineHead) {
         const auto [layer, head] = *options.pipelineHead;
@@ -40,26 +41,26 @@ LayerAttentionOptions layerAttentionOptions(int layer, const ForwardOptions& opt
     return o;
 }
 
-void capturePipeline(int layer, ForwardResult& result, const Matrix& x, const Linear& wq, const Linear& wk,
-                     const Linear& wv, int heads, int kvHeads, const Matrix& concat, const Matrix& wo,
-                     const Matrix& output, std::string note)
+void capturePipeline(int layer, ForwardResult& result, const Matrix& x, Projection q, Projection k, Projection v,
+                     int heads, int kvHeads, const Matrix& concat, const Linear& wo, const Matrix& output,
+                     std::string note)
 {
     if (!result.pipeline || result.pipeline->layer != layer)
         return;
     PipelineCapture& p = *result.pipeline;
     const int h = p.head;
-    const Index dk = wq.w.cols() / heads;
-    const Index dkv = wk.w.cols() / kvHeads;
-    const Index dv = wv.w.cols() / kvHeads;
+    const Index dk = q.width / heads;
+    const Index dkv = k.width / kvHeads;
+    const Index dv = v.width / kvHeads;
     const int g = h / (heads / kvHeads);
     p.x = x;
     p.source = x;
-    p.wq = wq.w.middleCols(h * dk, dk);
-    p.wk = wk.w.middleCols(g * dkv, dkv);
-    p.wv = wv.w.middleCols(g * dv, dv);
+    p.wq = q.layer.weightColumns(q.first + h * dk, dk);
+    p.wk = k.layer.weightColumns(k.first + g * dkv, dkv);
+    p.wv = v.layer.weightColumns(v.first + g * dv, dv);
     p.capture.name = "layer " + std::to_string(layer) + " head " + std::to_string(h);
     p.concat = concat;
-    p.wo = wo;
+    p.wo = wo.weights();
     p.output = output;
     p.note = std::move(note);
 }
@@ -131,15 +132,6 @@ std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, 
             break; // the context is full
     }
     return generated;
-}
-
-Linear sliceColumns(const Linear& fused, Index first, Index count)
-{
-    Linear out;
-    out.w = fused.w.middleCols(first, count);
-    if (fused.b.size() > 0)
-        out.b = fused.b.segment(first, count);
-    return out;
 }
 
 ModelInfo modelInfoOf(const TransformerInfo& t, const std::string& name, bool hasTokenizer)

@@ -45,6 +45,10 @@ struct ForwardOptions
     std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture in full
     const std::atomic<bool>* cancel = nullptr;       // checked between layers
     bool captureAttention = true;                    // fill ForwardResult::attention
+    // false when only attention is wanted: decoders then stop the last layer once its weights are
+    // known (no W_O unless the pipeline shows it, no MLP, no final norm); hidden and logits may
+    // stay empty. The attention is bit-identical either way.
+    bool finalHidden = true;
     LogitRows logits = LogitRows::All;
 };
 
@@ -90,16 +94,32 @@ std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, 
                                  int steps, const std::atomic<bool>* cancel, const CachedForward& forwardFrom);
 
 // Helpers shared by the families.
+// True when `layer` is the last one and only its attention is wanted (see finalHidden). Then W_O
+// is still needed if the pipeline shows this layer (`needsOutput`), the rest of the layer is not.
+inline bool lastWanted(int layer, const TransformerInfo& info, const ForwardOptions& options)
+{
+    return !options.finalHidden && layer + 1 == info.layers;
+}
+inline bool pipelineShows(int layer, const ForwardResult& result)
+{
+    return result.pipeline && result.pipeline->layer == layer;
+}
 // Starts a result: sizes the attention tensor when requested.
 ForwardResult beginForward(const TransformerInfo& info, Index tokens, const ForwardOptions& options);
 // Per-layer attention options pointing into `result` (weights, pipeline head).
 LayerAttentionOptions layerAttentionOptions(int layer, const ForwardOptions& options, ForwardResult& result);
-// Fills result.pipeline for `layer` if it is the requested one. wq/wk/wv are the full (d_model,
+// A projection inside a layer: columns [first, first + width) of `layer` (all of it unless fused,
+// as GPT-2's c_attn holds Q | K | V).
+struct Projection
+{
+    const Linear& layer;
+    Index first = 0;
+    Index width = layer.outputs();
+};
+// Fills result.pipeline for `layer` if it is the requested one. q/k/v are the full (d_model,
 // heads*dk) projections; the head's column slice is stored. GQA: the KV head shared by the head.
-void capturePipeline(int layer, ForwardResult& result, const Matrix& x, const Linear& wq, const Linear& wk,
-                     const Linear& wv, int heads, int kvHeads, const Matrix& concat, const Matrix& wo,
-                     const Matrix& output, std::string note);
-// A projection matrix split out of a fused one: columns [first, first + count).
-Linear sliceColumns(const Linear& fused, Index first, Index count);
+void capturePipeline(int layer, ForwardResult& result, const Matrix& x, Projection q, Projection k, Projection v,
+                     int heads, int kvHeads, const Matrix& concat, const Linear& wo, const Matrix& output,
+                     std::string note);
 
 } // namespace attnviz

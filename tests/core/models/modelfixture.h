@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,7 @@ inline Reference loadReference(const std::string& name)
     return r;
 }
 
-inline float maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+inline float maxAbsDiff(std::span<const float> a, std::span<const float> b)
 {
     if (a.size() != b.size())
         return INFINITY;

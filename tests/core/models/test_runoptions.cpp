@@ -51,6 +51,8 @@ private slots:
     void cachedGenerationMatchesFullRecompute();
     void identicalForOneAndTwoThreads_data();
     void identicalForOneAndTwoThreads();
+    void attentionOnlySkipsTheTail_data();
+    void attentionOnlySkipsTheTail();
 };
 
 void TestRunOptions::ablationChangesOnlyLaterLayers()
@@ -219,6 +221,40 @@ void TestRunOptions::identicalForOneAndTwoThreads()
     QVERIFY(one.hidden == two.hidden);
     QVERIFY(one.logits.size() > 0 && one.logits == two.logits);
     QVERIFY(one.pipeline->capture.scores == two.pipeline->capture.scores);
+}
+
+void TestRunOptions::attentionOnlySkipsTheTail_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::newRow("built-in GPT-2 decoder") << QString::fromStdString(std::string(ATTNVIZ_RESOURCES) + "/models/decoder");
+    QTest::newRow("stories260K (llama2.c)") << QString::fromStdString(stories);
+}
+
+// finalHidden = false stops the last layer after its attention: same weights, bit for bit, and the
+// pipeline of the last layer still gets its W_O output.
+void TestRunOptions::attentionOnlySkipsTheTail()
+{
+    QFETCH(QString, spec);
+    const auto model = openModel(spec.toStdString());
+    const auto* checkpoint = dynamic_cast<const CheckpointModel*>(model.get());
+    QVERIFY(checkpoint != nullptr);
+    const int layers = checkpoint->transformer().info().layers;
+    const std::vector<int> ids = storyIds(40, model->tokenizer() ? model->tokenizer()->vocabSize() : 512);
+    ForwardOptions options;
+    options.mask = buildMask(MaskSpec::causal(), 40, 40);
+    options.pipelineHead = std::make_pair(layers - 1, 0);
+    const ForwardResult full = checkpoint->transformer().forward(ids, {}, options);
+    options.finalHidden = false;
+    options.logits = LogitRows::None;
+    const ForwardResult lean = checkpoint->transformer().forward(ids, {}, options);
+
+    QCOMPARE(lean.attention.data.size(), full.attention.data.size());
+    QVERIFY(std::memcmp(lean.attention.data.data(), full.attention.data.data(),
+                        full.attention.data.size() * sizeof(float)) == 0);
+    QCOMPARE(lean.hidden.size(), Index(0));
+    QVERIFY(full.hidden.size() > 0);
+    QVERIFY(lean.pipeline && full.pipeline);
+    QVERIFY(lean.pipeline->output.size() > 0 && lean.pipeline->output == full.pipeline->output);
 }
 
 QTEST_APPLESS_MAIN(TestRunOptions)

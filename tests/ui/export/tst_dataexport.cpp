@@ -107,7 +107,8 @@ void TestDataExport::npyRoundTripWholeTensor()
     QCOMPARE(npy.descr, QStringLiteral("<f4"));
     QVERIFY(!npy.fortran);
     QCOMPARE(npy.shape, (std::vector<int>{2, 3, 4, 4}));
-    QCOMPARE(npy.values, r->stacks.front().attention.data); // bit for bit, C order
+    const auto& data = r->stacks.front().attention.data;
+    QCOMPARE(npy.values, std::vector<float>(data.begin(), data.end())); // bit for bit, C order
 }
 
 void TestDataExport::npyOneHead()

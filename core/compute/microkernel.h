@@ -1,0 +1,99 @@
+#pragma once
+// The innermost matrix-product step, shared by the dense layers and the attention heads:
+// C[0:mr, 0:nc] (=|+=) A[0:mr, 0:kc] · P, where P is one packed panel (kc rows of 32 floats).
+// A is read in place: row i, column k at a[i * lda + k].
+//
+// `upcoming`, when not null, is the next panel slice the caller will use (same kc rows): it is
+// pulled into L2 while this one computes, since weights stream from memory once per forward pass.
+//
+// Every output element is one chain of fused multiply-adds over k in order, started from zero,
+// the bias, or C itself (accumulate). So a value never depends on how callers tile the product
+// or how many threads they use: results are bit-identical for any thread count.
+
+#include "attention/tensor.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace attnviz::compute {
+
+inline constexpr int panelWidth = 32; // columns per packed panel
+#if defined(__AVX512F__)
+inline constexpr int tileRows = 12; // 12 x 32 accumulators = 24 of the 32 vector registers
+#else
+inline constexpr int tileRows = 4;
+#endif
+
+#if defined(__AVX512F__)
+template <int R>
+inline void microTile(Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
+                      bool accumulate, const float* bias, const float* upcoming)
+{
+    const __mmask16 lo = nc >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << nc) - 1);
+    const __mmask16 hi = nc >= 32 ? __mmask16(0xFFFF) : nc <= 16 ? __mmask16(0) : __mmask16((1u << (nc - 16)) - 1);
+    __m512 acc[R][2];
+    if (accumulate) {
+#pragma GCC unroll 16
+        for (int i = 0; i < R; ++i) {
+            acc[i][0] = _mm512_maskz_loadu_ps(lo, c + i * ldc);
+            acc[i][1] = _mm512_maskz_loadu_ps(hi, c + i * ldc + 16);
+        }
+    } else {
+        const __m512 b0 = bias != nullptr ? _mm512_maskz_loadu_ps(lo, bias) : _mm512_setzero_ps();
+        const __m512 b1 = bias != nullptr ? _mm512_maskz_loadu_ps(hi, bias + 16) : _mm512_setzero_ps();
+#pragma GCC unroll 16
+        for (int i = 0; i < R; ++i) {
+            acc[i][0] = b0;
+            acc[i][1] = b1;
+        }
+    }
+    for (Index k = 0; k < kc; ++k) {
+        if (upcoming != nullptr) { // one row of the next slice = two cache lines
+            _mm_prefetch(reinterpret_cast<const char*>(upcoming + k * panelWidth), _MM_HINT_T1);
+            _mm_prefetch(reinterpret_cast<const char*>(upcoming + k * panelWidth + 16), _MM_HINT_T1);
+        }
+        const __m512 p0 = _mm512_load_ps(panel + k * panelWidth);
+        const __m512 p1 = _mm512_load_ps(panel + k * panelWidth + 16);
+#pragma GCC unroll 16
+        for (int i = 0; i < R; ++i) {
+            const __m512 ai = _mm512_set1_ps(a[i * lda + k]);
+            acc[i][0] = _mm512_fmadd_ps(ai, p0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(ai, p1, acc[i][1]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) {
+        _mm512_mask_storeu_ps(c + i * ldc, lo, acc[i][0]);
+        _mm512_mask_storeu_ps(c + i * ldc + 16, hi, acc[i][1]);
+    }
+}
+#else
+// Portable builds: the same contract in plain loops the compiler vectorises for the target.
+template <int R>
+inline void microTile(Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
+                      bool accumulate, const float* bias, const float* /*upcoming*/)
+{
+    alignas(64) float acc[R][panelWidth];
+    for (int i = 0; i < R; ++i)
+        for (int j = 0; j < panelWidth; ++j)
+            acc[i][j] = accumulate ? (j < nc ? c[i * ldc + j] : 0.0f) : (bias != nullptr && j < nc ? bias[j] : 0.0f);
+    for (Index k = 0; k < kc; ++k) {
+        const float* p = panel + k * panelWidth;
+        for (int i = 0; i < R; ++i) {
+            const float ai = a[i * lda + k];
+            for (int j = 0; j < panelWidth; ++j)
+                acc[i][j] += ai * p[j];
+        }
+    }
+    for (int i = 0; i < R; ++i)
+        for (int j = 0; j < nc; ++j)
+            c[i * ldc + j] = acc[i][j];
+}
+#endif
+
+// microTile for any mr in [1, tileRows] (edge rows use a smaller instantiation).
+void microTileRows(int mr, Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
+                   bool accumulate, const float* bias, const float* upcoming = nullptr);
+
+} // namespace attnviz::compute
