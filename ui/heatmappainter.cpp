@@ -1,11 +1,15 @@
 #include "heatmappainter.h"
 
+#include "vectorimage.h"
+
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace attnviz {
 
@@ -44,11 +48,6 @@ QColor dimText(const QPalette& p)
 QColor hatchLine(const QPalette& p)
 {
     return mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.35);
-}
-
-QRectF clipOf(const QPainter& painter, const QRectF& fallback)
-{
-    return painter.hasClipping() ? painter.clipBoundingRect() : fallback;
 }
 
 } // namespace
@@ -97,6 +96,8 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     const double spare = area.width() - l.grid.gridRect().width();
     if (spare > 0)
         l.grid.origin.rx() += std::floor(spare / 2);
+    // Whole-pixel cell edges: crisp, and the scaled-up cell image lands exactly on them.
+    l.grid.origin = QPointF(std::round(l.grid.origin.x()), std::round(l.grid.origin.y()));
     l.title.setLeft(l.grid.origin.x() - l.rowLabelWidth);
     const QRectF grid = l.grid.gridRect();
     const double legendHeight = std::max(std::min(grid.height(), 260.0), 120.0);
@@ -118,13 +119,20 @@ QSizeF HeatmapPainter::requiredSize(double cellSize) const
 
 void HeatmapPainter::paint(QPainter& painter, const QRectF& target, double cellSize, int selectedRow) const
 {
-    painter.save();
     if (m_data.isEmpty()) {
+        painter.save();
         paintEmpty(painter, target);
         painter.restore();
         return;
     }
-    const HeatmapLayout l = layout(target, cellSize);
+    paint(painter, layout(target, cellSize), selectedRow);
+}
+
+void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int selectedRow) const
+{
+    if (m_data.isEmpty())
+        return;
+    painter.save();
     QFont titleFont = m_font;
     titleFont.setBold(true);
     painter.setFont(titleFont);
@@ -154,45 +162,116 @@ void HeatmapPainter::paintEmpty(QPainter& painter, const QRectF& target) const
 
 void HeatmapPainter::paintCells(QPainter& painter, const HeatmapGeometry& g) const
 {
-    painter.setPen(Qt::NoPen);
-    const QColor maskedBase = maskedColor(m_palette);
+    const QRectF clip = paintableArea(painter).value_or(g.gridRect());
+    const auto [row0, row1] = visibleRange(clip.top(), clip.bottom(), g.origin.y(), g.cellSize, g.rows);
+    const auto [col0, col1] = visibleRange(clip.left(), clip.right(), g.origin.x(), g.cellSize, g.cols);
+    if (row0 >= row1 || col0 >= col1)
+        return;
+    const QRect cells(col0, row0, col1 - col0, row1 - row0); // x = column, y = row
+    fillCells(painter, g, cells);
+    paintHatching(painter, g, cells);
+    paintValues(painter, g, cells);
+    paintSeparators(painter, g, cells);
+}
+
+void HeatmapPainter::fillCells(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
+{
+    // Vector devices get one rectangle per cell. Raster ones get an image with a pixel per logical
+    // pixel, blitted unscaled: its cost is screen pixels, not cells, and its edges land exactly on
+    // cellRect() (Qt's scaled blit steps in truncated fixed point and drifts on large grids).
+    const int scale = paintsVector(painter) ? 1 : std::max(1, static_cast<int>(g.cellSize));
+    // Bands of rows bound the temporary image when a large picture is drawn unclipped (export).
+    constexpr qint64 kBandPixels = 1 << 20;
+    const auto bandRows = static_cast<int>(std::max<qint64>(1, kBandPixels / (qint64(cells.width()) * scale * scale)));
+    for (int top = cells.top(); top <= cells.bottom(); top += bandRows) {
+        const QRect band(cells.left(), top, cells.width(), std::min(bandRows, cells.bottom() + 1 - top));
+        const QImage image = cellImage(band, scale);
+        const QRectF target(g.cellRect(band.top(), band.left()).topLeft(),
+                            QSizeF(band.width() * g.cellSize, band.height() * g.cellSize));
+        drawCells(painter, target, image, image.rect());
+    }
+}
+
+QImage HeatmapPainter::cellImage(const QRect& cells, int scale) const
+{
+    QImage image(cells.size() * scale, QImage::Format_RGB32);
+    const QRgb masked = maskedColor(m_palette).rgb();
+    for (int y = 0; y < cells.height(); ++y) {
+        auto* first = reinterpret_cast<QRgb*>(image.scanLine(y * scale));
+        const int i = cells.top() + y;
+        for (int x = 0; x < cells.width(); ++x) {
+            const int j = cells.left() + x;
+            const QRgb c = m_data.isMasked(i, j) ? masked : m_map.rgb(m_data.normalized(m_data.values(i, j)));
+            std::fill_n(first + static_cast<std::ptrdiff_t>(x) * scale, scale, c);
+        }
+        for (int k = 1; k < scale; ++k) // the other pixel rows of this cell row
+            std::memcpy(image.scanLine(y * scale + k), first, static_cast<std::size_t>(image.bytesPerLine()));
+    }
+    return image;
+}
+
+void HeatmapPainter::paintHatching(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
+{
+    if (m_data.mask.size() == 0)
+        return;
+    // One rectangle per run of masked cells in a row: the pattern runs on across cells anyway.
     const QBrush hatch(hatchLine(m_palette), Qt::BDiagPattern);
+    for (int i = cells.top(); i <= cells.bottom(); ++i) {
+        for (int j = cells.left(); j <= cells.right(); ++j) {
+            if (!m_data.isMasked(i, j))
+                continue;
+            const int first = j;
+            while (j + 1 <= cells.right() && m_data.isMasked(i, j + 1))
+                ++j;
+            painter.fillRect(g.cellRect(i, first).united(g.cellRect(i, j)), hatch);
+        }
+    }
+}
+
+void HeatmapPainter::paintValues(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
+{
     QFont valueFont = m_font;
     valueFont.setPointSizeF(std::clamp(g.cellSize * 0.24, 6.0, 9.5));
     const QFontMetricsF vfm(valueFont);
-    const bool printValues = m_showValues && vfm.horizontalAdvance(QStringLiteral("-0.00")) + 4 <= g.cellSize;
+    if (!m_showValues || vfm.horizontalAdvance(QStringLiteral("-0.00")) + 4 > g.cellSize)
+        return;
     painter.setFont(valueFont);
-    const QRectF clip = clipOf(painter, g.gridRect());
-    const auto [row0, row1] = visibleRange(clip.top(), clip.bottom(), g.origin.y(), g.cellSize, g.rows);
-    const auto [col0, col1] = visibleRange(clip.left(), clip.right(), g.origin.x(), g.cellSize, g.cols);
-    for (int i = row0; i < row1; ++i) {
-        for (int j = col0; j < col1; ++j) {
-            const QRectF cell = g.cellRect(i, j);
-            if (m_data.isMasked(i, j)) {
-                painter.fillRect(cell, maskedBase);
-                painter.fillRect(cell, hatch);
+    for (int i = cells.top(); i <= cells.bottom(); ++i) {
+        for (int j = cells.left(); j <= cells.right(); ++j) {
+            if (m_data.isMasked(i, j))
                 continue;
-            }
             const float v = m_data.values(i, j);
-            const QRgb rgb = m_map.rgb(m_data.normalized(v));
-            painter.fillRect(cell, QColor::fromRgb(rgb));
-            if (printValues) {
-                painter.setPen(ColorMap::textColorOn(rgb));
-                const QString text = m_data.showsScores ? QString::number(v, 'f', 1) : QString::number(v, 'f', 2);
-                painter.drawText(cell, Qt::AlignCenter, text);
-                painter.setPen(Qt::NoPen);
-            }
+            painter.setPen(ColorMap::textColorOn(m_map.rgb(m_data.normalized(v))));
+            const QString text = m_data.showsScores ? QString::number(v, 'f', 1) : QString::number(v, 'f', 2);
+            painter.drawText(g.cellRect(i, j), Qt::AlignCenter, text);
         }
     }
+}
+
+void HeatmapPainter::paintSeparators(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
+{
     // Thin separators in the background colour keep neighbouring cells apart at any size.
-    if (g.cellSize >= 10) {
-        painter.setPen(QPen(m_palette.color(QPalette::Base), 1.0));
-        const QRectF r = g.gridRect();
-        for (int i = 1; i < g.rows; ++i)
-            painter.drawLine(QPointF(r.left(), r.top() + i * g.cellSize), QPointF(r.right(), r.top() + i * g.cellSize));
-        for (int j = 1; j < g.cols; ++j)
-            painter.drawLine(QPointF(r.left() + j * g.cellSize, r.top()),
-                             QPointF(r.left() + j * g.cellSize, r.bottom()));
+    if (g.cellSize < 10)
+        return;
+    const QColor base = m_palette.color(QPalette::Base);
+    painter.setPen(QPen(base, 1.0));
+    // Raster devices fill each line's one-unit-wide rectangle: the same pixels as the stroke, without
+    // Qt's per-pixel line stepping.
+    const bool asRects = !paintsVector(painter);
+    const auto line = [&](const QPointF& from, const QPointF& to) {
+        if (asRects)
+            painter.fillRect(QRectF(from, to).adjusted(-0.5, -0.5, 0.5, 0.5), base);
+        else
+            painter.drawLine(from, to);
+    };
+    const QRectF r = g.cellRect(cells.top(), cells.left()).united(g.cellRect(cells.bottom(), cells.right()));
+    for (int i = std::max(cells.top(), 1); i <= std::min(cells.bottom() + 1, g.rows - 1); ++i) {
+        const double y = g.origin.y() + i * g.cellSize;
+        line(QPointF(r.left(), y), QPointF(r.right(), y));
+    }
+    for (int j = std::max(cells.left(), 1); j <= std::min(cells.right() + 1, g.cols - 1); ++j) {
+        const double x = g.origin.x() + j * g.cellSize;
+        line(QPointF(x, r.top()), QPointF(x, r.bottom()));
     }
 }
 
@@ -206,7 +285,7 @@ void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) cons
     const QColor dim = dimText(m_palette);
     const bool everyLabel = g.cellSize >= fm.height() * 0.9;
     const int step = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / std::max(1.0, g.cellSize)));
-    const QRectF clip = clipOf(painter, QRectF(-1e9, -1e9, 2e9, 2e9));
+    const QRectF clip = paintableArea(painter).value_or(QRectF(-1e9, -1e9, 2e9, 2e9));
     for (int i = 0; i < g.rows; i += step) {
         const QRectF cell = g.cellRect(i, 0);
         if (cell.bottom() < clip.top() || cell.top() > clip.bottom())
@@ -282,6 +361,24 @@ void HeatmapPainter::paintLegend(QPainter& painter, const HeatmapLayout& l) cons
         painter.fillRect(swatch, QBrush(hatchLine(m_palette), Qt::BDiagPattern));
         painter.drawText(QPointF(swatch.right() + 5, swatch.center().y() + fm.ascent() / 2 - 1), QObject::tr("masked"));
     }
+}
+
+std::optional<QRectF> HeatmapPainter::paintableArea(const QPainter& painter)
+{
+    std::optional<QRectF> area;
+    if (painter.hasClipping())
+        area = painter.clipBoundingRect();
+    const QPaintEngine* engine = painter.paintEngine();
+    // Vector devices keep everything they are given (a page or view box may be enlarged later).
+    if (engine == nullptr || engine->paintDevice() == nullptr || paintsVector(painter))
+        return area;
+    bool invertible = false;
+    const QTransform toLogical = painter.deviceTransform().inverted(&invertible);
+    if (!invertible)
+        return area;
+    const QPaintDevice* device = engine->paintDevice();
+    const QRectF reach = toLogical.mapRect(QRectF(0, 0, device->width(), device->height()));
+    return area ? *area & reach : reach;
 }
 
 QColor HeatmapPainter::maskedColor(const QPalette& palette)

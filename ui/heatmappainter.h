@@ -7,7 +7,10 @@
 #include "heatmapgeometry.h"
 
 #include <QFont>
+#include <QImage>
 #include <QPalette>
+
+#include <optional>
 
 class QPainter;
 
@@ -29,6 +32,9 @@ public:
     static constexpr double kMaxCell = 96.0;
     // The fill of a masked cell (under its hatching), for the legend and for pixel tests.
     static QColor maskedColor(const QPalette& palette);
+    // The logical area `painter` can change: its clip and, on raster devices, the device itself
+    // (a widget far taller than its window, or rendered into a smaller image). None = unbounded.
+    static std::optional<QRectF> paintableArea(const QPainter& painter);
 
     HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette);
 
@@ -37,11 +43,20 @@ public:
     // The smallest target in which cells of `cellSize` fit with all labels.
     QSizeF requiredSize(double cellSize) const;
     void paint(QPainter& painter, const QRectF& target, double cellSize = 0, int selectedRow = -1) const;
+    // The same with a layout() made earlier for this data and font: measuring every label is the
+    // dearest part of painting a small area. Draws nothing for empty data.
+    void paint(QPainter& painter, const HeatmapLayout& l, int selectedRow = -1) const;
     void setShowValues(bool on) { m_showValues = on; } // numbers in cells, when they fit
 
 private:
     void paintEmpty(QPainter& painter, const QRectF& target) const;
     void paintCells(QPainter& painter, const HeatmapGeometry& g) const;
+    void fillCells(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
+    // The colours of `cells` (x = column, y = row), `scale` pixels per cell.
+    QImage cellImage(const QRect& cells, int scale) const;
+    void paintHatching(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
+    void paintValues(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
+    void paintSeparators(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     void paintLabels(QPainter& painter, const HeatmapLayout& l) const;
     void paintLegend(QPainter& painter, const HeatmapLayout& l) const;
     double maxLabelWidth(const QStringList& labels) const;

@@ -14,6 +14,19 @@
 
 namespace attnviz {
 
+namespace {
+
+// Long inputs make a huge widget inside the scroll area: caching all of it would cost hundreds of
+// MB, so those cache the visible part with a margin instead.
+constexpr double kMaxCachedPixels = 16.0 * 1024 * 1024;
+
+bool fitsCache(const QRect& r, qreal dpr)
+{
+    return !r.isEmpty() && double(r.width()) * r.height() * dpr * dpr <= kMaxCachedPixels;
+}
+
+} // namespace
+
 HeatmapView::HeatmapView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
     setFocusPolicy(Qt::ClickFocus);
@@ -55,7 +68,11 @@ int HeatmapView::selectedRow() const
 
 void HeatmapView::paint(QPainter& painter, const QRectF& target) const
 {
-    this->painter().paint(painter, target, m_cellSize, selectedRow());
+    const HeatmapPainter p = this->painter();
+    if (target == QRectF(rect()) && !m_data.isEmpty())
+        p.paint(painter, currentLayout(), selectedRow()); // measured once for hit testing
+    else
+        p.paint(painter, target, m_cellSize, selectedRow());
 }
 
 QSizeF HeatmapView::preferredExportSize() const
@@ -116,31 +133,95 @@ void HeatmapView::invalidate()
     update();
 }
 
-void HeatmapView::paintEvent(QPaintEvent* event)
+QRect HeatmapView::cacheAreaFor(const QRect& needed) const
 {
     const qreal dpr = devicePixelRatioF();
-    QPainter p(this);
-    // Long inputs make a huge widget inside the scroll area: caching all of it would cost hundreds
-    // of MB, so those paint only the exposed part, directly.
-    constexpr double kMaxCachedPixels = 16.0 * 1024 * 1024;
-    if (width() * height() * dpr * dpr > kMaxCachedPixels) {
+    // The whole widget when it fits, so scrolling stays a blit; otherwise what is visible plus up
+    // to a quarter on each side (as far as the budget allows), so short scrolls still hit the cache.
+    if (fitsCache(rect(), dpr))
+        return rect();
+    QRect around = needed; // may be a thin strip of what the user sees: centre on all of it
+    if (isVisible())
+        around |= visibleRegion().boundingRect();
+    if (!fitsCache(around, dpr))
+        return fitsCache(needed, dpr) ? needed : QRect();
+    const double room = std::sqrt(kMaxCachedPixels / (double(around.width()) * around.height() * dpr * dpr));
+    const double share = std::min((room - 1) / 2, 0.25);
+    const int dx = static_cast<int>(around.width() * share);
+    const int dy = static_cast<int>(around.height() * share);
+    return around.marginsAdded(QMargins(dx, dy, dx, dy)) & rect();
+}
+
+void HeatmapView::refreshCache(const QRect& area, qreal dpr)
+{
+    m_cacheArea = area;
+    if (area.isEmpty()) {
         m_cache = QImage();
-        p.setClipRect(event->rect());
-        p.fillRect(event->rect(), palette().color(QPalette::Base));
-        p.setRenderHint(QPainter::TextAntialiasing);
-        paint(p, QRectF(rect()));
-    } else {
-        if (m_cache.isNull() || m_cache.size() != size() * dpr)
-            m_cache = renderImage(size(), dpr);
-        p.drawImage(QPointF(0, 0), m_cache);
+        return;
     }
-    if (m_hover) {
-        // Hover feedback lives outside the cache so moving the mouse costs one rectangle.
-        const HeatmapLayout l = currentLayout();
-        p.setPen(QPen(palette().color(QPalette::Text), 1.5));
-        p.setBrush(Qt::NoBrush);
-        p.drawRect(l.grid.cellRect(m_hover->row, m_hover->col).adjusted(0.75, 0.75, -0.75, -0.75));
+    if (area == rect()) {
+        m_cache = renderImage(size(), dpr);
+        return;
     }
+    // Scrolling a large widget refills the cache again and again: keep its memory.
+    const QSize pixels = area.size() * dpr;
+    if (m_cache.size() != pixels)
+        m_cache = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
+    m_cache.setDevicePixelRatio(dpr);
+    m_cache.fill(palette().color(QPalette::Base));
+    QPainter painter(&m_cache);
+    // Large widgets have always been drawn without antialiasing: crisp one-pixel separators.
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    painter.translate(-area.topLeft());
+    painter.setClipRect(area); // the painter skips cells and labels outside it
+    paint(painter, QRectF(rect()));
+}
+
+void HeatmapView::paintEvent(QPaintEvent* event)
+{
+    QPainter p(this);
+    // Only what reaches the device: render() into a small image, or a scroll area's window, may
+    // show a small part of a widget enlarged for a long input.
+    QRect needed = event->rect();
+    if (const auto reach = HeatmapPainter::paintableArea(p))
+        needed &= reach->toAlignedRect();
+    if (!needed.isEmpty()) {
+        const qreal dpr = devicePixelRatioF();
+        if (m_cache.isNull() || m_cache.devicePixelRatio() != dpr || !m_cacheArea.contains(needed))
+            refreshCache(cacheAreaFor(needed), dpr);
+        if (!m_cache.isNull()) {
+            p.drawImage(m_cacheArea.topLeft(), m_cache);
+        } else {
+            // Too large even for a partial cache (e.g. grab() of the whole widget): paint directly.
+            p.setClipRect(needed);
+            p.fillRect(needed, palette().color(QPalette::Base));
+            p.setRenderHint(QPainter::TextAntialiasing);
+            paint(p, QRectF(rect()));
+            p.setClipping(false);
+        }
+    }
+    paintHover(p);
+}
+
+void HeatmapView::paintHover(QPainter& p) const
+{
+    if (!m_hover)
+        return;
+    // Hover feedback lives outside the cache so moving the mouse costs two cells.
+    const HeatmapLayout l = currentLayout();
+    p.setPen(QPen(palette().color(QPalette::Text), 1.5));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(l.grid.cellRect(m_hover->row, m_hover->col).adjusted(0.75, 0.75, -0.75, -0.75));
+}
+
+void HeatmapView::setHover(std::optional<HeatmapCell> cell)
+{
+    const HeatmapGeometry g = currentLayout().grid;
+    for (const auto& c : {m_hover, cell}) {
+        if (c)
+            update(g.cellRect(c->row, c->col).toAlignedRect().adjusted(-2, -2, 2, 2));
+    }
+    m_hover = cell;
 }
 
 void HeatmapView::mousePressEvent(QMouseEvent* event)
@@ -162,18 +243,16 @@ void HeatmapView::mouseMoveEvent(QMouseEvent* event)
     const auto cell = currentLayout().grid.cellAt(event->position());
     if (cell == m_hover)
         return;
-    m_hover = cell;
+    setHover(cell);
     if (selection() != nullptr)
         selection()->setHoveredToken(cell ? m_data.tokenForRow(cell->row) : -1);
-    update();
 }
 
 void HeatmapView::leaveEvent(QEvent* event)
 {
-    m_hover.reset();
+    setHover(std::nullopt);
     if (selection() != nullptr)
         selection()->setHoveredToken(-1);
-    update();
     AttentionView::leaveEvent(event);
 }
 

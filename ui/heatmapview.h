@@ -1,6 +1,7 @@
 #pragma once
 // Query × key heatmap of the focused head (or the mean of the enabled heads). The picture is
-// cached in a QImage; hover, tooltips, zoom and clicks are handled here, drawing by HeatmapPainter.
+// cached in a QImage (the whole widget, or around the visible part of a very large one) and
+// repaints blit it; hover, tooltips, zoom and clicks are handled here, drawing by HeatmapPainter.
 
 #include "attentionview.h"
 #include "heatmapdata.h"
@@ -45,12 +46,17 @@ protected:
 private:
     void rebuild();
     void invalidate();
+    void setHover(std::optional<HeatmapCell> cell);
+    void paintHover(QPainter& p) const;
+    QRect cacheAreaFor(const QRect& needed) const;
+    void refreshCache(const QRect& area, qreal dpr);
     HeatmapPainter painter() const;
     int selectedRow() const;
     QString toolTipFor(const HeatmapCell& cell) const;
 
     HeatmapData m_data;
-    QImage m_cache;
+    QImage m_cache;    // the picture of m_cacheArea, without hover feedback
+    QRect m_cacheArea; // widget coordinates
     double m_cellSize = 0;
     std::optional<HeatmapCell> m_hover;
     mutable std::optional<HeatmapLayout> m_layout; // hit testing on every mouse move stays cheap

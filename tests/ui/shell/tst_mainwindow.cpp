@@ -1,5 +1,6 @@
 // The whole shell on a lesson model: tokens shown, selection drives the views, mask and
 // ablation rerun the model exactly as the core computes it, and heatmap pixels encode weights.
+#include "../views/viewtestdata.h"
 #include "computeservice.h"
 #include "engine/resourcepaths.h"
 #include "headchips.h"
@@ -17,6 +18,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QPlainTextEdit>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -230,6 +233,63 @@ private slots:
             }
         }
         heatmap->setShowValues(true);
+    }
+
+    void largeHeatmapRepaintsFromItsCache()
+    {
+        // A long input makes the view far larger than its scroll area, so it caches only around the
+        // visible part. What the window shows must follow head, colour map, scrolling, zoom and hover.
+        SelectionState sel;
+        sel.setShape(1, 1, 2, 400);
+        auto* view = new HeatmapView(&sel);
+        view->setResult(testdata::synthetic(1, 2, 400)); // head 0: previous token, head 1: first token
+        view->setShowValues(false);                      // sample cell centres without digits
+        QScrollArea scroll;
+        scroll.setWidget(view);
+        scroll.setWidgetResizable(true);
+        scroll.resize(640, 480);
+        scroll.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&scroll));
+        QVERIFY(view->height() > 8 * scroll.viewport()->height());
+        // The window's backing store: what repaints left on screen, cache and all.
+        const auto onScreen = [&]() {
+            return scroll.screen()->grabWindow(scroll.winId()).toImage().convertToFormat(QImage::Format_RGB32);
+        };
+        const auto shown = [&](int row, int col) {
+            const QPointF centre = view->currentLayout().grid.cellRect(row, col).center();
+            return QColor(onScreen().pixel(view->mapTo(&scroll, centre.toPoint())));
+        };
+        const auto color = [&](double t) { return QColor(ColorMap{sel.colorMap()}.rgb(t)); };
+
+        QTRY_COMPARE(shown(10, 9), color(1.0));
+        QCOMPARE(shown(10, 0), color(0.0));
+        sel.setHead(1);
+        QTRY_COMPARE(shown(10, 0), color(1.0));
+        QCOMPARE(shown(10, 9), color(0.0));
+        sel.setColorMap(ColorMapKind::Magma);
+        QTRY_COMPARE(shown(10, 0), color(1.0));
+
+        // Far down and right: outside the first cached area.
+        const QPointF far = view->currentLayout().grid.cellRect(300, 299).center();
+        scroll.ensureVisible(int(far.x()), int(far.y()));
+        QTRY_COMPARE(shown(300, 299), color(0.0));
+        sel.setHead(0);
+        QTRY_COMPARE(shown(300, 299), color(1.0));
+        view->zoomBy(1);
+        const QPointF zoomed = view->currentLayout().grid.cellRect(300, 299).center();
+        scroll.ensureVisible(int(zoomed.x()), int(zoomed.y()));
+        QTRY_COMPARE(shown(300, 299), color(1.0));
+        QCOMPARE(shown(300, 298), color(0.0));
+
+        // Hovering repaints only the cells it leaves and enters: no frame may stay behind.
+        for (const auto& [row, col] : {std::pair{300, 298}, {301, 299}, {300, 299}}) {
+            const QPointF centre = view->currentLayout().grid.cellRect(row, col).center();
+            QTest::mouseMove(scroll.windowHandle(), view->mapTo(&scroll, centre.toPoint()));
+        }
+        QTRY_COMPARE(onScreen(), scroll.grab().toImage().convertToFormat(QImage::Format_RGB32));
+        const QRectF hovered = view->currentLayout().grid.cellRect(300, 299);
+        const QPoint edge = view->mapTo(&scroll, QPointF(hovered.center().x(), hovered.top() + 1).toPoint());
+        QCOMPARE(QColor(onScreen().pixel(edge)), view->palette().color(QPalette::Text));
     }
 
     void zoomAndShortcuts()
