@@ -64,10 +64,11 @@ bool softmaxRow(const float* logits, const std::uint8_t* allowed, Index n, float
     for (Index start = 0; start < n; start += chunk) {
         const Index count = std::min(chunk, n - start);
         load(start, count);
+        // Masked keys (−∞) and terms below e^-87 (under the smallest normal float) are exactly 0:
+        // the packet exp would give them a tiny non-zero value that differs between instruction
+        // sets. Multiplying by 0/1 does it with vectors (Eigen 3.4's select() has no vector form).
         for (Index j = 0; j < chunk; ++j)
-            keep[j] = buffer[j] == minusInfinity ? 0.0f : 1.0f;
-        // The packet exp turns −∞ into a tiny positive number: multiply by 0/1 for exact zeros
-        // (Eigen 3.4's select() has no vectorised form).
+            keep[j] = buffer[j] - rowMax > -87.0f ? 1.0f : 0.0f;
         v = (v - rowMax).exp() * kept;
         sum += v.sum();
         std::copy(buffer, buffer + count, out + start);
