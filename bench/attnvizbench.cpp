@@ -2,13 +2,16 @@
 // PyTorch reference measured in the same run and writes bench/results.json.
 //   attnviz-bench core MODEL_DIR T1,T2,... RUNS      forward pass, every attention map captured
 //   attnviz-bench rss MODEL_DIR T                     peak resident memory of one forward pass
-//   attnviz-bench gemm N RUNS                         Eigen SGEMM GFLOP/s
+//   attnviz-bench full MODEL_DIR T1,T2,... RUNS      the same plus last layer's MLP and prediction
+//   attnviz-bench gemm N RUNS                         SGEMM GFLOP/s (Eigen, AttnViz's packed kernel)
+//   attnviz-bench dense T RUNS                        GPT-2-small dense layers alone, GFLOP/s
 //   attnviz-bench latency MODEL TEXT RUNS             tokenise + forward + capture
 //   attnviz-bench views RUNS                          rendering times
 #include "benchcore.h"
 #include "benchviews.h"
 
 #include "util/json.h"
+#include "util/memorypolicy.h"
 
 #include <QApplication>
 
@@ -40,7 +43,8 @@ void writeTiming(json::Writer& w, const std::string& key, const Timing& t)
 
 int usage()
 {
-    std::cerr << "usage: attnviz-bench core DIR T1,T2 RUNS | rss DIR T | gemm N RUNS | latency MODEL TEXT RUNS | "
+    std::cerr << "usage: attnviz-bench core|full DIR T1,T2 RUNS | rss DIR T | gemm N RUNS | dense T RUNS | "
+                 "latency MODEL TEXT RUNS | "
                  "views RUNS\n";
     return 2;
 }
@@ -49,18 +53,23 @@ int usage()
 
 int main(int argc, char* argv[])
 {
+    keepFreedMemoryForReuse(); // as the app and the CLI do at start
     if (argc < 2) return usage();
     const std::string mode = argv[1];
     json::Writer w(false);
     w.beginObject().key("threads").value(omp_get_max_threads());
     try {
-        if (mode == "core" && argc == 5) {
-            for (int t : parseList(argv[3])) writeTiming(w, std::to_string(t), timeForward(argv[2], t, std::stoi(argv[4])));
+        if ((mode == "core" || mode == "full") && argc == 5) {
+            for (int t : parseList(argv[3]))
+                writeTiming(w, std::to_string(t), timeForward(argv[2], t, std::stoi(argv[4]), mode == "full"));
         } else if (mode == "rss" && argc == 4) {
             (void)timeForward(argv[2], std::stoi(argv[3]), 1);
             w.key("peak_rss_mb").value(peakRssMb());
         } else if (mode == "gemm" && argc == 4) {
-            w.key("gflops").value(gemmPeakGflops(std::stoi(argv[2]), std::stoi(argv[3])));
+            w.key("eigen_gflops").value(eigenGemmGflops(std::stoi(argv[2]), std::stoi(argv[3])));
+            w.key("attnviz_gflops").value(packedGemmGflops(std::stoi(argv[2]), std::stoi(argv[3])));
+        } else if (mode == "dense" && argc == 4) {
+            w.key("gflops").value(denseLayersGflops(std::stoi(argv[2]), std::stoi(argv[3])));
         } else if (mode == "latency" && argc == 5) {
             writeTiming(w, "latency", timeTextToAttention(argv[2], argv[3], std::stoi(argv[4])));
         } else if (mode == "views" && argc == 3) {

@@ -1,6 +1,7 @@
 #include "benchcore.h"
 
 #include "engine/attentionmodel.h"
+#include "models/kernels.h"
 
 #include <Eigen/Core>
 
@@ -12,7 +13,7 @@
 
 namespace attnviz::bench {
 
-Timing timeForward(const std::string& modelSpec, int tokens, int runs)
+Timing timeForward(const std::string& modelSpec, int tokens, int runs, bool predict)
 {
     const auto model = openModel(modelSpec);
     std::mt19937 rng(0);
@@ -20,7 +21,8 @@ Timing timeForward(const std::string& modelSpec, int tokens, int runs)
     RunRequest request;
     request.ids = std::vector<int>(static_cast<std::size_t>(tokens));
     for (int& v : *request.ids) v = id(rng);
-    request.topK = 0; // attention only: no prediction is shown, so the LM head may be skipped
+    // Attention only: no prediction is shown, so the LM head and the last layer's tail are skipped.
+    request.topK = predict ? 5 : 0;
     return measure(runs, [&] { (void)model->run(request); });
 }
 
@@ -32,7 +34,7 @@ Timing timeTextToAttention(const std::string& modelSpec, const std::string& text
     return measure(runs, [&] { (void)model->run(request); });
 }
 
-double gemmPeakGflops(int n, int runs)
+double eigenGemmGflops(int n, int runs)
 {
     using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const M a = M::Random(n, n);
@@ -43,10 +45,40 @@ double gemmPeakGflops(int n, int runs)
     return 2.0 * n * n * double(n) / (best * 1e6);
 }
 
-double denseLayerFlops(int layers, int dModel, int tokens)
+double packedGemmGflops(int n, int runs)
 {
-    // Per layer: QKV (d x 3d), output projection (d x d), MLP (d x 4d and 4d x d) = 12 d² per token.
-    return 2.0 * layers * tokens * 12.0 * double(dModel) * dModel;
+    const Matrix a = Matrix::Random(n, n);
+    const Linear b(Matrix::Random(n, n));
+    Matrix c;
+    const Timing t = measure(runs, [&] { c = applyLinear(a, b); });
+    const double best = *std::min_element(t.runsMs.begin(), t.runsMs.end());
+    return 2.0 * n * n * double(n) / (best * 1e6);
+}
+
+double denseLayersGflops(int tokens, int runs)
+{
+    constexpr int layers = 12;
+    constexpr int d = 768;
+    std::vector<Linear> weights; // per layer: c_attn, c_proj, c_fc, mlp c_proj, as GPT-2 small
+    for (int l = 0; l < layers; ++l) {
+        weights.emplace_back(Matrix::Random(d, 3 * d), RowVector::Random(3 * d));
+        weights.emplace_back(Matrix::Random(d, d), RowVector::Random(d));
+        weights.emplace_back(Matrix::Random(d, 4 * d), RowVector::Random(4 * d));
+        weights.emplace_back(Matrix::Random(4 * d, d), RowVector::Random(d));
+    }
+    const Matrix x = Matrix::Random(tokens, d);
+    const Matrix wide = Matrix::Random(tokens, 4 * d);
+    Matrix out;
+    const Timing t = measure(runs, [&] {
+        for (int l = 0; l < layers; ++l) {
+            out = applyLinear(x, weights[4 * l]);
+            out = applyLinear(x, weights[4 * l + 1]);
+            out = applyLinear(x, weights[4 * l + 2]);
+            out = applyLinear(wide, weights[4 * l + 3]);
+        }
+    });
+    const double flops = 2.0 * layers * tokens * 12.0 * double(d) * d;
+    return flops / (t.medianMs * 1e6);
 }
 
 double peakRssMb()

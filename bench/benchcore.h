@@ -30,18 +30,21 @@ template <typename F> Timing measure(int runs, F&& body)
     return t;
 }
 
-// Forward pass of a model folder on T random token ids, every attention map captured.
-Timing timeForward(const std::string& modelSpec, int tokens, int runs);
+// Forward pass of a model folder on T random token ids, every attention map captured. With
+// `predict`, also the rest of the last layer and the next-token prediction (the full forward).
+Timing timeForward(const std::string& modelSpec, int tokens, int runs, bool predict = false);
 
 // Keystroke to attention: tokenise `text` and run the model (what the app does on each edit).
 Timing timeTextToAttention(const std::string& modelSpec, const std::string& text, int runs);
 
-// Single-precision GEMM throughput of Eigen on an n x n x n product, GFLOP/s (best of runs).
-double gemmPeakGflops(int n, int runs);
+// Single-precision GEMM throughput on an n x n x n product, GFLOP/s (best of runs): Eigen's, and
+// the packed kernel AttnViz's dense layers use.
+double eigenGemmGflops(int n, int runs);
+double packedGemmGflops(int n, int runs);
 
-// GFLOP/s of the dense layers of a GPT-2-shaped forward pass: the FLOPs of its matrix products
-// (QKV, output projection, MLP) divided by the measured forward time.
-double denseLayerFlops(int layers, int dModel, int tokens);
+// The dense layers of a GPT-2-small-shaped model alone (12 layers of QKV, output projection and
+// MLP through applyLinear, fresh random weights, T rows): GFLOP/s, median of runs.
+double denseLayersGflops(int tokens, int runs);
 
 // Peak resident memory of this process so far, in MiB (VmHWM).
 double peakRssMb();

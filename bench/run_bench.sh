@@ -30,11 +30,14 @@ torch_json=$(env -u OPENBLAS_CORETYPE \
     MALLOC_CONF="oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always" \
     /usr/bin/python3 bench/torch_gpt2.py "$model" "$lengths" "$runs")
 core_json=$(build/bin/attnviz-bench core "$model" "$lengths" "$runs")
+full_json=$(build/bin/attnviz-bench full "$model" "$lengths" "$runs")
+dense_json=$(build/bin/attnviz-bench dense 256 "$runs")
 rss_json=$(build/bin/attnviz-bench rss "$model" 1024)
 gemm_json=$(build/bin/attnviz-bench gemm 2048 5)
 latency_json=$(build/bin/attnviz-bench latency builtin:decoder "The animal didn't cross the street because it was too tired." 20)
 views_json=$(build/bin/attnviz-bench views "$runs")
 
-/usr/bin/python3 bench/report.py "$torch_json" "$core_json" "$rss_json" "$gemm_json" "$latency_json" "$views_json" \
+/usr/bin/python3 bench/report.py "$torch_json" "$core_json" "$full_json" "$dense_json" "$rss_json" "$gemm_json" \
+    "$latency_json" "$views_json" \
     > bench/results.json
 /usr/bin/python3 bench/report.py --table bench/results.json

@@ -4,7 +4,9 @@
 Loads the checkpoint written by make_gpt2_small.py and times the forward pass (median of N runs
 after warm-up) for each T. Written the way HF's eager GPT-2 attention computes it
 (output_attentions=True), without the LM head, since only the attention maps are compared.
-Prints one JSON object: {"T": {"median_ms": ..., "runs_ms": [...]}, ..., "peak_rss_mb": ...}.
+Also times a 2048 x 2048 x 2048 matmul, one of the candidates for this machine's SGEMM peak.
+Prints one JSON object: {"T": {"median_ms": ..., "runs_ms": [...]}, ..., "peak_rss_mb": ...,
+"matmul_gflops": ...}.
 run_bench.sh starts it with the tuned environment (OpenMP OpenBLAS, jemalloc, 2 threads).
 """
 import json
@@ -57,6 +59,17 @@ def forward(cfg, w, ids):
     return attentions
 
 
+def matmul_gflops(n, runs):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.matmul(a, b)  # warm-up
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        torch.matmul(a, b)
+        best = min(best, time.perf_counter() - start)
+    return 2.0 * n ** 3 / best / 1e9
+
+
 def main():
     folder, lengths, runs = sys.argv[1], [int(v) for v in sys.argv[2].split(",")], int(sys.argv[3])
     torch.set_num_threads(2)
@@ -74,6 +87,7 @@ def main():
                 times.append((time.perf_counter() - start) * 1000)
             results[str(t)] = {"median_ms": float(np.median(times)), "runs_ms": times}
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["matmul_gflops"] = matmul_gflops(2048, runs)
     results["torch"] = torch.__version__
     results["blas"] = torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0] if "BLAS_INFO" in torch.__config__.show() else "?"
     print(json.dumps(results))
