@@ -93,7 +93,8 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
         args, {{"model", true},     {"lesson", true}, {"text", true},      {"second", true},       {"view", true},
                {"layer", true},     {"head", true},   {"query", true},     {"mask", true},         {"theme", true},
                {"size", true},      {"scale", true},  {"font-size", true}, {"transparent", false}, {"no-legend", false},
-               {"no-title", false}, {"force", false}, {"output", true},    {"all-heads", true},    {"format", true}});
+               {"no-title", false}, {"force", false}, {"output", true},    {"all-heads", true},    {"format", true},
+               {"stack", true}});
     if (!parsed.positional.empty())
         throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
 
@@ -145,6 +146,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     const auto query = parsed.getInt("query", 0, 1000000);
+    const int stack = parsed.getInt("stack", 0, 16).value_or(0);
 
     const std::string spec =
         parsed.has("lesson") ? *parsed.get("lesson") : parsed.get("model").value_or("builtin:decoder");
@@ -156,10 +158,15 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
         throw UsageError("give the input with --text TEXT");
     request.mask = parseMask(parsed);
     request.pipelineHead = std::make_pair(layer.value_or(0), head.value_or(0));
+    request.pipelineStack = stack;
     const auto result = model->run(request);
     if (result->stacks.empty())
         throw UsageError("the model produced no attention to draw");
-    const AttentionTensor& a = result->stacks.front().attention;
+    if (stack >= static_cast<int>(result->stacks.size())) {
+        throw UsageError("--stack " + std::to_string(stack) + " is out of range (the model has " +
+                         std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");
+    }
+    const AttentionTensor& a = result->stacks[static_cast<std::size_t>(stack)].attention;
     checkIndex("layer", layer, a.layers);
     checkIndex("head", head, a.heads);
     if (query && *query >= a.queries) {
@@ -175,6 +182,8 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
 
     SelectionState selection;
     SelectionCopy::shapeFromResult(*result, selection);
+    selection.setStack(stack);
+    SelectionCopy::shapeFromResult(*result, selection); // that stack's layers, heads and tokens
     selection.setLayer(layer.value_or(0));
     selection.setHead(head.value_or(0));
     selection.setQueryToken(query.value_or(-1));

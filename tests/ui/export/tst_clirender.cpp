@@ -49,6 +49,7 @@ private slots:
     void pngAtRequestedSize();
     void svgAndPdf();
     void allHeads();
+    void encoderDecoderStacks();
     void forceOverwrites();
     void errors_data();
     void errors();
@@ -109,6 +110,28 @@ void TestCliRender::allHeads()
     r = cli(renderArgs({"--view", "heatmap", "--all-heads", folder, "--format", "svg"}));
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(QLatin1String("already exists")));
+}
+
+// --stack picks which attention of an encoder-decoder to draw: the translator's cross-attention
+// (4 target x 5 source tokens here) gives a picture of a different shape than its encoder's.
+void TestCliRender::encoderDecoderStacks()
+{
+    QTemporaryDir dir;
+    const QStringList base{"render", "--model", "builtin:translator", "--text", "red fox sees blue birds"};
+    QStringList svgText;
+    for (const QString stack : {"0", "2"}) {
+        const QString out = dir.filePath("stack" + stack + ".svg");
+        const Run r = cli(base + QStringList{"--stack", stack, "--view", "pipeline", "-o", out});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        svgText << QString::fromUtf8(f.readAll());
+    }
+    QVERIFY(svgText[0] != svgText[1]);
+    QVERIFY2(svgText[1].contains(QLatin1String("cross")), "the cross stack's pipeline names itself");
+    const Run bad = cli(base + QStringList{"--stack", "3", "-o", dir.filePath("x.png")});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains(QLatin1String("--stack 3 is out of range")), qPrintable(bad.err));
 }
 
 void TestCliRender::forceOverwrites()
