@@ -32,12 +32,17 @@ void HeadChips::refresh()
     const int layer = m_selection->layer();
     for (int h = 0; h < m_selection->headCount(); ++h) {
         Chip chip;
-        const QString name = m_names.value(h);
+        // A lesson's own head names teach ("looks back"); a generic "head 1" would only repeat H1.
+        QString name = m_names.value(h);
+        if (name.compare(tr("head %1").arg(h), Qt::CaseInsensitive) == 0)
+            name.clear();
         chip.text = name.isEmpty() ? tr("H%1").arg(h) : tr("H%1 %2").arg(h).arg(name);
         chip.accent = ArcsPalette::headColor(h);
         chip.dimmed = !m_selection->isHeadEnabled(h);
         chip.struck = m_selection->isHeadAblated(layer, h);
         chip.toolTip = tr("Head %1 of layer %2").arg(h).arg(layer);
+        if (!name.isEmpty())
+            chip.toolTip += tr(": \u201c%1\u201d").arg(name.toHtmlEscaped());
         if (chip.dimmed)
             chip.toolTip += tr("<br>switched off: left out of the mean of heads");
         if (chip.struck)

@@ -32,6 +32,20 @@
 
 namespace attnviz {
 
+namespace {
+
+QStringList headNamesOf(const AttentionResult* result, int stack)
+{
+    QStringList names;
+    if (result != nullptr && stack >= 0 && stack < static_cast<int>(result->stacks.size())) {
+        for (const std::string& name : result->stacks[static_cast<std::size_t>(stack)].headNames)
+            names << QString::fromStdString(name);
+    }
+    return names;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent, bool useSettings)
     : QMainWindow(parent), m_selection(new SelectionState(this)), m_service(new ComputeService(this)),
       m_useSettings(useSettings)
@@ -273,7 +287,7 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
     // An empty result keeps the shape, so the chosen layer and head survive clearing the text.
     m_toolBar->refresh();
     m_tokens->setResult(m_result);
-    m_heads->refresh();
+    m_heads->setHeadNames(headNamesOf(m_result.get(), m_selection->stack()));
     for (AttentionView* view : m_views)
         view->setResult(m_result);
     m_sideView->setResult(m_result);

@@ -66,6 +66,7 @@ struct AttentionStack
     bool queriesFromSource = false; // encoder self-attention of an encoder–decoder: rows are sourceTokens
     bool keysFromSource = false;    // encoder and cross-attention: columns are sourceTokens
     AttentionTensor attention;
+    std::vector<std::string> headNames; // (heads) names a lesson gives its heads ("looks back"); empty for models
 };
 
 // Everything the Q/K/V pipeline view needs for one (stack, layer, head).

@@ -76,6 +76,8 @@ std::shared_ptr<const AttentionResult> LessonModel::run(const RunRequest& reques
         AttentionStack stack;
         stack.name = m_lesson.crossAttention ? "cross" : "lesson";
         stack.keysFromSource = m_lesson.crossAttention;
+        for (const HeadWeights& w : m_lesson.heads)
+            stack.headNames.push_back(w.name);
         const auto t = static_cast<int>(m_lesson.tokens.size());
         const auto s = static_cast<int>(m_lesson.sourceTokens.size());
         stack.attention.resize(1, static_cast<int>(mh.heads.size()), t, s);

@@ -86,6 +86,9 @@ private slots:
         QCOMPARE(m_window->heatmapView()->data().rowLabels, expected);
         QCOMPARE(m_window->heatmapView()->data().colLabels, expected);
         QCOMPARE(m_window->headChips()->chips().size(), 2);
+        // The lesson's own head names are on the chips.
+        QCOMPARE(m_window->headChips()->chips().at(0).text, QStringLiteral("H0 looks back"));
+        QCOMPARE(m_window->headChips()->chips().at(1).text, QStringLiteral("H1 looks alike"));
         QVERIFY(m_window->inputPanel()->textEdit()->isHidden()); // lessons have fixed tokens
     }
 
