@@ -70,6 +70,16 @@ std::vector<AddedTokens::Segment> AddedTokens::split(std::string_view text) cons
     return out;
 }
 
+Token AddedTokens::tokenForId(int id, const std::string& piece) const
+{
+    Token t;
+    t.id = id;
+    t.piece = piece;
+    const AddedToken* added = findId(id);
+    t.special = added != nullptr && added->special;
+    return t;
+}
+
 Token AddedTokens::Segment::toToken(int segment) const
 {
     Token t;

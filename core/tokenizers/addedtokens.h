@@ -36,6 +36,9 @@ public:
     void add(AddedToken token);
     bool empty() const { return m_tokens.empty(); }
     const AddedToken* findId(int id) const;
+    // The token of vocabulary id `id` whose vocabulary string is `piece`: special when it is a
+    // special added token. No span (it comes from an id, not from text); display left empty.
+    Token tokenForId(int id, const std::string& piece) const;
     const AddedToken* findContent(std::string_view content) const;
     const std::vector<AddedToken>& tokens() const { return m_tokens; }
 

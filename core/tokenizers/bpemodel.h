@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,11 @@ public:
     bool hasId(int id) const { return id >= 0 && id < size() && m_present[static_cast<std::size_t>(id)]; }
     const std::string& piece(int id) const { return m_pieces[static_cast<std::size_t>(id)]; }
     int idOf(std::string_view piece) const; // -1 when absent
+    std::optional<int> find(std::string_view piece) const
+    {
+        const int id = idOf(piece);
+        return id >= 0 ? std::optional<int>(id) : std::nullopt;
+    }
     std::size_t mergeCount() const { return m_merges.size(); }
 
     // Applies merges by rank (ties: leftmost first) until none applies.

@@ -168,19 +168,15 @@ Token ByteLevelBpeTokenizer::tokenForId(int id) const
 {
     if (!m_model.hasId(id))
         throw TokenizerError("unknown token id " + std::to_string(id));
-    Token t;
-    t.id = id;
-    t.piece = m_model.piece(id);
+    Token t = m_added.tokenForId(id, m_model.piece(id));
     const AddedToken* added = m_added.findId(id);
-    t.special = added && added->special;
     t.display = added ? added->content : unicode::escapeInvalidUtf8(bytesOf(id));
     return t;
 }
 
 std::optional<int> ByteLevelBpeTokenizer::idOf(std::string_view piece) const
 {
-    const int id = m_model.idOf(piece);
-    return id >= 0 ? std::optional<int>(id) : std::nullopt;
+    return m_model.find(piece);
 }
 
 } // namespace attnviz

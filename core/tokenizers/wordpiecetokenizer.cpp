@@ -197,13 +197,9 @@ Token WordPieceTokenizer::tokenForId(int id) const
 {
     if (id < 0 || static_cast<std::size_t>(id) >= m_pieces.size() || m_pieces[static_cast<std::size_t>(id)].empty())
         throw TokenizerError("unknown token id " + std::to_string(id));
-    Token t;
-    t.id = id;
-    t.piece = m_pieces[static_cast<std::size_t>(id)];
+    Token t = m_added.tokenForId(id, m_pieces[static_cast<std::size_t>(id)]);
     const bool continuation = t.piece.size() > m_options.prefix.size() && t.piece.starts_with(m_options.prefix);
     t.display = continuation ? t.piece.substr(m_options.prefix.size()) : t.piece;
-    const AddedToken* added = m_added.findId(id);
-    t.special = added && added->special;
     return t;
 }
 
