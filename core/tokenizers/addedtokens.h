@@ -45,6 +45,22 @@ public:
     // Leftmost, then longest, matches. Plain segments may be empty only when the text is.
     std::vector<Segment> split(std::string_view text) const;
 
+    // Tokenizes `text`: each added-token match becomes its token (its content as its bytes), and
+    // each plain stretch goes to plain(stretch, offset of the stretch in text).
+    template <typename Plain>
+    void encode(std::string_view text, int segment, std::vector<Token>& out, std::vector<std::string>& bytes,
+                Plain&& plain) const
+    {
+        for (const Segment& seg : split(text)) {
+            if (seg.token) {
+                bytes.push_back(seg.token->content);
+                out.push_back(seg.toToken(segment));
+            } else {
+                plain(text.substr(seg.begin, seg.end - seg.begin), seg.begin);
+            }
+        }
+    }
+
 private:
     std::vector<AddedToken> m_tokens;
 };

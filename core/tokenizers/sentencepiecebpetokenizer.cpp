@@ -149,14 +149,9 @@ std::vector<Token> SentencePieceBpeTokenizer::encode(std::string_view text, int 
 {
     std::vector<Token> out;
     std::vector<std::string> bytes;
-    for (const AddedTokens::Segment& seg : m_added.split(text)) {
-        if (seg.token) {
-            bytes.push_back(seg.token->content);
-            out.push_back(seg.toToken(segment));
-        } else {
-            encodePlain(text.substr(seg.begin, seg.end - seg.begin), seg.begin, seg.begin == 0, segment, out, bytes);
-        }
-    }
+    m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
+        encodePlain(plain, offset, offset == 0, segment, out, bytes);
+    });
     const std::vector<std::string> display = displayStringsForBytes(bytes);
     for (std::size_t i = 0; i < out.size(); ++i)
         out[i].display = display[i];
