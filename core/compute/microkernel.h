@@ -12,15 +12,19 @@
 
 #include "attention/tensor.h"
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
+
+#include <algorithm>
 
 namespace attnviz::compute {
 
 inline constexpr int panelWidth = 32; // columns per packed panel
 #if defined(__AVX512F__)
 inline constexpr int tileRows = 12; // 12 x 32 accumulators = 24 of the 32 vector registers
+#elif defined(__AVX2__) && defined(__FMA__)
+inline constexpr int tileRows = 6; // 6 x 16 accumulators = 12 of the 16 vector registers
 #else
 inline constexpr int tileRows = 4;
 #endif
@@ -66,6 +70,64 @@ inline void microTile(Index kc, const float* a, Index lda, const float* panel, f
     for (int i = 0; i < R; ++i) {
         _mm512_mask_storeu_ps(c + i * ldc, lo, acc[i][0]);
         _mm512_mask_storeu_ps(c + i * ldc + 16, hi, acc[i][1]);
+    }
+}
+#elif defined(__AVX2__) && defined(__FMA__)
+// AVX2: 16 registers hold 6 rows x 16 columns, so a 32-column panel is done as two halves.
+inline __m256i firstLanes(int n) // lanes [0, n) set, n in [0, 8]
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+template <int R>
+inline void halfTile(Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
+                     bool accumulate, const float* bias, const float* upcoming)
+{
+    const __m256i lo = firstLanes(std::min(nc, 8));
+    const __m256i hi = firstLanes(std::clamp(nc - 8, 0, 8));
+    __m256 acc[R][2];
+    if (accumulate) {
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            acc[i][0] = _mm256_maskload_ps(c + i * ldc, lo);
+            acc[i][1] = _mm256_maskload_ps(c + i * ldc + 8, hi);
+        }
+    } else {
+        const __m256 b0 = bias != nullptr ? _mm256_maskload_ps(bias, lo) : _mm256_setzero_ps();
+        const __m256 b1 = bias != nullptr ? _mm256_maskload_ps(bias + 8, hi) : _mm256_setzero_ps();
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            acc[i][0] = b0;
+            acc[i][1] = b1;
+        }
+    }
+    for (Index k = 0; k < kc; ++k) {
+        if (upcoming != nullptr)
+            _mm_prefetch(reinterpret_cast<const char*>(upcoming + k * panelWidth), _MM_HINT_T1);
+        const __m256 p0 = _mm256_load_ps(panel + k * panelWidth);
+        const __m256 p1 = _mm256_load_ps(panel + k * panelWidth + 8);
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            const __m256 ai = _mm256_broadcast_ss(a + i * lda + k);
+            acc[i][0] = _mm256_fmadd_ps(ai, p0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(ai, p1, acc[i][1]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+        _mm256_maskstore_ps(c + i * ldc, lo, acc[i][0]);
+        _mm256_maskstore_ps(c + i * ldc + 8, hi, acc[i][1]);
+    }
+}
+
+template <int R>
+inline void microTile(Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
+                      bool accumulate, const float* bias, const float* upcoming)
+{
+    halfTile<R>(kc, a, lda, panel, c, ldc, std::min(nc, 16), accumulate, bias, upcoming);
+    if (nc > 16) {
+        halfTile<R>(kc, a, lda, panel + 16, c + 16, ldc, nc - 16, accumulate, bias != nullptr ? bias + 16 : nullptr,
+                    upcoming != nullptr ? upcoming + 16 : nullptr);
     }
 }
 #else
