@@ -3,11 +3,11 @@
 #include "arcspalette.h"
 
 #include <QFontMetricsF>
+#include <QGuiApplication>
 #include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
-#include <array>
 #include <functional>
 
 namespace attnviz {
@@ -45,7 +45,7 @@ QFont labelFont(qreal rowHeight)
 ArcsView::ArcsView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
     setMouseTracking(true);
-    // Each change of the selection only needs a repaint; the picture is cheap enough to redraw.
+    // Each change of the selection only needs a repaint; paintEvent() notices what changed.
     connect(selection, &SelectionState::stackChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::layerChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
@@ -93,9 +93,43 @@ void ArcsView::paint(QPainter& painter, const QRectF& target) const
     const ArcsLayout::Hit f = focus();
     painter.setRenderHint(QPainter::Antialiasing);
     paintHeader(painter, target, layout);
-    paintLines(painter, layout, f);
+    linesFor(layout, f).paint(painter);
     paintLabels(painter, layout, f);
     painter.restore();
+}
+
+ArcsView::PictureKey ArcsView::pictureKey() const
+{
+    PictureKey key;
+    if (const SelectionState* sel = selection()) {
+        key.stack = sel->stack();
+        key.layer = sel->layer();
+        key.enabledHeads = sel->enabledHeads();
+    }
+    key.focus = focus();
+    key.size = size();
+    key.devicePixelRatio = devicePixelRatioF();
+    key.palette = palette().cacheKey();
+    key.font = QGuiApplication::font(); // paint() uses the application font
+    return key;
+}
+
+void ArcsView::resultChanged()
+{
+    m_picture = QImage(); // a new result: the key cannot tell, since it holds no result
+    AttentionView::resultChanged();
+}
+
+void ArcsView::paintEvent(QPaintEvent* event)
+{
+    Q_UNUSED(event);
+    const PictureKey key = pictureKey();
+    if (m_picture.isNull() || key != m_pictureKey) {
+        m_picture = renderImage(key.size, key.devicePixelRatio);
+        m_pictureKey = key;
+    }
+    QPainter painter(this);
+    painter.drawImage(QPointF(0, 0), m_picture);
 }
 
 void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const
@@ -147,7 +181,7 @@ float ArcsView::cutOff(std::vector<float> weights, std::size_t budget, float flo
     return std::max(floor, weights[budget - 1]);
 }
 
-void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
+ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     const SelectionState* sel = selection();
@@ -161,52 +195,46 @@ void ArcsView::paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayou
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
-    // Lines are grouped by opacity (32 levels) and drawn with one drawLines() call per group:
-    // one pen change per group instead of per line keeps T = 128 with 12 heads interactive.
-    constexpr int Levels = 32;
-    std::array<QVector<QLineF>, Levels> groups;
+    auto shown = [&](int i, int j) {
+        return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
+               !(focus.side == ArcsLayout::Side::Right && focus.index != j);
+    };
     constexpr float Invisible = 0.01f; // lighter lines cannot be seen anyway
     std::vector<float> candidates;
     for (const int h : heads) {
-        for (int i = 0; i < a.queries; ++i) {
-            if (focus.side == ArcsLayout::Side::Left && focus.index != i) continue;
-            for (int j = 0; j < a.keys; ++j) {
-                if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
-                if (a.at(layer, h, i, j) >= Invisible) candidates.push_back(a.at(layer, h, i, j));
-            }
-        }
+        for (int i = 0; i < a.queries; ++i)
+            for (int j = 0; j < a.keys; ++j)
+                if (shown(i, j) && a.at(layer, h, i, j) >= Invisible)
+                    candidates.push_back(a.at(layer, h, i, j));
     }
     // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
     // without antialiasing there cost a fraction of wide smooth ones.
-    const bool dense = std::min(candidates.size(), lineBudget) > 2000;
+    ArcsLines lines;
+    lines.antialiased = std::min(candidates.size(), lineBudget) <= 2000;
+    lines.width = lines.antialiased ? width : 1.0;
     const float floor = cutOff(std::move(candidates), lineBudget, Invisible);
+    // Lines are grouped by opacity (32 levels) per head: one pen per group, not per line.
+    constexpr int Levels = 32;
     for (int n = 0; n < heads.size(); ++n) {
-        const int h = heads[n];
         const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
-        for (auto& g : groups) g.clear();
+        const auto first = lines.groups.size();
+        for (int level = 0; level < Levels; ++level) {
+            QColor color = ArcsPalette::headColor(heads[n]);
+            color.setAlphaF(std::max(1, level) / double(Levels - 1));
+            lines.groups.push_back({color, {}});
+        }
         for (int i = 0; i < a.queries; ++i) {
-            if (focus.side == ArcsLayout::Side::Left && focus.index != i) continue;
             for (int j = 0; j < a.keys; ++j) {
-                if (focus.side == ArcsLayout::Side::Right && focus.index != j) continue;
-                const float w = a.at(layer, h, i, j);
-                if (w < floor) continue;
+                const float w = a.at(layer, heads[n], i, j);
+                if (w < floor || !shown(i, j))
+                    continue;
                 const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
-                groups[static_cast<std::size_t>(level)].append(
+                lines.groups[first + std::size_t(level)].lines.append(
                     QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
             }
         }
-        painter.setRenderHint(QPainter::Antialiasing, !dense);
-        const qreal penWidth = dense ? 1.0 : width;
-        QColor color = ArcsPalette::headColor(h);
-        for (int level = 0; level < Levels; ++level) {
-            const auto& lines = groups[static_cast<std::size_t>(level)];
-            if (lines.isEmpty()) continue;
-            color.setAlphaF(std::max(1, level) / double(Levels - 1));
-            painter.setPen(QPen(color, penWidth, Qt::SolidLine, Qt::FlatCap));
-            painter.drawLines(lines);
-        }
     }
-    painter.setRenderHint(QPainter::Antialiasing);
+    return lines;
 }
 
 void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const

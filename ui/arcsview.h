@@ -4,8 +4,11 @@
 // selected query token) keeps only that token's lines.
 
 #include "arcslayout.h"
+#include "arcslines.h"
 #include "attentionview.h"
 #include "selectionstate.h"
+
+#include <QFont>
 
 #include <vector>
 
@@ -32,19 +35,41 @@ public:
     // selection's hovered token, then its query token. Side::None when all lines are shown.
     ArcsLayout::Hit focus() const;
     ArcsLayout layoutFor(const QRectF& target) const;
+    // The lines paint() draws: the strongest (query, key) pairs of the enabled heads, grouped by pen.
+    ArcsLines linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const;
 
 protected:
+    void resultChanged() override;
+    void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
 private:
+    // Everything paint() depends on besides the result: the cached picture is redrawn exactly
+    // when one of these changed, whichever signal (or none) announced it.
+    struct PictureKey
+    {
+        int stack = 0;
+        int layer = 0;
+        QList<int> enabledHeads;
+        ArcsLayout::Hit focus;
+        QSize size;
+        qreal devicePixelRatio = 0.0;
+        qint64 palette = 0;
+        QFont font;
+        bool operator==(const PictureKey&) const = default;
+    };
+    PictureKey pictureKey() const;
+
     void setHover(ArcsLayout::Hit hit);
     void paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const;
-    void paintLines(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const;
     void paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const;
 
     ArcsLayout::Hit m_hover; // view-local: a key on the right has no place in SelectionState
+    // The widget's picture: repaints (expose, scrolling, other windows) are a blit.
+    QImage m_picture;
+    PictureKey m_pictureKey;
 };
 
 } // namespace attnviz

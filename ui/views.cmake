@@ -1,6 +1,7 @@
 # Sources of the arcs, model grid, pipeline and chart views.
 target_sources(attnviz_ui PRIVATE
     arcslayout.h arcslayout.cpp
+    arcslines.h arcslines.cpp
     arcspalette.h arcspalette.cpp
     arcsview.h arcsview.cpp
     modelgridlayout.h modelgridlayout.cpp

@@ -1,7 +1,9 @@
 // ArcsLayout maths, and ArcsView rendered from a real lesson: line opacity follows the weights,
-// head switches and token focus change what is drawn.
+// head switches and token focus change what is drawn, also through the widget's cached picture.
+// ArcsLines' own rasteriser draws what QPainter draws.
 
 #include "arcslayout.h"
+#include "arcslines.h"
 #include "arcspalette.h"
 #include "arcsview.h"
 #include "selectionstate.h"
@@ -10,6 +12,8 @@
 #include <QApplication>
 #include <QImage>
 #include <QMouseEvent>
+#include <QPainter>
+#include <QPicture>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -26,6 +30,41 @@ private:
     {
         const QColor c = image.pixelColor(p.toPoint());
         return 255 * 3 - (c.red() + c.green() + c.blue());
+    }
+
+    static qint64 totalInk(const QImage& image)
+    {
+        qint64 ink = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                ink += inkAt(image, QPointF(x, y));
+        return ink;
+    }
+
+    // Pixels whose channels differ by more than a rounding step between two renderings.
+    static int differingPixels(const QImage& a, const QImage& b)
+    {
+        if (a.size() != b.size())
+            return -1;
+        int count = 0;
+        for (int y = 0; y < a.height(); ++y) {
+            for (int x = 0; x < a.width(); ++x) {
+                const QColor p = a.pixelColor(x, y);
+                const QColor q = b.pixelColor(x, y);
+                const int d = std::max(
+                    {std::abs(p.red() - q.red()), std::abs(p.green() - q.green()), std::abs(p.blue() - q.blue())});
+                count += d > 4 ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    static QImage blank(int size, qreal dpr)
+    {
+        QImage image(QSize(size, size) * dpr, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        image.fill(Qt::white);
+        return image;
     }
 
 private slots:
@@ -143,6 +182,133 @@ private slots:
         selection.setHeadEnabled(0, false);
         selection.setHeadEnabled(1, false);
         QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
+    }
+
+    void cachedPictureFollowsEveryChange()
+    {
+        // The widget repaints from a cached picture; each change must still reach the screen.
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        auto shown = [&] { return view.grab().toImage(); };
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        // Query 0 attends to key 0 with weight 1 in both heads: both lines cross this point.
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+
+        selection.setQueryToken(2);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        selection.setQueryToken(-1);
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+
+        // Head colours: head 0 is blue, head 1 orange.
+        selection.setHeadEnabled(1, false);
+        QColor c = shown().pixelColor(q0k0.toPoint());
+        QVERIFY2(c.blue() > c.red(), qPrintable(c.name()));
+        selection.setHeadEnabled(1, true);
+        selection.setHeadEnabled(0, false);
+        c = shown().pixelColor(q0k0.toPoint());
+        QVERIFY2(c.red() > c.blue(), qPrintable(c.name()));
+        selection.setHeadEnabled(0, true);
+
+        // Hovering a query of this view keeps only its lines.
+        const QPointF pos = layout.leftLabelRect(2).center();
+        QMouseEvent move(QEvent::MouseMove, pos, view.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &move);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(&view, &leave);
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+
+        // A new result of the same shape (a word edited): query 0 no longer attends to key 0.
+        auto edited = std::make_shared<AttentionResult>(*result);
+        for (int h = 0; h < a.heads; ++h)
+            edited->stacks[0].attention.head(0, h)[0] = 0.0f;
+        view.setResult(edited);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        view.setResult(result);
+
+        // A theme switch repaints the background.
+        QPalette dark = view.palette();
+        dark.setColor(QPalette::Base, Qt::black);
+        view.setPalette(dark);
+        QVERIFY(shown().pixelColor(2, 2).lightness() < 30);
+
+        // A new result and a new size redraw as well.
+        view.setResult(testdata::lesson("cross-attention-translation"));
+        selection.setShape(1, 1, 1, 3, 4);
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+        view.resize(300, 200);
+        QCOMPARE(shown().size(), QSize(300, 200));
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+    }
+
+    void rasterLinesMatchQPainter_data()
+    {
+        QTest::addColumn<bool>("antialiased");
+        QTest::addColumn<qreal>("width");
+        QTest::addColumn<qreal>("dpr");
+        QTest::newRow("thin aliased") << false << 1.0 << 1.0;
+        QTest::newRow("thin aliased 2x") << false << 1.0 << 2.0;
+        QTest::newRow("smooth 1.5") << true << 1.5 << 1.0;
+        QTest::newRow("smooth 3") << true << 3.0 << 1.0;
+        QTest::newRow("smooth 3 at 2x") << true << 3.0 << 2.0;
+    }
+
+    void rasterLinesMatchQPainter()
+    {
+        QFETCH(bool, antialiased);
+        QFETCH(qreal, width);
+        QFETCH(qreal, dpr);
+        ArcsLines lines;
+        lines.antialiased = antialiased;
+        lines.width = width;
+        QColor first = ArcsPalette::headColor(0);
+        first.setAlphaF(0.6);
+        QColor second = ArcsPalette::headColor(1);
+        second.setAlphaF(0.3);
+        // Shallow and steep, rising and falling, overlapping, and one leaving the picture.
+        const QList<QLineF> shapes = {QLineF(20, 30, 180, 42), QLineF(20, 30, 60, 180), QLineF(30, 170, 180, 20),
+                                      QLineF(-40, 120, 230, 150)};
+        lines.groups.push_back({first, shapes});
+        lines.groups.push_back({second, {QLineF(20, 100, 180, 100), QLineF(20, 100, 180, 100)}});
+
+        // Onto an image: the rasteriser. Through a QPicture: plain QPainter::drawLines.
+        QImage raster = blank(200, dpr);
+        {
+            QPainter painter(&raster);
+            lines.paint(painter);
+        }
+        QPicture picture;
+        {
+            QPainter painter(&picture);
+            lines.paint(painter);
+        }
+        QImage reference = blank(200, dpr);
+        {
+            QPainter painter(&reference);
+            picture.play(&painter);
+        }
+        const double ratio = double(totalInk(raster)) / double(totalInk(reference));
+        QVERIFY2(ratio > 0.95 && ratio < 1.05, qPrintable(QString::number(ratio)));
+        // Each line in the same place: the ink around its middle agrees.
+        auto inkAround = [&](const QImage& image, QPointF p) {
+            int ink = 0;
+            for (int dy = -3; dy <= 3; ++dy)
+                for (int dx = -3; dx <= 3; ++dx)
+                    ink += inkAt(image, p * dpr + QPointF(dx, dy));
+            return ink;
+        };
+        for (const QLineF& l : shapes + QList<QLineF>{QLineF(20, 100, 180, 100)}) {
+            const int a = inkAround(raster, l.center());
+            const int b = inkAround(reference, l.center());
+            QVERIFY2(b > 0 && std::abs(a - b) < b / 5, qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
+        }
     }
 
     void hoverAndClickUseTheLayout()
