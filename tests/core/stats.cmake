@@ -3,3 +3,5 @@ attnviz_add_test(test_headstats SOURCES stats/test_headstats.cpp LIBS attnviz_co
 # The built-in models, loaded through the normal loader, reproduce their model cards' figures.
 attnviz_add_test(test_builtin_metrics SOURCES stats/test_builtin_metrics.cpp LIBS attnviz_core LABELS core)
 set_tests_properties(test_builtin_metrics PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=passive")
+# Attention rollout: hand-worked values and a real model's rollout.
+attnviz_add_test(test_rollout SOURCES stats/test_rollout.cpp LIBS attnviz_core LABELS core)
