@@ -23,7 +23,7 @@ commands:
       Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
   render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart]
          [--stack S] [--layer L] [--head H] [--query I] [--mask none|causal] [--theme light|dark]
-         [--size WxH] [--scale 1-4] [--font-size PT] [--transparent] [--no-legend] [--no-title]
+         [--rollout] [--size WxH] [--scale 1-4] [--font-size PT] [--transparent] [--no-legend] [--no-title]
          [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
       Draw a view to a file without a display (one file per layer x head with --all-heads).
       An existing file is kept unless --force is given.

@@ -94,7 +94,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
                {"layer", true},     {"head", true},   {"query", true},     {"mask", true},         {"theme", true},
                {"size", true},      {"scale", true},  {"font-size", true}, {"transparent", false}, {"no-legend", false},
                {"no-title", false}, {"force", false}, {"output", true},    {"all-heads", true},    {"format", true},
-               {"stack", true}});
+               {"stack", true},     {"rollout", false}});
     if (!parsed.positional.empty())
         throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
 
@@ -187,6 +187,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     selection.setLayer(layer.value_or(0));
     selection.setHead(head.value_or(0));
     selection.setQueryToken(query.value_or(-1));
+    selection.setRollout(parsed.has("rollout"));
     selection.setMaskMode(request.mask);
     options.sentence = ExportOptions::defaultSentence(*result);
 
@@ -194,7 +195,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
         const auto view = ViewFactory::create(viewName, &selection);
         view->setResult(result);
         if (!parsed.has("no-title"))
-            options.title = ExportOptions::defaultTitle(*result, selection);
+            options.title = ExportOptions::defaultTitle(*result, selection, viewName);
         const QString error = ViewExporter::exportToFile(*view, options, output);
         if (!error.isEmpty())
             throw std::runtime_error(error.toStdString());

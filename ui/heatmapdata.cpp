@@ -1,6 +1,7 @@
 #include "heatmapdata.h"
 
 #include "selectionstate.h"
+#include "stats/rollout.h"
 #include "stacktokens.h"
 #include "subwordmerge.h"
 #include "tokenlabel.h"
@@ -110,8 +111,19 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
     const std::vector<Token>& colTokens = StackTokens::keys(r, stack);
 
     Matrix weights;
-    d.meanOfHeads = selection.meanOfHeads();
-    if (d.meanOfHeads) {
+    d.rollout = selection.rollout() && a.queries == a.keys && !d.cross;
+    d.meanOfHeads = selection.meanOfHeads() || d.rollout;
+    if (d.rollout) {
+        std::vector<bool> chosen(static_cast<std::size_t>(a.heads));
+        for (int h : selection.enabledHeads())
+            if (h >= 0 && h < a.heads)
+                chosen[static_cast<std::size_t>(h)] = true;
+        if (std::none_of(chosen.begin(), chosen.end(), [](bool c) { return c; })) {
+            d.emptyMessage = tr("Every head is switched off: turn a head chip back on to see the rollout.");
+            return d;
+        }
+        weights = attentionRollout(a, layer, chosen);
+    } else if (d.meanOfHeads) {
         QList<int> heads = selection.enabledHeads();
         heads.erase(std::remove_if(heads.begin(), heads.end(), [&](int h) { return h >= a.heads; }), heads.end());
         if (heads.isEmpty()) {
@@ -180,7 +192,8 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
     const QString what = d.meanOfHeads ? QCoreApplication::translate("HeatmapData", "mean of %n head(s)", nullptr,
                                                                      static_cast<int>(selection.enabledHeads().size()))
                                        : tr("head %1").arg(head);
-    d.title = tr("Layer %1 · %2").arg(layer).arg(what);
+    d.title = d.rollout ? tr("Attention rollout · layers 0–%1 · %2").arg(layer).arg(what)
+                        : tr("Layer %1 · %2").arg(layer).arg(what);
     if (r.stacks.size() > 1)
         d.title += QStringLiteral(" · ") + QString::fromStdString(st.name);
     if (d.showsScores)

@@ -27,6 +27,7 @@ struct HeatmapData
     bool showsScores = false;   // diverging map on the scaled scores of the focused head
     bool merged = false;
     bool meanOfHeads = false;
+    bool rollout = false; // values are the attention rollout up to the layer (self-attention only)
     bool cross = false;
     float minValue = 0.0f; // colour scale range
     float maxValue = 1.0f;

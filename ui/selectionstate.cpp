@@ -118,6 +118,14 @@ void SelectionState::setMeanOfHeads(bool on)
     emit displayOptionsChanged();
 }
 
+void SelectionState::setRollout(bool on)
+{
+    if (on == m_rollout)
+        return;
+    m_rollout = on;
+    emit displayOptionsChanged();
+}
+
 void SelectionState::setMergeSubwords(bool on)
 {
     if (on == m_mergeSubwords)

@@ -35,6 +35,8 @@ public:
     bool isHeadEnabled(int head) const { return !m_disabledHeads.contains(head); }
     QList<int> enabledHeads() const;
     bool meanOfHeads() const { return m_meanOfHeads; }
+    // Attention rollout through layers 0..layer() of the switched-on heads, instead of one layer.
+    bool rollout() const { return m_rollout; }
     bool mergeSubwords() const { return m_mergeSubwords; }
     ColorMapKind colorMap() const { return m_colorMap; }
 
@@ -55,6 +57,7 @@ public slots:
     void setHoveredToken(int token);
     void setHeadEnabled(int head, bool enabled);
     void setMeanOfHeads(bool on);
+    void setRollout(bool on);
     void setMergeSubwords(bool on);
     void setColorMap(attnviz::ColorMapKind map);
     void setMaskMode(attnviz::MaskOverride mode);
@@ -73,7 +76,7 @@ signals:
     void queryTokenChanged(int token);
     void hoveredTokenChanged(int token);
     void enabledHeadsChanged();
-    void displayOptionsChanged(); // mean of heads, merge sub-words, colour map
+    void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, colour map
     void computeInputsChanged();  // mask, scaling, ablation: the model must run again
 
 private:
@@ -81,6 +84,7 @@ private:
     int m_stack = 0, m_layer = 0, m_head = 0, m_query = -1, m_hovered = -1;
     QSet<int> m_disabledHeads;
     bool m_meanOfHeads = false;
+    bool m_rollout = false;
     bool m_mergeSubwords = false;
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
     MaskOverride m_mask = MaskOverride::ModelDefault;

@@ -65,6 +65,12 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     m_merge->setToolTip(tr("Join sub-word pieces into words: attention to a word is the sum over its pieces, "
                            "a word's own attention the mean over its pieces"));
     addWidget(m_merge);
+    m_rollout = new QCheckBox(tr("Rollout"), this);
+    m_rollout->setToolTip(tr("Attention rollout (Abnar & Zuidema, 2020): how much each token draws on each "
+                             "input token through layers 0 to the chosen layer. Each layer's mean over the "
+                             "switched-on heads is mixed half-and-half with the residual path, then the layers "
+                             "are multiplied (Ctrl+R)"));
+    addWidget(m_rollout);
     addSeparator();
     m_colorMap = new QComboBox(this);
     m_colorMap->setToolTip(tr("Colour map. Viridis, magma and cividis are perceptually uniform; cool–warm "
@@ -80,6 +86,7 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     connect(m_scaling, &QCheckBox::clicked, selection, &SelectionState::setScaling);
     connect(m_mean, &QCheckBox::toggled, selection, &SelectionState::setMeanOfHeads);
     connect(m_merge, &QCheckBox::toggled, selection, &SelectionState::setMergeSubwords);
+    connect(m_rollout, &QCheckBox::toggled, selection, &SelectionState::setRollout);
     connect(m_colorMap, &QComboBox::activated, this, &SelectionToolBar::colorMapChosen);
 
     for (auto signal : {&SelectionState::stackChanged, &SelectionState::layerChanged, &SelectionState::headChanged}) {
@@ -103,7 +110,7 @@ void SelectionToolBar::setStackNames(const QStringList& names)
 void SelectionToolBar::refresh()
 {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mask), b4(m_scaling), b5(m_mean), b6(m_merge), b7(m_colorMap),
-        b8(m_stack);
+        b8(m_stack), b9(m_rollout);
     // 0-based like attnviz-cli and every view; the suffix says how many there are.
     m_layer->setRange(0, std::max(0, m_selection->layerCount() - 1));
     m_layer->setSuffix(tr("  of %1").arg(m_selection->layerCount()));
@@ -112,12 +119,13 @@ void SelectionToolBar::refresh()
     m_head->setSuffix(tr("  of %1").arg(m_selection->headCount()));
     m_head->setValue(m_selection->head());
     m_layer->setEnabled(m_selection->layerCount() > 0);
-    m_head->setEnabled(!m_selection->meanOfHeads() && m_selection->headCount() > 0);
+    m_head->setEnabled(!m_selection->meanOfHeads() && !m_selection->rollout() && m_selection->headCount() > 0);
     m_stack->setCurrentIndex(m_selection->stack());
     m_mask->setCurrentIndex(m_mask->findData(static_cast<int>(m_selection->maskMode())));
     m_scaling->setChecked(m_selection->scaling());
     m_mean->setChecked(m_selection->meanOfHeads());
     m_merge->setChecked(m_selection->mergeSubwords());
+    m_rollout->setChecked(m_selection->rollout());
     m_colorMap->setCurrentIndex(m_colorMap->findData(static_cast<int>(m_selection->colorMap())));
 }
 

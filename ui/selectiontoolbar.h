@@ -29,6 +29,7 @@ public:
     QCheckBox* scalingBox() const { return m_scaling; }
     QCheckBox* meanBox() const { return m_mean; }
     QCheckBox* mergeBox() const { return m_merge; }
+    QCheckBox* rolloutBox() const { return m_rollout; }
     QComboBox* colorMapBox() const { return m_colorMap; }
 
 private:
@@ -44,6 +45,7 @@ private:
     QCheckBox* m_scaling = nullptr;
     QCheckBox* m_mean = nullptr;
     QCheckBox* m_merge = nullptr;
+    QCheckBox* m_rollout = nullptr;
     QComboBox* m_colorMap = nullptr;
 };
 

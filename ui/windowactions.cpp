@@ -121,9 +121,14 @@ void WindowActions::buildViewMenu()
                                tr("Join sub-word pieces into whole words"));
     merge->setCheckable(true);
     connect(merge, &QAction::toggled, sel, &SelectionState::setMergeSubwords);
-    connect(sel, &SelectionState::displayOptionsChanged, this, [sel, mean, merge]() {
+    QAction* rollout = addAction(view, tr("Attention &Rollout"), QKeySequence(tr("Ctrl+R")),
+                                 tr("Heatmap: attention rolled out through layers 0 to the chosen layer"));
+    rollout->setCheckable(true);
+    connect(rollout, &QAction::toggled, sel, &SelectionState::setRollout);
+    connect(sel, &SelectionState::displayOptionsChanged, this, [sel, mean, merge, rollout]() {
         mean->setChecked(sel->meanOfHeads());
         merge->setChecked(sel->mergeSubwords());
+        rollout->setChecked(sel->rollout());
     });
     view->addSeparator();
     HeatmapView* heatmap = m_window->heatmapView();
@@ -145,7 +150,7 @@ void WindowActions::buildHelpMenu()
                "Alt+Left / Alt+Right: previous / next query token (or Left/Right in the token strip)\n"
                "Ctrl+1 … Ctrl+5: heatmap, arcs, model grid, pipeline, charts\nCtrl+D: side view\nCtrl+M: mean of "
                "heads\n"
-               "Ctrl+Shift+M: merge sub-words\nCtrl+wheel, Ctrl++ / Ctrl+-: zoom the heatmap, Ctrl+0: fit\n"
+               "Ctrl+Shift+M: merge sub-words\nCtrl+R: attention rollout in the heatmap\nCtrl+wheel, Ctrl++ / Ctrl+-: zoom the heatmap, Ctrl+0: fit\n"
                "Ctrl+O: open a model file, Ctrl+Shift+O: open a model folder\nCtrl+E: export the current view"));
     });
     connect(help->addAction(tr("&About AttnViz")), &QAction::triggered, this, [this]() {

@@ -159,7 +159,7 @@ BatchOutcome BatchExporter::exportFiles(const QString& dir, const ExportOptions&
         }
         ExportOptions o = options;
         if (m_autoTitles)
-            o.title = ExportOptions::defaultTitle(*m_result, m_selection);
+            o.title = ExportOptions::defaultTitle(*m_result, m_selection, m_viewName);
         const QString path = QDir(dir).filePath(item.fileName);
         outcome.error = ViewExporter::exportToFile(*m_view, o, path);
         if (!outcome.error.isEmpty())

@@ -86,7 +86,7 @@ void ExportController::exportView(AttentionView* view)
         return;
     const AttentionResult& result = *view->result();
     ExportOptions options = ExportDialog::savedOptions();
-    options.title = ExportOptions::defaultTitle(result, *view->selection());
+    options.title = ExportOptions::defaultTitle(result, *view->selection(), view->viewName());
     options.sentence = ExportOptions::defaultSentence(result);
     ExportDialog dialog(ExportDialog::Mode::View, m_window);
     dialog.setOptions(options);
@@ -234,7 +234,7 @@ void ExportController::copyToClipboard(AttentionView* view)
         return;
     ExportOptions options = ExportDialog::savedOptions();
     options.format = ExportFormat::Png;
-    options.title = ExportOptions::defaultTitle(*view->result(), *view->selection());
+    options.title = ExportOptions::defaultTitle(*view->result(), *view->selection(), view->viewName());
     options.sentence = ExportOptions::defaultSentence(*view->result());
     QApplication::clipboard()->setMimeData(ViewExporter::mimeData(*view, options));
     emit exported(tr("Copied the %1 view (image and SVG)").arg(view->viewName()));

@@ -92,7 +92,8 @@ QString maskName(const AttentionResult& result, const SelectionState& selection)
 }
 } // namespace
 
-QString ExportOptions::defaultTitle(const AttentionResult& result, const SelectionState& selection)
+QString ExportOptions::defaultTitle(const AttentionResult& result, const SelectionState& selection,
+                                    const QString& viewName)
 {
     QStringList parts;
     parts << QString::fromStdString(result.model.name.empty() ? result.model.family : result.model.name);
@@ -101,8 +102,13 @@ QString ExportOptions::defaultTitle(const AttentionResult& result, const Selecti
         parts << QString::fromStdString(result.stacks[s].name);
     }
     // Counted from 0, as the views' own titles and attnviz-cli's --layer/--head count them.
-    parts << QObject::tr("layer %1").arg(selection.layer());
-    parts << (selection.meanOfHeads() ? QObject::tr("mean of heads") : QObject::tr("head %1").arg(selection.head()));
+    if (selection.rollout() && viewName == QLatin1String("heatmap")) {
+        parts << QObject::tr("attention rollout through layer %1").arg(selection.layer());
+    } else {
+        parts << QObject::tr("layer %1").arg(selection.layer());
+        parts << (selection.meanOfHeads() ? QObject::tr("mean of heads")
+                                          : QObject::tr("head %1").arg(selection.head()));
+    }
     parts << maskName(result, selection);
     return parts.join(QStringLiteral(" · "));
 }

@@ -41,7 +41,9 @@ struct ExportOptions
     static QString themeName(ExportTheme theme);
 
     // "model · layer 0 · head 2 · causal mask" for the current selection (counted from 0, as the views do).
-    static QString defaultTitle(const AttentionResult& result, const SelectionState& selection);
+    // `viewName` ("heatmap", ...): the heatmap's title says when it shows the attention rollout.
+    static QString defaultTitle(const AttentionResult& result, const SelectionState& selection,
+                                const QString& viewName = QString());
     // The input as people typed it, rebuilt from the tokens (specials left out).
     static QString defaultSentence(const AttentionResult& result);
 };

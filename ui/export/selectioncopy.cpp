@@ -17,6 +17,7 @@ void SelectionCopy::copy(const SelectionState& from, SelectionState& to)
     for (int h = 0; h < from.headCount(); ++h)
         to.setHeadEnabled(h, from.isHeadEnabled(h));
     to.setMeanOfHeads(from.meanOfHeads());
+    to.setRollout(from.rollout());
     to.setMergeSubwords(from.mergeSubwords());
     to.setColorMap(from.colorMap());
     to.setMaskMode(from.maskMode());

@@ -50,6 +50,7 @@ private slots:
     void svgAndPdf();
     void allHeads();
     void encoderDecoderStacks();
+    void rolloutHeatmap();
     void forceOverwrites();
     void errors_data();
     void errors();
@@ -132,6 +133,21 @@ void TestCliRender::encoderDecoderStacks()
     const Run bad = cli(base + QStringList{"--stack", "3", "-o", dir.filePath("x.png")});
     QCOMPARE(bad.code, 2);
     QVERIFY2(bad.err.contains(QLatin1String("--stack 3 is out of range")), qPrintable(bad.err));
+}
+
+// --rollout draws the attention rollout, and the exported title says so.
+void TestCliRender::rolloutHeatmap()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("rollout.svg"));
+    const Run r = cli({"render", "--model", "builtin:decoder", "--text", "The cat sat.", "--layer", "3", "--rollout",
+                       "-o", out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString svg = QString::fromUtf8(f.readAll());
+    QVERIFY(svg.contains(QLatin1String("attention rollout through layer 3")));
+    QVERIFY(svg.contains(QLatin1String("Attention rollout")));
 }
 
 void TestCliRender::forceOverwrites()

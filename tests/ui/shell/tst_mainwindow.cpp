@@ -197,6 +197,30 @@ private slots:
         mean->setChecked(false);
     }
 
+    void rolloutInTheHeatmap()
+    {
+        SelectionState* sel = m_window->selection();
+        QCheckBox* box = m_window->selectionToolBar()->rolloutBox();
+        box->setChecked(true);
+        QVERIFY(sel->rollout());
+        QVERIFY(!m_window->selectionToolBar()->headBox()->isEnabled()); // rollout uses the head chips
+        // One layer: 0.5 x the mean of the two heads + 0.5 x I (rows already sum to 1).
+        const auto core = coreRun(MaskOverride::ModelDefault);
+        const Matrix mean = (headWeights(*core, 0) + headWeights(*core, 1)) / 2.0f;
+        const Matrix expected = 0.5f * mean + 0.5f * Matrix::Identity(mean.rows(), mean.cols());
+        const HeatmapData& data = m_window->heatmapView()->data();
+        QVERIFY(data.rollout);
+        QVERIFY(data.values.isApprox(expected));
+        QVERIFY(data.title.contains(QLatin1String("rollout")));
+        sel->setHeadEnabled(1, false); // only head 0 rolled out
+        QVERIFY(m_window->heatmapView()->data().values.isApprox(
+            0.5f * headWeights(*core, 0) + 0.5f * Matrix::Identity(mean.rows(), mean.cols())));
+        sel->setHeadEnabled(1, true);
+        box->setChecked(false);
+        QVERIFY(!m_window->heatmapView()->data().rollout);
+        QVERIFY(m_window->heatmapView()->data().values.isApprox(headWeights(*core, sel->head())));
+    }
+
     void sideViewFollowsTheResult()
     {
         SideViewDock* dock = m_window->sideViewDock();
