@@ -1,6 +1,7 @@
 // attnviz: the desktop app. Parses the command line and wires the main window; with --screenshot
 // it saves the window once the first result is shown and exits (docs, CI smoke tests).
 #include "computeservice.h"
+#include "lessoneditor.h"
 #include "mainwindow.h"
 #include "selectionstate.h"
 #include "sessionsettings.h"
@@ -57,7 +58,9 @@ int main(int argc, char* argv[])
         QStringLiteral("NAME"));
     const QCommandLineOption merge(QStringLiteral("merge-subwords"),
                                    QStringLiteral("Join sub-word pieces into words."));
-    parser.addOptions({model, text, view, layer, head, colorMap, merge, screenshot});
+    const QCommandLineOption lessonEditor(QStringLiteral("lesson-editor"),
+                                          QStringLiteral("Show the lesson editor (when the model is a lesson)."));
+    parser.addOptions({model, text, view, layer, head, colorMap, merge, lessonEditor, screenshot});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
@@ -94,6 +97,8 @@ int main(int argc, char* argv[])
     }
     if (parser.isSet(merge))
         window.selection()->setMergeSubwords(true);
+    if (parser.isSet(lessonEditor))
+        window.lessonEditor()->show(); // hidden again if the model turns out not to be a lesson
     if (parser.isSet(view) && !window.setCurrentView(parser.value(view))) {
         return fail(
             QStringLiteral("unknown view \"%1\"; use heatmap, arcs, model, pipeline or chart").arg(parser.value(view)));

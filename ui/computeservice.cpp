@@ -51,6 +51,13 @@ void ComputeService::setModel(std::shared_ptr<AttentionModel> model, const QStri
     emit modelLoaded(spec);
 }
 
+void ComputeService::replaceModel(std::shared_ptr<AttentionModel> model)
+{
+    cancelAll();
+    m_model = std::move(model);
+    emit modelReplaced();
+}
+
 void ComputeService::loadModel(const QString& spec)
 {
     const quint64 id = ++m_latestLoad;

@@ -35,6 +35,9 @@ public:
     void loadModel(const QString& spec);
     // Installs an already open model (tests, embedding).
     void setModel(std::shared_ptr<AttentionModel> model, const QString& spec);
+    // Swaps in a variant of the current model with the same tokens (an edited lesson): the spec
+    // stays and modelReplaced, not modelLoaded, follows, so the user's selection is kept.
+    void replaceModel(std::shared_ptr<AttentionModel> model);
 
     // Runs `request` after `debounceMs` (restarted by every call; 0 = now). Returns the job id.
     quint64 requestRun(const RunRequest& request, int debounceMs = 0);
@@ -45,6 +48,7 @@ signals:
     void modelLoadStarted(const QString& spec);
     void modelLoaded(const QString& spec);
     void modelLoadFailed(const QString& spec, const QString& message);
+    void modelReplaced();
     void resultReady(std::shared_ptr<const AttentionResult> result, quint64 job);
     void computeFailed(const QString& message, quint64 job);
     void busyChanged(bool busy);

@@ -7,6 +7,7 @@
 #include "headchips.h"
 #include "heatmapview.h"
 #include "inputpanel.h"
+#include "lessoneditor.h"
 #include "modelgridview.h"
 #include "modelpicker.h"
 #include "pipelineview.h"
@@ -97,6 +98,9 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     m_sideView = new SideViewDock(m_selection, this);
     addDockWidget(Qt::RightDockWidgetArea, m_sideView);
     m_sideView->hide(); // View → Side View (Ctrl+D) shows it; the saved window state remembers
+    m_lessonEditor = new LessonEditor(m_service, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonEditor);
+    m_lessonEditor->hide(); // View → Lesson Editor (Ctrl+L), enabled while a lesson is open
     new WindowActions(this);
 
     m_notice = new QLabel(this);
@@ -116,6 +120,8 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     connect(m_input->modelPicker(), &ModelPicker::modelChosen, this, &MainWindow::openModel);
     connect(m_service, &ComputeService::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_service, &ComputeService::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
+    // An edited lesson keeps its tokens, so the selection and last result's shape still apply.
+    connect(m_service, &ComputeService::modelReplaced, this, [this]() { scheduleRun(0); });
     connect(m_service, &ComputeService::resultReady, this, &MainWindow::showResult);
     connect(m_service, &ComputeService::computeFailed, this, &MainWindow::onComputeFailed);
     connect(m_service, &ComputeService::busyChanged, m_busy, &QWidget::setVisible);

@@ -20,6 +20,7 @@ class ComputeService;
 class HeadChips;
 class HeatmapView;
 class InputPanel;
+class LessonEditor;
 class SelectionState;
 class SelectionToolBar;
 class SideViewDock;
@@ -52,6 +53,7 @@ public:
     HeadChips* headChips() const { return m_heads; }
     HeatmapView* heatmapView() const { return m_heatmap; }
     SideViewDock* sideViewDock() const { return m_sideView; }
+    LessonEditor* lessonEditor() const { return m_lessonEditor; }
     const QList<AttentionView*>& views() const { return m_views; }
     const std::shared_ptr<const AttentionResult>& result() const { return m_result; }
     QTabWidget* viewTabs() const { return m_tabs; }
@@ -83,6 +85,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     HeatmapView* m_heatmap = nullptr;
     SideViewDock* m_sideView = nullptr;
+    LessonEditor* m_lessonEditor = nullptr;
     QList<AttentionView*> m_views;
     QLabel* m_notice = nullptr;
     QLabel* m_stats = nullptr;

@@ -10,6 +10,8 @@ target_sources(attnviz_ui PRIVATE
     heatmappainter.h heatmappainter.cpp
     heatmapview.h heatmapview.cpp
     inputpanel.h inputpanel.cpp
+    lessoneditor.h lessoneditor.cpp
+    lessonmatrixmodel.h lessonmatrixmodel.cpp
     mainwindow.h mainwindow.cpp
     vectorimage.h vectorimage.cpp
     modelpicker.h modelpicker.cpp

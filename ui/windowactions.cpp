@@ -4,6 +4,7 @@
 #include "export/exportcontroller.h"
 #include "heatmapview.h"
 #include "inputpanel.h"
+#include "lessoneditor.h"
 #include "mainwindow.h"
 #include "modelpicker.h"
 #include "selectionstate.h"
@@ -94,6 +95,12 @@ void WindowActions::buildViewMenu()
     side->setShortcut(QKeySequence(tr("Ctrl+D")));
     side->setToolTip(tr("Show a second view beside the tabs, e.g. arcs next to the heatmap"));
     view->addAction(side);
+    QAction* editor = m_window->lessonEditor()->toggleViewAction();
+    editor->setText(tr("Lesson &Editor"));
+    editor->setShortcut(QKeySequence(tr("Ctrl+L")));
+    editor->setToolTip(tr("Edit the lesson's matrices and watch every view recompute (lessons only)"));
+    editor->setStatusTip(editor->toolTip());
+    view->addAction(editor);
     view->addSeparator();
     struct Step
     {
@@ -148,7 +155,7 @@ void WindowActions::buildHelpMenu()
             m_window, tr("Keyboard shortcuts"),
             tr("Ctrl+Up / Ctrl+Down: previous / next layer\nCtrl+Left / Ctrl+Right: previous / next head\n"
                "Alt+Left / Alt+Right: previous / next query token (or Left/Right in the token strip)\n"
-               "Ctrl+1 … Ctrl+5: heatmap, arcs, model grid, pipeline, charts\nCtrl+D: side view\nCtrl+M: mean of "
+               "Ctrl+1 … Ctrl+5: heatmap, arcs, model grid, pipeline, charts\nCtrl+D: side view\nCtrl+L: lesson editor (lessons only)\nCtrl+M: mean of "
                "heads\n"
                "Ctrl+Shift+M: merge sub-words\nCtrl+R: attention rollout in the heatmap\nCtrl+wheel, Ctrl++ / Ctrl+-: zoom the heatmap, Ctrl+0: fit\n"
                "Ctrl+O: open a model file, Ctrl+Shift+O: open a model folder\nCtrl+E: export the current view"));

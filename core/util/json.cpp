@@ -368,6 +368,10 @@ Writer::Writer(bool pretty) : m_pretty(pretty) {}
 void Writer::newline()
 {
     if (!m_pretty) return;
+    if (m_oneLineFrom != std::string::npos) {
+        if (m_out.back() == ',') m_out += ' ';
+        return;
+    }
     m_out += '\n';
     m_out.append(m_firstInScope.size() * 2, ' ');
 }
@@ -402,9 +406,10 @@ Writer& Writer::endObject()
     return *this;
 }
 
-Writer& Writer::beginArray()
+Writer& Writer::beginArray(bool oneLine)
 {
     beforeValue();
+    if (oneLine && m_oneLineFrom == std::string::npos) m_oneLineFrom = m_firstInScope.size();
     m_out += '[';
     m_firstInScope.push_back(true);
     return *this;
@@ -416,6 +421,7 @@ Writer& Writer::endArray()
     m_firstInScope.pop_back();
     if (!empty) newline();
     m_out += ']';
+    if (m_oneLineFrom == m_firstInScope.size()) m_oneLineFrom = std::string::npos;
     return *this;
 }
 

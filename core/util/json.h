@@ -90,7 +90,8 @@ public:
 
     Writer& beginObject();
     Writer& endObject();
-    Writer& beginArray();
+    // oneLine: no line breaks inside this array even when pretty (a matrix row, a token list).
+    Writer& beginArray(bool oneLine = false);
     Writer& endArray();
     Writer& key(std::string_view k);
     Writer& value(std::string_view s);
@@ -112,6 +113,7 @@ private:
     std::string m_out;
     std::vector<bool> m_firstInScope; // one entry per open array/object
     bool m_afterKey = false;
+    std::size_t m_oneLineFrom = std::string::npos; // scope depth of the outermost one-line array
 };
 
 // Escapes and quotes a string for JSON output.

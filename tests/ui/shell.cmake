@@ -5,6 +5,7 @@ attnviz_add_test(tst_subwordmerge SOURCES shell/tst_subwordmerge.cpp LIBS attnvi
 attnviz_add_test(tst_selectionstate SOURCES shell/tst_selectionstate.cpp LIBS attnviz_ui LABELS ui)
 attnviz_add_test(tst_computeservice SOURCES shell/tst_computeservice.cpp LIBS attnviz_ui LABELS ui)
 attnviz_add_test(tst_mainwindow SOURCES shell/tst_mainwindow.cpp LIBS attnviz_ui LABELS ui)
+attnviz_add_test(tst_lessoneditor SOURCES shell/tst_lessoneditor.cpp LIBS attnviz_ui LABELS ui)
 attnviz_add_test(tst_sessionsettings SOURCES shell/tst_sessionsettings.cpp LIBS attnviz_ui LABELS ui)
 attnviz_add_test(tst_screenshot SOURCES shell/tst_screenshot.cpp LIBS Qt6::Gui LABELS ui)
 # The screenshot test runs the real executable.

@@ -1,0 +1,97 @@
+#include "attention/lessonwriter.h"
+
+#include "util/json.h"
+
+#include <type_traits>
+
+namespace attnviz {
+
+namespace {
+
+void writeTokens(json::Writer& w, const std::vector<std::string>& tokens)
+{
+    w.beginArray(true);
+    for (const auto& t : tokens)
+        w.value(std::string_view(t));
+    w.endArray();
+}
+
+template <typename M> void writeMatrix(json::Writer& w, const M& m)
+{
+    w.beginArray();
+    for (Index i = 0; i < m.rows(); ++i) {
+        w.beginArray(true);
+        for (Index j = 0; j < m.cols(); ++j) {
+            if constexpr (std::is_same_v<typename M::Scalar, float>)
+                w.value(m(i, j));
+            else
+                w.value(static_cast<int>(m(i, j))); // mask entries: 0 or 1
+        }
+        w.endArray();
+    }
+    w.endArray();
+}
+
+void writeMask(json::Writer& w, const Lesson& lesson)
+{
+    switch (lesson.mask.kind) {
+    case MaskKind::None:
+        w.value("none");
+        return;
+    case MaskKind::Causal:
+        w.value("causal");
+        return;
+    case MaskKind::Padding:
+    case MaskKind::Custom:
+        break;
+    }
+    writeMatrix(w, buildMask(lesson.mask, static_cast<Index>(lesson.tokens.size()),
+                             static_cast<Index>(lesson.sourceTokens.size())));
+}
+
+} // namespace
+
+std::string lessonToJson(const Lesson& lesson)
+{
+    json::Writer w(true);
+    w.beginObject();
+    if (!lesson.title.empty())
+        w.key("title").value(std::string_view(lesson.title));
+    w.key("tokens");
+    writeTokens(w, lesson.tokens);
+    w.key("embeddings");
+    writeMatrix(w, lesson.embeddings);
+    if (lesson.crossAttention) {
+        w.key("source").beginObject();
+        w.key("tokens");
+        writeTokens(w, lesson.sourceTokens);
+        w.key("embeddings");
+        writeMatrix(w, lesson.sourceEmbeddings);
+        w.endObject();
+    }
+    w.key("heads").beginArray();
+    for (const HeadWeights& h : lesson.heads) {
+        w.beginObject();
+        if (!h.name.empty())
+            w.key("name").value(std::string_view(h.name));
+        w.key("wq");
+        writeMatrix(w, h.wq);
+        w.key("wk");
+        writeMatrix(w, h.wk);
+        w.key("wv");
+        writeMatrix(w, h.wv);
+        w.endObject();
+    }
+    w.endArray();
+    if (lesson.wo) {
+        w.key("wo");
+        writeMatrix(w, *lesson.wo);
+    }
+    w.key("mask");
+    writeMask(w, lesson);
+    w.key("scale").value(lesson.scale);
+    w.endObject();
+    return w.str() + "\n";
+}
+
+} // namespace attnviz
