@@ -2,31 +2,52 @@
 
 #include "tokenizers/unicode.h"
 
+#include <cstdio>
+
 namespace attnviz {
 
-std::vector<std::string> displayStringsForBytes(const std::vector<std::string>& tokenBytes)
+namespace {
+
+void appendByteEscape(std::string& out, unsigned char byte)
 {
-    std::string all;
-    std::vector<std::size_t> owner; // token index of every byte of `all`
-    for (std::size_t t = 0; t < tokenBytes.size(); ++t) {
-        all += tokenBytes[t];
-        owner.insert(owner.end(), tokenBytes[t].size(), t);
+    switch (byte) {
+    case '\n':
+        out += "\\n";
+        return;
+    case '\t':
+        out += "\\t";
+        return;
+    case '\r':
+        out += "\\r";
+        return;
+    default:
+        break;
     }
-    std::vector<std::string> out(tokenBytes.size());
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02X", byte);
+    out += buf;
+}
+
+} // namespace
+
+std::string displayForBytes(std::string_view bytes)
+{
+    std::string out;
     std::size_t pos = 0;
-    while (pos < all.size()) {
-        const int len = unicode::validUtf8Length(all, pos);
-        if (len > 0) {
-            out[owner[pos]].append(all, pos, static_cast<std::size_t>(len));
+    while (pos < bytes.size()) {
+        const auto byte = static_cast<unsigned char>(bytes[pos]);
+        const int len = unicode::validUtf8Length(bytes, pos);
+        if (len == 1 && (byte < 0x20 || byte == 0x7F)) {
+            appendByteEscape(out, byte);
+            ++pos;
+        } else if (len > 0) {
+            out.append(bytes.substr(pos, static_cast<std::size_t>(len)));
             pos += static_cast<std::size_t>(len);
         } else {
-            out[owner[pos]] += unicode::escapeInvalidUtf8(std::string_view(all).substr(pos, 1));
+            appendByteEscape(out, byte);
             ++pos;
         }
     }
-    for (std::size_t t = 0; t < out.size(); ++t)
-        if (out[t].empty() && !tokenBytes[t].empty())
-            out[t] = unicode::escapeInvalidUtf8(tokenBytes[t]);
     return out;
 }
 

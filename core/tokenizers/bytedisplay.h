@@ -3,13 +3,14 @@
 // where one character may be split across tokens. Never produces invalid UTF-8.
 
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace attnviz {
 
-// One display string per token. A character whose bytes span several tokens is shown on the
-// token where it starts; a token left with nothing to show (only the tail bytes of such a
-// character) shows its bytes as "\xNN". Bytes that never form a valid character show as "\xNN".
-std::vector<std::string> displayStringsForBytes(const std::vector<std::string>& tokenBytes);
+// What people read for one token's bytes, from those bytes alone, so one id always gets one label
+// wherever it stands: whole characters as themselves; bytes that are only part of a character (its
+// other bytes sit in a neighbouring token) or never form one as "\xNN"; control characters, which
+// fonts draw as boxes or line breaks, as "\n", "\t", "\r" or "\xNN".
+std::string displayForBytes(std::string_view bytes);
 
 } // namespace attnviz

@@ -117,9 +117,8 @@ std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text, int segm
     m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
         encodePlain(plain, offset, segment, out, bytes);
     });
-    const std::vector<std::string> display = displayStringsForBytes(bytes);
     for (std::size_t i = 0; i < out.size(); ++i)
-        out[i].display = display[i];
+        out[i].display = displayForBytes(bytes[i]);
     return out;
 }
 
@@ -165,7 +164,7 @@ Token ByteLevelBpeTokenizer::tokenForId(int id) const
         throw TokenizerError("unknown token id " + std::to_string(id));
     Token t = m_added.tokenForId(id, m_model.piece(id));
     const AddedToken* added = m_added.findId(id);
-    t.display = added ? added->content : unicode::escapeInvalidUtf8(bytesOf(id));
+    t.display = added ? added->content : displayForBytes(bytesOf(id));
     return t;
 }
 

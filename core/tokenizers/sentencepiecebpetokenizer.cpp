@@ -152,9 +152,8 @@ std::vector<Token> SentencePieceBpeTokenizer::encode(std::string_view text, int 
     m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
         encodePlain(plain, offset, offset == 0, segment, out, bytes);
     });
-    const std::vector<std::string> display = displayStringsForBytes(bytes);
     for (std::size_t i = 0; i < out.size(); ++i)
-        out[i].display = display[i];
+        out[i].display = displayForBytes(bytes[i]);
     return out;
 }
 
@@ -212,7 +211,7 @@ Token SentencePieceBpeTokenizer::tokenForId(int id) const
     if (!m_model.hasId(id))
         throw TokenizerError("unknown token id " + std::to_string(id));
     Token t = m_added.tokenForId(id, m_model.piece(id));
-    t.display = unicode::escapeInvalidUtf8(bytesOf(id));
+    t.display = displayForBytes(bytesOf(id));
     return t;
 }
 

@@ -82,21 +82,35 @@ private slots:
         QCOMPARE(tokens[1].piece, std::string("\xC4\xA0world")); // "Ġworld"
         QCOMPARE(tokens[1].display, std::string(" world"));
         QCOMPARE((std::pair{tokens[1].begin, tokens[1].end}), (std::pair{5, 11}));
-        QCOMPARE(m_tok->tokenForId(198).display, std::string("\n")); // "Ċ"
+        QCOMPARE(m_tok->tokenForId(198).display, std::string("\\n")); // "Ċ": a visible escape, not a line break
+    }
+
+    void controlBytesAreVisible()
+    {
+        // A tab and a BEL inside the text: fonts draw them as boxes or nothing.
+        const std::vector<Token> tokens = m_tok->encode("a\tb\x07");
+        std::string joined;
+        for (const Token& t : tokens)
+            joined += t.display;
+        QCOMPARE(joined, std::string("a\\tb\\x07"));
+        QVERIFY(std::none_of(joined.begin(), joined.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }));
     }
 
     void emojiSplitAcrossTokens()
     {
-        // 👋 = F0 9F 91 8B is split as [F0 9F 91][8B]; 🏽 = F0 9F 8F BD as [F0 9F][8F][BD]. Each
-        // character is shown on the token where it starts; the tails show their bytes.
+        // 👋 = F0 9F 91 8B is split as [F0 9F 91][8B]; 🏽 = F0 9F 8F BD as [F0 9F][8F][BD]. No token
+        // holds a whole character, so each shows its own bytes: the label never claims the whole
+        // character for its first piece, and one id reads the same wherever it stands.
         const std::vector<Token> tokens = m_tok->encode("\xF0\x9F\x91\x8B\xF0\x9F\x8F\xBD hi");
         QCOMPARE(idsOf(tokens), (std::vector<int>{41840, 233, 8582, 237, 121, 23105}));
-        QCOMPARE(tokens[0].display, std::string("\xF0\x9F\x91\x8B"));
+        QCOMPARE(tokens[0].display, std::string("\\xF0\\x9F\\x91"));
         QCOMPARE(tokens[1].display, std::string("\\x8B"));
-        QCOMPARE(tokens[2].display, std::string("\xF0\x9F\x8F\xBD"));
+        QCOMPARE(tokens[2].display, std::string("\\xF0\\x9F"));
         QCOMPARE(tokens[3].display, std::string("\\x8F"));
         QCOMPARE(tokens[4].display, std::string("\\xBD"));
         QCOMPARE(tokens[5].display, std::string(" hi"));
+        for (const Token& t : tokens)
+            QCOMPARE(t.display, m_tok->tokenForId(t.id).display);
         // Alone, a partial token shows escapes and decodes to U+FFFD, never to invalid UTF-8.
         QCOMPARE(m_tok->tokenForId(41840).display, std::string("\\xF0\\x9F\\x91"));
         QCOMPARE(m_tok->decode({41840}), std::string("\xEF\xBF\xBD"));
