@@ -4,6 +4,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
 #include <QGraphicsScene>
 #include <QPainter>
 #include <QVBoxLayout>
@@ -60,6 +61,13 @@ void ChartsView::paintEvent(QPaintEvent* event)
     Q_UNUSED(event);
 }
 
+void ChartsView::changeEvent(QEvent* event)
+{
+    AttentionView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        rebuild();
+}
+
 void ChartsView::rebuild()
 {
     const bool ready = result() && selection() != nullptr;
@@ -69,14 +77,21 @@ void ChartsView::rebuild()
         view->setChart(chart);
         delete old;
     };
-    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection()) : new QChart);
-    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection()) : new QChart);
+    auto blank = [this]() {
+        auto* chart = new QChart;
+        chart->setBackgroundBrush(palette().color(QPalette::Base));
+        return chart;
+    };
+    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette()) : blank());
+    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette()) : blank());
+    for (QChartView* view : {m_distribution, m_stats})
+        view->setBackgroundBrush(palette().color(QPalette::Base));
 }
 
 void ChartsView::paint(QPainter& painter, const QRectF& target) const
 {
     painter.save();
-    painter.fillRect(target, Qt::white);
+    painter.fillRect(target, palette().color(QPalette::Base));
     if (!result() || selection() == nullptr) {
         painter.drawText(target, Qt::AlignCenter, tr("No attention to show yet."));
         painter.restore();
@@ -85,8 +100,8 @@ void ChartsView::paint(QPainter& painter, const QRectF& target) const
     // The same 3:2 split as on screen.
     const QRectF top(target.topLeft(), QSizeF(target.width(), target.height() * 0.6));
     const QRectF bottom(top.bottomLeft(), QSizeF(target.width(), target.height() - top.height()));
-    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection()), top);
-    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection()), bottom);
+    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection(), palette()), top);
+    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection(), palette()), bottom);
     painter.restore();
 }
 

@@ -15,6 +15,8 @@
 #include <QImage>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 using namespace attnviz;
@@ -97,6 +99,90 @@ private slots:
         crossSelection.setShape(1, 1, 1, 3, 4);
         chart.reset(ChartsBuilder::headStatsChart(*cross, crossSelection));
         QCOMPARE(barsOf(chart.get())->count(), 2);
+    }
+
+    void labelsArePlainText()
+    {
+        // Qt Charts reads labels as rich text; a token such as <|endoftext|> must survive.
+        auto edited = std::make_shared<AttentionResult>(*testdata::lesson("two-heads-causal"));
+        edited->tokens[0].display = "<|endoftext|>";
+        SelectionState selection;
+        selection.setShape(1, 1, 2, 4, 4);
+        selection.setQueryToken(0);
+        std::unique_ptr<QChart> chart(ChartsBuilder::distributionChart(*edited, selection));
+        auto* axis = qobject_cast<QBarCategoryAxis*>(chart->axes(Qt::Horizontal).front());
+        QCOMPARE(axis->categories().front(), QStringLiteral("&lt;|endoftext|&gt; 0"));
+        QVERIFY(chart->title().contains(QStringLiteral("&lt;|endoftext|&gt;")));
+    }
+
+    void roundTicks_data()
+    {
+        QTest::addColumn<double>("peak");
+        QTest::addColumn<double>("max");
+        QTest::addColumn<double>("interval");
+        QTest::newRow("tiny") << 0.01 << 0.1 << 0.1;
+        QTest::newRow("a tenth exactly") << 0.3 << 0.3 << 0.1;
+        QTest::newRow("under half") << 0.42 << 0.5 << 0.1;
+        QTest::newRow("over half") << 0.9 << 1.0 << 0.2;
+        QTest::newRow("one") << 1.0 << 1.0 << 0.2;
+        QTest::newRow("odd fifth") << 0.61 << 0.8 << 0.2;
+    }
+    void roundTicks()
+    {
+        QFETCH(double, peak);
+        QFETCH(double, max);
+        QFETCH(double, interval);
+        const ChartsBuilder::Axis axis = ChartsBuilder::niceAxis(peak);
+        QCOMPARE(axis.interval, interval);
+        QVERIFY(qAbs(axis.max - max) < 1e-9);
+        QVERIFY(axis.max >= peak);
+        // Every tick is a whole number of intervals: 0.0, 0.2, 0.4, ..., never 0.23 or 0.45.
+        const double ticks = axis.max / axis.interval;
+        QVERIFY(qAbs(ticks - std::round(ticks)) < 1e-9);
+    }
+
+    void longInputsShowTheStrongestKeys()
+    {
+        const int T = 100;
+        const auto result = testdata::synthetic(1, 3, T);
+        SelectionState selection;
+        selection.setShape(1, 1, 3, T, T);
+        selection.setQueryToken(T - 1);
+        std::unique_ptr<QChart> chart(ChartsBuilder::distributionChart(*result, selection));
+        auto* axis = qobject_cast<QBarCategoryAxis*>(chart->axes(Qt::Horizontal).front());
+        QCOMPARE(axis->count(), ChartsBuilder::kMaxKeyBars + 1);
+        QVERIFY(axis->categories().back().startsWith(QStringLiteral("other 68 keys")));
+        // Head 0 looks at the previous token and head 1 at the first: both keys keep their own bar.
+        const std::vector<int> keys = ChartsBuilder::shownKeys(*result, selection, T - 1);
+        QVERIFY(std::is_sorted(keys.begin(), keys.end()));
+        QVERIFY(std::find(keys.begin(), keys.end(), 0) != keys.end());
+        QVERIFY(std::find(keys.begin(), keys.end(), T - 2) != keys.end());
+        // The shown bars and the "other" bar hold all of each head's attention.
+        for (QBarSet* set : barsOf(chart.get())->barSets()) {
+            double sum = 0;
+            for (int i = 0; i < set->count(); ++i)
+                sum += set->at(i);
+            QVERIFY2(qAbs(sum - 1.0) < 1e-4, qPrintable(set->label()));
+        }
+    }
+
+    void followsTheDarkPalette()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        selection.setShape(1, 1, 2, 4, 4);
+        QPalette dark;
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        ChartsView view(&selection);
+        view.setPalette(dark);
+        view.setResult(result);
+        QCOMPARE(view.distributionView()->chart()->backgroundBrush().color(), QColor(30, 30, 30));
+        QCOMPARE(view.statsView()->chart()->titleBrush().color(), QColor(230, 230, 230));
+        const QImage image = view.renderImage(QSize(700, 600));
+        // Mostly the dark background, not white.
+        QVERIFY(countNear(image, QColor(30, 30, 30)) > image.width() * image.height() / 2);
+        QVERIFY(countNear(image, Qt::white) < image.width() * image.height() / 20);
     }
 
     void paintRendersTheCharts()
