@@ -1,5 +1,6 @@
 #include "heatmappainter.h"
 
+#include "numberformat.h"
 #include "vectorimage.h"
 
 #include <QFontMetricsF>
@@ -242,7 +243,7 @@ void HeatmapPainter::paintValues(QPainter& painter, const HeatmapGeometry& g, co
                 continue;
             const float v = m_data.values(i, j);
             painter.setPen(ColorMap::textColorOn(m_map.rgb(m_data.normalized(v))));
-            const QString text = m_data.showsScores ? QString::number(v, 'f', 1) : QString::number(v, 'f', 2);
+            const QString text = formatNumber(v, m_data.showsScores ? 1 : 2);
             painter.drawText(g.cellRect(i, j), Qt::AlignCenter, text);
         }
     }
@@ -349,7 +350,7 @@ void HeatmapPainter::paintLegend(QPainter& painter, const HeatmapLayout& l) cons
         const double value = m_data.minValue + t * (m_data.maxValue - m_data.minValue);
         painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
         painter.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2 - 1),
-                         QString::number(value, 'f', m_data.showsScores ? 1 : 2));
+                         formatNumber(value, m_data.showsScores ? 1 : 2));
     }
     painter.setPen(dimText(m_palette));
     const QString caption = m_data.showsScores ? QObject::tr("score") : QObject::tr("weight");

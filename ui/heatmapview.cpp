@@ -1,5 +1,7 @@
 #include "heatmapview.h"
 
+#include "numberformat.h"
+
 #include "selectionstate.h"
 
 #include <QHelpEvent>
@@ -306,12 +308,12 @@ QString HeatmapView::toolTipFor(const HeatmapCell& cell) const
     if (m_data.isMasked(cell.row, cell.col))
         return text + tr("<br>masked: this query may not attend to this key");
     const float v = m_data.values(cell.row, cell.col);
-    text += m_data.showsScores ? tr("<br>scaled score: %1").arg(v, 0, 'f', 4) : tr("<br>weight: %1").arg(v, 0, 'f', 4);
+    text += m_data.showsScores ? tr("<br>scaled score: %1").arg(formatNumber(v, 4)) : tr("<br>weight: %1").arg(formatNumber(v, 4));
     if (const HeadCapture* c = m_data.capture()) {
         text +=
-            tr("<br>weight: %1").arg(c->weights(cell.row, cell.col), 0, 'f', 4).repeated(m_data.showsScores ? 1 : 0);
-        text += tr("<br>raw score q·k: %1").arg(c->scores(cell.row, cell.col), 0, 'f', 4);
-        text += c->scaledByRootDk ? tr("<br>scaled by √d_k: %1").arg(c->scaled(cell.row, cell.col), 0, 'f', 4)
+            tr("<br>weight: %1").arg(formatNumber(c->weights(cell.row, cell.col), 4)).repeated(m_data.showsScores ? 1 : 0);
+        text += tr("<br>raw score q·k: %1").arg(formatNumber(c->scores(cell.row, cell.col), 4));
+        text += c->scaledByRootDk ? tr("<br>scaled by √d_k: %1").arg(formatNumber(c->scaled(cell.row, cell.col), 4))
                                   : tr("<br>(not scaled by √d_k)");
     }
     if (m_data.merged)

@@ -1,8 +1,8 @@
 #include "pipelineview.h"
 
-#include "vectorimage.h"
-
 #include "colormap.h"
+#include "numberformat.h"
+#include "vectorimage.h"
 
 #include <QFontMetricsF>
 #include <QHelpEvent>
@@ -31,7 +31,7 @@ QFont pixelFont(int size, bool bold = false)
 QString formatValue(float v)
 {
     const float a = std::abs(v);
-    return QString::number(double(v), 'f', a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
+    return formatNumber(double(v), a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
 }
 
 // The largest side of any matrix of the capture: decides whether numbers fit everywhere.

@@ -1,5 +1,6 @@
 // Heatmap geometry: fitting cells, rect for a cell and cell for a point.
 #include "heatmapgeometry.h"
+#include "numberformat.h"
 
 #include <QTest>
 
@@ -9,6 +10,27 @@ class TestHeatmapGeometry : public QObject
 {
     Q_OBJECT
 private slots:
+    void numbersNeverReadMinusZero_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<int>("decimals");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("small negative score") << -0.04 << 1 << QStringLiteral("0.0");
+        QTest::newRow("negative zero") << -0.0 << 2 << QStringLiteral("0.00");
+        QTest::newRow("no decimals") << -0.3 << 0 << QStringLiteral("0");
+        QTest::newRow("rounds away from zero") << -0.06 << 1 << QStringLiteral("-0.1");
+        QTest::newRow("negative") << -1.25 << 2 << QStringLiteral("-1.25");
+        QTest::newRow("positive") << 0.004 << 2 << QStringLiteral("0.00");
+        QTest::newRow("ten") << -10.0 << 0 << QStringLiteral("-10");
+    }
+    void numbersNeverReadMinusZero()
+    {
+        QFETCH(double, value);
+        QFETCH(int, decimals);
+        QFETCH(QString, text);
+        QCOMPARE(formatNumber(value, decimals), text);
+    }
+
     void fitsSquareCellsWithinLimits()
     {
         const auto g = HeatmapGeometry::fit(QRectF(10, 20, 400, 200), 4, 8, 14, 60);
