@@ -68,6 +68,7 @@ void SideViewDock::showView(int index)
     m_view = view.release();
     m_scroll->setWidget(m_view); // deletes the previous view
     m_view->setResult(m_result);
+    emit viewChanged(viewName());
 }
 
 } // namespace attnviz

@@ -27,6 +27,9 @@ public:
     QString viewName() const;
     AttentionView* view() const { return m_view; }
 
+signals:
+    void viewChanged(const QString& name);
+
 private:
     void showView(int index);
 

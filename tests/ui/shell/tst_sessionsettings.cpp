@@ -45,6 +45,27 @@ private slots:
         QCOMPARE(second.sideViewDock()->viewName(), QStringLiteral("model"));
     }
 
+    void savesOnChangeWithoutQuitting()
+    {
+        // A killed app never reaches closeEvent: the settings must already be on disk.
+        QSettings().clear();
+        MainWindow window(nullptr, true);
+        window.setDialogsEnabled(false);
+        window.show();
+        QPlainTextEdit* edit = window.inputPanel()->textEdit();
+        edit->clear();
+        QTest::keyClicks(edit, QStringLiteral("typed, never quit"));
+        window.selection()->setColorMap(ColorMapKind::Cividis);
+        QVERIFY(window.setCurrentView(QStringLiteral("model")));
+        QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("input/text")).toString(),
+                                  QStringLiteral("typed, never quit"), 5000);
+        QCOMPARE(QSettings().value(QStringLiteral("view/colorMap")).toString(), QStringLiteral("cividis"));
+        QCOMPARE(QSettings().value(QStringLiteral("view/current")).toString(), QStringLiteral("model"));
+        QVERIFY(window.sideViewDock()->setViewName(QStringLiteral("chart")));
+        QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("view/side")).toString(), QStringLiteral("chart"),
+                                  5000);
+    }
+
     void withoutSettingsNothingIsRead()
     {
         MainWindow window(nullptr, false);
