@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -27,7 +28,16 @@ int fail(const QString& message)
 int main(int argc, char* argv[])
 {
     attnviz::keepFreedMemoryForReuse(); // before the first allocation that matters
-    QApplication app(argc, argv);
+    // --help and --version must work without a display (ssh, scripts, CI): answer them from a
+    // QCoreApplication, which needs no window system.
+    const bool infoOnly = std::any_of(argv + 1, argv + argc, [](const char* arg) {
+        const QLatin1String a(arg);
+        return a == QLatin1String("-h") || a == QLatin1String("--help") || a == QLatin1String("--help-all") ||
+               a == QLatin1String("-v") || a == QLatin1String("--version");
+    });
+    std::unique_ptr<QCoreApplication> application =
+        infoOnly ? std::make_unique<QCoreApplication>(argc, argv) : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication& app = *application;
     QApplication::setApplicationName(QStringLiteral("AttnViz"));
     QApplication::setOrganizationName(QStringLiteral("AttnViz"));
     QApplication::setApplicationVersion(QStringLiteral(ATTNVIZ_VERSION));
@@ -61,7 +71,9 @@ int main(int argc, char* argv[])
     const QCommandLineOption lessonEditor(QStringLiteral("lesson-editor"),
                                           QStringLiteral("Show the lesson editor (when the model is a lesson)."));
     parser.addOptions({model, text, view, layer, head, colorMap, merge, lessonEditor, screenshot});
-    parser.process(app);
+    parser.process(app); // exits after printing --help or --version
+    if (infoOnly)
+        return 0;
 
     const bool shooting = parser.isSet(screenshot);
     // Screenshots start from defaults so they are reproducible, and leave the user's settings alone.

@@ -9,5 +9,5 @@ attnviz_add_test(tst_lessoneditor SOURCES shell/tst_lessoneditor.cpp LIBS attnvi
 attnviz_add_test(tst_sessionsettings SOURCES shell/tst_sessionsettings.cpp LIBS attnviz_ui LABELS ui)
 attnviz_add_test(tst_screenshot SOURCES shell/tst_screenshot.cpp LIBS Qt6::Gui LABELS ui)
 # The screenshot test runs the real executable.
-target_compile_definitions(tst_screenshot PRIVATE ATTNVIZ_APP="$<TARGET_FILE:attnviz>")
+target_compile_definitions(tst_screenshot PRIVATE ATTNVIZ_APP="$<TARGET_FILE:attnviz>" ATTNVIZ_VERSION="${PROJECT_VERSION}")
 add_dependencies(tst_screenshot attnviz)

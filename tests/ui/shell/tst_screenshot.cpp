@@ -55,6 +55,31 @@ private slots:
         QVERIFY(!QFile::exists(file));
     }
 
+    void helpNeedsNoDisplay_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("help") << QStringLiteral("--help") << QStringLiteral("--model");
+        QTest::newRow("version") << QStringLiteral("--version") << QStringLiteral(ATTNVIZ_VERSION);
+    }
+    void helpNeedsNoDisplay()
+    {
+        // The xcb platform with no X server is what an ssh session or a script sees.
+        QFETCH(QString, option);
+        QFETCH(QString, expected);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(ATTNVIZ_APP), {option});
+        QVERIFY(app.waitForFinished(30000));
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        QVERIFY(QString::fromUtf8(app.readAllStandardOutput()).contains(expected));
+    }
+
     void rejectsAnUnknownView()
     {
         QProcess app;
