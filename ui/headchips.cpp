@@ -9,15 +9,16 @@ namespace attnviz {
 
 HeadChips::HeadChips(SelectionState* selection, QWidget* parent) : ChipStrip(parent), m_selection(selection)
 {
-    setToolTip(tr("Heads of this layer. Click to focus a head (Ctrl+Left/Right); right-click to switch a head "
+    setToolTip(tr("Heads of this layer. Click to focus a head (Alt+Up / Alt+Down); right-click to switch a head "
                   "off for the mean view or to ablate it."));
     setEmptyText(tr("No heads"));
     connect(this, &ChipStrip::chipActivated, selection, &SelectionState::setHead);
     connect(this, &ChipStrip::chipContextMenuRequested, this, &HeadChips::showMenu);
-    connect(selection, &SelectionState::headChanged, this, &ChipStrip::setCurrent);
+    connect(selection, &SelectionState::headChanged, this, &HeadChips::refresh);
     connect(selection, &SelectionState::layerChanged, this, &HeadChips::refresh);
     connect(selection, &SelectionState::enabledHeadsChanged, this, &HeadChips::refresh);
     connect(selection, &SelectionState::computeInputsChanged, this, &HeadChips::refresh);
+    connect(selection, &SelectionState::displayOptionsChanged, this, &HeadChips::refresh);
 }
 
 void HeadChips::setHeadNames(const QStringList& names)
@@ -50,7 +51,8 @@ void HeadChips::refresh()
         chips.append(chip);
     }
     setChips(chips);
-    setCurrent(m_selection->head());
+    // The mean view shows every switched-on head; marking one as focused would say otherwise.
+    setCurrent(m_selection->meanOfHeads() ? -1 : m_selection->head());
 }
 
 void HeadChips::showMenu(int head, const QPoint& globalPos)

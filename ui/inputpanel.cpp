@@ -6,6 +6,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 
 #include <algorithm>
@@ -99,8 +100,38 @@ void InputPanel::setSecondText(const QString& text)
     m_second->setPlainText(text);
 }
 
+std::optional<std::vector<int>> InputPanel::parseIds(const QString& text, QString* error)
+{
+    std::vector<int> ids;
+    const QStringList words = text.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    for (const QString& word : words) {
+        bool ok = false;
+        const int id = word.toInt(&ok);
+        if (!ok || id < 0) {
+            if (error != nullptr)
+                *error = tr("\u201c%1\u201d is not a token id: type ids from 0, separated by spaces or commas")
+                             .arg(word.left(40));
+            return std::nullopt;
+        }
+        ids.push_back(id);
+    }
+    return ids;
+}
+
+QString InputPanel::inputError() const
+{
+    QString error;
+    if (takesIds())
+        parseIds(text(), &error);
+    return error;
+}
+
 void InputPanel::fillRequest(RunRequest& request) const
 {
+    if (takesIds()) {
+        request.ids = parseIds(text(), nullptr).value_or(std::vector<int>());
+        return;
+    }
     const std::string main = text().toStdString();
     const std::string second = secondText().toStdString();
     if (m_info.family == "seq2seq" && !second.empty()) {
@@ -114,22 +145,26 @@ void InputPanel::fillRequest(RunRequest& request) const
 
 bool InputPanel::isBlank() const
 {
-    return m_info.takesText && text().trimmed().isEmpty();
+    return (m_info.takesText || takesIds()) && text().trimmed().isEmpty();
 }
 
 int InputPanel::labelWidth() const
 {
     return std::max({m_textLabel->sizeHint().width(), m_secondLabel->sizeHint().width(),
-                     fontMetrics().horizontalAdvance(tr("Tokens")), fontMetrics().horizontalAdvance(tr("Model"))});
+                     fontMetrics().horizontalAdvance(tr("Tokens")), fontMetrics().horizontalAdvance(tr("Model")),
+                     fontMetrics().horizontalAdvance(tr("Token ids"))});
 }
 
 void InputPanel::setModelInfo(const ModelInfo& info)
 {
-    m_text->setVisible(info.takesText);
-    m_fixedTokens->setVisible(!info.takesText);
+    const bool ids = !info.takesText && info.takesIds;
+    m_text->setVisible(info.takesText || ids);
+    m_fixedTokens->setVisible(!info.takesText && !ids);
     m_info = info;
     const bool seq2seq = info.family == "seq2seq";
-    m_textLabel->setText(seq2seq ? tr("&Source") : tr("&Text"));
+    m_textLabel->setText(ids ? tr("Token &ids") : (seq2seq ? tr("&Source") : tr("&Text")));
+    m_text->setPlaceholderText(ids ? tr("This model has no tokenizer files: type token ids, e.g. 1 415 2368")
+                                   : tr("Type a sentence… attention updates as you type"));
     m_secondLabel->setText(seq2seq ? tr("T&arget") : tr("Sentence &B"));
     m_second->setPlaceholderText(seq2seq
                                      ? tr("Optional: the translation the decoder reads (empty = the model translates)")

@@ -6,6 +6,9 @@
 
 #include <QWidget>
 
+#include <optional>
+#include <vector>
+
 class QLabel;
 class QPlainTextEdit;
 
@@ -33,6 +36,12 @@ public:
     void fillRequest(RunRequest& request) const;
     // True when there is nothing to run (the model takes text and the main field is blank).
     bool isBlank() const;
+    // A checkpoint without tokenizer files takes token ids typed into the text field instead.
+    bool takesIds() const { return !m_info.takesText && m_info.takesIds; }
+    // Why the typed input cannot run (e.g. "x" is not a token id); empty when it can.
+    QString inputError() const;
+    // "1 415, 2368" -> {1, 415, 2368}; nullopt (and `error` set) for anything else.
+    static std::optional<std::vector<int>> parseIds(const QString& text, QString* error);
     int labelWidth() const; // so rows below can line up with this panel's labels
 
     static constexpr int kMaxChars = 20000; // longer pastes are cut (the model truncates tokens anyway)

@@ -15,7 +15,9 @@
 #include "selectionstate.h"
 #include "selectiontoolbar.h"
 #include "sessionsettings.h"
+#include "settingsautosave.h"
 #include "sideviewdock.h"
+#include "staleoverlay.h"
 #include "tokenstrip.h"
 #include "windowactions.h"
 
@@ -30,6 +32,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
 
 namespace attnviz {
 
@@ -102,6 +105,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     addDockWidget(Qt::RightDockWidgetArea, m_lessonEditor);
     m_lessonEditor->hide(); // View → Lesson Editor (Ctrl+L), enabled while a lesson is open
     new WindowActions(this);
+    m_stale = new StaleOverlay(m_tabs);
 
     m_notice = new QLabel(this);
     m_notice->setTextFormat(Qt::PlainText);
@@ -129,10 +133,19 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     connect(m_selection, &SelectionState::layerChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::headChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::onSelectionMoved);
+    connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::updateStats);
 
-    resize(1280, 820);
-    if (m_useSettings)
+    resize(defaultSize());
+    if (m_useSettings) {
         SessionSettings::restore(*this);
+        new SettingsAutosave(this);
+    }
+}
+
+QSize MainWindow::defaultSize()
+{
+    // 1280 x 800 is the smallest common laptop screen; leave room for the title bar and a panel.
+    return {1280, 740};
 }
 
 MainWindow::~MainWindow() = default;
@@ -217,6 +230,11 @@ void MainWindow::setPendingLayerHead(int layer, int head)
 
 void MainWindow::onModelLoaded(const QString& spec)
 {
+    // Stays in the status bar with every result of this model, so the user sees why it is shown.
+    m_modelNotice = m_fallbackReason.isEmpty()
+                        ? QString()
+                        : tr("%1 — showing %2 instead").arg(m_fallbackReason, ModelPicker::displayName(spec));
+    m_fallbackReason.clear();
     m_loadedSpec = spec;
     m_selection->resetOverrides();
     m_input->modelPicker()->setCurrentSpec(spec);
@@ -225,7 +243,7 @@ void MainWindow::onModelLoaded(const QString& spec)
     m_selection->setShape(std::max(1, m_selection->stackCount()), info.layers, info.heads, 0,
                           0); // until the first result
     setWindowTitle(tr("%1 — AttnViz").arg(QString::fromStdString(info.name)));
-    m_notice->setText(tr("Opened %1").arg(QString::fromStdString(info.name)));
+    m_notice->setText(m_modelNotice.isEmpty() ? tr("Opened %1").arg(QString::fromStdString(info.name)) : m_modelNotice);
     scheduleRun(0, true); // a new model: nothing of the last result's shape applies
 }
 
@@ -234,16 +252,28 @@ void MainWindow::onModelLoadFailed(const QString& spec, const QString& message)
     m_input->modelPicker()->setCurrentSpec(m_loadedSpec); // the previous model stays
     const QString text = tr("Could not open %1:\n%2").arg(spec, message);
     m_notice->setText(text.simplified());
+    // With nothing loaded yet (a bad --model or a vanished last model) the window would stay empty:
+    // open the default model and keep saying why.
+    const QString fallback = defaultModelSpec();
+    const bool fallingBack = !m_service->hasModel() && !fallback.isEmpty() && spec != fallback;
     if (m_dialogs) {
-        QMessageBox::warning(this, tr("Model not opened"),
-                             text +
-                                 (m_service->hasModel() ? tr("\n\nThe previous model is still loaded.") : QString()));
+        QString detail;
+        if (m_service->hasModel())
+            detail = tr("\n\nThe previous model is still loaded.");
+        else if (fallingBack)
+            detail = tr("\n\n%1 is opened instead.").arg(ModelPicker::displayName(fallback));
+        QMessageBox::warning(this, tr("Model not opened"), text + detail);
     }
     emit modelLoadFailed(text);
+    if (fallingBack) {
+        m_fallbackReason = text.simplified();
+        m_service->loadModel(fallback);
+    }
 }
 
 void MainWindow::onComputeFailed(const QString& message)
 {
+    m_stale->setStale(false); // the notice says what went wrong
     m_notice->setText(tr("⚠ %1").arg(message));
 }
 
@@ -266,12 +296,20 @@ void MainWindow::scheduleRun(int debounceMs, bool inputChanged)
         showResult(nullptr); // the empty state, not an error
         return;
     }
+    if (const QString error = m_input->inputError(); !error.isEmpty()) {
+        m_service->cancelAll();
+        m_notice->setText(tr("⚠ %1").arg(error)); // the last result stays until the input can run
+        return;
+    }
+    // Before the request: a finished job may deliver its result right away, which clears this.
+    m_stale->setStale(m_result != nullptr); // nothing on screen yet is nothing stale
     m_service->requestRun(RunRequestBuilder::build(*m_input, *m_selection, m_result.get(), inputChanged), debounceMs);
 }
 
 void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
 {
     m_result = std::move(result);
+    m_stale->setStale(false);
     if (m_result && !m_result->stacks.empty()) {
         QStringList stackNames;
         for (const auto& s : m_result->stacks)
@@ -299,16 +337,16 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
     m_sideView->setResult(m_result);
     if (m_result) {
         QStringList notices;
+        if (!m_modelNotice.isEmpty())
+            notices << m_modelNotice;
         for (const auto& n : m_result->notices)
             notices << QString::fromStdString(n);
         m_notice->setText(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
-        m_stats->setText(tr("%n token(s)", nullptr, static_cast<int>(m_result->tokens.size())) +
-                         tr("  ·  %1  ·  %2 ms")
-                             .arg(QString::fromStdString(m_result->model.name))
-                             .arg(m_result->computeMilliseconds, 0, 'f', 1));
+        updateStats();
     } else {
-        m_notice->setText(tr("Type a sentence to begin."));
-        m_stats->clear();
+        const QString hint = tr("Type a sentence to begin.");
+        m_notice->setText(m_modelNotice.isEmpty() ? hint : m_modelNotice + QStringLiteral(" · ") + hint);
+        updateStats();
     }
     emit resultShown();
     // New text in custom-mask mode ran with the model's mask; now that the shape is known, run
@@ -318,6 +356,41 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
          m_selection->customMask().cols() != m_selection->keyCount())) {
         scheduleRun(0);
     }
+}
+
+QString MainWindow::noticeText() const
+{
+    return m_notice->text();
+}
+
+QString MainWindow::statsText() const
+{
+    return m_stats->text();
+}
+
+void MainWindow::updateStats()
+{
+    if (!m_result || m_result->stacks.empty()) {
+        m_stats->clear();
+        return;
+    }
+    // Count the tokens of the stack on screen: an encoder reads the source, a decoder the target.
+    const int stack = std::clamp(m_selection->stack(), 0, static_cast<int>(m_result->stacks.size()) - 1);
+    const AttentionStack& shown = m_result->stacks[static_cast<std::size_t>(stack)];
+    const int queries = static_cast<int>(queryTokensOf(*m_result, shown).size());
+    const int keys = static_cast<int>(keyTokensOf(*m_result, shown).size());
+    QString tokens;
+    if (shown.queriesFromSource)
+        tokens = tr("%1 source tokens").arg(queries);
+    else if (shown.keysFromSource)
+        tokens = tr("%1 target × %2 source tokens").arg(queries).arg(keys);
+    else if (!m_result->sourceTokens.empty())
+        tokens = tr("%1 target tokens").arg(queries);
+    else
+        tokens = queries == 1 ? tr("1 token") : tr("%1 tokens").arg(queries);
+    m_stats->setText(tokens + tr("  ·  %1  ·  %2 ms")
+                                  .arg(QString::fromStdString(m_result->model.name))
+                                  .arg(m_result->computeMilliseconds, 0, 'f', 1));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -24,6 +24,7 @@ class LessonEditor;
 class SelectionState;
 class SelectionToolBar;
 class SideViewDock;
+class StaleOverlay;
 class TokenStrip;
 
 class MainWindow : public QMainWindow
@@ -44,6 +45,7 @@ public:
     void setDialogsEnabled(bool on) { m_dialogs = on; }
     static QString defaultModelSpec();
     static QString defaultText();
+    static QSize defaultSize(); // fits a 1280 x 800 screen with its title bar and panel
 
     SelectionState* selection() const { return m_selection; }
     ComputeService* computeService() const { return m_service; }
@@ -54,11 +56,14 @@ public:
     HeatmapView* heatmapView() const { return m_heatmap; }
     SideViewDock* sideViewDock() const { return m_sideView; }
     LessonEditor* lessonEditor() const { return m_lessonEditor; }
+    StaleOverlay* staleOverlay() const { return m_stale; }
     const QList<AttentionView*>& views() const { return m_views; }
     const std::shared_ptr<const AttentionResult>& result() const { return m_result; }
     QTabWidget* viewTabs() const { return m_tabs; }
     AttentionView* currentView() const;
     QString loadedModelSpec() const { return m_loadedSpec; }
+    QString noticeText() const; // the status bar's notice (notices of the result, load errors)
+    QString statsText() const;  // the status bar's token count, model and time
 
 signals:
     void resultShown();
@@ -75,6 +80,7 @@ private:
     void onModelLoadFailed(const QString& spec, const QString& message);
     void onComputeFailed(const QString& message);
     void onSelectionMoved();
+    void updateStats(); // token count of the stack shown, model name, compute time
 
     SelectionState* m_selection;
     ComputeService* m_service;
@@ -86,12 +92,15 @@ private:
     HeatmapView* m_heatmap = nullptr;
     SideViewDock* m_sideView = nullptr;
     LessonEditor* m_lessonEditor = nullptr;
+    StaleOverlay* m_stale = nullptr;
     QList<AttentionView*> m_views;
     QLabel* m_notice = nullptr;
     QLabel* m_stats = nullptr;
     QProgressBar* m_busy = nullptr;
     std::shared_ptr<const AttentionResult> m_result;
     QString m_loadedSpec;
+    QString m_fallbackReason; // why the default model is being opened instead of the one asked for
+    QString m_modelNotice;    // shown with every result of the current model (e.g. that fallback)
     int m_pendingLayer = -1;
     int m_pendingHead = -1;
     bool m_useSettings;

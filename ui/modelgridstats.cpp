@@ -46,7 +46,7 @@ QString ModelGridStats::badge() const
     if (!std::isnan(previousToken) && previousToken >= 0.5 && !(firstToken > previousToken))
         return QStringLiteral("prev %1").arg(previousToken, 0, 'f', 2);
     if (!std::isnan(firstToken) && firstToken >= 0.5) return QStringLiteral("first %1").arg(firstToken, 0, 'f', 2);
-    if (!std::isnan(entropy)) return QStringLiteral("H %1").arg(entropy, 0, 'f', 2);
+    if (!std::isnan(entropy)) return QStringLiteral("entropy %1").arg(entropy, 0, 'f', 2); // "H" read as a head
     return {};
 }
 

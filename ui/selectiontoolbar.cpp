@@ -39,7 +39,7 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     m_stackAction = addWidget(m_stack);
     m_stackAction->setVisible(false);
     m_layer = makeSpin(tr("Layer "), tr("Layer shown by every view (Ctrl+Up / Ctrl+Down)"), this);
-    m_head = makeSpin(tr("Head "), tr("Focused head (Ctrl+Left / Ctrl+Right)"), this);
+    m_head = makeSpin(tr("Head "), tr("Focused head (Alt+Up / Alt+Down)"), this);
     addWidget(m_layer);
     addWidget(m_head);
     addSeparator();

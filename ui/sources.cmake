@@ -15,11 +15,14 @@ target_sources(attnviz_ui PRIVATE
     mainwindow.h mainwindow.cpp
     vectorimage.h vectorimage.cpp
     modelpicker.h modelpicker.cpp
+    numberformat.h
     runrequestbuilder.h runrequestbuilder.cpp
     selectionstate.h selectionstate.cpp
     selectiontoolbar.h selectiontoolbar.cpp
     sessionsettings.h sessionsettings.cpp
+    settingsautosave.h settingsautosave.cpp
     sideviewdock.h sideviewdock.cpp
+    staleoverlay.h staleoverlay.cpp
     stacktokens.h
     subwordmerge.h subwordmerge.cpp
     tokenlabel.h tokenlabel.cpp

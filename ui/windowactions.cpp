@@ -110,8 +110,9 @@ void WindowActions::buildViewMenu()
     };
     const QList<Step> steps = {{tr("Previous Layer"), QKeySequence(tr("Ctrl+Up")), -1, 0, 0},
                                {tr("Next Layer"), QKeySequence(tr("Ctrl+Down")), 1, 0, 0},
-                               {tr("Previous Head"), QKeySequence(tr("Ctrl+Left")), 0, -1, 0},
-                               {tr("Next Head"), QKeySequence(tr("Ctrl+Right")), 0, 1, 0},
+                               // Not Ctrl+Left/Right: the text field needs those for word jumps.
+                               {tr("Previous Head"), QKeySequence(tr("Alt+Up")), 0, -1, 0},
+                               {tr("Next Head"), QKeySequence(tr("Alt+Down")), 0, 1, 0},
                                {tr("Previous Query Token"), QKeySequence(tr("Alt+Left")), 0, 0, -1},
                                {tr("Next Query Token"), QKeySequence(tr("Alt+Right")), 0, 0, 1}};
     for (const Step& s : steps) {
@@ -151,14 +152,7 @@ void WindowActions::buildHelpMenu()
 {
     QMenu* help = m_window->menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(tr("&Keyboard Shortcuts")), &QAction::triggered, this, [this]() {
-        QMessageBox::information(
-            m_window, tr("Keyboard shortcuts"),
-            tr("Ctrl+Up / Ctrl+Down: previous / next layer\nCtrl+Left / Ctrl+Right: previous / next head\n"
-               "Alt+Left / Alt+Right: previous / next query token (or Left/Right in the token strip)\n"
-               "Ctrl+1 … Ctrl+5: heatmap, arcs, model grid, pipeline, charts\nCtrl+D: side view\nCtrl+L: lesson editor (lessons only)\nCtrl+M: mean of "
-               "heads\n"
-               "Ctrl+Shift+M: merge sub-words\nCtrl+R: attention rollout in the heatmap\nCtrl+wheel, Ctrl++ / Ctrl+-: zoom the heatmap, Ctrl+0: fit\n"
-               "Ctrl+O: open a model file, Ctrl+Shift+O: open a model folder\nCtrl+E: export the current view"));
+        QMessageBox::information(m_window, tr("Keyboard shortcuts"), shortcutsHelpText());
     });
     connect(help->addAction(tr("&About AttnViz")), &QAction::triggered, this, [this]() {
         QMessageBox::about(m_window, tr("About AttnViz"),
@@ -166,6 +160,25 @@ void WindowActions::buildHelpMenu()
                               "token looks, per layer and head.")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+QString WindowActions::shortcutsHelpText() const
+{
+    // Built from the menus themselves, so the list can never disagree with what the keys do.
+    QStringList lines;
+    for (QAction* menuAction : m_window->menuBar()->actions()) {
+        const QMenu* menu = menuAction->menu();
+        if (menu == nullptr)
+            continue;
+        for (QAction* a : menu->actions()) {
+            if (a->shortcut().isEmpty())
+                continue;
+            lines << tr("%1: %2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+        }
+    }
+    lines << tr("Left / Right in the token strip: previous / next query token")
+          << tr("Ctrl+wheel over the heatmap: zoom");
+    return lines.join(QLatin1Char('\n'));
 }
 
 void WindowActions::openModelFile()

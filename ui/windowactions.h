@@ -22,6 +22,8 @@ public:
     void openModelFolder();
     // Moves the selection by the given steps, wrapping around at the ends.
     void step(int layerDelta, int headDelta, int queryDelta);
+    // Every shortcut of the menus with its action, one per line (Help → Keyboard Shortcuts).
+    QString shortcutsHelpText() const;
 
 private:
     void buildFileMenu();

@@ -21,6 +21,7 @@ struct ModelInfo
     int maxTokens = 0;   // context length; 0 = unlimited
     bool causal = false; // default mask is causal (decoders)
     bool takesText = true; // false for lessons: their tokens are fixed
+    bool takesIds = false; // RunRequest::ids are accepted (every checkpoint; the only input without a tokenizer)
     bool takesSecondText = false; // BERT sentence B, or the source sentence of a translator
 };
 

@@ -145,6 +145,7 @@ ModelInfo modelInfoOf(const TransformerInfo& t, const std::string& name, bool ha
     info.maxTokens = t.maxPositions;
     info.causal = t.causal;
     info.takesText = hasTokenizer;
+    info.takesIds = true;
     info.takesSecondText = t.segments && hasTokenizer;
     return info;
 }

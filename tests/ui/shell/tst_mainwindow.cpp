@@ -11,7 +11,9 @@
 #include "selectionstate.h"
 #include "selectiontoolbar.h"
 #include "sideviewdock.h"
+#include "staleoverlay.h"
 #include "tokenstrip.h"
+#include "windowactions.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -23,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTextCursor>
 
 using namespace attnviz;
 
@@ -185,6 +188,7 @@ private slots:
         QCheckBox* mean = m_window->selectionToolBar()->meanBox();
         mean->setChecked(true);
         QVERIFY(sel->meanOfHeads());
+        QCOMPARE(m_window->headChips()->current(), -1); // no single head is "the" head of a mean
         const auto core = coreRun(MaskOverride::ModelDefault);
         const Matrix expected = (headWeights(*core, 0) + headWeights(*core, 1)) / 2.0f;
         QVERIFY(m_window->heatmapView()->data().values.isApprox(expected));
@@ -195,6 +199,30 @@ private slots:
         sel->setHeadEnabled(0, true);
         sel->setHeadEnabled(1, true);
         mean->setChecked(false);
+        QCOMPARE(m_window->headChips()->current(), sel->head());
+    }
+
+    void staleResultIsMarked()
+    {
+        // From the moment a toggle changes until the new result arrives, the views say they are stale.
+        StaleOverlay* overlay = m_window->staleOverlay();
+        overlay->setDelay(0);
+        QVERIFY(!overlay->isVisible());
+        SelectionState* sel = m_window->selection();
+        // A lesson runs so fast that its result may arrive inside the call: watch the transitions.
+        QList<bool> states;
+        QList<bool> shownWhileStale;
+        connect(overlay, &StaleOverlay::staleChanged, this, [&](bool stale) {
+            states << stale;
+            shownWhileStale << overlay->isVisible();
+        });
+        rerun([&]() { sel->setMaskMode(MaskOverride::None); });
+        rerun([&]() { sel->setMaskMode(MaskOverride::ModelDefault); });
+        overlay->setDelay(StaleOverlay::kDefaultDelayMs);
+        disconnect(overlay, &StaleOverlay::staleChanged, this, nullptr);
+        QCOMPARE(states, (QList<bool>{true, false, true, false}));
+        QCOMPARE(shownWhileStale, (QList<bool>{true, false, true, false}));
+        QVERIFY(!overlay->isVisible());
     }
 
     void rolloutInTheHeatmap()
@@ -340,13 +368,96 @@ private slots:
         QTest::keyClick(m_window.get(), Qt::Key_Left, Qt::AltModifier);
         QCOMPARE(sel->queryToken(), 1);
         const int head = sel->head();
-        QTest::keyClick(m_window.get(), Qt::Key_Right, Qt::ControlModifier);
+        QTest::keyClick(m_window.get(), Qt::Key_Down, Qt::AltModifier); // next head
         QCOMPARE(sel->head(), (head + 1) % sel->headCount()); // wraps around
         QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
         QCOMPARE(m_window->currentViewName(), QStringLiteral("arcs"));
         QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(m_window->currentViewName(), QStringLiteral("heatmap"));
         sel->setHead(head);
+    }
+
+    void headAndLayerKeysWorkInTheTextField()
+    {
+        // Alt+Up/Down (head) and Ctrl+Up/Down (layer) must reach the window from the text field,
+        // while Ctrl+Left/Right keep jumping by words there.
+        MainWindow window(nullptr, false);
+        window.setDialogsEnabled(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy shown(&window, &MainWindow::resultShown);
+        window.setText(QStringLiteral("The cat sat on the mat"));
+        window.openModel(QStringLiteral("builtin:decoder"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.result() && window.computeService()->isIdle(), 20000);
+        SelectionState* sel = window.selection();
+        QPlainTextEdit* edit = window.inputPanel()->textEdit();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        edit->setFocus();
+        edit->moveCursor(QTextCursor::End);
+        QCOMPARE(sel->head(), 0);
+        QTest::keyClick(edit, Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(sel->head(), 1);
+        QTest::keyClick(edit, Qt::Key_Up, Qt::AltModifier);
+        QCOMPARE(sel->head(), 0);
+        const int layer = sel->layer();
+        QTest::keyClick(edit, Qt::Key_Down, Qt::ControlModifier);
+        QCOMPARE(sel->layer(), (layer + 1) % sel->layerCount());
+        const int end = edit->textCursor().position();
+        QTest::keyClick(edit, Qt::Key_Left, Qt::ControlModifier);
+        QCOMPARE(edit->textCursor().position(), end - 3); // a word jump to the start of "mat"
+        QCOMPARE(sel->head(), 0);
+        QTest::keyClick(edit, Qt::Key_Right, Qt::ControlModifier);
+        QCOMPARE(edit->textCursor().position(), end);
+        QCOMPARE(sel->head(), 0);
+
+        // Help lists the keys the menus really have.
+        const QString help = window.findChild<WindowActions*>()->shortcutsHelpText();
+        QVERIFY2(help.contains(QKeySequence(QStringLiteral("Alt+Down")).toString(QKeySequence::NativeText) +
+                               QStringLiteral(": Next Head")),
+                 qPrintable(help));
+        QVERIFY(!help.contains(QStringLiteral("Ctrl+Left")));
+    }
+
+    void checkpointWithoutTokenizerTakesIds()
+    {
+        // tests/data/models/gpt2 has config.json and weights but no tokenizer files.
+        MainWindow window(nullptr, false);
+        window.setDialogsEnabled(false);
+        window.show();
+        window.openModel(QStringLiteral(ATTNVIZ_TEST_DATA "/models/gpt2"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.loadedModelSpec().isEmpty(), 20000);
+        QVERIFY(window.inputPanel()->takesIds());
+        QVERIFY(window.inputPanel()->textEdit()->isVisible());
+        QVERIFY(window.inputPanel()->textEdit()->placeholderText().contains(QStringLiteral("token ids")));
+        window.setText(QStringLiteral("1 2, 3"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.result() && window.result()->tokens.size() == 3 &&
+                                     window.computeService()->isIdle(),
+                                 20000);
+        QCOMPARE(window.result()->tokens[2].id, 3);
+        const auto shown = window.result();
+        window.setText(QStringLiteral("1 x"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.noticeText().contains(QStringLiteral("\u201cx\u201d is not a token id")), 5000);
+        QCOMPARE(window.result(), shown); // nothing ran
+    }
+
+    void fitsASmallScreen()
+    {
+        MainWindow window(nullptr, false);
+        QCOMPARE(window.size(), MainWindow::defaultSize());
+        QVERIFY(MainWindow::defaultSize().height() <= 760); // a 1280 x 800 screen, minus title bar and panel
+        QVERIFY2(window.minimumSizeHint().height() <= MainWindow::defaultSize().height(),
+                 qPrintable(QString::number(window.minimumSizeHint().height())));
+        QVERIFY(window.minimumSizeHint().width() <= 1280);
+    }
+
+    void badModelAtStartFallsBackToTheDefault()
+    {
+        MainWindow window(nullptr, false);
+        window.setDialogsEnabled(false);
+        window.openModel(QStringLiteral("/no/such/model.bin"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.loadedModelSpec(), MainWindow::defaultModelSpec(), 20000);
+        QVERIFY2(window.noticeText().contains(QStringLiteral("/no/such/model.bin")), qPrintable(window.noticeText()));
     }
 
     void followsADarkPalette()
@@ -422,6 +533,12 @@ private slots:
             QCOMPARE(m_window->tokenStrip()->chips().size(), qsizetype(queryTokens.size()));
             QCOMPARE(data.cross, stack == 2);
             QCOMPARE(now.pipeline->stack, stack);
+            const QString counts[] = {QStringLiteral("%1 source tokens").arg(now.sourceTokens.size()),
+                                      QStringLiteral("%1 target tokens").arg(now.tokens.size()),
+                                      QStringLiteral("%1 target × %2 source tokens")
+                                          .arg(now.tokens.size())
+                                          .arg(now.sourceTokens.size())};
+            QVERIFY2(m_window->statsText().startsWith(counts[stack]), qPrintable(m_window->statsText()));
         }
         rerun([&]() { sel->setStack(0); });
     }

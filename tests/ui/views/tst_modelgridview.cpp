@@ -32,7 +32,7 @@ private slots:
         const double h1 = -(0.25 * std::log(0.25) + 0.75 * std::log(0.75));
         const double h2 = -(0.5 * std::log(0.5) + 0.3 * std::log(0.3) + 0.2 * std::log(0.2));
         QVERIFY(std::abs(s.entropy - (0.0 + h1 + h2) / 3.0) < 1e-6);
-        QCOMPARE(s.badge(), QStringLiteral("H %1").arg(s.entropy, 0, 'f', 2));
+        QCOMPARE(s.badge(), QStringLiteral("entropy %1").arg(s.entropy, 0, 'f', 2));
     }
 
     void statsEdgeCases()
