@@ -51,6 +51,27 @@ ArcsView::ArcsView(SelectionState* selection, QWidget* parent) : AttentionView(s
     connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::hoveredTokenChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::enabledHeadsChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::headChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::displayOptionsChanged, this, qOverload<>(&QWidget::update));
+}
+
+QList<int> ArcsView::drawnHeads() const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    QList<int> heads;
+    if (stack == nullptr)
+        return heads;
+    const int count = stack->attention.heads;
+    if (sel != nullptr && !sel->meanOfHeads()) {
+        heads.append(std::clamp(sel->head(), 0, count - 1));
+        return heads;
+    }
+    for (int h = 0; h < count; ++h) {
+        if (sel == nullptr || sel->isHeadEnabled(h))
+            heads.append(h);
+    }
+    return heads;
 }
 
 ArcsLayout ArcsView::layoutFor(const QRectF& target) const
@@ -104,7 +125,7 @@ ArcsView::PictureKey ArcsView::pictureKey() const
     if (const SelectionState* sel = selection()) {
         key.stack = sel->stack();
         key.layer = sel->layer();
-        key.enabledHeads = sel->enabledHeads();
+        key.heads = drawnHeads();
     }
     key.focus = focus();
     key.size = size();
@@ -142,9 +163,15 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
     painter.setFont(title);
     painter.setPen(palette().color(QPalette::Text));
     const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6, target.width() / 2, 18);
-    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, tr("Layer %1").arg(sel ? sel->layer() : 0));
+    const QList<int> drawn = drawnHeads();
+    const bool single = sel != nullptr && !sel->meanOfHeads();
+    const QString heads = single               ? tr("head %1").arg(drawn.value(0))
+                          : drawn.size() == 1 ? tr("1 switched-on head")
+                                              : tr("%1 switched-on heads").arg(drawn.size());
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads));
 
-    // Legend: one chip per head, hollow when the head is switched off.
+    // Legend: one chip per head, hollow when its lines are not drawn.
     QFont small;
     small.setPixelSize(11);
     painter.setFont(small);
@@ -156,7 +183,7 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
         x -= w;
         const QRectF chip(x, target.top() + 8, w - 4, 14);
         const QColor color = ArcsPalette::headColor(h);
-        const bool on = sel == nullptr || sel->isHeadEnabled(h);
+        const bool on = drawn.contains(h);
         painter.setPen(QPen(color, 1.5));
         painter.setBrush(on ? color : Qt::NoBrush);
         painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3, 8, 8), 2, 2);
@@ -188,10 +215,7 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
     const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
-    QList<int> heads;
-    for (int h = 0; h < a.heads; ++h) {
-        if (sel == nullptr || sel->isHeadEnabled(h)) heads.append(h);
-    }
+    const QList<int> heads = drawnHeads();
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;

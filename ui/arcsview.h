@@ -38,6 +38,10 @@ public:
     // The lines paint() draws: the strongest (query, key) pairs of the enabled heads, grouped by pen.
     ArcsLines linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const;
 
+    // The heads whose lines are drawn: the focused head, or with "mean of heads" every switched-on
+    // head in its own colour, so the arcs always show what the heatmap and the title say.
+    QList<int> drawnHeads() const;
+
 protected:
     void resultChanged() override;
     void paintEvent(QPaintEvent* event) override;
@@ -52,7 +56,7 @@ private:
     {
         int stack = 0;
         int layer = 0;
-        QList<int> enabledHeads;
+        QList<int> heads; // drawnHeads()
         ArcsLayout::Hit focus;
         QSize size;
         qreal devicePixelRatio = 0.0;

@@ -276,6 +276,20 @@ void HeatmapPainter::paintSeparators(QPainter& painter, const HeatmapGeometry& g
     }
 }
 
+QTransform HeatmapPainter::colLabelTransform(const QRectF& firstCell, const QFontMetricsF& fm, double* baseline)
+{
+    // Key labels run up and to the right from their column, so long words never overlap. The
+    // text is centred on the rotation axis; starting it half a line along that axis lifts the
+    // corner of its first glyph (which would dip towards the grid) above the anchor, so short
+    // labels such as "." or "'t" never touch the cells.
+    *baseline = fm.ascent() / 2 - fm.descent() / 2;
+    QTransform t;
+    t.translate(firstCell.center().x(), firstCell.top() - kGap / 2);
+    t.rotate(-45);
+    t.translate(fm.height() / 2, 0);
+    return t;
+}
+
 void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) const
 {
     const HeatmapGeometry& g = l.grid;
@@ -301,12 +315,10 @@ void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) cons
         if (cell.right() < clip.left() - 200 || cell.left() > clip.right())
             continue; // labels lean right
         painter.save();
-        // Key labels run up and to the right from their column, so long words never overlap.
-        painter.translate(cell.center().x(), cell.top() - kGap / 2);
-        painter.rotate(-45);
+        double baseline = 0;
+        painter.setTransform(colLabelTransform(cell, fm, &baseline), true);
         painter.setPen(text);
-        painter.drawText(QPointF(0, fm.ascent() / 2 - fm.descent() / 2),
-                         fm.elidedText(m_data.colLabels.value(j), Qt::ElideRight, 180));
+        painter.drawText(QPointF(0, baseline), fm.elidedText(m_data.colLabels.value(j), Qt::ElideRight, 180));
         painter.restore();
     }
     // Axis captions.

@@ -7,8 +7,10 @@
 #include "heatmapgeometry.h"
 
 #include <QFont>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QPalette>
+#include <QTransform>
 
 #include <optional>
 
@@ -35,6 +37,9 @@ public:
     // The logical area `painter` can change: its clip and, on raster devices, the device itself
     // (a widget far taller than its window, or rendered into a smaller image). None = unbounded.
     static std::optional<QRectF> paintableArea(const QPainter& painter);
+    // Where a key label is drawn: text laid out from (0, 0) along +x with its baseline at
+    // `baseline`, mapped up and to the right of its column at 45°, clear of the grid's top edge.
+    static QTransform colLabelTransform(const QRectF& firstCell, const QFontMetricsF& fm, double* baseline);
 
     HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette);
 

@@ -59,7 +59,8 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     addWidget(m_scaling);
     addSeparator();
     m_mean = new QCheckBox(tr("Mean of heads"), this);
-    m_mean->setToolTip(tr("Show the mean of the switched-on heads instead of the focused head (M)"));
+    m_mean->setToolTip(tr("Heatmap: the mean of the switched-on heads instead of the focused head; arcs: every "
+                          "switched-on head in its colour (Ctrl+M)"));
     addWidget(m_mean);
     m_merge = new QCheckBox(tr("Merge sub-words"), this);
     m_merge->setToolTip(tr("Join sub-word pieces into words: attention to a word is the sum over its pieces, "

@@ -106,8 +106,10 @@ QString ExportOptions::defaultTitle(const AttentionResult& result, const Selecti
         parts << QObject::tr("attention rollout through layer %1").arg(selection.layer());
     } else {
         parts << QObject::tr("layer %1").arg(selection.layer());
-        parts << (selection.meanOfHeads() ? QObject::tr("mean of heads")
-                                          : QObject::tr("head %1").arg(selection.head()));
+        // The arcs draw every switched-on head in its colour where the heatmap averages them.
+        const QString many =
+            viewName == QLatin1String("arcs") ? QObject::tr("switched-on heads") : QObject::tr("mean of heads");
+        parts << (selection.meanOfHeads() ? many : QObject::tr("head %1").arg(selection.head()));
     }
     parts << maskName(result, selection);
     return parts.join(QStringLiteral(" · "));

@@ -1,7 +1,9 @@
 // Heatmap geometry: fitting cells, rect for a cell and cell for a point.
 #include "heatmapgeometry.h"
+#include "heatmappainter.h"
 #include "numberformat.h"
 
+#include <QPolygonF>
 #include <QTest>
 
 using namespace attnviz;
@@ -10,6 +12,37 @@ class TestHeatmapGeometry : public QObject
 {
     Q_OBJECT
 private slots:
+    void keyLabelsClearTheGrid_data()
+    {
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<double>("cellSize");
+        QTest::addColumn<double>("points");
+        for (const char* label : {".", "'t", "it", "Ĥg", "street"}) {
+            for (double cell : {14.0, 30.0, 96.0}) {
+                for (double points : {7.0, 9.0, 14.0}) {
+                    QTest::addRow("%s %g px %g pt", label, cell, points) << QString::fromUtf8(label) << cell << points;
+                }
+            }
+        }
+    }
+    void keyLabelsClearTheGrid()
+    {
+        // Short rotated labels used to touch (or be cut by) the top row of cells.
+        QFETCH(QString, label);
+        QFETCH(double, cellSize);
+        QFETCH(double, points);
+        QFont font;
+        font.setPointSizeF(points);
+        const QFontMetricsF fm(font);
+        const QRectF cell(100, 300, cellSize, cellSize);
+        double baseline = 0;
+        const QTransform t = HeatmapPainter::colLabelTransform(cell, fm, &baseline);
+        const QRectF glyphs = fm.boundingRect(label).translated(0, baseline);
+        const QRectF drawn = t.map(QPolygonF(glyphs)).boundingRect();
+        QVERIFY2(drawn.bottom() <= cell.top() - 1, qPrintable(QString::number(drawn.bottom())));
+        QVERIFY(drawn.left() >= cell.left()); // it starts over its own column, not the one before
+    }
+
     void numbersNeverReadMinusZero_data()
     {
         QTest::addColumn<double>("value");
@@ -65,5 +98,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeatmapGeometry)
+QTEST_MAIN(TestHeatmapGeometry) // the label geometry needs fonts, hence a QGuiApplication
 #include "tst_heatmapgeometry.moc"

@@ -168,6 +168,7 @@ private slots:
         SelectionState selection;
         const auto& a = result->stacks[0].attention;
         selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setMeanOfHeads(true); // every switched-on head
         ArcsView view(&selection);
         view.setResult(result);
         const QSize size(400, 300);
@@ -184,6 +185,30 @@ private slots:
         QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
     }
 
+    void focusedHeadIsolatesItsLines()
+    {
+        // Without "mean of heads" the arcs show the focused head alone, as the heatmap does.
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+        auto colourAt = [&] { return view.grab().toImage().pixelColor(q0k0.toPoint()); };
+        QCOMPARE(view.drawnHeads(), QList<int>{0});
+        QVERIFY2(colourAt().blue() > colourAt().red(), qPrintable(colourAt().name())); // head 0 alone: blue
+        selection.setHead(1);
+        QCOMPARE(view.drawnHeads(), QList<int>{1});
+        QVERIFY2(colourAt().red() > colourAt().blue(), qPrintable(colourAt().name())); // head 1 alone: orange
+        selection.setMeanOfHeads(true);
+        QCOMPARE(view.drawnHeads(), (QList<int>{0, 1}));
+        selection.setHeadEnabled(0, false);
+        QCOMPARE(view.drawnHeads(), QList<int>{1});
+    }
+
     void cachedPictureFollowsEveryChange()
     {
         // The widget repaints from a cached picture; each change must still reach the screen.
@@ -191,6 +216,7 @@ private slots:
         SelectionState selection;
         const auto& a = result->stacks[0].attention;
         selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setMeanOfHeads(true); // every switched-on head, each in its colour
         ArcsView view(&selection);
         view.resize(400, 300);
         view.setResult(result);
