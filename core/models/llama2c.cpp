@@ -3,6 +3,7 @@
 #include "models/checkpointmodel.h"
 #include "models/llama2ctokenizer.h"
 #include "models/mappedfile.h"
+#include "util/regularfile.h"
 
 #include <cstring>
 #include <filesystem>
@@ -42,7 +43,7 @@ fs::path findTokenizer(const fs::path& bin, int vocab)
 {
     const fs::path dir = bin.parent_path().empty() ? fs::path(".") : bin.parent_path();
     for (const fs::path& candidate : {dir / "tokenizer.bin", dir / ("tok" + std::to_string(vocab) + ".bin")}) {
-        if (fs::exists(candidate))
+        if (isPresent(candidate.string())) // a broken one is then reported by the tokenizer
             return candidate;
     }
     std::error_code ec;

@@ -1,9 +1,9 @@
 #include "models/llama2ctokenizer.h"
 
+#include "util/regularfile.h"
+
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace attnviz {
 
@@ -35,10 +35,12 @@ std::size_t utf8Length(unsigned char lead)
 
 Llama2cTokenizer::Llama2cTokenizer(const std::string& path, int vocabSize)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw TokenizerError(path + ": cannot open");
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string data;
+    try {
+        data = RegularFile(path).readAll(fileLimits::tokenizer);
+    } catch (const FileError& e) {
+        throw TokenizerError(e.what());
+    }
     std::size_t pos = 0;
     auto readBytes = [&](void* dst, std::size_t n) {
         if (data.size() - pos < n)

@@ -2,6 +2,7 @@
 
 #include "engine/attentionmodel.h"
 #include "util/json.h"
+#include "util/regularfile.h"
 
 #include <algorithm>
 #include <cmath>
@@ -224,11 +225,11 @@ SafetensorsArchive SafetensorsArchive::openFolder(const std::string& folder)
 {
     namespace fs = std::filesystem;
     const fs::path dir(folder);
-    if (fs::exists(dir / "model.safetensors")) {
+    if (isPresent((dir / "model.safetensors").string())) { // not fs::exists: it throws raw errors on a symlink loop
         return openFile((dir / "model.safetensors").string());
     }
     const fs::path indexPath = dir / "model.safetensors.index.json";
-    if (!fs::exists(indexPath)) {
+    if (!isPresent(indexPath.string())) {
         throw ModelLoadError(folder + ": no model.safetensors or model.safetensors.index.json");
     }
     json::Value index;

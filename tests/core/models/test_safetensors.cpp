@@ -222,7 +222,8 @@ void TestSafetensors::modelFolderWithMissingTensor()
 
 void TestSafetensors::everyTruncationIsRejected()
 {
-    const std::string whole = json::readTextFile(testing::modelCase("gpt2") + "/model.safetensors");
+    std::ifstream in(testing::modelCase("gpt2") + "/model.safetensors", std::ios::binary); // binary: not readTextFile
+    const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     int rejected = 0;
     // every size inside the length field and the header start, then a stride through the data
     for (std::size_t size = 0; size < whole.size(); size += size < 64 ? 1 : 509) {
@@ -241,7 +242,8 @@ void TestSafetensors::everyTruncationIsRejected()
 void TestSafetensors::corruptedHeaderNeverCrashes()
 {
     // Flipping header bytes must give either a valid archive or a ModelLoadError, nothing else.
-    const std::string whole = json::readTextFile(testing::modelCase("gpt2") + "/model.safetensors");
+    std::ifstream in(testing::modelCase("gpt2") + "/model.safetensors", std::ios::binary); // binary: not readTextFile
+    const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::uint64_t headerLength = 0;
     std::memcpy(&headerLength, whole.data(), 8);
     std::uint32_t state = 12345; // fixed LCG seed: the same corruptions every run
