@@ -142,7 +142,8 @@ std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)
             "no llama2.c tokenizer (tokenizer.bin) next to the checkpoint; the model takes token ids only");
     } else {
         try {
-            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab);
+            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab,
+                                                           net->info().maxPositions);
         } catch (const TokenizerError& e) {
             throw ModelLoadError(e.what());
         }

@@ -129,7 +129,8 @@ void TestSpecialFiles::tokenizerFiles()
 {
     QTemporaryDir dir;
     const std::string fifo = test::makeFifo(dir, "tokenizer.json");
-    ATTNVIZ_VERIFY_REFUSES_FIFO([fifo] { loadTokenizerJson(fifo); }, fifo, fifo + " is a FIFO (named pipe), not a file");
+    ATTNVIZ_VERIFY_REFUSES_FIFO([fifo] { loadTokenizerJson(fifo); }, fifo,
+                                fifo + " is a FIFO (named pipe), not a file");
     const std::string zero = dir.filePath("vocab.txt").toStdString();
     fs::create_symlink("/dev/zero", zero);
     std::string error = errorOf([&] { loadWordPieceTokenizer(zero, true); });
