@@ -8,6 +8,7 @@
 #include "tokenizers/wordpiecetokenizer.h"
 #include "util/json.h"
 #include "util/regularfile.h"
+#include "util/messagetext.h"
 
 #include <filesystem>
 #include <sstream>
@@ -83,7 +84,7 @@ std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const
                 continue;
             const std::size_t space = line.find(' ');
             if (space == std::string::npos || space == 0 || space + 1 == line.size())
-                throw TokenizerError("merge line '" + line + "' is not two pieces separated by a space");
+                throw TokenizerError("merge line " + quotedForMessage(line) + " is not two pieces separated by a space");
             out.emplace_back(line.substr(0, space), line.substr(space + 1));
         }
         return out;

@@ -129,6 +129,8 @@ void TestSafetensors::rejectsBrokenFiles_data()
     row("size does not match dtype", file(R"({"w":{"dtype":"F16","shape":[2,2],"data_offsets":[0,16]}})", data),
         "do not match");
     row("unknown dtype", file(R"({"w":{"dtype":"F99","shape":[2,2],"data_offsets":[0,16]}})", data), "unknown dtype");
+    row("escaped dtype and name", file(R"({"w\u001b[2J":{"dtype":"F\n9","shape":[2,2],"data_offsets":[0,16]}})", data),
+        R"(tensor "w\x1b[2J": unknown dtype "F\n9")");
     row("negative dimension", file(R"({"w":{"dtype":"F32","shape":[-2,-2],"data_offsets":[0,16]}})", data),
         "non-negative");
     row("fractional offset", file(R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16.5]}})", data),
@@ -148,6 +150,7 @@ void TestSafetensors::rejectsBrokenFiles()
         QFAIL("a broken file was accepted");
     } catch (const ModelLoadError& e) {
         QVERIFY2(std::string(e.what()).find(message.toStdString()) != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find_first_of("\x1b\n") == std::string::npos, e.what()); // escaped
     }
 }
 
@@ -162,7 +165,7 @@ void TestSafetensors::checksShapeAgainstConfig()
         QFAIL("wrong shape accepted");
     } catch (const ModelLoadError& e) {
         const std::string what = e.what();
-        QVERIFY2(what.find("'w'") != std::string::npos && what.find("[4, 1]") != std::string::npos, e.what());
+        QVERIFY2(what.find("\"w\"") != std::string::npos && what.find("[4, 1]") != std::string::npos, e.what());
     }
     try {
         archive.vector("ids", 2);
@@ -197,7 +200,7 @@ void TestSafetensors::rejectsBadIndex()
         SafetensorsArchive::openFolder(dir);
         QFAIL("an index naming a tensor its shard lacks was accepted");
     } catch (const ModelLoadError& e) {
-        QVERIFY2(std::string(e.what()).find("'x'") != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find("\"x\"") != std::string::npos, e.what());
     }
 }
 
