@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/messagetext.h"
 
 #include <cmath>
 
@@ -53,7 +54,7 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     }
     const std::string act = config.stringOr("activation_function", "gelu");
     if (act != "gelu")
-        throw ModelLoadError(config.path() + ": activation_function \"" + act + "\" is not supported");
+        throw ModelLoadError(config.path() + ": activation_function " + quotedForMessage(act) + " is not supported");
     model->m_embedScale = config.boolOr("scale_embedding", false) ? std::sqrt(static_cast<float>(d)) : 1.0f;
 
     auto linear = [&](const std::string& name, int in, int out) {

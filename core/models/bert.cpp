@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -105,7 +106,7 @@ std::unique_ptr<Bert> Bert::load(const HfConfig& config, const SafetensorsArchiv
     }
     const std::string act = config.stringOr(distil ? "activation" : "hidden_act", "gelu");
     if (act != "gelu" && act != "gelu_new" && act != "gelu_pytorch_tanh") {
-        throw ModelLoadError(config.path() + ": activation \"" + act + "\" is not supported");
+        throw ModelLoadError(config.path() + ": activation " + quotedForMessage(act) + " is not supported");
     }
     model->m_tanhGelu = act != "gelu";
     model->m_eps = static_cast<float>(config.numberOr("layer_norm_eps", 1e-12));

@@ -95,7 +95,13 @@ std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& re
     if (tokens.empty())
         throw InputError("nothing to run: the input has no tokens");
     if (t.maxPositions > 0 && static_cast<int>(tokens.size()) > t.maxPositions) {
-        result->notices.push_back("input truncated: it has " + std::to_string(tokens.size()) +
+        // A tokenizer may stop early on a long text (the llama2.c one, at the model's context):
+        // then the count is a lower bound.
+        const Token& last = tokens.back();
+        const bool partial = !request.ids && last.segment == 0 && last.end >= 0 &&
+                             static_cast<std::size_t>(last.end) < request.text.size();
+        result->notices.push_back("input truncated: it has " + std::string(partial ? "at least " : "") +
+                                  std::to_string(tokens.size()) +
                                   " tokens but the model's context is " + std::to_string(t.maxPositions) +
                                   " tokens; only the first " + std::to_string(t.maxPositions) + " are shown");
         tokens.resize(static_cast<std::size_t>(t.maxPositions));

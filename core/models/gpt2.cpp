@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -31,7 +32,7 @@ std::unique_ptr<Gpt2> Gpt2::load(const HfConfig& config, const SafetensorsArchiv
     model->m_eps = static_cast<float>(config.numberOr("layer_norm_epsilon", 1e-5));
     const std::string act = config.stringOr("activation_function", "gelu_new");
     if (act != "gelu_new" && act != "gelu_pytorch_tanh") {
-        throw ModelLoadError(config.path() + ": activation_function \"" + act + "\" is not supported (gelu_new only)");
+        throw ModelLoadError(config.path() + ": activation_function " + quotedForMessage(act) + " is not supported (gelu_new only)");
     }
     if (config.boolOr("scale_attn_by_inverse_layer_idx", false)) {
         throw ModelLoadError(config.path() + ": scale_attn_by_inverse_layer_idx is not supported");

@@ -8,6 +8,8 @@
 #include "models/llama.h"
 #include "models/safetensors.h"
 #include "models/seq2seqmodel.h"
+#include "util/messagetext.h"
+#include "util/regularfile.h"
 
 #include <filesystem>
 
@@ -20,7 +22,7 @@ namespace {
 bool hasTokenizerFiles(const fs::path& dir)
 {
     for (const char* name : {"tokenizer.json", "vocab.json", "vocab.txt"}) {
-        if (fs::exists(dir / name))
+        if (isPresent((dir / name).string())) // a broken one is then reported by the loader
             return true;
     }
     return false;
@@ -35,8 +37,8 @@ std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const Safetensor
         return Bert::load(config, weights);
     if (type == "llama" || type == "mistral" || type == "qwen2")
         return Llama::load(config, weights);
-    throw ModelLoadError(config.path() + ": model_type \"" + type +
-                         "\" is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
+    throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) +
+                         " is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -46,7 +47,7 @@ void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::
             }
         }
     } else {
-        notes.push_back("rope_scaling type \"" + type + "\" is not supported; positions use unscaled RoPE");
+        notes.push_back("rope_scaling type " + quotedForMessage(type) + " is not supported; positions use unscaled RoPE");
     }
 }
 
@@ -78,7 +79,7 @@ std::unique_ptr<Llama> Llama::load(const HfConfig& config, const SafetensorsArch
         throw ModelLoadError(config.path() + ": head size must be even");
     const std::string act = config.stringOr("hidden_act", "silu");
     if (act != "silu")
-        throw ModelLoadError(config.path() + ": hidden_act \"" + act + "\" is not supported (silu only)");
+        throw ModelLoadError(config.path() + ": hidden_act " + quotedForMessage(act) + " is not supported (silu only)");
     hyper.ropeInverseFrequencies =
         ropeInverseFrequencies(hyper.headDim, static_cast<float>(config.numberOr("rope_theta", 10000.0)));
     applyRopeScaling(config, hyper.ropeInverseFrequencies, info.notes);

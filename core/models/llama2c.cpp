@@ -3,6 +3,7 @@
 #include "models/checkpointmodel.h"
 #include "models/llama2ctokenizer.h"
 #include "models/mappedfile.h"
+#include "util/regularfile.h"
 
 #include <cstring>
 #include <filesystem>
@@ -42,7 +43,7 @@ fs::path findTokenizer(const fs::path& bin, int vocab)
 {
     const fs::path dir = bin.parent_path().empty() ? fs::path(".") : bin.parent_path();
     for (const fs::path& candidate : {dir / "tokenizer.bin", dir / ("tok" + std::to_string(vocab) + ".bin")}) {
-        if (fs::exists(candidate))
+        if (isPresent(candidate.string())) // a broken one is then reported by the tokenizer
             return candidate;
     }
     std::error_code ec;
@@ -141,7 +142,8 @@ std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)
             "no llama2.c tokenizer (tokenizer.bin) next to the checkpoint; the model takes token ids only");
     } else {
         try {
-            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab);
+            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab,
+                                                           net->info().maxPositions);
         } catch (const TokenizerError& e) {
             throw ModelLoadError(e.what());
         }

@@ -2,6 +2,8 @@
 
 #include "engine/attentionmodel.h"
 #include "util/json.h"
+#include "util/regularfile.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 #include <cmath>
@@ -129,7 +131,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
     for (const auto& [name, entry] : header.asObject()) {
         if (name == "__metadata__")
             continue;
-        const std::string where = path + ": tensor '" + name + "'";
+        const std::string where = path + ": tensor " + quotedForMessage(name);
         if (!entry.isObject())
             throw ModelLoadError(where + ": entry is not an object");
         const json::Value* dtype = entry.find("dtype");
@@ -147,7 +149,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
         info.dtype = dtype->asString();
         const std::size_t elementSize = dtypeSize(info.dtype);
         if (elementSize == 0)
-            throw ModelLoadError(where + ": unknown dtype " + info.dtype);
+            throw ModelLoadError(where + ": unknown dtype " + quotedForMessage(info.dtype));
         // Product with an overflow guard: no real tensor has more than 2^48 elements.
         std::uint64_t count = 1;
         for (const auto& d : shape->asArray()) {
@@ -181,8 +183,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
     });
     for (std::size_t i = 1; i < byOffset.size(); ++i) {
         if (byOffset[i]->begin < byOffset[i - 1]->end) {
-            throw ModelLoadError(path + ": tensor '" + byOffset[i]->name + "' overlaps tensor '" +
-                                 byOffset[i - 1]->name + "'");
+            throw ModelLoadError(path + ": tensor " + quotedForMessage(byOffset[i]->name) + " overlaps tensor " +
+                                 quotedForMessage(byOffset[i - 1]->name));
         }
     }
 }
@@ -207,7 +209,7 @@ std::vector<float> SafetensorsFile::readFloats(const SafeTensorInfo& info) const
             out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
         }
     } else {
-        throw ModelLoadError(path() + ": tensor '" + info.name + "' has dtype " + info.dtype +
+        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " + quotedForMessage(info.dtype) +
                              "; only F32, F16 and BF16 weights are supported");
     }
     return out;
@@ -224,11 +226,11 @@ SafetensorsArchive SafetensorsArchive::openFolder(const std::string& folder)
 {
     namespace fs = std::filesystem;
     const fs::path dir(folder);
-    if (fs::exists(dir / "model.safetensors")) {
+    if (isPresent((dir / "model.safetensors").string())) { // not fs::exists: it throws raw errors on a symlink loop
         return openFile((dir / "model.safetensors").string());
     }
     const fs::path indexPath = dir / "model.safetensors.index.json";
-    if (!fs::exists(indexPath)) {
+    if (!isPresent(indexPath.string())) {
         throw ModelLoadError(folder + ": no model.safetensors or model.safetensors.index.json");
     }
     json::Value index;
@@ -246,7 +248,7 @@ SafetensorsArchive SafetensorsArchive::openFolder(const std::string& folder)
     for (const auto& [name, file] : map->asObject()) {
         if (!file.isString() || file.asString().empty() || file.asString().find('/') != std::string::npos ||
             file.asString().find('\\') != std::string::npos || file.asString() == "..") {
-            throw ModelLoadError(indexPath.string() + ": tensor '" + name + "' names an invalid shard file");
+            throw ModelLoadError(indexPath.string() + ": tensor " + quotedForMessage(name) + " names an invalid shard file");
         }
         auto& shard = shards[file.asString()];
         if (!shard)
@@ -260,7 +262,7 @@ void SafetensorsArchive::add(std::shared_ptr<SafetensorsFile> file, const std::s
 {
     if (onlyName != nullptr) {
         if (file->find(*onlyName) == nullptr) {
-            throw ModelLoadError(file->path() + ": the index lists tensor '" + *onlyName + "' but this shard lacks it");
+            throw ModelLoadError(file->path() + ": the index lists tensor " + quotedForMessage(*onlyName) + " but this shard lacks it");
         }
         m_owner[*onlyName] = file.get();
     } else {
@@ -283,7 +285,7 @@ const SafeTensorInfo& SafetensorsArchive::info(const std::string& name) const
 {
     auto it = m_owner.find(name);
     if (it == m_owner.end()) {
-        throw ModelLoadError("checkpoint has no tensor '" + name + "'");
+        throw ModelLoadError("checkpoint has no tensor " + quotedForMessage(name));
     }
     return *it->second->find(name);
 }
@@ -292,7 +294,7 @@ std::vector<float> SafetensorsArchive::floats(const std::string& name, const std
 {
     const SafeTensorInfo& t = info(name);
     if (t.shape != shape) {
-        throw ModelLoadError(m_owner.at(name)->path() + ": tensor '" + name + "' has shape " + shapeText(t.shape) +
+        throw ModelLoadError(m_owner.at(name)->path() + ": tensor " + quotedForMessage(name) + " has shape " + shapeText(t.shape) +
                              ", expected " + shapeText(shape) + " from config.json");
     }
     return m_owner.at(name)->readFloats(t);

@@ -1,6 +1,7 @@
 #include "tokenizers/postprocessor.h"
 
 #include "tokenizers/tokenizer.h"
+#include "util/messagetext.h"
 
 namespace attnviz {
 
@@ -110,7 +111,7 @@ PostProcessor PostProcessor::fromJson(const json::Value* value)
             }
         return result;
     }
-    throw TokenizerError("unsupported post_processor type '" + type + "'");
+    throw TokenizerError("unsupported post_processor type " + quotedForMessage(type));
 }
 
 std::vector<Token> PostProcessor::apply(std::vector<Token> a, std::optional<std::vector<Token>> b) const

@@ -3,6 +3,7 @@
 #include "tokenizers/bytelevelbpetokenizer.h"
 #include "tokenizers/sentencepiecebpetokenizer.h"
 #include "tokenizers/wordpiecetokenizer.h"
+#include "util/messagetext.h"
 
 #include <functional>
 #include <optional>
@@ -79,7 +80,7 @@ std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& m
             const std::string& s = m.asString();
             const std::size_t space = s.find(' ', 1);
             if (space == std::string::npos)
-                throw TokenizerError("model.merges: '" + s + "' is not two pieces separated by a space");
+                throw TokenizerError("model.merges: " + quotedForMessage(s) + " is not two pieces separated by a space");
             out.emplace_back(s.substr(0, space), s.substr(space + 1));
         } else if (m.isArray() && m.asArray().size() == 2 && m.asArray()[0].isString() && m.asArray()[1].isString()) {
             out.emplace_back(m.asArray()[0].asString(), m.asArray()[1].asString()); // ["left", "right"]
@@ -109,7 +110,7 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
         } else if (type == "StripAccents") {
             options.stripAccents = stripAccentsSet = true;
         } else if (type != "NFD" && type != "NFC" && type != "NFKC" && type != "NFKD") {
-            throw TokenizerError("unsupported normalizer '" + type + "' for a WordPiece model");
+            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a WordPiece model");
         }
     });
     options.unkToken = stringOr(&model, "unk_token", "[UNK]");
@@ -165,7 +166,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                                               : SentencePieceBpeTokenizer::Prepend::Never;
             sp.splitOnMetaspace = boolOr(&p, "split", true);
         } else {
-            throw TokenizerError("unsupported pre_tokenizer '" + type + "' for a BPE model");
+            throw TokenizerError("unsupported pre_tokenizer " + quotedForMessage(type) + " for a BPE model");
         }
     });
     AddedTokens added = addedTokensFrom(root);
@@ -190,7 +191,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 throw TokenizerError("unsupported Replace normalizer (only \" \" -> \"\xE2\x96\x81\")");
             replacesSpaces = true;
         } else if (type != "NFC" && type != "NFKC") { // Llama text is already NFC in practice
-            throw TokenizerError("unsupported normalizer '" + type + "' for a SentencePiece BPE model");
+            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a SentencePiece BPE model");
         }
     });
     if (!replacesSpaces)
@@ -224,7 +225,7 @@ std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object
     out.reserve(object.asObject().size());
     for (const auto& [piece, id] : object.asObject()) {
         if (!id.isNumber())
-            throw TokenizerError("vocabulary entry '" + piece + "' has no numeric id");
+            throw TokenizerError("vocabulary entry " + quotedForMessage(piece) + " has no numeric id");
         out.emplace_back(piece, static_cast<int>(id.asNumber()));
     }
     return out;
@@ -242,7 +243,7 @@ std::unique_ptr<Tokenizer> tokenizerFromJson(const json::Value& root)
         return wordPieceFrom(root, *model);
     if (type == "BPE")
         return bpeFrom(root, *model);
-    throw TokenizerError("unsupported tokenizer model type '" + type + "' (supported: BPE, WordPiece)");
+    throw TokenizerError("unsupported tokenizer model type " + quotedForMessage(type) + " (supported: BPE, WordPiece)");
 }
 
 } // namespace attnviz
