@@ -1,3 +1,4 @@
 # Sources of core/util
 target_sources(attnviz_core PRIVATE util/json.h util/json.cpp util/recyclingallocator.h util/recyclingallocator.cpp
-    util/memorypolicy.h util/memorypolicy.cpp)
+    util/memorypolicy.h util/memorypolicy.cpp util/checkednumbers.h util/checkednumbers.cpp
+    util/sizelimits.h util/sizelimits.cpp)
