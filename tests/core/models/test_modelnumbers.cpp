@@ -8,6 +8,7 @@
 #include "models/checkpointmodel.h"
 #include "models/safetensors.h"
 #include "models/transformer.h"
+#include "util/checkednumbers.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -103,6 +104,7 @@ class TestModelNumbers : public QObject
 
 private slots:
     void init() { QVERIFY(m_dir.isValid()); }
+    void checkedConversions();
     void configSizesAreChecked_data();
     void configSizesAreChecked();
     void nonFiniteWeightsAreRefused_data();
@@ -117,6 +119,42 @@ private slots:
 private:
     QTemporaryDir m_dir;
 };
+
+void TestModelNumbers::checkedConversions()
+{
+    using E = std::runtime_error;
+    QCOMPARE(checked::toInt<E>(7.0, "k", 0, 10), 7);
+    QCOMPARE(checked::toInt<E>(-2147483648.0, "k"), std::numeric_limits<int>::min());
+    QCOMPARE(checked::toInt64<E>(-9223372036854775808.0, "k", std::numeric_limits<std::int64_t>::min(),
+                                 std::numeric_limits<std::int64_t>::max()),
+             std::numeric_limits<std::int64_t>::min());
+    for (double bad : {1e300, -1e300, 2147483648.0, 2.5, -0.5, 11.0, -1.0, std::nan(""), double(INFINITY)}) {
+        QVERIFY_THROWS_EXCEPTION(E, checked::toInt<E>(bad, "k", bad == -1.0 ? 0 : -10, 10));
+    }
+    QVERIFY_THROWS_EXCEPTION(E, checked::toInt64<E>(9223372036854775808.0, "k", 0,
+                                                    std::numeric_limits<std::int64_t>::max()));
+    try {
+        checked::toInt<E>(1e20, "config.json: \"vocab_size\"", 1, 100);
+        QFAIL("1e20 accepted");
+    } catch (const E& e) {
+        QVERIFY2(std::string(e.what()).find("\"vocab_size\"") != std::string::npos, e.what());
+    }
+    QCOMPARE(checked::mul<E>(46340, 46340, "p"), 2147395600);
+    QVERIFY_THROWS_EXCEPTION(E, checked::mul<E>(46341, 46341, "p"));
+    QVERIFY_THROWS_EXCEPTION(E, checked::mul<E>(4, 600000000, "p"));
+    QVERIFY_THROWS_EXCEPTION(E, checked::add<E>(2147483647, 2, "p"));
+    QVERIFY_THROWS_EXCEPTION(E, checked::mulSize<E>(std::size_t(1) << 40, std::size_t(1) << 40, "p"));
+    QVERIFY_THROWS_EXCEPTION(E, checked::toFloat<E>(1e300, "eps"));
+    QCOMPARE(checked::toFloat<E>(0.5, "eps"), 0.5f);
+    std::vector<float> values{1.0f, -0.0f, 3.0e38f, 1e-45f};
+    QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(-1));
+    values.push_back(-INFINITY);
+    QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(4));
+    QCOMPARE(std::string(checked::nonFiniteName(values[4])), std::string("infinite"));
+    values[2] = std::nanf("");
+    QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(2));
+    QCOMPARE(std::string(checked::nonFiniteName(values[2])), std::string("NaN"));
+}
 
 void TestModelNumbers::configSizesAreChecked_data()
 {
