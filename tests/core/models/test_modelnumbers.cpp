@@ -22,24 +22,32 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// config.json of `base` with `key` set to the raw JSON text `value` (added when absent).
-std::string patchedConfig(const std::string& base, const std::string& key, const std::string& value)
+// config.json of `base` with each key set to its raw JSON text (added when absent).
+std::string patchedConfig(const std::string& base, const std::vector<std::pair<std::string, std::string>>& changes)
 {
     const json::Value root = json::parseFile(testing::modelCase(base) + "/config.json");
     std::string out = "{";
-    bool found = false;
+    std::vector<bool> used(changes.size(), false);
     for (const auto& [k, v] : root.asObject()) {
         out += (out.size() > 1 ? "," : "") + json::quote(k) + ":";
-        if (k == key) {
-            out += value;
-            found = true;
+        const auto it = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.first == k; });
+        if (it != changes.end()) {
+            out += it->second;
+            used[static_cast<std::size_t>(it - changes.begin())] = true;
         } else {
             out += json::Writer().value(v).str();
         }
     }
-    if (!found)
-        out += "," + json::quote(key) + ":" + value;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (!used[i])
+            out += "," + json::quote(changes[i].first) + ":" + changes[i].second;
+    }
     return out + "}";
+}
+
+std::string patchedConfig(const std::string& base, const std::string& key, const std::string& value)
+{
+    return patchedConfig(base, {{key, value}});
 }
 
 // A copy of tests/data/models/<base> in `dir` (config.json replaced by `config` when given).
@@ -115,6 +123,7 @@ private slots:
     void cachedGenerationIsBounded();
     void cachedGenerationHonoursCancel();
     void generationStopsAtStoredPositions();
+    void ropeGenerationIsBounded();
 
 private:
     QTemporaryDir m_dir;
@@ -387,6 +396,24 @@ void TestModelNumbers::generationStopsAtStoredPositions()
     const auto model = openModel(copyModel(m_dir, "gpt2", "noeos", config));
     const std::vector<int> generated = model->generateGreedy({1, 2, 3}, 100000);
     QCOMPARE(static_cast<int>(generated.size()), model->info().maxTokens - 3 + 1);
+}
+
+void TestModelNumbers::ropeGenerationIsBounded()
+{
+    // attnviz-cli generate --greedy 100000 on a RoPE model claiming 2^24 positions (no table
+    // backs the claim): generation is bounded by generationContext, which greedyWithCache follows
+    // (cachedGenerationIsBounded). Running those 2^15 steps would take minutes, so only the bound
+    // is checked here.
+    const std::string config = patchedConfig("llama", "max_position_embeddings", "16777216");
+    const auto model = openModel(copyModel(m_dir, "llama", "longclaim", config));
+    QCOMPARE(model->info().maxTokens, 1 << 24);
+    const TransformerInfo& info = dynamic_cast<const CheckpointModel&>(*model).transformer().info();
+    QVERIFY(!info.storedPositions);
+    const int context = generationContext(info, 16);
+    QVERIFY(context >= 32 && context <= 1 << 15);
+    // A stored table is the real context: GPT-2's 16 wpe rows.
+    const auto gpt2 = openModel(testing::modelCase("gpt2"));
+    QCOMPARE(generationContext(dynamic_cast<const CheckpointModel&>(*gpt2).transformer().info(), 32), 16);
 }
 
 QTEST_APPLESS_MAIN(TestModelNumbers)
