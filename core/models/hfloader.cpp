@@ -47,7 +47,9 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
 {
     const fs::path dir(folder);
     const HfConfig config = HfConfig::load((dir / "config.json").string());
-    const SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
+    SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
+    weights.refuseNonFinite(); // see SafetensorsArchive::floats
+
     const bool seq2seq = config.stringOr("model_type", "") == "bart";
     std::unique_ptr<Bart> bart = seq2seq ? Bart::load(config, weights) : nullptr;
     std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);

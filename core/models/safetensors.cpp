@@ -1,6 +1,7 @@
 #include "models/safetensors.h"
 
 #include "engine/attentionmodel.h"
+#include "util/checkednumbers.h"
 #include "util/json.h"
 #include "util/regularfile.h"
 #include "util/messagetext.h"
@@ -290,14 +291,34 @@ const SafeTensorInfo& SafetensorsArchive::info(const std::string& name) const
     return *it->second->find(name);
 }
 
+void SafetensorsArchive::checkShape(const std::string& name, const std::vector<std::int64_t>& shape,
+                                    const std::string& source) const
+{
+    auto it = m_owner.find(name);
+    if (it == m_owner.end())
+        throw ModelLoadError("checkpoint has no tensor " + quotedForMessage(name) + " (expected from " + source + ")");
+    const SafeTensorInfo& t = *it->second->find(name);
+    if (t.shape != shape) {
+        throw ModelLoadError(it->second->path() + ": tensor " + quotedForMessage(name) + " has shape " + shapeText(t.shape) +
+                             ", expected " + shapeText(shape) + " from " + source);
+    }
+}
+
 std::vector<float> SafetensorsArchive::floats(const std::string& name, const std::vector<std::int64_t>& shape) const
 {
-    const SafeTensorInfo& t = info(name);
-    if (t.shape != shape) {
-        throw ModelLoadError(m_owner.at(name)->path() + ": tensor " + quotedForMessage(name) + " has shape " + shapeText(t.shape) +
-                             ", expected " + shapeText(shape) + " from config.json");
+    checkShape(name, shape);
+    const SafetensorsFile& file = *m_owner.at(name);
+    std::vector<float> out = file.readFloats(info(name));
+    // Refused rather than shown with a notice: one NaN or Inf weight turns every score it reaches
+    // into NaN, and softmax then gives rows the views would draw as plausible numbers (or zeros).
+    // No result of such a file is trustworthy, so the user learns which tensor is broken instead.
+    // The scan costs one pass over floats just converted, small beside the conversion itself.
+    if (const std::ptrdiff_t bad = m_refuseNonFinite ? checked::firstNonFinite(out) : -1; bad >= 0) {
+        throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds a " +
+                             checked::nonFiniteName(out[static_cast<std::size_t>(bad)]) + " value (element " +
+                             std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
     }
-    return m_owner.at(name)->readFloats(t);
+    return out;
 }
 
 Matrix SafetensorsArchive::matrix(const std::string& name, Index rows, Index cols) const

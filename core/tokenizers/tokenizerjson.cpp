@@ -3,8 +3,11 @@
 #include "tokenizers/bytelevelbpetokenizer.h"
 #include "tokenizers/sentencepiecebpetokenizer.h"
 #include "tokenizers/wordpiecetokenizer.h"
+#include "util/checkednumbers.h"
 #include "util/messagetext.h"
+#include "util/sizelimits.h"
 
+#include <climits>
 #include <functional>
 #include <optional>
 
@@ -62,7 +65,8 @@ AddedTokens addedTokensFrom(const json::Value& root)
         const json::Value* content = t.find("content");
         if (!id || !id->isNumber() || !content || !content->isString())
             throw TokenizerError("added_tokens: entry without numeric id and string content");
-        added.add({static_cast<int>(id->asNumber()), content->asString(), boolOr(&t, "special", false),
+        added.add({tokenIdFromJson(*id, "added_tokens: id of " + quotedForMessage(content->asString())), content->asString(),
+                   boolOr(&t, "special", false),
                    boolOr(&t, "lstrip", false), boolOr(&t, "rstrip", false)});
     }
     return added;
@@ -116,7 +120,7 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
     options.unkToken = stringOr(&model, "unk_token", "[UNK]");
     options.prefix = stringOr(&model, "continuing_subword_prefix", "##");
     if (const json::Value* m = model.find("max_input_chars_per_word"); m && m->isNumber())
-        options.maxCharsPerWord = static_cast<int>(m->asNumber());
+        options.maxCharsPerWord = intFromJson(*m, "model.max_input_chars_per_word", 0, 1 << 30);
     const json::Value* vocab = model.find("vocab");
     if (!vocab)
         throw TokenizerError("model.vocab is missing");
@@ -207,15 +211,28 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         const std::string type = typeOf(&d);
         if (type == "Strip" && stringOr(&d, "content", "") == " ") {
             const json::Value* start = d.find("start");
-            sp.decodeStripLeading += start && start->isNumber() ? static_cast<int>(start->asNumber()) : 0;
+            const int n = start && start->isNumber() ? intFromJson(*start, "decoder Strip start", 0, INT_MAX) : 0;
+            sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, n, "decoder Strip start");
         } else if (type == "Metaspace" && stringOr(&d, "prepend_scheme", "always") != "never") {
-            sp.decodeStripLeading += 1;
+            sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, 1, "decoder Strip start");
         }
     });
     return std::make_unique<SentencePieceBpeTokenizer>(std::move(bpe), sp, std::move(added), std::move(post));
 }
 
 } // namespace
+
+int intFromJson(const json::Value& value, const std::string& what, int lo, int hi)
+{
+    if (!value.isNumber())
+        throw TokenizerError(what + " is not a number");
+    return checked::toInt<TokenizerError>(value.asNumber(), what, lo, hi);
+}
+
+int tokenIdFromJson(const json::Value& value, const std::string& what)
+{
+    return intFromJson(value, what, 0, maxTokenId);
+}
 
 std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object)
 {
@@ -226,7 +243,7 @@ std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object
     for (const auto& [piece, id] : object.asObject()) {
         if (!id.isNumber())
             throw TokenizerError("vocabulary entry " + quotedForMessage(piece) + " has no numeric id");
-        out.emplace_back(piece, static_cast<int>(id.asNumber()));
+        out.emplace_back(piece, tokenIdFromJson(id, "vocabulary entry " + quotedForMessage(piece) + ": id"));
     }
     return out;
 }
