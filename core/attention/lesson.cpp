@@ -1,6 +1,7 @@
 #include "attention/lesson.h"
 
 #include "util/json.h"
+#include "util/messagetext.h"
 
 #include <cmath>
 
@@ -78,8 +79,8 @@ MaskSpec readMask(const Value* v, Index queries, Index keys)
     if (v->isString()) {
         if (v->asString() == "none") return MaskSpec::none();
         if (v->asString() == "causal") return MaskSpec::causal();
-        fail("mask", "expected \"none\", \"causal\" or a " + dims(queries, keys) + " matrix of 0/1, got \"" +
-                         v->asString() + "\"");
+        fail("mask", "expected \"none\", \"causal\" or a " + dims(queries, keys) + " matrix of 0/1, got " +
+                         quotedForMessage(v->asString()));
     }
     const Matrix m = readMatrix(v, "mask", queries, keys, "queries x keys, 1 = may attend");
     MaskMatrix mask(queries, keys);

@@ -1,4 +1,5 @@
 #include "engine/resourcepaths.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -85,7 +86,7 @@ std::string resolveResourceSpec(const std::string& spec)
                 return candidate.string();
             }
         }
-        throw std::runtime_error("no " + kind.prefix + " named \"" + name + "\"; available: " + join(kind.list()));
+        throw std::runtime_error("no " + kind.prefix + " named " + quotedForMessage(name) + "; available: " + join(kind.list()));
     }
     return spec;
 }

@@ -3,6 +3,8 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/checkednumbers.h"
+#include "util/messagetext.h"
 
 #include <cmath>
 
@@ -32,29 +34,54 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     auto model = std::make_unique<Bart>();
     TransformerInfo& info = model->m_info;
     info.family = "seq2seq";
-    info.dModel = config.requiredInt("d_model");
-    info.layers = config.requiredInt("decoder_layers");
-    info.heads = config.requiredInt("decoder_attention_heads");
+    info.dModel = config.requiredSize("d_model", SizeKind::Width);
+    info.layers = config.requiredSize("decoder_layers", SizeKind::Layers);
+    info.heads = config.requiredSize("decoder_attention_heads", SizeKind::Heads);
     info.kvHeads = info.heads;
-    info.vocab = config.requiredInt("vocab_size");
-    info.maxPositions = config.intOr("max_position_embeddings", 1024);
+    info.vocab = config.requiredSize("vocab_size", SizeKind::Vocabulary);
+    info.maxPositions = config.sizeOr("max_position_embeddings", SizeKind::Positions, 1024);
+    info.storedPositions = true;
     info.causal = true;
-    info.padId = config.intOr("pad_token_id", 1);
-    model->m_encoderHeads = config.requiredInt("encoder_attention_heads");
-    model->m_bos = config.intOr("bos_token_id", 0);
-    model->m_eos = config.intOr("eos_token_id", 2);
-    model->m_decoderStart = config.intOr("decoder_start_token_id", model->m_eos);
+    info.padId = config.tokenIdOr("pad_token_id", 1);
+    model->m_encoderHeads = config.requiredSize("encoder_attention_heads", SizeKind::Heads);
+    model->m_bos = config.tokenIdOr("bos_token_id", 0);
+    model->m_eos = config.tokenIdOr("eos_token_id", 2);
+    model->m_decoderStart = config.tokenIdOr("decoder_start_token_id", model->m_eos);
+    const int encoderLayers = config.requiredSize("encoder_layers", SizeKind::Layers);
+    const int encoderFfn = config.requiredSize("encoder_ffn_dim", SizeKind::Intermediate);
+    const int decoderFfn = config.requiredSize("decoder_ffn_dim", SizeKind::Intermediate);
+    const int positionRows =
+        checked::add<ModelLoadError>(info.maxPositions, positionOffset, "max_position_embeddings + 2");
     const int d = info.dModel;
-    if (info.heads == 0 || d % info.heads != 0 || model->m_encoderHeads == 0 || d % model->m_encoderHeads != 0) {
-        throw ModelLoadError(config.path() + ": d_model must be a multiple of the attention head counts");
+    if (d % info.heads != 0 || d % model->m_encoderHeads != 0) {
+        throw ModelLoadError(config.path() + ": \"d_model\" must be a multiple of \"encoder_attention_heads\" and "
+                                             "\"decoder_attention_heads\"");
     }
+    if (model->m_decoderStart >= info.vocab)
+        throw ModelLoadError(config.path() + ": \"decoder_start_token_id\" is outside the vocabulary");
     if (config.boolOr("normalize_before", false) || config.boolOr("add_final_layer_norm", false)) {
         throw ModelLoadError(config.path() + ": pre-LayerNorm BART variants (mBART) are not supported");
     }
     const std::string act = config.stringOr("activation_function", "gelu");
     if (act != "gelu")
-        throw ModelLoadError(config.path() + ": activation_function \"" + act + "\" is not supported");
+        throw ModelLoadError(config.path() + ": activation_function " + quotedForMessage(act) + " is not supported");
     model->m_embedScale = config.boolOr("scale_embedding", false) ? std::sqrt(static_cast<float>(d)) : 1.0f;
+
+    // Every size is compared with the header before any tensor is read.
+    const std::string shared = weights.contains("model.shared.weight") ? "model.shared.weight"
+                                                                       : "model.encoder.embed_tokens.weight";
+    const std::string from = config.path() + " (\"d_model\", ";
+    weights.checkShape(shared, {info.vocab, d}, from + "\"vocab_size\")");
+    for (const char* s : {"model.encoder.", "model.decoder."}) {
+        weights.checkShape(std::string(s) + "embed_positions.weight", {positionRows, d},
+                           from + "\"max_position_embeddings\" + 2)");
+    }
+    weights.checkShape("model.encoder.layers.0.fc1.weight", {encoderFfn, d}, from + "\"encoder_ffn_dim\")");
+    weights.checkShape("model.decoder.layers.0.fc1.weight", {decoderFfn, d}, from + "\"decoder_ffn_dim\")");
+    weights.checkShape("model.encoder.layers." + std::to_string(encoderLayers - 1) + ".fc1.weight", {encoderFfn, d},
+                       from + "\"encoder_layers\")");
+    weights.checkShape("model.decoder.layers." + std::to_string(info.layers - 1) + ".fc1.weight", {decoderFfn, d},
+                       from + "\"decoder_layers\")");
 
     auto linear = [&](const std::string& name, int in, int out) {
         return Linear(weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out));
@@ -72,7 +99,7 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     auto stack = [&](const std::string& name, int layers, int ffn, bool cross) {
         const std::string s = "model." + name + ".";
         BartStack st;
-        st.positions = weights.matrix(s + "embed_positions.weight", info.maxPositions + positionOffset, d);
+        st.positions = weights.matrix(s + "embed_positions.weight", positionRows, d);
         st.embGain = weights.vector(s + "layernorm_embedding.weight", d);
         st.embBias = weights.vector(s + "layernorm_embedding.bias", d);
         for (int l = 0; l < layers; ++l) {
@@ -89,15 +116,12 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
         }
         return st;
     };
-    model->m_shared = weights.matrix(weights.contains("model.shared.weight") ? "model.shared.weight"
-                                                                             : "model.encoder.embed_tokens.weight",
-                                     info.vocab, d);
+    model->m_shared = weights.matrix(shared, info.vocab, d);
     model->m_logitsBias = weights.contains("final_logits_bias")
                               ? RowVector(weights.matrix("final_logits_bias", 1, info.vocab).row(0))
                               : RowVector::Zero(info.vocab);
-    model->m_encoder =
-        stack("encoder", config.requiredInt("encoder_layers"), config.requiredInt("encoder_ffn_dim"), false);
-    model->m_decoder = stack("decoder", info.layers, config.requiredInt("decoder_ffn_dim"), true);
+    model->m_encoder = stack("encoder", encoderLayers, encoderFfn, false);
+    model->m_decoder = stack("decoder", info.layers, decoderFfn, true);
     return model;
 }
 
@@ -224,6 +248,7 @@ std::vector<int> Bart::translate(const std::vector<int>& source, int maxTokens, 
     options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
     // The encoder is rerun each step; these models are tiny and sentences short.
     while (static_cast<int>(generated.size()) < maxTokens && static_cast<int>(target.size()) <= m_info.maxPositions) {
+        throwIfCancelled(cancel);
         const Index T = static_cast<Index>(target.size());
         options.masks[1] = buildMask(MaskSpec::causal(), T, T);
         options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);

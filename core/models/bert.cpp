@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -87,17 +88,22 @@ std::unique_ptr<Bert> Bert::load(const HfConfig& config, const SafetensorsArchiv
     auto model = std::make_unique<Bert>();
     TransformerInfo& info = model->m_info;
     info.family = distil ? "distilbert" : "bert";
-    info.dModel = config.requiredInt(distil ? "dim" : "hidden_size");
-    info.layers = config.requiredInt(distil ? "n_layers" : "num_hidden_layers");
-    info.heads = config.requiredInt(distil ? "n_heads" : "num_attention_heads");
+    const char* widthKey = distil ? "dim" : "hidden_size";
+    const char* layersKey = distil ? "n_layers" : "num_hidden_layers";
+    const char* headsKey = distil ? "n_heads" : "num_attention_heads";
+    const char* innerKey = distil ? "hidden_dim" : "intermediate_size";
+    info.dModel = config.requiredSize(widthKey, SizeKind::Width);
+    info.layers = config.requiredSize(layersKey, SizeKind::Layers);
+    info.heads = config.requiredSize(headsKey, SizeKind::Heads);
     info.kvHeads = info.heads;
-    info.vocab = config.requiredInt("vocab_size");
-    info.maxPositions = config.intOr("max_position_embeddings", 512);
+    info.vocab = config.requiredSize("vocab_size", SizeKind::Vocabulary);
+    info.maxPositions = config.sizeOr("max_position_embeddings", SizeKind::Positions, 512);
+    info.storedPositions = true;
     info.causal = false;
     info.segments = !distil;
-    info.padId = config.intOr("pad_token_id", 0);
-    if (info.heads == 0 || info.dModel % info.heads != 0) {
-        throw ModelLoadError(config.path() + ": the hidden size must be a multiple of the head count");
+    info.padId = config.tokenIdOr("pad_token_id", 0);
+    if (info.dModel % info.heads != 0) {
+        throw ModelLoadError(config.path() + ": \"" + widthKey + "\" must be a multiple of \"" + headsKey + "\"");
     }
     const std::string posType = config.stringOr("position_embedding_type", "absolute");
     if (posType != "absolute" || config.boolOr("sinusoidal_pos_embds", false)) {
@@ -105,14 +111,26 @@ std::unique_ptr<Bert> Bert::load(const HfConfig& config, const SafetensorsArchiv
     }
     const std::string act = config.stringOr(distil ? "activation" : "hidden_act", "gelu");
     if (act != "gelu" && act != "gelu_new" && act != "gelu_pytorch_tanh") {
-        throw ModelLoadError(config.path() + ": activation \"" + act + "\" is not supported");
+        throw ModelLoadError(config.path() + ": activation " + quotedForMessage(act) + " is not supported");
     }
     model->m_tanhGelu = act != "gelu";
-    model->m_eps = static_cast<float>(config.numberOr("layer_norm_eps", 1e-12));
+    model->m_eps = config.floatOr("layer_norm_eps", 1e-12f);
     const int d = info.dModel;
-    const int inner = config.requiredInt(distil ? "hidden_dim" : "intermediate_size");
-    const int types = distil ? 1 : config.intOr("type_vocab_size", 2);
+    const int inner = config.requiredSize(innerKey, SizeKind::Intermediate);
+    const int types = distil ? 1 : config.sizeOr("type_vocab_size", SizeKind::TokenTypes, 2);
     const EncoderNames n = distil ? distilbertNames(weights) : bertNames(weights);
+
+    // Every size is compared with the header before any tensor is read.
+    const std::string& p = n.prefix;
+    const std::string from = config.path() + " (\"" + widthKey + "\", ";
+    const std::string first = p + n.layers + "0.";
+    weights.checkShape(p + n.word + ".weight", {info.vocab, d}, from + "\"vocab_size\")");
+    weights.checkShape(p + n.position + ".weight", {info.maxPositions, d}, from + "\"max_position_embeddings\")");
+    if (!distil)
+        weights.checkShape(p + n.type + ".weight", {types, d}, from + "\"type_vocab_size\")");
+    weights.checkShape(first + n.inner + ".weight", {inner, d}, from + "\"" + innerKey + "\")");
+    weights.checkShape(p + n.layers + std::to_string(info.layers - 1) + "." + n.q + ".weight", {d, d},
+                       from + "\"" + layersKey + "\")");
 
     auto linear = [&](const std::string& name, int in, int out) {
         return Linear(weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out));
@@ -123,7 +141,6 @@ std::unique_ptr<Bert> Bert::load(const HfConfig& config, const SafetensorsArchiv
         gain = weights.vector(name + (old ? ".gamma" : ".weight"), d);
         bias = weights.vector(name + (old ? ".beta" : ".bias"), d);
     };
-    const std::string& p = n.prefix;
     model->m_word = weights.matrix(p + n.word + ".weight", info.vocab, d);
     model->m_position = weights.matrix(p + n.position + ".weight", info.maxPositions, d);
     model->m_type = distil ? Matrix(Matrix::Zero(1, d)) : weights.matrix(p + n.type + ".weight", types, d);

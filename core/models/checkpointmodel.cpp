@@ -28,11 +28,26 @@ std::vector<int> segmentsFromSeparators(const std::vector<Token>& tokens, std::o
 
 } // namespace
 
+int attentionCaptureLimit(int layers, int heads)
+{
+    // Loaders refuse zero layers or heads; this stays defined for any network anyway (a zero
+    // divisor used to give sqrt(inf), an out-of-range cast, and a vector resized to -2^31).
+    const double maps = std::max(1.0, static_cast<double>(layers)) * std::max(1.0, static_cast<double>(heads));
+    const double limit = std::floor(std::sqrt(maxCapturedWeights / maps));
+    return static_cast<int>(std::clamp(limit, 1.0, 1048576.0));
+}
+
 CheckpointModel::CheckpointModel(std::unique_ptr<Transformer> net, std::unique_ptr<Tokenizer> tokenizer,
                                  std::string name, std::vector<std::string> loadNotices)
     : m_net(std::move(net)), m_tokenizer(std::move(tokenizer)), m_name(std::move(name)),
       m_loadNotices(std::move(loadNotices))
 {
+    const TransformerInfo& t = m_net->info();
+    if (t.layers < 1 || t.heads < 1 || t.kvHeads < 1 || t.vocab < 1) {
+        throw ModelLoadError(m_name + ": a network needs at least one layer, head and vocabulary entry (it has " +
+                             std::to_string(t.layers) + " layers, " + std::to_string(t.heads) + " heads, " +
+                             std::to_string(t.vocab) + " tokens)");
+    }
 }
 
 ModelInfo CheckpointModel::info() const
@@ -95,17 +110,23 @@ std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& re
     if (tokens.empty())
         throw InputError("nothing to run: the input has no tokens");
     if (t.maxPositions > 0 && static_cast<int>(tokens.size()) > t.maxPositions) {
-        result->notices.push_back("input truncated: it has " + std::to_string(tokens.size()) +
+        // A tokenizer may stop early on a long text (the llama2.c one, at the model's context):
+        // then the count is a lower bound.
+        const Token& last = tokens.back();
+        const bool partial = !request.ids && last.segment == 0 && last.end >= 0 &&
+                             static_cast<std::size_t>(last.end) < request.text.size();
+        result->notices.push_back("input truncated: it has " + std::string(partial ? "at least " : "") +
+                                  std::to_string(tokens.size()) +
                                   " tokens but the model's context is " + std::to_string(t.maxPositions) +
                                   " tokens; only the first " + std::to_string(t.maxPositions) + " are shown");
         tokens.resize(static_cast<std::size_t>(t.maxPositions));
     }
     // Every layer's and head's (T, T) weights are kept; bound that to about 1 GB.
-    const int captureLimit =
-        static_cast<int>(std::sqrt(maxCapturedWeights / (static_cast<double>(t.layers) * t.heads)));
+    const int captureLimit = attentionCaptureLimit(t.layers, t.heads);
     if (static_cast<int>(tokens.size()) > captureLimit) {
         result->notices.push_back("input truncated to " + std::to_string(captureLimit) +
-                                  " tokens: keeping the attention of all " + std::to_string(t.layers * t.heads) +
+                                  " tokens: keeping the attention of all " +
+                                  std::to_string(static_cast<std::int64_t>(t.layers) * t.heads) +
                                   " heads for more would need over 1 GB");
         tokens.resize(static_cast<std::size_t>(captureLimit));
     }

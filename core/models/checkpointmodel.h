@@ -12,6 +12,10 @@
 
 namespace attnviz {
 
+// Longest input whose (layers, heads, T, T) attention stays within the capture budget (1 GB);
+// at least 1 for any layers and heads, zero and negative included.
+int attentionCaptureLimit(int layers, int heads);
+
 class CheckpointModel : public AttentionModel
 {
 public:

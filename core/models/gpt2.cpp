@@ -3,6 +3,8 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/checkednumbers.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -13,31 +15,40 @@ std::unique_ptr<Gpt2> Gpt2::load(const HfConfig& config, const SafetensorsArchiv
     auto model = std::make_unique<Gpt2>();
     TransformerInfo& info = model->m_info;
     info.family = "gpt2";
-    info.dModel = config.requiredInt("n_embd");
-    info.layers = config.requiredInt("n_layer");
-    info.heads = config.requiredInt("n_head");
+    info.dModel = config.requiredSize("n_embd", SizeKind::Width);
+    info.layers = config.requiredSize("n_layer", SizeKind::Layers);
+    info.heads = config.requiredSize("n_head", SizeKind::Heads);
     info.kvHeads = info.heads;
-    info.vocab = config.requiredInt("vocab_size");
-    info.maxPositions = config.intOr("n_positions", config.intOr("n_ctx", 1024));
+    info.vocab = config.requiredSize("vocab_size", SizeKind::Vocabulary);
+    const char* positionsKey = config.has("n_positions") ? "n_positions" : "n_ctx";
+    info.maxPositions = config.sizeOr(positionsKey, SizeKind::Positions, 1024);
+    info.storedPositions = true; // wpe holds one row per position
     info.causal = true;
-    if (const json::Value* eos = config.root().find("eos_token_id"); eos != nullptr && eos->isNumber()) {
-        info.stopIds.push_back(static_cast<int>(eos->asNumber()));
-    }
-    if (info.heads == 0 || info.dModel % info.heads != 0) {
-        throw ModelLoadError(config.path() + ": n_embd must be a multiple of n_head");
+    info.stopIds = config.tokenIds("eos_token_id");
+    if (info.dModel % info.heads != 0) {
+        throw ModelLoadError(config.path() + ": \"n_embd\" must be a multiple of \"n_head\"");
     }
     const int d = info.dModel;
-    const int inner = config.intOr("n_inner", 4 * d);
-    model->m_eps = static_cast<float>(config.numberOr("layer_norm_epsilon", 1e-5));
+    const int inner =
+        config.sizeOr("n_inner", SizeKind::Intermediate, checked::mul<ModelLoadError>(4, d, "4 × n_embd"));
+    const int qkvWidth = checked::mul<ModelLoadError>(3, d, "3 × n_embd");
+    model->m_eps = config.floatOr("layer_norm_epsilon", 1e-5f);
     const std::string act = config.stringOr("activation_function", "gelu_new");
     if (act != "gelu_new" && act != "gelu_pytorch_tanh") {
-        throw ModelLoadError(config.path() + ": activation_function \"" + act + "\" is not supported (gelu_new only)");
+        throw ModelLoadError(config.path() + ": activation_function " + quotedForMessage(act) + " is not supported (gelu_new only)");
     }
     if (config.boolOr("scale_attn_by_inverse_layer_idx", false)) {
         throw ModelLoadError(config.path() + ": scale_attn_by_inverse_layer_idx is not supported");
     }
 
     const std::string p = weights.contains("transformer.wte.weight") ? "transformer." : "";
+    // Every size is compared with the header before any tensor is read.
+    const std::string from = config.path() + " (\"n_embd\", ";
+    weights.checkShape(p + "wte.weight", {info.vocab, d}, from + "\"vocab_size\")");
+    weights.checkShape(p + "wpe.weight", {info.maxPositions, d}, from + "\"" + positionsKey + "\")");
+    weights.checkShape(p + "h.0.mlp.c_fc.weight", {d, inner}, from + "\"n_inner\")");
+    weights.checkShape(p + "h." + std::to_string(info.layers - 1) + ".ln_1.weight", {d}, from + "\"n_layer\")");
+
     auto vec = [&](const std::string& name, int n) { return weights.vector(p + name, n); };
     auto conv1d = [&](const std::string& name, int in, int out) { // Conv1D already is (in, out)
         return Linear(weights.matrix(p + name + ".weight", in, out), weights.vector(p + name + ".bias", out));
@@ -49,7 +60,7 @@ std::unique_ptr<Gpt2> Gpt2::load(const HfConfig& config, const SafetensorsArchiv
         Gpt2Layer layer;
         layer.ln1Gain = vec(h + "ln_1.weight", d);
         layer.ln1Bias = vec(h + "ln_1.bias", d);
-        layer.attn = conv1d(h + "attn.c_attn", d, 3 * d);
+        layer.attn = conv1d(h + "attn.c_attn", d, qkvWidth);
         layer.attnProj = conv1d(h + "attn.c_proj", d, d);
         layer.ln2Gain = vec(h + "ln_2.weight", d);
         layer.ln2Bias = vec(h + "ln_2.bias", d);

@@ -28,20 +28,62 @@ bool HfConfig::has(const std::string& key) const
     return v != nullptr && !v->isNull();
 }
 
-int HfConfig::requiredInt(const std::string& key) const
+double HfConfig::requiredNumber(const std::string& key) const
 {
     const json::Value* v = m_root.find(key);
     if (v == nullptr || v->isNull())
         throw ModelLoadError(m_path + ": missing \"" + key + "\"");
-    if (!v->isNumber() || std::floor(v->asNumber()) != v->asNumber() || v->asNumber() < 0 || v->asNumber() > 1e9) {
-        throw ModelLoadError(m_path + ": \"" + key + "\" must be a non-negative integer");
-    }
-    return static_cast<int>(v->asNumber());
+    if (!v->isNumber())
+        throw ModelLoadError(m_path + ": \"" + key + "\" must be a number");
+    return v->asNumber();
+}
+
+std::string HfConfig::keyText(const std::string& key) const
+{
+    return m_path + ": \"" + key + "\"";
+}
+
+int HfConfig::requiredInt(const std::string& key) const
+{
+    return checked::toInt<ModelLoadError>(requiredNumber(key), keyText(key), 0);
 }
 
 int HfConfig::intOr(const std::string& key, int fallback) const
 {
     return has(key) ? requiredInt(key) : fallback;
+}
+
+int HfConfig::requiredSize(const std::string& key, SizeKind kind) const
+{
+    return checkedSize<ModelLoadError>(kind, requiredNumber(key), keyText(key));
+}
+
+int HfConfig::sizeOr(const std::string& key, SizeKind kind, int fallback) const
+{
+    return has(key) ? requiredSize(key, kind) : fallback;
+}
+
+int HfConfig::tokenIdOr(const std::string& key, int fallback) const
+{
+    return has(key) ? checked::toInt<ModelLoadError>(requiredNumber(key), keyText(key), 0, maxTokenId) : fallback;
+}
+
+std::vector<int> HfConfig::tokenIds(const std::string& key) const
+{
+    const json::Value* v = m_root.find(key);
+    if (v == nullptr || v->isNull())
+        return {};
+    if (v->isNumber())
+        return {tokenIdOr(key, 0)};
+    if (!v->isArray())
+        throw ModelLoadError(keyText(key) + " must be a token id or a list of token ids");
+    std::vector<int> ids;
+    for (const json::Value& e : v->asArray()) {
+        if (!e.isNumber())
+            throw ModelLoadError(keyText(key) + " must be a token id or a list of token ids");
+        ids.push_back(checked::toInt<ModelLoadError>(e.asNumber(), keyText(key) + " entry", 0, maxTokenId));
+    }
+    return ids;
 }
 
 double HfConfig::numberOr(const std::string& key, double fallback) const
@@ -52,6 +94,11 @@ double HfConfig::numberOr(const std::string& key, double fallback) const
     if (!v->isNumber())
         throw ModelLoadError(m_path + ": \"" + key + "\" must be a number");
     return v->asNumber();
+}
+
+float HfConfig::floatOr(const std::string& key, float fallback) const
+{
+    return has(key) ? checked::toFloat<ModelLoadError>(requiredNumber(key), keyText(key)) : fallback;
 }
 
 bool HfConfig::boolOr(const std::string& key, bool fallback) const

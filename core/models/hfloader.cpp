@@ -8,6 +8,8 @@
 #include "models/llama.h"
 #include "models/safetensors.h"
 #include "models/seq2seqmodel.h"
+#include "util/messagetext.h"
+#include "util/regularfile.h"
 
 #include <filesystem>
 
@@ -20,7 +22,7 @@ namespace {
 bool hasTokenizerFiles(const fs::path& dir)
 {
     for (const char* name : {"tokenizer.json", "vocab.json", "vocab.txt"}) {
-        if (fs::exists(dir / name))
+        if (isPresent((dir / name).string())) // a broken one is then reported by the loader
             return true;
     }
     return false;
@@ -35,8 +37,8 @@ std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const Safetensor
         return Bert::load(config, weights);
     if (type == "llama" || type == "mistral" || type == "qwen2")
         return Llama::load(config, weights);
-    throw ModelLoadError(config.path() + ": model_type \"" + type +
-                         "\" is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
+    throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) +
+                         " is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
 }
 
 } // namespace
@@ -45,7 +47,9 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
 {
     const fs::path dir(folder);
     const HfConfig config = HfConfig::load((dir / "config.json").string());
-    const SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
+    SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
+    weights.refuseNonFinite(); // see SafetensorsArchive::floats
+
     const bool seq2seq = config.stringOr("model_type", "") == "bart";
     std::unique_ptr<Bart> bart = seq2seq ? Bart::load(config, weights) : nullptr;
     std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);

@@ -3,6 +3,8 @@
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
+#include "util/checkednumbers.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 
@@ -22,7 +24,7 @@ void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::
         throw ModelLoadError(config.path() + ": rope_scaling must be an object");
     const HfConfig s(*scaling, config.path() + " (rope_scaling)");
     const std::string type = s.stringOr("rope_type", s.stringOr("type", "default"));
-    const float factor = static_cast<float>(s.numberOr("factor", 1.0));
+    const float factor = s.floatOr("factor", 1.0f);
     if (type == "default")
         return;
     if (!(factor > 0.0f))
@@ -31,9 +33,11 @@ void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::
         for (float& f : inverse)
             f /= factor;
     } else if (type == "llama3") {
-        const float low = static_cast<float>(s.numberOr("low_freq_factor", 1.0));
-        const float high = static_cast<float>(s.numberOr("high_freq_factor", 4.0));
-        const float original = static_cast<float>(s.numberOr("original_max_position_embeddings", 8192));
+        const float low = s.floatOr("low_freq_factor", 1.0f);
+        const float high = s.floatOr("high_freq_factor", 4.0f);
+        const float original = s.floatOr("original_max_position_embeddings", 8192.0f);
+        if (!(low > 0.0f) || !(high > 0.0f) || !(original > 0.0f))
+            throw ModelLoadError(config.path() + ": rope_scaling llama3 factors must be positive");
         const float lowWavelength = original / low;
         const float highWavelength = original / high;
         for (float& f : inverse) {
@@ -46,7 +50,7 @@ void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::
             }
         }
     } else {
-        notes.push_back("rope_scaling type \"" + type + "\" is not supported; positions use unscaled RoPE");
+        notes.push_back("rope_scaling type " + quotedForMessage(type) + " is not supported; positions use unscaled RoPE");
     }
 }
 
@@ -61,45 +65,53 @@ std::unique_ptr<Llama> Llama::load(const HfConfig& config, const SafetensorsArch
 {
     TransformerInfo info;
     info.family = config.stringOr("model_type", "llama");
-    info.dModel = config.requiredInt("hidden_size");
-    info.layers = config.requiredInt("num_hidden_layers");
-    info.heads = config.requiredInt("num_attention_heads");
-    info.kvHeads = config.intOr("num_key_value_heads", info.heads);
-    info.vocab = config.requiredInt("vocab_size");
-    info.maxPositions = config.intOr("max_position_embeddings", 2048);
+    info.dModel = config.requiredSize("hidden_size", SizeKind::Width);
+    info.layers = config.requiredSize("num_hidden_layers", SizeKind::Layers);
+    info.heads = config.requiredSize("num_attention_heads", SizeKind::Heads);
+    info.kvHeads = config.sizeOr("num_key_value_heads", SizeKind::Heads, info.heads);
+    info.vocab = config.requiredSize("vocab_size", SizeKind::Vocabulary);
+    info.maxPositions = config.sizeOr("max_position_embeddings", SizeKind::Positions, 2048);
     info.causal = true;
-    if (info.heads == 0 || info.kvHeads == 0 || info.heads % info.kvHeads != 0) {
-        throw ModelLoadError(config.path() + ": num_attention_heads must be a multiple of num_key_value_heads");
+    if (info.heads % info.kvHeads != 0) {
+        throw ModelLoadError(config.path() +
+                             ": \"num_attention_heads\" must be a multiple of \"num_key_value_heads\"");
     }
     LlamaHyper hyper;
-    hyper.headDim = config.intOr("head_dim", info.dModel / info.heads);
-    hyper.normEps = static_cast<float>(config.numberOr("rms_norm_eps", 1e-6));
+    hyper.headDim = config.sizeOr("head_dim", SizeKind::HeadSize, info.dModel / info.heads);
+    hyper.normEps = config.floatOr("rms_norm_eps", 1e-6f);
     if (hyper.headDim == 0 || hyper.headDim % 2 != 0)
-        throw ModelLoadError(config.path() + ": head size must be even");
+        throw ModelLoadError(config.path() + ": head size (\"head_dim\" or hidden_size / heads) must be even");
     const std::string act = config.stringOr("hidden_act", "silu");
     if (act != "silu")
-        throw ModelLoadError(config.path() + ": hidden_act \"" + act + "\" is not supported (silu only)");
-    hyper.ropeInverseFrequencies =
-        ropeInverseFrequencies(hyper.headDim, static_cast<float>(config.numberOr("rope_theta", 10000.0)));
+        throw ModelLoadError(config.path() + ": hidden_act " + quotedForMessage(act) + " is not supported (silu only)");
+    const float theta = config.floatOr("rope_theta", 10000.0f);
+    if (!(theta > 1.0f))
+        throw ModelLoadError(config.path() + ": \"rope_theta\" must be greater than 1");
+    const int d = info.dModel;
+    const int hd = hyper.headDim;
+    const int inner = config.requiredSize("intermediate_size", SizeKind::Intermediate);
+    const int qWidth = checked::mul<ModelLoadError>(info.heads, hd, "num_attention_heads × head_dim");
+    const int kvWidth = checked::mul<ModelLoadError>(info.kvHeads, hd, "num_key_value_heads × head_dim");
+
+    // Every size is compared with the header before anything (RoPE tables, tensors) is allocated.
+    const std::string from = config.path() + " (\"hidden_size\", ";
+    const std::string first = "model.layers.0.";
+    weights.checkShape("model.embed_tokens.weight", {info.vocab, d}, from + "\"vocab_size\")");
+    weights.checkShape(first + "self_attn.q_proj.weight", {qWidth, d}, from + "\"num_attention_heads\", \"head_dim\")");
+    weights.checkShape(first + "self_attn.k_proj.weight", {kvWidth, d},
+                       from + "\"num_key_value_heads\", \"head_dim\")");
+    weights.checkShape(first + "mlp.gate_proj.weight", {inner, d}, from + "\"intermediate_size\")");
+    weights.checkShape("model.layers." + std::to_string(info.layers - 1) + ".input_layernorm.weight", {d},
+                       from + "\"num_hidden_layers\")");
+
+    hyper.ropeInverseFrequencies = ropeInverseFrequencies(hd, theta);
     applyRopeScaling(config, hyper.ropeInverseFrequencies, info.notes);
     if (config.has("sliding_window") && config.boolOr("use_sliding_window", info.family == "mistral")) {
         info.notes.push_back("sliding_window is not applied: every token attends to its whole prefix (identical "
                              "while the input is shorter than the window)");
     }
-    // eos_token_id is a number or, in newer configs, a list of numbers.
-    if (const json::Value* eos = config.root().find("eos_token_id"); eos != nullptr && eos->isNumber()) {
-        info.stopIds.push_back(static_cast<int>(eos->asNumber()));
-    } else if (eos != nullptr && eos->isArray()) {
-        for (const auto& e : eos->asArray()) {
-            if (e.isNumber())
-                info.stopIds.push_back(static_cast<int>(e.asNumber()));
-        }
-    }
+    info.stopIds = config.tokenIds("eos_token_id"); // a number or, in newer configs, a list
     const bool qkvBias = info.family == "qwen2" || config.boolOr("attention_bias", false);
-    const int d = info.dModel;
-    const int hd = hyper.headDim;
-    const int inner = config.requiredInt("intermediate_size");
-
     // nn.Linear stores (out, in); we keep (in, out) so that y = x·W as in the pipeline view.
     auto linear = [&](const std::string& name, int in, int out, bool bias) {
         return Linear(weights.matrix(name + ".weight", out, in).transpose(),
@@ -111,10 +123,10 @@ std::unique_ptr<Llama> Llama::load(const HfConfig& config, const SafetensorsArch
         const std::string p = "model.layers." + std::to_string(i) + ".";
         LlamaLayer layer;
         layer.attnNorm = weights.vector(p + "input_layernorm.weight", d);
-        layer.wq = linear(p + "self_attn.q_proj", d, info.heads * hd, qkvBias);
-        layer.wk = linear(p + "self_attn.k_proj", d, info.kvHeads * hd, qkvBias);
-        layer.wv = linear(p + "self_attn.v_proj", d, info.kvHeads * hd, qkvBias);
-        layer.wo = linear(p + "self_attn.o_proj", info.heads * hd, d, config.boolOr("attention_bias", false));
+        layer.wq = linear(p + "self_attn.q_proj", d, qWidth, qkvBias);
+        layer.wk = linear(p + "self_attn.k_proj", d, kvWidth, qkvBias);
+        layer.wv = linear(p + "self_attn.v_proj", d, kvWidth, qkvBias);
+        layer.wo = linear(p + "self_attn.o_proj", qWidth, d, config.boolOr("attention_bias", false));
         layer.mlpNorm = weights.vector(p + "post_attention_layernorm.weight", d);
         layer.gate = linear(p + "mlp.gate_proj", d, inner, false);
         layer.up = linear(p + "mlp.up_proj", d, inner, false);

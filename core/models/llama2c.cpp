@@ -3,8 +3,12 @@
 #include "models/checkpointmodel.h"
 #include "models/llama2ctokenizer.h"
 #include "models/mappedfile.h"
+#include "util/checkednumbers.h"
+#include "util/regularfile.h"
+#include "util/sizelimits.h"
 
 #include <cstring>
+#include <span>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -22,18 +26,38 @@ public:
     // The next rows×cols floats as a (rows, cols) row-major matrix.
     Matrix take(Index rows, Index cols, const char* what)
     {
-        const std::size_t bytes = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols) * sizeof(float);
+        const std::size_t bytes = checkedBytes(rows, cols);
         if (m_file.size() < m_offset || m_file.size() - m_offset < bytes) {
             throw ModelLoadError(m_file.path() + ": file truncated while reading " + what);
         }
         Matrix m(rows, cols);
         std::memcpy(m.data(), m_file.data() + m_offset, bytes);
         m_offset += bytes;
+        // Refused, not shown: see SafetensorsArchive::floats.
+        const std::span<const float> values(m.data(), static_cast<std::size_t>(m.size()));
+        if (const std::ptrdiff_t bad = checked::firstNonFinite(values); bad >= 0) {
+            throw ModelLoadError(m_file.path() + ": " + what + " holds a " + checked::nonFiniteName(values[bad]) +
+                                 " value (element " + std::to_string(bad) + "); the checkpoint is corrupt");
+        }
         return m;
     }
-    void skip(std::size_t floats, const char* what) { take(1, static_cast<Index>(floats), what); }
+    // Skips a table that is not used (it is only checked to be present).
+    void skip(std::size_t floats, const char* what)
+    {
+        const std::size_t bytes = checkedBytes(1, static_cast<Index>(floats));
+        if (m_file.size() < m_offset || m_file.size() - m_offset < bytes)
+            throw ModelLoadError(m_file.path() + ": file truncated while reading " + what);
+        m_offset += bytes;
+    }
 
 private:
+    std::size_t checkedBytes(Index rows, Index cols) const
+    {
+        const std::size_t n = checked::mulSize<ModelLoadError>(static_cast<std::size_t>(rows),
+                                                              static_cast<std::size_t>(cols), m_file.path());
+        return checked::mulSize<ModelLoadError>(n, sizeof(float), m_file.path());
+    }
+
     const MappedFile& m_file;
     std::size_t m_offset;
 };
@@ -42,7 +66,7 @@ fs::path findTokenizer(const fs::path& bin, int vocab)
 {
     const fs::path dir = bin.parent_path().empty() ? fs::path(".") : bin.parent_path();
     for (const fs::path& candidate : {dir / "tokenizer.bin", dir / ("tok" + std::to_string(vocab) + ".bin")}) {
-        if (fs::exists(candidate))
+        if (isPresent(candidate.string())) // a broken one is then reported by the tokenizer
             return candidate;
     }
     std::error_code ec;
@@ -67,12 +91,23 @@ std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
     }
     std::int32_t h[7];
     std::memcpy(h, file.data(), sizeof h);
-    const int dim = h[0], hidden = h[1], layers = h[2], heads = h[3], kvHeads = h[4], seqLen = h[6];
+    // The header's sizes follow the same bounds as config.json's (util/sizelimits.h).
+    const auto field = [&](SizeKind kind, std::int64_t value, const char* name) {
+        try {
+            return checkedSize<ModelLoadError>(kind, static_cast<double>(value), std::string("header ") + name);
+        } catch (const ModelLoadError& e) {
+            throw ModelLoadError(binPath + ": not a llama2.c checkpoint (" + e.what() + ")");
+        }
+    };
+    const int dim = field(SizeKind::Width, h[0], "dim");
+    const int hidden = field(SizeKind::Intermediate, h[1], "hidden_dim");
+    const int layers = field(SizeKind::Layers, h[2], "n_layers");
+    const int heads = field(SizeKind::Heads, h[3], "n_heads");
+    const int kvHeads = field(SizeKind::Heads, h[4], "n_kv_heads");
     const bool shared = h[5] > 0;
-    const int vocab = h[5] < 0 ? -h[5] : h[5];
-    const bool plausible = dim > 0 && dim <= 65536 && hidden > 0 && hidden <= 1 << 20 && layers > 0 && layers <= 1024 &&
-                           heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && dim % heads == 0 &&
-                           (dim / heads) % 2 == 0 && vocab > 3 && vocab <= 1 << 22 && seqLen > 0 && seqLen <= 1 << 20;
+    const int vocab = field(SizeKind::Vocabulary, h[5] < 0 ? -static_cast<std::int64_t>(h[5]) : h[5], "vocab_size");
+    const int seqLen = field(SizeKind::Positions, h[6], "seq_len");
+    const bool plausible = heads % kvHeads == 0 && dim % heads == 0 && (dim / heads) % 2 == 0 && vocab > 3;
     if (!plausible) {
         throw ModelLoadError(binPath + ": not a llama2.c checkpoint (implausible header " + std::to_string(dim) + ", " +
                              std::to_string(hidden) + ", " + std::to_string(layers) + ", " + std::to_string(heads) +
@@ -80,7 +115,15 @@ std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
                              std::to_string(seqLen) + ")");
     }
     const int headSize = dim / heads;
-    const int kvDim = kvHeads * headSize;
+    const int kvDim = kvHeads * headSize; // <= dim
+    // The whole file size the header implies, checked before anything is allocated (sizes are
+    // bounded, so these 64-bit products cannot overflow).
+    const std::uint64_t D = dim, F = hidden, V = vocab, perLayer = 2 * D + 2 * D * D + 2 * kvDim * D + 3 * F * D;
+    const std::uint64_t floats = V * D * (shared ? 1 : 2) + layers * perLayer + D + std::uint64_t(seqLen) * headSize;
+    if ((file.size() - sizeof h) / sizeof(float) < floats) {
+        throw ModelLoadError(binPath + ": file truncated: the header implies " + std::to_string(floats * 4 + sizeof h) +
+                             " bytes but the file has " + std::to_string(file.size()));
+    }
 
     TransformerInfo info;
     info.family = "llama2c";
@@ -90,6 +133,7 @@ std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
     info.kvHeads = kvHeads;
     info.vocab = vocab;
     info.maxPositions = seqLen;
+    info.storedPositions = true; // freq_cis tables of seq_len rows are stored (and checked present)
     info.causal = true;
     info.stopIds = {Llama2cTokenizer::bosId}; // run.c stops when the model emits BOS
     LlamaHyper hyper;
@@ -141,7 +185,8 @@ std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)
             "no llama2.c tokenizer (tokenizer.bin) next to the checkpoint; the model takes token ids only");
     } else {
         try {
-            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab);
+            tokenizer = std::make_unique<Llama2cTokenizer>(tokPath.string(), net->info().vocab,
+                                                           net->info().maxPositions);
         } catch (const TokenizerError& e) {
             throw ModelLoadError(e.what());
         }

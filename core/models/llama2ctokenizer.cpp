@@ -1,9 +1,11 @@
 #include "models/llama2ctokenizer.h"
 
+#include "util/regularfile.h"
+
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <queue>
 
 namespace attnviz {
 
@@ -33,12 +35,14 @@ std::size_t utf8Length(unsigned char lead)
 
 } // namespace
 
-Llama2cTokenizer::Llama2cTokenizer(const std::string& path, int vocabSize)
+Llama2cTokenizer::Llama2cTokenizer(const std::string& path, int vocabSize, int maxTokens) : m_maxTokens(maxTokens)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw TokenizerError(path + ": cannot open");
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string data;
+    try {
+        data = RegularFile(path).readAll(fileLimits::tokenizer);
+    } catch (const FileError& e) {
+        throw TokenizerError(e.what());
+    }
     std::size_t pos = 0;
     auto readBytes = [&](void* dst, std::size_t n) {
         if (data.size() - pos < n)
@@ -62,6 +66,20 @@ Llama2cTokenizer::Llama2cTokenizer(const std::string& path, int vocabSize)
         pos += static_cast<std::size_t>(length);
         m_scores.push_back(score);
         m_ids.emplace(m_pieces.back(), i);
+        m_maxSpan = std::max(m_maxSpan, m_pieces.back().size());
+    }
+    // Byte fallback. llama2.c takes byte b as id b + 3, which assumes the 256 <0xNN> pieces of a
+    // 32000-entry Llama vocabulary; a smaller vocabulary would be read out of bounds. As in
+    // SentencePiece without byte fallback, a byte with no <0xNN> piece becomes <unk> (id 0).
+    // b + 3 is kept when that piece really is <0xNN>, so real files give llama2.c's ids.
+    for (int b = 0; b < 256; ++b) {
+        char name[8];
+        std::snprintf(name, sizeof name, "<0x%02X>", b);
+        if (b + 3 < vocabSize && byteOfPiece(m_pieces[static_cast<std::size_t>(b) + 3]) == b) {
+            m_byteIds[static_cast<std::size_t>(b)] = b + 3;
+        } else if (const auto id = idOf(name)) {
+            m_byteIds[static_cast<std::size_t>(b)] = *id;
+        }
     }
 }
 
@@ -92,51 +110,96 @@ Token Llama2cTokenizer::tokenForId(int id) const
 
 std::vector<Token> Llama2cTokenizer::encode(std::string_view text, int segment) const
 {
-    struct Part
+    // Symbols form a doubly linked list in text order; candidate merges of adjacent symbols wait
+    // in a max-heap. Each merge only creates the two pairs around the merged symbol, so the work
+    // is O(n log n) instead of a full rescan per merge. Entries whose symbols changed since they
+    // were pushed are skipped when popped (each symbol carries a version).
+    struct Symbol
     {
         int id;
         int begin, end; // byte span in text
+        int prev, next; // neighbours in the list, -1 at the ends
+        unsigned version = 0;
+        bool mergeable = true; // <unk> stands for unknown text and never merges
     };
-    std::vector<Part> parts;
+    struct Candidate
+    {
+        float score;
+        int left, right;
+        unsigned leftVersion, rightVersion;
+        int id;
+        // The highest score first; ties go to the leftmost pair, as in llama2.c's scan, where
+        // only a strictly higher score replaces the best pair found so far.
+        bool operator<(const Candidate& o) const { return score != o.score ? score < o.score : left > o.left; }
+    };
     if (text.empty())
         return {};
+    std::vector<Symbol> symbols;
+    const auto add = [&](int id, std::size_t begin, std::size_t end) {
+        const int index = static_cast<int>(symbols.size());
+        symbols.push_back({id, static_cast<int>(begin), static_cast<int>(end), index - 1, -1, 0, id != unkId});
+        if (index > 0)
+            symbols[static_cast<std::size_t>(index) - 1].next = index;
+    };
     if (const auto space = idOf(" "))
-        parts.push_back({*space, 0, 0}); // the dummy prefix of SentencePiece
+        add(*space, 0, 0); // the dummy prefix of SentencePiece
     for (std::size_t i = 0; i < text.size();) {
         const std::size_t n = std::min(utf8Length(static_cast<unsigned char>(text[i])), text.size() - i);
         if (const auto id = idOf(text.substr(i, n))) {
-            parts.push_back({*id, static_cast<int>(i), static_cast<int>(i + n)});
+            add(*id, i, i + n);
+        } else if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i),
+                               text.begin() + static_cast<std::ptrdiff_t>(i + n),
+                               [&](char c) { return m_byteIds[static_cast<unsigned char>(c)] != unkId; })) {
+            for (std::size_t b = i; b < i + n; ++b)
+                add(m_byteIds[static_cast<unsigned char>(text[b])], b, b + 1);
         } else {
-            for (std::size_t b = 0; b < n; ++b) { // byte fallback: <0xNN> is id byte + 3
-                parts.push_back({static_cast<unsigned char>(text[i + b]) + 3, static_cast<int>(i + b),
-                                 static_cast<int>(i + b + 1)});
-            }
+            add(unkId, i, i + n);
         }
         i += n;
     }
-    while (true) { // merge the best-scoring adjacent pair until none is in the vocabulary
-        float bestScore = -1e10f;
-        std::size_t best = parts.size();
-        int bestId = -1;
-        for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-            const auto id = idOf(m_pieces[static_cast<std::size_t>(parts[i].id)] +
-                                 m_pieces[static_cast<std::size_t>(parts[i + 1].id)]);
-            if (id && m_scores[static_cast<std::size_t>(*id)] > bestScore) {
-                bestScore = m_scores[static_cast<std::size_t>(*id)];
-                best = i;
-                bestId = *id;
-            }
-        }
-        if (best == parts.size())
-            break;
-        parts[best] = {bestId, parts[best].begin, parts[best + 1].end};
-        parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+
+    std::priority_queue<Candidate> heap;
+    std::string joined;
+    const auto consider = [&](int left, int right) {
+        if (left < 0 || right < 0)
+            return;
+        const Symbol& a = symbols[static_cast<std::size_t>(left)];
+        const Symbol& b = symbols[static_cast<std::size_t>(right)];
+        if (!a.mergeable || !b.mergeable)
+            return;
+        joined.assign(m_pieces[static_cast<std::size_t>(a.id)]);
+        joined += m_pieces[static_cast<std::size_t>(b.id)];
+        const auto it = m_ids.find(joined);
+        // llama2.c starts its search at -1e10: pairs scoring no higher (or NaN) never merge.
+        if (it != m_ids.end() && m_scores[static_cast<std::size_t>(it->second)] > -1e10f)
+            heap.push({m_scores[static_cast<std::size_t>(it->second)], left, right, a.version, b.version, it->second});
+    };
+    for (std::size_t i = 0; i + 1 < symbols.size(); ++i)
+        consider(static_cast<int>(i), static_cast<int>(i) + 1);
+    while (!heap.empty()) {
+        const Candidate c = heap.top();
+        heap.pop();
+        Symbol& a = symbols[static_cast<std::size_t>(c.left)];
+        Symbol& b = symbols[static_cast<std::size_t>(c.right)];
+        if (a.version != c.leftVersion || b.version != c.rightVersion || a.next != c.right)
+            continue; // stale: one of the two has merged since
+        a.id = c.id;
+        a.end = b.end;
+        a.next = b.next;
+        ++a.version;
+        ++b.version; // b is gone
+        if (b.next >= 0)
+            symbols[static_cast<std::size_t>(b.next)].prev = c.left;
+        consider(a.prev, c.left);
+        consider(c.left, a.next);
     }
+
     std::vector<Token> tokens;
-    for (const Part& p : parts) {
-        Token t = tokenForId(p.id);
-        t.begin = p.begin;
-        t.end = p.end;
+    for (int i = symbols.empty() ? -1 : 0; i >= 0; i = symbols[static_cast<std::size_t>(i)].next) {
+        const Symbol& sym = symbols[static_cast<std::size_t>(i)];
+        Token t = tokenForId(sym.id);
+        t.begin = sym.begin;
+        t.end = sym.end;
         t.segment = segment;
         tokens.push_back(std::move(t));
     }
@@ -145,6 +208,19 @@ std::vector<Token> Llama2cTokenizer::encode(std::string_view text, int segment) 
 
 std::vector<Token> Llama2cTokenizer::encodeForModel(std::string_view text, std::optional<std::string_view>) const
 {
+    // The model sees at most m_maxTokens tokens, each covering at most m_maxSpan bytes of text,
+    // so text beyond twice that many bytes cannot change what it sees (a merge decision near the
+    // cut would have to ripple back over m_maxTokens tokens). Tokenising only that prefix bounds
+    // the work, whatever was pasted, to about a millisecond: no cancellation point is needed.
+    // The caller still gets more than m_maxTokens tokens, so it truncates and says so.
+    if (m_maxTokens > 0) {
+        std::size_t cut = 2 * static_cast<std::size_t>(m_maxTokens) * m_maxSpan;
+        if (text.size() > cut) {
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+                --cut; // never split a UTF-8 character
+            text = text.substr(0, cut);
+        }
+    }
     std::vector<Token> tokens{tokenForId(bosId)};
     for (Token& t : encode(text))
         tokens.push_back(std::move(t));

@@ -1,7 +1,10 @@
 #include "models/safetensors.h"
 
 #include "engine/attentionmodel.h"
+#include "util/checkednumbers.h"
 #include "util/json.h"
+#include "util/regularfile.h"
+#include "util/messagetext.h"
 
 #include <algorithm>
 #include <cmath>
@@ -129,7 +132,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
     for (const auto& [name, entry] : header.asObject()) {
         if (name == "__metadata__")
             continue;
-        const std::string where = path + ": tensor '" + name + "'";
+        const std::string where = path + ": tensor " + quotedForMessage(name);
         if (!entry.isObject())
             throw ModelLoadError(where + ": entry is not an object");
         const json::Value* dtype = entry.find("dtype");
@@ -147,7 +150,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
         info.dtype = dtype->asString();
         const std::size_t elementSize = dtypeSize(info.dtype);
         if (elementSize == 0)
-            throw ModelLoadError(where + ": unknown dtype " + info.dtype);
+            throw ModelLoadError(where + ": unknown dtype " + quotedForMessage(info.dtype));
         // Product with an overflow guard: no real tensor has more than 2^48 elements.
         std::uint64_t count = 1;
         for (const auto& d : shape->asArray()) {
@@ -181,8 +184,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
     });
     for (std::size_t i = 1; i < byOffset.size(); ++i) {
         if (byOffset[i]->begin < byOffset[i - 1]->end) {
-            throw ModelLoadError(path + ": tensor '" + byOffset[i]->name + "' overlaps tensor '" +
-                                 byOffset[i - 1]->name + "'");
+            throw ModelLoadError(path + ": tensor " + quotedForMessage(byOffset[i]->name) + " overlaps tensor " +
+                                 quotedForMessage(byOffset[i - 1]->name));
         }
     }
 }
@@ -207,7 +210,7 @@ std::vector<float> SafetensorsFile::readFloats(const SafeTensorInfo& info) const
             out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
         }
     } else {
-        throw ModelLoadError(path() + ": tensor '" + info.name + "' has dtype " + info.dtype +
+        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " + quotedForMessage(info.dtype) +
                              "; only F32, F16 and BF16 weights are supported");
     }
     return out;
@@ -224,11 +227,11 @@ SafetensorsArchive SafetensorsArchive::openFolder(const std::string& folder)
 {
     namespace fs = std::filesystem;
     const fs::path dir(folder);
-    if (fs::exists(dir / "model.safetensors")) {
+    if (isPresent((dir / "model.safetensors").string())) { // not fs::exists: it throws raw errors on a symlink loop
         return openFile((dir / "model.safetensors").string());
     }
     const fs::path indexPath = dir / "model.safetensors.index.json";
-    if (!fs::exists(indexPath)) {
+    if (!isPresent(indexPath.string())) {
         throw ModelLoadError(folder + ": no model.safetensors or model.safetensors.index.json");
     }
     json::Value index;
@@ -246,7 +249,7 @@ SafetensorsArchive SafetensorsArchive::openFolder(const std::string& folder)
     for (const auto& [name, file] : map->asObject()) {
         if (!file.isString() || file.asString().empty() || file.asString().find('/') != std::string::npos ||
             file.asString().find('\\') != std::string::npos || file.asString() == "..") {
-            throw ModelLoadError(indexPath.string() + ": tensor '" + name + "' names an invalid shard file");
+            throw ModelLoadError(indexPath.string() + ": tensor " + quotedForMessage(name) + " names an invalid shard file");
         }
         auto& shard = shards[file.asString()];
         if (!shard)
@@ -260,7 +263,7 @@ void SafetensorsArchive::add(std::shared_ptr<SafetensorsFile> file, const std::s
 {
     if (onlyName != nullptr) {
         if (file->find(*onlyName) == nullptr) {
-            throw ModelLoadError(file->path() + ": the index lists tensor '" + *onlyName + "' but this shard lacks it");
+            throw ModelLoadError(file->path() + ": the index lists tensor " + quotedForMessage(*onlyName) + " but this shard lacks it");
         }
         m_owner[*onlyName] = file.get();
     } else {
@@ -283,19 +286,39 @@ const SafeTensorInfo& SafetensorsArchive::info(const std::string& name) const
 {
     auto it = m_owner.find(name);
     if (it == m_owner.end()) {
-        throw ModelLoadError("checkpoint has no tensor '" + name + "'");
+        throw ModelLoadError("checkpoint has no tensor " + quotedForMessage(name));
     }
     return *it->second->find(name);
 }
 
+void SafetensorsArchive::checkShape(const std::string& name, const std::vector<std::int64_t>& shape,
+                                    const std::string& source) const
+{
+    auto it = m_owner.find(name);
+    if (it == m_owner.end())
+        throw ModelLoadError("checkpoint has no tensor " + quotedForMessage(name) + " (expected from " + source + ")");
+    const SafeTensorInfo& t = *it->second->find(name);
+    if (t.shape != shape) {
+        throw ModelLoadError(it->second->path() + ": tensor " + quotedForMessage(name) + " has shape " + shapeText(t.shape) +
+                             ", expected " + shapeText(shape) + " from " + source);
+    }
+}
+
 std::vector<float> SafetensorsArchive::floats(const std::string& name, const std::vector<std::int64_t>& shape) const
 {
-    const SafeTensorInfo& t = info(name);
-    if (t.shape != shape) {
-        throw ModelLoadError(m_owner.at(name)->path() + ": tensor '" + name + "' has shape " + shapeText(t.shape) +
-                             ", expected " + shapeText(shape) + " from config.json");
+    checkShape(name, shape);
+    const SafetensorsFile& file = *m_owner.at(name);
+    std::vector<float> out = file.readFloats(info(name));
+    // Refused rather than shown with a notice: one NaN or Inf weight turns every score it reaches
+    // into NaN, and softmax then gives rows the views would draw as plausible numbers (or zeros).
+    // No result of such a file is trustworthy, so the user learns which tensor is broken instead.
+    // The scan costs one pass over floats just converted, small beside the conversion itself.
+    if (const std::ptrdiff_t bad = m_refuseNonFinite ? checked::firstNonFinite(out) : -1; bad >= 0) {
+        throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds a " +
+                             checked::nonFiniteName(out[static_cast<std::size_t>(bad)]) + " value (element " +
+                             std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
     }
-    return m_owner.at(name)->readFloats(t);
+    return out;
 }
 
 Matrix SafetensorsArchive::matrix(const std::string& name, Index rows, Index cols) const

@@ -55,11 +55,19 @@ public:
     // Opens a single .safetensors file.
     static SafetensorsArchive openFile(const std::string& path);
 
+    // Model loaders call this: from then on matrix/vector/floats throw ModelLoadError, naming the
+    // tensor, for a NaN or infinite value (a plain reader decodes them faithfully).
+    void refuseNonFinite() { m_refuseNonFinite = true; }
+
     bool contains(const std::string& name) const { return m_owner.count(name) != 0; }
     std::vector<std::string> names() const;
     const SafeTensorInfo& info(const std::string& name) const; // throws ModelLoadError if absent
     std::string dtypeOf(const std::string& name) const { return info(name).dtype; }
 
+    // Checks from the header alone (nothing is read or allocated) that `name` exists with exactly
+    // `shape`; `source` says where the expected shape came from (config keys) for the message.
+    void checkShape(const std::string& name, const std::vector<std::int64_t>& shape,
+                    const std::string& source = "config.json") const;
     // A 2-D tensor checked to be exactly (rows, cols), converted to float32.
     Matrix matrix(const std::string& name, Index rows, Index cols) const;
     // A 1-D tensor checked to be exactly (n).
@@ -70,6 +78,7 @@ public:
 private:
     std::vector<std::shared_ptr<SafetensorsFile>> m_files;
     std::map<std::string, const SafetensorsFile*> m_owner; // tensor name -> file holding it
+    bool m_refuseNonFinite = false;
     void add(std::shared_ptr<SafetensorsFile> file, const std::string* onlyName);
 };
 

@@ -1,8 +1,28 @@
 #include "models/transformer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace attnviz {
+
+namespace {
+
+// Families without a stored position table (RoPE) only claim their context in config.json;
+// generation, the one place that walks positions one by one, stops here whatever the claim.
+constexpr int maxClaimedContext = 1 << 15;
+constexpr double maxCacheFloats = 268435456.0; // 2^28 floats = 1 GB of cached keys and values
+
+} // namespace
+
+int generationContext(const TransformerInfo& info, Index cacheWidth)
+{
+    double context = info.storedPositions ? info.maxPositions : std::min(info.maxPositions, maxClaimedContext);
+    if (cacheWidth > 0) {
+        const double perPosition = 2.0 * std::max(1, info.layers) * static_cast<double>(cacheWidth);
+        context = std::min(context, std::floor(maxCacheFloats / perPosition));
+    }
+    return static_cast<int>(std::max(context, 0.0));
+}
 
 ForwardResult beginForward(const TransformerInfo& info, Index tokens, const ForwardOptions& options)
 {
@@ -75,7 +95,9 @@ std::vector<int> Transformer::generateGreedy(const std::vector<int>& promptIds, 
     options.captureAttention = false;
     options.logits = LogitRows::Last;
     options.cancel = cancel;
-    for (int step = 0; step < steps && static_cast<int>(ids.size()) <= t.maxPositions; ++step) {
+    const int context = generationContext(t, 0);
+    for (int step = 0; step < steps && static_cast<int>(ids.size()) <= context; ++step) {
+        throwIfCancelled(cancel);
         const Index n = static_cast<Index>(ids.size());
         options.mask = buildMask(MaskSpec::causal(), n, n);
         const ForwardResult r = forward(ids, {}, options);
@@ -101,8 +123,10 @@ KvCache::KvCache(int layers, Index positions, Index width)
 std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, const std::vector<int>& promptIds,
                                  int steps, const std::atomic<bool>* cancel, const CachedForward& forwardFrom)
 {
-    // Rows for the positions this call can reach, not the whole (possibly 128k) context.
-    const Index rows = std::min<Index>(info.maxPositions, std::ssize(promptIds) + std::max(steps, 0));
+    // Rows for the positions this call can reach, never the claimed context: the context is
+    // bounded by generationContext (position table, sane bound, 1 GB cache) and by the steps asked.
+    const int limit = generationContext(info, cacheWidth);
+    const Index rows = std::min<Index>(limit, std::ssize(promptIds) + std::max(steps, 0));
     KvCache cache(info.layers, rows, cacheWidth);
     ForwardOptions options;
     options.captureAttention = false;
@@ -113,12 +137,12 @@ std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, 
         options.mask = buildMask(MaskSpec::causal(), T, first + T);
         return forwardFrom(ids, first, &cache, options).logits;
     };
-    const int limit = info.maxPositions;
     std::vector<int> pending(promptIds.begin(),
                              promptIds.begin() + std::min<std::ptrdiff_t>(limit, std::ssize(promptIds)));
     std::vector<int> generated;
     int position = 0;
     while (static_cast<int>(generated.size()) < steps && !pending.empty()) {
+        throwIfCancelled(cancel); // also between tokens, not only inside a forward pass
         const Matrix logits = step(pending, position); // the whole prompt first, then one token at a time
         position += static_cast<int>(pending.size());
         Index best = 0;

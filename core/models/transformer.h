@@ -24,6 +24,7 @@ struct TransformerInfo
     int dModel = 0;
     int vocab = 0;
     int maxPositions = 0;           // context length
+    bool storedPositions = false;   // maxPositions is backed by a stored table (GPT-2 wpe), not just claimed
     bool causal = false;            // decoder: default mask causal, predicts the next token
     bool segments = false;          // takes token types (BERT sentence A/B)
     bool hasLmHead = true;          // can produce logits (BERT without cls.predictions cannot)
@@ -70,7 +71,7 @@ public:
     virtual ForwardResult forward(const std::vector<int>& ids, const std::vector<int>& segments,
                                   const ForwardOptions& options) const = 0;
     // Greedy continuation (only new ids, at most `steps`, stopping before a stop id or at the end
-    // of the context). The default reruns the whole sequence per token; families with a KV cache
+    // of generationContext). The default reruns the whole sequence per token; families with a KV cache
     // override it. Ids must be valid (callers check).
     virtual std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,
                                             const std::atomic<bool>* cancel) const;
@@ -88,8 +89,13 @@ struct KvCache
 using CachedForward =
     std::function<ForwardResult(const std::vector<int>& ids, int firstPosition, KvCache* cache, const ForwardOptions&)>;
 
+// How many positions greedy generation may use: maxPositions when a position table backs it,
+// else at most 2^15; with a KV cache `cacheWidth` wide per layer, also what 1 GB of cache holds.
+int generationContext(const TransformerInfo& info, Index cacheWidth);
+
 // The greedy loop of decoders with a KV cache `cacheWidth` columns wide per layer: the whole
 // prompt first, then one token at a time, under a causal mask, checking `cancel` each step.
+// Stops at generationContext; the cache is never larger than the positions this call can reach.
 std::vector<int> greedyWithCache(const TransformerInfo& info, Index cacheWidth, const std::vector<int>& promptIds,
                                  int steps, const std::atomic<bool>* cancel, const CachedForward& forwardFrom);
 

@@ -1,6 +1,7 @@
 #include "tokenizers/bpemodel.h"
 
 #include "tokenizers/tokenizer.h"
+#include "util/messagetext.h"
 
 #include <queue>
 
@@ -27,7 +28,7 @@ BpeModel::BpeModel(std::vector<std::pair<std::string, int>> vocab,
 void BpeModel::addPiece(const std::string& piece, int id)
 {
     if (id < 0 || id > 10'000'000)
-        throw TokenizerError("token id " + std::to_string(id) + " of '" + piece + "' is out of range");
+        throw TokenizerError("token id " + std::to_string(id) + " of " + quotedForMessage(piece) + " is out of range");
     const auto index = static_cast<std::size_t>(id);
     if (index >= m_pieces.size()) {
         m_pieces.resize(index + 1);

@@ -1,6 +1,9 @@
 #include "tokenizers/postprocessor.h"
 
 #include "tokenizers/tokenizer.h"
+#include "tokenizers/tokenizerjson.h"
+#include "util/messagetext.h"
+#include "util/sizelimits.h"
 
 namespace attnviz {
 
@@ -17,7 +20,8 @@ const json::Value& member(const json::Value& object, const char* key)
 int typeIdOf(const json::Value& item)
 {
     const json::Value* t = item.find("type_id");
-    return t && t->isNumber() ? static_cast<int>(t->asNumber()) : 0;
+    return t && t->isNumber() ? intFromJson(*t, "post_processor: type_id", 0, sizeLimit(SizeKind::TokenTypes).max - 1)
+                              : 0;
 }
 
 // A BertProcessing/RobertaProcessing "cls"/"sep" entry: ["[CLS]", 101].
@@ -26,7 +30,8 @@ PostProcessor::Item specialPair(const json::Value& object, const char* key, int 
     const json::Value& v = member(object, key);
     if (!v.isArray() || v.asArray().size() != 2 || !v.asArray()[0].isString() || !v.asArray()[1].isNumber())
         throw TokenizerError(std::string("post_processor: \"") + key + "\" is not [piece, id]");
-    return {false, 0, static_cast<int>(v.asArray()[1].asNumber()), v.asArray()[0].asString(), typeId};
+    return {false, 0, tokenIdFromJson(v.asArray()[1], std::string("post_processor: \"") + key + "\" id"),
+            v.asArray()[0].asString(), typeId};
 }
 
 std::vector<PostProcessor::Item> parseTemplate(const json::Value& list, const json::Value* specials)
@@ -48,9 +53,13 @@ std::vector<PostProcessor::Item> parseTemplate(const json::Value& list, const js
             const json::Value& tokens = member(*def, "tokens");
             if (!ids.isArray() || !tokens.isArray() || ids.asArray().size() != tokens.asArray().size())
                 throw TokenizerError("post_processor: special token ids and tokens differ in length");
-            for (std::size_t i = 0; i < ids.asArray().size(); ++i)
-                out.push_back({false, 0, static_cast<int>(ids.asArray()[i].asNumber()), tokens.asArray()[i].asString(),
-                               typeIdOf(*sp)});
+            for (std::size_t i = 0; i < ids.asArray().size(); ++i) {
+                const int id = tokenIdFromJson(ids.asArray()[i], "post_processor: special token ids entry");
+                const json::Value& piece = tokens.asArray()[i];
+                if (!piece.isString())
+                    throw TokenizerError("post_processor: special token tokens must be strings");
+                out.push_back({false, 0, id, piece.asString(), typeIdOf(*sp)});
+            }
         } else {
             throw TokenizerError("post_processor: template item is neither Sequence nor SpecialToken");
         }
@@ -110,7 +119,7 @@ PostProcessor PostProcessor::fromJson(const json::Value* value)
             }
         return result;
     }
-    throw TokenizerError("unsupported post_processor type '" + type + "'");
+    throw TokenizerError("unsupported post_processor type " + quotedForMessage(type));
 }
 
 std::vector<Token> PostProcessor::apply(std::vector<Token> a, std::optional<std::vector<Token>> b) const

@@ -2,6 +2,7 @@
 
 #include "tokenizers/bytedisplay.h"
 #include "tokenizers/unicode.h"
+#include "util/messagetext.h"
 
 #include <cctype>
 #include <cstdio>
@@ -42,7 +43,7 @@ SentencePieceBpeTokenizer::SentencePieceBpeTokenizer(BpeModel model, Options opt
     if (!m_options.unkToken.empty()) {
         m_unkId = m_model.idOf(m_options.unkToken);
         if (m_unkId < 0)
-            throw TokenizerError("unknown token '" + m_options.unkToken + "' is not in the vocabulary");
+            throw TokenizerError("unknown token " + quotedForMessage(m_options.unkToken) + " is not in the vocabulary");
     }
 }
 
@@ -90,8 +91,8 @@ WordCache::Symbols SentencePieceBpeTokenizer::wordSymbols(std::string_view word)
                 else
                     symbols.push_back({m_unkId, pos, pos + len});
             } else {
-                throw TokenizerError("character '" + std::string(word.substr(pos, len))
-                                     + "' is not in the vocabulary and there is no unknown token");
+                throw TokenizerError("character " + quotedForMessage(word.substr(pos, len)) +
+                                     " is not in the vocabulary and there is no unknown token");
             }
             pos += len;
         }

@@ -3,7 +3,11 @@
 #include "tokenizers/bytelevelbpetokenizer.h"
 #include "tokenizers/sentencepiecebpetokenizer.h"
 #include "tokenizers/wordpiecetokenizer.h"
+#include "util/checkednumbers.h"
+#include "util/messagetext.h"
+#include "util/sizelimits.h"
 
+#include <climits>
 #include <functional>
 #include <optional>
 
@@ -61,7 +65,8 @@ AddedTokens addedTokensFrom(const json::Value& root)
         const json::Value* content = t.find("content");
         if (!id || !id->isNumber() || !content || !content->isString())
             throw TokenizerError("added_tokens: entry without numeric id and string content");
-        added.add({static_cast<int>(id->asNumber()), content->asString(), boolOr(&t, "special", false),
+        added.add({tokenIdFromJson(*id, "added_tokens: id of " + quotedForMessage(content->asString())), content->asString(),
+                   boolOr(&t, "special", false),
                    boolOr(&t, "lstrip", false), boolOr(&t, "rstrip", false)});
     }
     return added;
@@ -79,7 +84,7 @@ std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& m
             const std::string& s = m.asString();
             const std::size_t space = s.find(' ', 1);
             if (space == std::string::npos)
-                throw TokenizerError("model.merges: '" + s + "' is not two pieces separated by a space");
+                throw TokenizerError("model.merges: " + quotedForMessage(s) + " is not two pieces separated by a space");
             out.emplace_back(s.substr(0, space), s.substr(space + 1));
         } else if (m.isArray() && m.asArray().size() == 2 && m.asArray()[0].isString() && m.asArray()[1].isString()) {
             out.emplace_back(m.asArray()[0].asString(), m.asArray()[1].asString()); // ["left", "right"]
@@ -109,13 +114,13 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
         } else if (type == "StripAccents") {
             options.stripAccents = stripAccentsSet = true;
         } else if (type != "NFD" && type != "NFC" && type != "NFKC" && type != "NFKD") {
-            throw TokenizerError("unsupported normalizer '" + type + "' for a WordPiece model");
+            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a WordPiece model");
         }
     });
     options.unkToken = stringOr(&model, "unk_token", "[UNK]");
     options.prefix = stringOr(&model, "continuing_subword_prefix", "##");
     if (const json::Value* m = model.find("max_input_chars_per_word"); m && m->isNumber())
-        options.maxCharsPerWord = static_cast<int>(m->asNumber());
+        options.maxCharsPerWord = intFromJson(*m, "model.max_input_chars_per_word", 0, 1 << 30);
     const json::Value* vocab = model.find("vocab");
     if (!vocab)
         throw TokenizerError("model.vocab is missing");
@@ -165,7 +170,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                                               : SentencePieceBpeTokenizer::Prepend::Never;
             sp.splitOnMetaspace = boolOr(&p, "split", true);
         } else {
-            throw TokenizerError("unsupported pre_tokenizer '" + type + "' for a BPE model");
+            throw TokenizerError("unsupported pre_tokenizer " + quotedForMessage(type) + " for a BPE model");
         }
     });
     AddedTokens added = addedTokensFrom(root);
@@ -190,7 +195,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 throw TokenizerError("unsupported Replace normalizer (only \" \" -> \"\xE2\x96\x81\")");
             replacesSpaces = true;
         } else if (type != "NFC" && type != "NFKC") { // Llama text is already NFC in practice
-            throw TokenizerError("unsupported normalizer '" + type + "' for a SentencePiece BPE model");
+            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a SentencePiece BPE model");
         }
     });
     if (!replacesSpaces)
@@ -206,15 +211,28 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         const std::string type = typeOf(&d);
         if (type == "Strip" && stringOr(&d, "content", "") == " ") {
             const json::Value* start = d.find("start");
-            sp.decodeStripLeading += start && start->isNumber() ? static_cast<int>(start->asNumber()) : 0;
+            const int n = start && start->isNumber() ? intFromJson(*start, "decoder Strip start", 0, INT_MAX) : 0;
+            sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, n, "decoder Strip start");
         } else if (type == "Metaspace" && stringOr(&d, "prepend_scheme", "always") != "never") {
-            sp.decodeStripLeading += 1;
+            sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, 1, "decoder Strip start");
         }
     });
     return std::make_unique<SentencePieceBpeTokenizer>(std::move(bpe), sp, std::move(added), std::move(post));
 }
 
 } // namespace
+
+int intFromJson(const json::Value& value, const std::string& what, int lo, int hi)
+{
+    if (!value.isNumber())
+        throw TokenizerError(what + " is not a number");
+    return checked::toInt<TokenizerError>(value.asNumber(), what, lo, hi);
+}
+
+int tokenIdFromJson(const json::Value& value, const std::string& what)
+{
+    return intFromJson(value, what, 0, maxTokenId);
+}
 
 std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object)
 {
@@ -224,8 +242,8 @@ std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object
     out.reserve(object.asObject().size());
     for (const auto& [piece, id] : object.asObject()) {
         if (!id.isNumber())
-            throw TokenizerError("vocabulary entry '" + piece + "' has no numeric id");
-        out.emplace_back(piece, static_cast<int>(id.asNumber()));
+            throw TokenizerError("vocabulary entry " + quotedForMessage(piece) + " has no numeric id");
+        out.emplace_back(piece, tokenIdFromJson(id, "vocabulary entry " + quotedForMessage(piece) + ": id"));
     }
     return out;
 }
@@ -242,7 +260,7 @@ std::unique_ptr<Tokenizer> tokenizerFromJson(const json::Value& root)
         return wordPieceFrom(root, *model);
     if (type == "BPE")
         return bpeFrom(root, *model);
-    throw TokenizerError("unsupported tokenizer model type '" + type + "' (supported: BPE, WordPiece)");
+    throw TokenizerError("unsupported tokenizer model type " + quotedForMessage(type) + " (supported: BPE, WordPiece)");
 }
 
 } // namespace attnviz

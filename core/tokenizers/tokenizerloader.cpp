@@ -7,23 +7,23 @@
 #include "tokenizers/tokenizerjson.h"
 #include "tokenizers/wordpiecetokenizer.h"
 #include "util/json.h"
+#include "util/regularfile.h"
+#include "util/messagetext.h"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace attnviz {
 
 namespace {
 
-std::string readFile(const std::string& path)
+std::string readFile(const std::string& path, std::size_t maxBytes = fileLimits::tokenizer)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw TokenizerError(path + ": cannot open file");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    try {
+        return readTextFile(path, maxBytes);
+    } catch (const FileError& e) {
+        throw TokenizerError(e.what());
+    }
 }
 
 std::vector<std::string> lines(const std::string& text)
@@ -55,10 +55,11 @@ auto withPath(const std::string& path, F&& f) -> decltype(f())
     }
 }
 
+// Whether the folder holds `p`: anything there counts, so that a directory, FIFO or symlink loop
+// named tokenizer.json is refused by readFile with a message that says what it is.
 bool isFile(const std::filesystem::path& p)
 {
-    std::error_code ec;
-    return std::filesystem::is_regular_file(p, ec);
+    return isPresent(p.string());
 }
 
 } // namespace
@@ -83,7 +84,7 @@ std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const
                 continue;
             const std::size_t space = line.find(' ');
             if (space == std::string::npos || space == 0 || space + 1 == line.size())
-                throw TokenizerError("merge line '" + line + "' is not two pieces separated by a space");
+                throw TokenizerError("merge line " + quotedForMessage(line) + " is not two pieces separated by a space");
             out.emplace_back(line.substr(0, space), line.substr(space + 1));
         }
         return out;
@@ -142,7 +143,7 @@ std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder)
         bool lowercase = true;
         const std::filesystem::path config = dir / "tokenizer_config.json";
         if (isFile(config)) {
-            const std::string text = readFile(config.string());
+            const std::string text = readFile(config.string(), fileLimits::smallJson);
             const json::Value root = withPath(config.string(), [&] { return json::parse(text); });
             if (const json::Value* v = root.find("do_lower_case"); v && v->isBool())
                 lowercase = v->asBool();

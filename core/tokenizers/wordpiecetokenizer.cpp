@@ -1,6 +1,7 @@
 #include "tokenizers/wordpiecetokenizer.h"
 
 #include "tokenizers/unicode.h"
+#include "util/messagetext.h"
 
 namespace attnviz {
 
@@ -37,7 +38,7 @@ WordPieceTokenizer::WordPieceTokenizer(const std::vector<std::pair<std::string, 
     m_vocab.reserve(vocab.size());
     for (const auto& [piece, id] : vocab) {
         if (id < 0 || id > 10'000'000)
-            throw TokenizerError("token id " + std::to_string(id) + " of '" + piece + "' is out of range");
+            throw TokenizerError("token id " + std::to_string(id) + " of " + quotedForMessage(piece) + " is out of range");
         if (static_cast<std::size_t>(id) >= m_pieces.size())
             m_pieces.resize(static_cast<std::size_t>(id) + 1);
         m_pieces[static_cast<std::size_t>(id)] = piece;
@@ -51,7 +52,7 @@ WordPieceTokenizer::WordPieceTokenizer(const std::vector<std::pair<std::string, 
     }
     m_unkId = lookup(m_options.unkToken);
     if (m_unkId < 0)
-        throw TokenizerError("unknown token '" + m_options.unkToken + "' is not in the vocabulary");
+        throw TokenizerError("unknown token " + quotedForMessage(m_options.unkToken) + " is not in the vocabulary");
 }
 
 int WordPieceTokenizer::lookup(const std::string& piece) const

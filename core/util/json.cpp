@@ -1,8 +1,10 @@
 #include "util/json.h"
 
+#include "util/messagetext.h"
+#include "util/regularfile.h"
+
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 namespace attnviz::json {
@@ -138,7 +140,7 @@ private:
             [[fallthrough]];
         default:
             if (peek() == '-' || (peek() >= '0' && peek() <= '9')) return number();
-            fail(std::string("unexpected character '") + peek() + "'");
+            fail("unexpected character " + quotedForMessage(std::string_view(&m_text[m_pos], 1)));
         }
     }
 
@@ -303,7 +305,7 @@ private:
                 appendUtf8(out, cp);
                 break;
             }
-            default: fail(std::string("invalid escape '\\") + e + "'");
+            default: fail("invalid escape " + quotedForMessage(std::string(1, '\\') + e));
             }
         }
     }
@@ -321,12 +323,7 @@ Value parse(std::string_view text)
 
 std::string readTextFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw std::runtime_error("cannot read " + path);
-    return std::move(buffer).str();
+    return attnviz::readTextFile(path, fileLimits::smallJson);
 }
 
 Value parseFile(const std::string& path)

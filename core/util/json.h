@@ -78,7 +78,8 @@ Value parse(std::string_view text);
 // Reads and parses a file. Throws std::runtime_error (missing/unreadable) or ParseError.
 Value parseFile(const std::string& path);
 
-// Reads a whole file into a string. Throws std::runtime_error naming the path on failure.
+// Reads a whole config/lesson-sized text file (a regular file of at most fileLimits::smallJson,
+// util/regularfile.h). Throws FileError (a std::runtime_error) naming the path on failure.
 std::string readTextFile(const std::string& path);
 
 // Streaming writer for compact output of large arrays (attention tensors) without building a

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace attnviz;
 
 // Declared first: moc cannot scan past raw string literals.
@@ -19,6 +21,8 @@ private slots:
     void attentionRestrictedToOneHeadAndMaskOverride();
     void errorsExitWithTwo_data();
     void errorsExitWithTwo();
+    void specialFilesExitWithTwo_data();
+    void specialFilesExitWithTwo();
 };
 
 namespace {
@@ -109,7 +113,7 @@ void TestCli::errorsExitWithTwo_data()
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command" << "";
     QTest::newRow("unknown option") << QStringList{"lesson", lesson("two-heads-causal.json"), "--colour"}
                                     << "unknown option \"--colour\"" << "";
-    QTest::newRow("missing file") << QStringList{"lesson", "/nonexistent.json"} << "cannot open" << "";
+    QTest::newRow("missing file") << QStringList{"lesson", "/nonexistent.json"} << "/nonexistent.json: no such file" << "";
     QTest::newRow("malformed json") << QStringList{"lesson", "FILE"} << "not valid JSON" << "{\"tokens\": [";
     QTest::newRow("wrong shapes")
         << QStringList{"lesson", "FILE"} << "heads[0].wq"
@@ -152,6 +156,57 @@ void TestCli::errorsExitWithTwo()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::specialFilesExitWithTwo_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("FIFO lesson") << "fifo" << "is a FIFO (named pipe), not a file";
+    QTest::newRow("/dev/zero lesson") << "zero" << "is a character device, not a file";
+    QTest::newRow("symlink loop") << "loop" << "too many levels of symbolic links (a symlink loop?)";
+    QTest::newRow("config.json is a directory") << "configdir" << "config.json is a directory, not a file";
+    QTest::newRow("ESC and newline in model_type") << "modeltype" << R"(model_type "\x1b[2J\nx" is not supported)";
+}
+
+// Each must fail at once (a FIFO used to block for ever) with exactly one line on stderr.
+void TestCli::specialFilesExitWithTwo()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    QString model = dir.filePath("lesson.json");
+    const QByteArray path = model.toUtf8();
+    if (kind == "fifo") {
+        QCOMPARE(::mkfifo(path.constData(), 0600), 0);
+    } else if (kind == "zero") {
+        QVERIFY(QFile::link("/dev/zero", model));
+    } else if (kind == "loop") {
+        QVERIFY(QFile::link(model, model));
+    } else {
+        model = dir.filePath("gpt2");
+        QVERIFY(QDir().mkdir(model));
+        QVERIFY(QFile::copy(QStringLiteral(ATTNVIZ_TEST_DATA "/models/gpt2/model.safetensors"),
+                            model + "/model.safetensors"));
+        if (kind == "configdir") {
+            QVERIFY(QDir().mkdir(model + "/config.json"));
+        } else {
+            QFile f(model + "/config.json");
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"model_type": "\u001b[2J\nx"})");
+        }
+    }
+    QList<QStringList> commands{{"attention", "--model", model, "--text", "hi"}};
+    if (model.endsWith(".json"))
+        commands.append({"lesson", model});
+    for (const QStringList& args : commands) {
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.endsWith('\n') && !r.err.contains('\x1b'), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

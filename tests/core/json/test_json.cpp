@@ -1,7 +1,13 @@
 // The core's JSON reader/writer: values, escapes, error positions, limits.
 #include "util/json.h"
 
+#include "../util/filetestutil.h"
+
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace attnviz;
 
@@ -17,6 +23,11 @@ private slots:
     void reportsLineAndColumn();
     void writerRoundTrips();
     void typeMismatchThrows();
+    void controlCharactersAreEscapedInErrors();
+    void readTextFileRefusesNonFiles_data();
+    void readTextFileRefusesNonFiles();
+    void readTextFileRefusesAFifoWithoutBlocking();
+    void readTextFileIsBounded();
 };
 
 
@@ -94,6 +105,76 @@ void TestJson::typeMismatchThrows()
 {
     const json::Value v = json::parse("[1]");
     QVERIFY_THROWS_EXCEPTION(std::logic_error, v.asObject());
+}
+
+void TestJson::controlCharactersAreEscapedInErrors()
+{
+    // A NUL or ESC byte in the text used to be pasted into what() raw: the message stopped at the NUL.
+    for (const std::string& text : {std::string("[\0]", 3), std::string("[\x1b[31m]")}) {
+        try {
+            json::parse(text);
+            QFAIL("no error");
+        } catch (const json::ParseError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(text[1] == '\0' ? "\\x00" : "\\x1b") != std::string::npos, what.c_str());
+            QVERIFY2(what.find('\x1b') == std::string::npos, what.c_str());
+        }
+    }
+}
+
+void TestJson::readTextFileRefusesNonFiles_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("directory") << "directory" << "is a directory, not a file";
+    QTest::newRow("/dev/zero") << "device" << "is a character device, not a file";
+    QTest::newRow("symlink loop") << "loop" << "too many levels of symbolic links (a symlink loop?)";
+    QTest::newRow("NUL bytes") << "binary" << "a binary file, not text (a NUL byte at offset 2)";
+}
+
+void TestJson::readTextFileRefusesNonFiles()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("config.json").toStdString();
+    if (kind == "directory") {
+        std::filesystem::create_directory(path);
+    } else if (kind == "device") {
+        std::filesystem::create_symlink("/dev/zero", path);
+    } else if (kind == "loop") {
+        std::filesystem::create_symlink(path, path);
+    } else {
+        std::ofstream(path, std::ios::binary) << std::string("{\"\0\": 1}", 8);
+    }
+    try {
+        json::parseFile(path);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains(message), e.what());
+        QVERIFY2(QString(e.what()).contains("config.json"), e.what());
+    }
+}
+
+void TestJson::readTextFileRefusesAFifoWithoutBlocking()
+{
+    QTemporaryDir dir;
+    const std::string fifo = test::makeFifo(dir, "lesson.json");
+    ATTNVIZ_VERIFY_REFUSES_FIFO([fifo] { json::parseFile(fifo); }, fifo, "is a FIFO (named pipe), not a file");
+}
+
+void TestJson::readTextFileIsBounded()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("config.json").toStdString();
+    std::ofstream(path) << "[1]";
+    std::filesystem::resize_file(path, std::size_t(1) << 30); // sparse: 1 GiB of zeros costs no disk
+    try {
+        json::parseFile(path);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains("1073741824 bytes, more than the 16 MiB"), e.what());
+    }
 }
 
 QTEST_APPLESS_MAIN(TestJson)
