@@ -36,7 +36,7 @@ public:
         // Refused, not shown: see SafetensorsArchive::floats.
         const std::span<const float> values(m.data(), static_cast<std::size_t>(m.size()));
         if (const std::ptrdiff_t bad = checked::firstNonFinite(values); bad >= 0) {
-            throw ModelLoadError(m_file.path() + ": " + what + " holds a " + checked::nonFiniteName(values[bad]) +
+            throw ModelLoadError(m_file.path() + ": " + what + " holds " + checked::nonFiniteName(values[bad]) +
                                  " value (element " + std::to_string(bad) + "); the checkpoint is corrupt");
         }
         return m;

@@ -314,7 +314,7 @@ std::vector<float> SafetensorsArchive::floats(const std::string& name, const std
     // No result of such a file is trustworthy, so the user learns which tensor is broken instead.
     // The scan costs one pass over floats just converted, small beside the conversion itself.
     if (const std::ptrdiff_t bad = m_refuseNonFinite ? checked::firstNonFinite(out) : -1; bad >= 0) {
-        throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds a " +
+        throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds " +
                              checked::nonFiniteName(out[static_cast<std::size_t>(bad)]) + " value (element " +
                              std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
     }

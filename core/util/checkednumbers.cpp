@@ -36,7 +36,7 @@ const char* nonFiniteName(float value)
 {
     std::uint32_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    return (bits & 0x007fffffu) != 0 ? "NaN" : "infinite";
+    return (bits & 0x007fffffu) != 0 ? "a NaN" : "an infinite"; // with its article, for messages
 }
 
 } // namespace attnviz::checked

@@ -159,10 +159,10 @@ void TestModelNumbers::checkedConversions()
     QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(-1));
     values.push_back(-INFINITY);
     QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(4));
-    QCOMPARE(std::string(checked::nonFiniteName(values[4])), std::string("infinite"));
+    QCOMPARE(std::string(checked::nonFiniteName(values[4])), std::string("an infinite"));
     values[2] = std::nanf("");
     QCOMPARE(checked::firstNonFinite(values), std::ptrdiff_t(2));
-    QCOMPARE(std::string(checked::nonFiniteName(values[2])), std::string("NaN"));
+    QCOMPARE(std::string(checked::nonFiniteName(values[2])), std::string("a NaN"));
 }
 
 void TestModelNumbers::configSizesAreChecked_data()
@@ -260,7 +260,7 @@ void TestModelNumbers::nonFiniteWeightsAreRefused()
         QFAIL("a checkpoint with a non-finite weight was accepted");
     } catch (const ModelLoadError& e) {
         const std::string what = e.what();
-        QVERIFY2(what.find("'" + tensor.toStdString() + "'") != std::string::npos, e.what());
+        QVERIFY2(what.find("\"" + tensor.toStdString() + "\"") != std::string::npos, e.what());
         QVERIFY2(what.find(word.toStdString()) != std::string::npos, e.what());
     }
 }

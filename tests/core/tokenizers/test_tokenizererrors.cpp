@@ -112,15 +112,15 @@ private slots:
             {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]},
             "model": {"type": "BPE", "vocab": {"<unk>": 0, "\u2581": 1, "a": 2}, "merges": []})";
         QTest::newRow("vocab 1e20") << QByteArray(R"({"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 1e20}}})")
-                                    << QByteArray("'a'");
+                                    << QByteArray("\"a\"");
         QTest::newRow("vocab -1") << QByteArray(R"({"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": -1}}})")
-                                  << QByteArray("'a'");
+                                  << QByteArray("\"a\"");
         QTest::newRow("vocab 2.5") << QByteArray(R"({"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 2.5}}})")
-                                   << QByteArray("'a'");
+                                   << QByteArray("\"a\"");
         QTest::newRow("bpe vocab 1e20")
             << QByteArray(R"({"normalizer": {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"},
                  "model": {"type": "BPE", "vocab": {"\u2581": 0, "a": 1e20}, "merges": []}})")
-            << QByteArray("'a'");
+            << QByteArray("\"a\"");
         QTest::newRow("added id") << QByteArray(R"({"added_tokens": [{"id": 1e20, "content": "[X]"}], )" + wp + "}")
                                   << QByteArray("added_tokens");
         QTest::newRow("max chars")
