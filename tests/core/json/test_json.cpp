@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+#include <sstream>
+
 using namespace attnviz;
 
 // Declared first: moc cannot scan past the raw string literals below.
@@ -17,6 +19,8 @@ private slots:
     void reportsLineAndColumn();
     void writerRoundTrips();
     void typeMismatchThrows();
+    void streamingWriterMatchesString_data();
+    void streamingWriterMatchesString();
 };
 
 
@@ -94,6 +98,38 @@ void TestJson::typeMismatchThrows()
 {
     const json::Value v = json::parse("[1]");
     QVERIFY_THROWS_EXCEPTION(std::logic_error, v.asObject());
+}
+
+void TestJson::streamingWriterMatchesString_data()
+{
+    QTest::addColumn<bool>("pretty");
+    QTest::newRow("compact") << false;
+    QTest::newRow("pretty") << true;
+}
+
+// The CLI streams big results; the text must be the same as the in-memory writer's, across the
+// writer's internal flushes (several 64 KiB chunks here, one-line arrays included).
+void TestJson::streamingWriterMatchesString()
+{
+    QFETCH(bool, pretty);
+    const auto write = [](json::Writer& w) {
+        w.beginObject().key("rows").beginArray();
+        for (int i = 0; i < 3000; ++i) {
+            w.beginArray(true);
+            for (int j = 0; j < 10; ++j) w.value(float(i) / float(j + 1));
+            w.endArray();
+        }
+        w.endArray().key("empty").beginArray().endArray().key("end").value("x").endObject();
+    };
+    json::Writer whole(pretty);
+    write(whole);
+    std::ostringstream sink;
+    json::Writer streamed(sink, pretty);
+    write(streamed);
+    QVERIFY(streamed.str().size() < whole.str().size()); // it did flush on the way
+    streamed.flush();
+    QVERIFY(whole.str().size() > 3 * 64 * 1024);
+    QVERIFY(sink.str() == whole.str());
 }
 
 QTEST_APPLESS_MAIN(TestJson)
