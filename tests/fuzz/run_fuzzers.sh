@@ -19,6 +19,7 @@ for h in "${harnesses[@]}"; do
     bin="$build/fuzz/fuzz_$h"
     corpus="$work/corpus/$h"   # grows across runs; the seeds are read alongside it
     artifacts="$work/artifacts/$h"
+    rm -rf "$artifacts"    # only this run's crashes count
     mkdir -p "$corpus" "$artifacts"
     log="$work/$h.log"
     dict=()
