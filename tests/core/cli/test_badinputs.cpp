@@ -207,8 +207,8 @@ void TestBadInputs::exitsCleanly()
     if (setup == QLatin1String("invalid utf-8")) {
         // Arguments from QProcess are always valid UTF-8: let the shell pass raw bytes.
         program = QStringLiteral("/bin/sh");
-        const char* script =
-            R"sh(exec "$0" attention --model builtin:decoder --json --text "$(printf 'a\377\376b\300\200c\355\240\200')")sh";
+        const char* script = R"sh(exec "$0" attention --model builtin:decoder --json )sh"
+                             R"sh(--text "$(printf 'a\377\376b\300\200c\355\240\200')")sh";
         args = QStringList{"-c", QString::fromLatin1(script), QStringLiteral(ATTNVIZ_CLI)};
     } else {
         args = prepare(setup, args, dir.path(), &skip);
