@@ -65,7 +65,8 @@ int runLessonCommand(const std::vector<std::string>& args)
     }
     const MultiHeadResult result = runLesson(lesson, options);
     if (parsed.has("json")) {
-        std::cout << multiHeadJson(result) << "\n";
+        writeMultiHeadJson(std::cout, result); // streamed: the text of a big lesson is never held whole
+        std::cout << "\n";
     } else {
         if (!lesson.title.empty()) std::cout << lesson.title << "\n\n";
         std::cout << multiHeadTable(result, lesson.tokens, lesson.sourceTokens);
@@ -115,10 +116,10 @@ int runAttentionCommand(const std::vector<std::string>& args)
                          std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");
     }
     if (parsed.has("json")) {
-        std::cout << attentionJson(*result, stack, layer, head) << "\n";
+        writeAttentionJson(std::cout, *result, stack, layer, head);
+        std::cout << "\n";
     } else {
-        // Validate the range the same way the JSON path does before printing.
-        (void)attentionJson(*result, stack, layer, head);
+        checkAttentionSelection(*result, stack, layer, head); // the same range checks as the JSON path
         printAttentionTable(*result, stack, layer, head);
     }
     return 0;

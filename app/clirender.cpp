@@ -143,6 +143,9 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
             throw UsageError("--format expects png, svg or pdf, got \"" + *parsed.get("format") + "\"");
         options.format = *format;
     }
+    // The export code checks the framed picture again; with --size the answer is known before any model runs.
+    if (const QString error = options.pixelLimitError(options.size); !options.size.isEmpty() && !error.isEmpty())
+        throw UsageError(error.toStdString());
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     const auto query = parsed.getInt("query", 0, 1000000);

@@ -8,6 +8,8 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libvulkan-dev
     libeigen3-dev libomp-dev
     fonts-dejavu-core xvfb xauth
+    ccache                                  # build cache only; speeds up rebuilds
+    clang-14 libclang-rt-14-dev llvm-14     # libFuzzer harnesses (tests/fuzz), llvm-symbolizer for stacks
 )
 
 missing=()

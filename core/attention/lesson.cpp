@@ -3,6 +3,7 @@
 #include "util/json.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace attnviz {
@@ -60,10 +61,33 @@ Matrix readMatrix(const Value* v, const std::string& path, Index expectedRows, I
     return m;
 }
 
+void checkAtMost(const std::string& path, Index value, Index limit, const std::string& what)
+{
+    if (value > limit) fail(path, what + " " + std::to_string(value) + ", at most " + std::to_string(limit));
+}
+
+void checkTokens(const std::string& path, Index count)
+{
+    if (count > LessonLimits::maxTokens) {
+        fail(path, std::to_string(count) + " tokens, at most " + std::to_string(LessonLimits::maxTokens));
+    }
+}
+
+// heads x max(T, S) x d: the size of each head's Q, K, V and output, summed over heads.
+void checkProjection(const std::string& path, Index heads, Index tokens, Index d, const char* dName)
+{
+    if (heads * tokens * d > LessonLimits::maxCells) {
+        fail(path, std::to_string(heads) + " heads x " + std::to_string(tokens) + " tokens x " + dName + " " +
+                       std::to_string(d) + " = " + std::to_string(heads * tokens * d) + " values, at most " +
+                       std::to_string(LessonLimits::maxCells));
+    }
+}
+
 std::vector<std::string> readTokens(const Value* v, const std::string& path)
 {
     if (v == nullptr) fail(path, "missing; expected a non-empty array of token strings");
     if (!v->isArray() || v->asArray().empty()) fail(path, "expected a non-empty array of token strings");
+    checkTokens(path, static_cast<Index>(v->asArray().size()));
     std::vector<std::string> tokens;
     for (std::size_t i = 0; i < v->asArray().size(); ++i) {
         const Value& t = v->asArray()[i];
@@ -126,6 +150,7 @@ Lesson parseLesson(std::string_view jsonText)
     const auto queries = static_cast<Index>(lesson.tokens.size());
     lesson.embeddings = readMatrix(root.find("embeddings"), "embeddings", queries, -1, "T x d_model, one row per token");
     const Index dModel = lesson.embeddings.cols();
+    checkAtMost("embeddings", dModel, LessonLimits::maxDimension, "d_model");
 
     if (const Value* src = root.find("source")) {
         if (!src->isObject()) fail("source", "expected an object with \"tokens\" and \"embeddings\"");
@@ -145,6 +170,16 @@ Lesson parseLesson(std::string_view jsonText)
     if (heads == nullptr || !heads->isArray() || heads->asArray().empty()) {
         fail("heads", "expected a non-empty array of {\"wq\", \"wk\", \"wv\"} objects");
     }
+    const auto headCount = static_cast<Index>(heads->asArray().size());
+    if (headCount > LessonLimits::maxHeads) {
+        fail("heads", std::to_string(headCount) + " heads, at most " + std::to_string(LessonLimits::maxHeads));
+    }
+    if (headCount * queries * keys > LessonLimits::maxCells) {
+        fail("heads", std::to_string(headCount) + " heads x " + std::to_string(queries) + " x " + std::to_string(keys) +
+                          " tokens = " + std::to_string(headCount * queries * keys) + " attention weights, at most " +
+                          std::to_string(LessonLimits::maxCells));
+    }
+    const Index longest = std::max(queries, keys);
     Index dv = -1;
     for (std::size_t i = 0; i < heads->asArray().size(); ++i) {
         const Value& h = heads->asArray()[i];
@@ -157,13 +192,18 @@ Lesson parseLesson(std::string_view jsonText)
             w.name = n->asString();
         }
         w.wq = readMatrix(h.find("wq"), path + ".wq", dModel, -1, "d_model x d_k");
+        checkAtMost(path + ".wq", w.wq.cols(), LessonLimits::maxDimension, "d_k");
+        checkProjection(path + ".wq", headCount, longest, w.wq.cols(), "d_k");
         w.wk = readMatrix(h.find("wk"), path + ".wk", dModel, w.wq.cols(), "d_model x d_k, same d_k as wq");
         w.wv = readMatrix(h.find("wv"), path + ".wv", dModel, dv, "d_model x d_v, same d_v for every head");
         dv = w.wv.cols();
+        checkAtMost(path + ".wv", dv, LessonLimits::maxDimension, "d_v");
+        checkProjection(path + ".wv", headCount, longest, dv, "d_v");
         lesson.heads.push_back(std::move(w));
     }
     if (const Value* wo = root.find("wo")) {
         lesson.wo = readMatrix(wo, "wo", static_cast<Index>(lesson.heads.size()) * dv, -1, "(heads * d_v) x d_out");
+        checkAtMost("wo", lesson.wo->cols(), LessonLimits::maxDimension, "d_out");
     }
     lesson.mask = readMask(root.find("mask"), queries, keys);
     if (const Value* s = root.find("scale")) {

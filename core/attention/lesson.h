@@ -18,6 +18,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Lessons are teaching examples; their outputs grow with heads x tokens² (and x d_k), so sizes are
+// bounded before anything is computed. A lesson at every limit still runs in well under a second.
+struct LessonLimits
+{
+    static constexpr Index maxTokens = 1024;   // T and S
+    static constexpr Index maxDimension = 1024; // d_model, d_k, d_v, d_out
+    static constexpr Index maxHeads = 64;
+    static constexpr Index maxCells = Index(1) << 22; // heads x T x S, and heads x max(T, S) x d_k (or d_v)
+};
+
 struct Lesson
 {
     std::string title;

@@ -3,6 +3,7 @@
 #include "util/json.h"
 
 #include <cstdio>
+#include <ostream>
 #include <stdexcept>
 
 namespace attnviz {
@@ -68,11 +69,8 @@ std::string table(const std::string& title, const Matrix& m, const std::vector<s
     return out + "\n";
 }
 
-} // namespace
-
-std::string multiHeadJson(const MultiHeadResult& result, bool pretty)
+void writeMultiHead(json::Writer& w, const MultiHeadResult& result)
 {
-    json::Writer w(pretty);
     w.beginObject().key("heads").beginArray();
     for (const auto& h : result.heads) {
         w.beginObject();
@@ -104,26 +102,14 @@ std::string multiHeadJson(const MultiHeadResult& result, bool pretty)
     w.key("output");
     writeMatrix(w, result.output);
     w.endObject();
-    return w.str();
 }
 
-std::string attentionJson(const AttentionResult& result, int stackIndex, std::optional<int> layer,
-                          std::optional<int> head, bool pretty)
+void writeAttention(json::Writer& w, const AttentionResult& result, int stackIndex, std::optional<int> layer,
+                    std::optional<int> head)
 {
-    if (stackIndex < 0 || stackIndex >= static_cast<int>(result.stacks.size())) {
-        throw std::out_of_range("no attention stack " + std::to_string(stackIndex));
-    }
+    checkAttentionSelection(result, stackIndex, layer, head);
     const AttentionStack& stack = result.stacks[static_cast<std::size_t>(stackIndex)];
     const AttentionTensor& a = stack.attention;
-    if (layer && (*layer < 0 || *layer >= a.layers)) {
-        throw std::out_of_range("layer " + std::to_string(*layer) + " is out of range (the model has " +
-                                std::to_string(a.layers) + " layers, numbered from 0)");
-    }
-    if (head && (*head < 0 || *head >= a.heads)) {
-        throw std::out_of_range("head " + std::to_string(*head) + " is out of range (the model has " +
-                                std::to_string(a.heads) + " heads per layer, numbered from 0)");
-    }
-    json::Writer w(pretty);
     w.beginObject();
     w.key("model").beginObject();
     w.key("family").value(std::string_view(result.model.family));
@@ -159,7 +145,56 @@ std::string attentionJson(const AttentionResult& result, int stackIndex, std::op
         w.endArray();
     }
     w.endObject();
+}
+
+} // namespace
+
+std::string multiHeadJson(const MultiHeadResult& result, bool pretty)
+{
+    json::Writer w(pretty);
+    writeMultiHead(w, result);
     return w.str();
+}
+
+void writeMultiHeadJson(std::ostream& out, const MultiHeadResult& result, bool pretty)
+{
+    json::Writer w(out, pretty);
+    writeMultiHead(w, result);
+    w.flush();
+}
+
+void checkAttentionSelection(const AttentionResult& result, int stackIndex, std::optional<int> layer,
+                             std::optional<int> head)
+{
+    if (stackIndex < 0 || stackIndex >= static_cast<int>(result.stacks.size())) {
+        throw std::out_of_range("no attention stack " + std::to_string(stackIndex));
+    }
+    const AttentionStack& stack = result.stacks[static_cast<std::size_t>(stackIndex)];
+    const AttentionTensor& a = stack.attention;
+    if (layer && (*layer < 0 || *layer >= a.layers)) {
+        throw std::out_of_range("layer " + std::to_string(*layer) + " is out of range (the model has " +
+                                std::to_string(a.layers) + " layers, numbered from 0)");
+    }
+    if (head && (*head < 0 || *head >= a.heads)) {
+        throw std::out_of_range("head " + std::to_string(*head) + " is out of range (the model has " +
+                                std::to_string(a.heads) + " heads per layer, numbered from 0)");
+    }
+}
+
+std::string attentionJson(const AttentionResult& result, int stack, std::optional<int> layer, std::optional<int> head,
+                          bool pretty)
+{
+    json::Writer w(pretty);
+    writeAttention(w, result, stack, layer, head);
+    return w.str();
+}
+
+void writeAttentionJson(std::ostream& out, const AttentionResult& result, int stack, std::optional<int> layer,
+                        std::optional<int> head, bool pretty)
+{
+    json::Writer w(out, pretty);
+    writeAttention(w, result, stack, layer, head);
+    w.flush();
 }
 
 std::string multiHeadTable(const MultiHeadResult& result, const std::vector<std::string>& queryTokens,

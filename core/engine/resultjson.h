@@ -4,6 +4,7 @@
 #include "attention/attention.h"
 #include "engine/attentionresult.h"
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -12,12 +13,20 @@ namespace attnviz {
 // {"heads": [{"name","q","k","v","scores","scaled","weights","output"}], "concat", "output"}
 // Matrices are arrays of rows. Masked scores are written as null (they are −∞ for softmax).
 std::string multiHeadJson(const MultiHeadResult& result, bool pretty = false);
+// The same document streamed to `out` in chunks: a large result is never held whole as text.
+void writeMultiHeadJson(std::ostream& out, const MultiHeadResult& result, bool pretty = false);
 
 // {"model": {"family","name","layers","heads","d_model"}, "stack", "tokens", "token_ids",
 //  ["source_tokens", "source_token_ids",] "attention"} where attention[layer][head][query][key].
 // layer/head restrict the output to one layer/head, still nested four deep.
 std::string attentionJson(const AttentionResult& result, int stack = 0, std::optional<int> layer = std::nullopt,
                           std::optional<int> head = std::nullopt, bool pretty = false);
+void writeAttentionJson(std::ostream& out, const AttentionResult& result, int stack = 0,
+                        std::optional<int> layer = std::nullopt, std::optional<int> head = std::nullopt,
+                        bool pretty = false);
+// Throws std::out_of_range, as attentionJson() does, when the stack, layer or head does not exist.
+void checkAttentionSelection(const AttentionResult& result, int stack, std::optional<int> layer,
+                             std::optional<int> head);
 
 // A human-readable rendering of a lesson run: every stage of every head as aligned tables.
 std::string multiHeadTable(const MultiHeadResult& result, const std::vector<std::string>& queryTokens,

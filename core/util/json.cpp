@@ -362,11 +362,20 @@ std::string quote(std::string_view s)
 
 Writer::Writer(bool pretty) : m_pretty(pretty) {}
 
+Writer::Writer(std::ostream& sink, bool pretty) : m_pretty(pretty), m_sink(&sink) {}
+
+void Writer::flush()
+{
+    if (m_sink == nullptr) return;
+    m_sink->write(m_out.data(), static_cast<std::streamsize>(m_out.size()));
+    m_out.clear();
+}
+
 void Writer::newline()
 {
     if (!m_pretty) return;
     if (m_oneLineFrom != std::string::npos) {
-        if (m_out.back() == ',') m_out += ' ';
+        if (!m_out.empty() && m_out.back() == ',') m_out += ' ';
         return;
     }
     m_out += '\n';
@@ -375,6 +384,9 @@ void Writer::newline()
 
 void Writer::beforeValue()
 {
+    // Only here, never between a ',' and newline(), which looks back at the last character.
+    constexpr std::size_t chunk = 64 * 1024;
+    if (m_sink != nullptr && m_out.size() >= chunk) flush();
     if (m_afterKey) {
         m_afterKey = false;
         return;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,9 @@ class Writer
 {
 public:
     explicit Writer(bool pretty = false);
+    // Streams to `sink` in chunks, so a large document is never held whole in memory; call
+    // flush() at the end. str() then holds only what has not been flushed yet.
+    explicit Writer(std::ostream& sink, bool pretty = false);
 
     Writer& beginObject();
     Writer& endObject();
@@ -106,11 +110,13 @@ public:
     Writer& value(const Value& v); // a whole parsed/constructed tree
 
     const std::string& str() const { return m_out; }
+    void flush(); // writes the buffered text to the sink (no-op without one)
 
 private:
     void beforeValue();
     void newline();
     bool m_pretty;
+    std::ostream* m_sink = nullptr;
     std::string m_out;
     std::vector<bool> m_firstInScope; // one entry per open array/object
     bool m_afterKey = false;

@@ -236,6 +236,10 @@ void ExportController::copyToClipboard(AttentionView* view)
     options.format = ExportFormat::Png;
     options.title = ExportOptions::defaultTitle(*view->result(), *view->selection(), view->viewName());
     options.sentence = ExportOptions::defaultSentence(*view->result());
+    if (const QString error = ViewExporter::pixelLimitError(*view, options); !error.isEmpty()) {
+        report(error, QString());
+        return;
+    }
     QApplication::clipboard()->setMimeData(ViewExporter::mimeData(*view, options));
     emit exported(tr("Copied the %1 view (image and SVG)").arg(view->viewName()));
 }

@@ -7,6 +7,7 @@
 #include <QObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace attnviz {
 
@@ -16,6 +17,29 @@ double ExportOptions::pixelRatio() const
         return 1.0;
     const double ratio = dpi > 0 ? dpi / 96.0 : scale;
     return std::clamp(ratio, 0.25, 8.0);
+}
+
+QSize ExportOptions::pixelSize(const QSizeF& logical) const
+{
+    // As ViewExporter::renderImage: whole logical pixels, then the ratio. Clamped so a wild size
+    // cannot overflow int; anything that large is refused anyway.
+    const double ratio = pixelRatio();
+    const auto side = [ratio](double v) { return int(std::min(std::round(std::round(v) * ratio), 1e9)); };
+    return {side(logical.width()), side(logical.height())};
+}
+
+QString ExportOptions::pixelLimitError(const QSizeF& logical) const
+{
+    const QSize pixels = pixelSize(logical);
+    const qint64 count = qint64(pixels.width()) * pixels.height();
+    if (format != ExportFormat::Png || count <= maxPixels)
+        return {};
+    return QObject::tr("A %1 x %2 pixel image (%3 megapixels) is too large: at most %4 megapixels, "
+                       "e.g. 16384 x 16384; use a smaller size, scale or DPI")
+        .arg(pixels.width())
+        .arg(pixels.height())
+        .arg(count / 1000000)
+        .arg(maxPixels / 1000000);
 }
 
 QString ExportOptions::suffix(ExportFormat format)

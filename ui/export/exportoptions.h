@@ -33,6 +33,14 @@ struct ExportOptions
     // Device pixels per logical pixel for PNG output.
     double pixelRatio() const;
 
+    // The largest PNG any export path draws: 16384 x 16384 pixels (1 GiB as 32-bit pixels).
+    static constexpr qint64 maxPixels = qint64(16384) * 16384;
+    // Device pixels of a picture of `logical` size in this format (logical size for SVG/PDF).
+    QSize pixelSize(const QSizeF& logical) const;
+    // Empty when a picture of `logical` size fits maxPixels (always for SVG/PDF), else a one-line
+    // message. The CLI, the export dialog, batches and the clipboard all go through this rule.
+    QString pixelLimitError(const QSizeF& logical) const;
+
     static QString suffix(ExportFormat format); // "png", "svg", "pdf"
     static std::optional<ExportFormat> formatFromName(const QString& nameOrSuffix);
     // The format a path asks for by its suffix, if any.

@@ -35,9 +35,13 @@ QImage ViewExporter::renderImage(AttentionView& view, const ExportOptions& optio
     const ViewStyleScope style(view, options);
     const ExportFrame frame(view, options);
     const double ratio = options.pixelRatio();
-    const QSize logical(qRound(frame.pageSize().width()), qRound(frame.pageSize().height()));
-    QImage image(QSize(qRound(logical.width() * ratio), qRound(logical.height() * ratio)),
-                 QImage::Format_ARGB32_Premultiplied);
+    ExportOptions png = options;
+    png.format = ExportFormat::Png;
+    if (!png.pixelLimitError(frame.pageSize()).isEmpty())
+        return {}; // a null image, as for a failed allocation, without QPainter's warnings
+    QImage image(png.pixelSize(frame.pageSize()), QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return {};
     image.setDevicePixelRatio(ratio);
     image.fill(Qt::transparent);
     {
@@ -129,11 +133,20 @@ QByteArray ViewExporter::render(AttentionView& view, const ExportOptions& option
     return {};
 }
 
+QString ViewExporter::pixelLimitError(AttentionView& view, const ExportOptions& options)
+{
+    const ViewStyleScope style(view, options); // the frame's size depends on the font and bands
+    const ExportFrame frame(view, options);
+    return options.pixelLimitError(frame.pageSize());
+}
+
 QString ViewExporter::exportToFile(AttentionView& view, const ExportOptions& options, const QString& path)
 {
     // Refuse before rendering: a big PDF should not be drawn only to be thrown away.
     if (QFileInfo::exists(path) && !options.overwrite)
         return SafeFileWriter::existsMessage(path);
+    if (QString error = pixelLimitError(view, options); !error.isEmpty())
+        return error;
     const QByteArray bytes = render(view, options);
     if (bytes.isEmpty())
         return QObject::tr("Could not render the %1 view").arg(view.viewName());

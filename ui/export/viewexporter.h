@@ -21,7 +21,7 @@ class AttentionView;
 class ViewExporter
 {
 public:
-    // The framed picture as an image (PNG pixels, clipboard).
+    // The framed picture as an image (PNG pixels, clipboard); null when over ExportOptions::maxPixels.
     static QImage renderImage(AttentionView& view, const ExportOptions& options);
     // The file contents in options.format.
     static QByteArray render(AttentionView& view, const ExportOptions& options);
@@ -29,6 +29,8 @@ public:
     static QByteArray renderSvg(AttentionView& view, const ExportOptions& options);
     static QByteArray renderPdf(AttentionView& view, const ExportOptions& options);
 
+    // ExportOptions::pixelLimitError for this view's framed picture: empty when it may be drawn.
+    static QString pixelLimitError(AttentionView& view, const ExportOptions& options);
     // Renders and writes `path` (format from options.format). Empty on success, else a message.
     static QString exportToFile(AttentionView& view, const ExportOptions& options, const QString& path);
 

@@ -3,6 +3,7 @@
 #include "engine/attentionmodel.h"
 #include "engine/resourcepaths.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace attnviz;
@@ -19,6 +20,9 @@ private slots:
     void rejectsBadLessons_data();
     void rejectsBadLessons();
     void missingFileIsALessonError();
+    void boundsLessonSizes_data();
+    void boundsLessonSizes();
+    void acceptsLessonsAtTheLimits();
 };
 
 
@@ -26,6 +30,30 @@ namespace {
 
 const char* Minimal = R"({"tokens": ["a", "b"], "embeddings": [[1, 0], [0, 1]],
   "heads": [{"wq": [[1], [0]], "wk": [[1], [0]], "wv": [[1], [2]]}]})";
+
+// A lesson of `tokens` tokens, d_model `dModel`, `heads` heads of d_k = d_v = `dk` (all ones).
+std::string generatedLesson(int tokens, int dModel, int heads, int dk)
+{
+    const auto row = [](int n) {
+        std::string r = "[";
+        for (int i = 0; i < n; ++i) r += i ? ",1" : "1";
+        return r + "]";
+    };
+    const auto matrix = [&](int rows, int cols) {
+        const std::string one = row(cols);
+        std::string m = "[";
+        for (int i = 0; i < rows; ++i) m += (i ? "," : "") + one;
+        return m + "]";
+    };
+    std::string text = R"({"tokens": [)";
+    for (int i = 0; i < tokens; ++i) text += (i ? ",\"t" : "\"t") + std::to_string(i) + "\"";
+    text += R"(], "embeddings": )" + matrix(tokens, dModel) + R"(, "heads": [)";
+    const std::string w = matrix(dModel, dk);
+    for (int h = 0; h < heads; ++h) {
+        text += (h ? "," : "") + std::string(R"({"wq": )") + w + R"(, "wk": )" + w + R"(, "wv": )" + w + "}";
+    }
+    return text + "]}";
+}
 
 } // namespace
 
@@ -139,6 +167,50 @@ void TestLesson::missingFileIsALessonError()
     QVERIFY_THROWS_EXCEPTION(LessonError, loadLesson("/nonexistent/lesson.json"));
     QVERIFY_THROWS_EXCEPTION(ModelLoadError, openModel("/nonexistent/lesson.json"));
     QVERIFY_THROWS_EXCEPTION(ModelLoadError, openModel("lesson:no-such-lesson"));
+}
+
+// A lesson's outputs grow with tokens² × heads: a 170 KB file of 10,000 tokens took 29 s and
+// 5.6 GB. Sizes are bounded before anything is computed, and the message names the field.
+void TestLesson::boundsLessonSizes_data()
+{
+    QTest::addColumn<int>("tokens");
+    QTest::addColumn<int>("dModel");
+    QTest::addColumn<int>("heads");
+    QTest::addColumn<int>("dk");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("10,000 tokens") << 10000 << 1 << 1 << 1 << "\"tokens\": 10000 tokens, at most 1024";
+    QTest::newRow("d_model") << 2 << 1025 << 1 << 1 << "\"embeddings\": d_model 1025, at most 1024";
+    QTest::newRow("heads") << 2 << 1 << 65 << 1 << "\"heads\": 65 heads, at most 64";
+    QTest::newRow("d_k") << 2 << 1 << 1 << 1025 << "\"heads[0].wq\": d_k 1025, at most 1024";
+    QTest::newRow("heads x tokens²") << 1024 << 1 << 5 << 1 << "\"heads\": 5 heads x 1024 x 1024 tokens";
+    QTest::newRow("heads x tokens x d_k")
+        << 128 << 1 << 64 << 1024 << "\"heads[0].wq\": 64 heads x 128 tokens x d_k 1024";
+}
+
+void TestLesson::boundsLessonSizes()
+{
+    QFETCH(int, tokens);
+    QFETCH(int, dModel);
+    QFETCH(int, heads);
+    QFETCH(int, dk);
+    QFETCH(QString, message);
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        parseLesson(generatedLesson(tokens, dModel, heads, dk));
+        QFAIL("accepted an oversized lesson");
+    } catch (const LessonError& e) {
+        QVERIFY2(QString(e.what()).contains(message), e.what());
+    }
+    QVERIFY2(timer.elapsed() < 5000, "rejecting took too long");
+}
+
+void TestLesson::acceptsLessonsAtTheLimits()
+{
+    const Lesson tall = parseLesson(generatedLesson(1024, 4, 4, 4));
+    QCOMPARE(tall.tokens.size(), std::size_t(1024));
+    const Lesson wide = parseLesson(generatedLesson(2, 1024, 64, 16));
+    QCOMPARE(wide.heads.size(), std::size_t(64));
 }
 
 QTEST_APPLESS_MAIN(TestLesson)

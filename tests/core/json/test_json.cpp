@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace attnviz;
 
@@ -28,6 +29,8 @@ private slots:
     void readTextFileRefusesNonFiles();
     void readTextFileRefusesAFifoWithoutBlocking();
     void readTextFileIsBounded();
+    void streamingWriterMatchesString_data();
+    void streamingWriterMatchesString();
 };
 
 
@@ -175,6 +178,36 @@ void TestJson::readTextFileIsBounded()
     } catch (const std::runtime_error& e) {
         QVERIFY2(QString(e.what()).contains("1073741824 bytes, more than the 16 MiB"), e.what());
     }
+void TestJson::streamingWriterMatchesString_data()
+{
+    QTest::addColumn<bool>("pretty");
+    QTest::newRow("compact") << false;
+    QTest::newRow("pretty") << true;
+}
+
+// The CLI streams big results; the text must be the same as the in-memory writer's, across the
+// writer's internal flushes (several 64 KiB chunks here, one-line arrays included).
+void TestJson::streamingWriterMatchesString()
+{
+    QFETCH(bool, pretty);
+    const auto write = [](json::Writer& w) {
+        w.beginObject().key("rows").beginArray();
+        for (int i = 0; i < 3000; ++i) {
+            w.beginArray(true);
+            for (int j = 0; j < 10; ++j) w.value(float(i) / float(j + 1));
+            w.endArray();
+        }
+        w.endArray().key("empty").beginArray().endArray().key("end").value("x").endObject();
+    };
+    json::Writer whole(pretty);
+    write(whole);
+    std::ostringstream sink;
+    json::Writer streamed(sink, pretty);
+    write(streamed);
+    QVERIFY(streamed.str().size() < whole.str().size()); // it did flush on the way
+    streamed.flush();
+    QVERIFY(whole.str().size() > 3 * 64 * 1024);
+    QVERIFY(sink.str() == whole.str());
 }
 
 QTEST_APPLESS_MAIN(TestJson)

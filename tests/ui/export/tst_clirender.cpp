@@ -182,6 +182,13 @@ void TestCliRender::errors_data()
     QTest::newRow("bad theme") << QStringList{"--theme", "blue", "-o", "OUT/x.png"} << "--theme";
     QTest::newRow("unwritable") << QStringList{"-o", "OUT/blocker/x.png"} << "Could not write";
     QTest::newRow("folder as file") << QStringList{"--all-heads", "OUT/blocker"} << "not a folder";
+    // 65536² pixels (16 GiB) was attempted; 32768² failed inside QPainter with 70 lines of warnings.
+    QTest::newRow("16384² at 4x") << QStringList{"--size", "16384x16384", "--scale", "4", "-o", "OUT/x.png"}
+                                  << "is too large";
+    QTest::newRow("16384² at 2x") << QStringList{"--size", "16384x16384", "--scale", "2", "-o", "OUT/x.png"}
+                                  << "at most 268 megapixels";
+    QTest::newRow("all heads too large")
+        << QStringList{"--size", "12000x12000", "--scale", "2", "--all-heads", "OUT/heads"} << "is too large";
 }
 
 void TestCliRender::errors()

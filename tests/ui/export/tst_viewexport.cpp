@@ -16,6 +16,7 @@
 #include <QPainter>
 #include <QRegularExpression>
 #include <QSvgRenderer>
+#include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
 
@@ -100,6 +101,8 @@ private slots:
     void darkTheme();
     void svgRendersLikeThePng();
     void restoresViewStyle();
+    void refusesTooManyPixels_data();
+    void refusesTooManyPixels();
 };
 
 void TestViewExport::everyViewEveryFormat_data()
@@ -312,6 +315,56 @@ void TestViewExport::restoresViewStyle()
     QCOMPARE(f.view->palette().color(QPalette::Base), before);
     QCOMPARE(f.view->font().pointSizeF(), fontBefore);
     QVERIFY(!f.view->testAttribute(Qt::WA_SetPalette));
+}
+
+
+void TestViewExport::refusesTooManyPixels_data()
+{
+    QTest::addColumn<QSizeF>("size");
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<int>("dpi");
+    QTest::newRow("CLI 16384² at 4x") << QSizeF(16384, 16384) << 4.0 << 0;
+    QTest::newRow("dialog at 1200 dpi") << QSizeF(4000, 3000) << 2.0 << 1200; // 32000 x 24000
+}
+
+// One rule for every PNG path (CLI, export dialog, batch, clipboard): a clear message and no
+// attempt at the image, instead of a failed allocation and a page of QPainter warnings.
+void TestViewExport::refusesTooManyPixels()
+{
+    QFETCH(QSizeF, size);
+    QFETCH(double, scale);
+    QFETCH(int, dpi);
+    Fixture f(QStringLiteral("heatmap"));
+    ExportOptions o;
+    o.size = size;
+    o.scale = scale;
+    o.dpi = dpi;
+    QVERIFY(!o.pixelLimitError(size).isEmpty());
+    static int warnings = 0;
+    warnings = 0;
+    const QtMessageHandler previous =
+        qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString&) {
+            if (type != QtDebugMsg)
+                ++warnings;
+        });
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.png"));
+    const QString error = ViewExporter::exportToFile(*f.view, o, path);
+    const QImage image = ViewExporter::renderImage(*f.view, o);
+    qInstallMessageHandler(previous);
+    QVERIFY2(error.contains(QLatin1String("is too large")), qPrintable(error));
+    QVERIFY(!error.contains(QLatin1Char('\n')));
+    QVERIFY(!QFileInfo::exists(path));
+    QVERIFY(image.isNull());
+    QCOMPARE(warnings, 0);
+
+    ExportOptions ok; // the largest allowed picture passes the rule
+    ok.scale = 1.0;
+    QVERIFY(ok.pixelLimitError(QSizeF(16384, 16384)).isEmpty());
+    ok.scale = 1.5;
+    QVERIFY(!ok.pixelLimitError(QSizeF(16384, 16384)).isEmpty());
+    ok.format = ExportFormat::Svg; // vector output has no pixel buffer
+    QVERIFY(ok.pixelLimitError(QSizeF(16384, 16384)).isEmpty());
 }
 
 QTEST_MAIN(TestViewExport)

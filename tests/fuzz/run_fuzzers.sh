@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness of a fuzz build for a bounded time each, one after another.
+# Usage: tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS_EACH (60)] [HARNESS...]
+# Exits 1 when any harness crashed, leaked, timed out or ran out of memory, after printing the
+# crashing input (hex) and the harness's report (with the stack).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$(cd "$1" && pwd)"
+seconds="${2:-60}"
+shift $(( $# >= 2 ? 2 : 1 ))
+harnesses=("$@")
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer)
+
+work="$build/fuzz/run"
+mkdir -p "$work"
+"$here/make_corpus.sh" "$work/seeds" >/dev/null
+failed=()
+for h in "${harnesses[@]}"; do
+    bin="$build/fuzz/fuzz_$h"
+    corpus="$work/corpus/$h"   # grows across runs; the seeds are read alongside it
+    artifacts="$work/artifacts/$h"
+    rm -rf "$artifacts"    # only this run's crashes count
+    mkdir -p "$corpus" "$artifacts"
+    log="$work/$h.log"
+    dict=()
+    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson) dict=(-dict="$here/json.dict");; esac
+    echo "== fuzz_$h for ${seconds}s"
+    # -seed fixes the mutation sequence; -rss_limit_mb/-malloc_limit_mb turn a runaway allocation
+    # into a reported failure; -timeout flags an input that takes longer than 10 s.
+    ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        "$bin" "${dict[@]}" -seed=1 -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+        -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$work/seeds/$h" \
+        >"$log" 2>&1
+    rc=$?
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/   /"
+    crashes=("$artifacts"/*)
+    if [ $rc -ne 0 ] || [ -e "${crashes[0]}" ]; then
+        failed+=("$h")
+        echo "!! fuzz_$h failed (exit $rc); its report:"
+        grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse|INITED)|NEW_FUNC' "$log" | tail -60
+        for c in "${crashes[@]}"; do
+            [ -e "$c" ] || continue
+            echo "!! input $c ($(stat -c %s "$c") bytes; reproduce with $bin $c):"
+            head -c 2048 "$c" | od -A x -t x1z | head -40
+        done
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzzing failed: ${failed[*]}"
+    exit 1
+fi
+echo "fuzzing passed: ${harnesses[*]}"
