@@ -178,6 +178,8 @@ void TestJson::readTextFileIsBounded()
     } catch (const std::runtime_error& e) {
         QVERIFY2(QString(e.what()).contains("1073741824 bytes, more than the 16 MiB"), e.what());
     }
+}
+
 void TestJson::streamingWriterMatchesString_data()
 {
     QTest::addColumn<bool>("pretty");
