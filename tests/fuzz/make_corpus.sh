@@ -44,4 +44,9 @@ for d in "$repo"/tests/data/models/*/; do
     { cat "$d/config.json"; printf '%s' "$sep"; cat "$d/model.safetensors"; printf '%s' "$sep"; cat "$tok"; } \
         > "$out/hfloader/$(basename "$d")"
 done
+# Inputs that once crashed a harness (tests/fuzz/regressions/<harness>/): replayed on every run.
+for d in "$here"/regressions/*/; do
+    mkdir -p "$out/$(basename "$d")"
+    cp "$d"* "$out/$(basename "$d")/"
+done
 for h in "$out"/*/; do echo "$(basename "$h"): $(ls "$h" | wc -l) seeds"; done
