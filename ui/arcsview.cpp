@@ -63,14 +63,15 @@ QList<int> ArcsView::drawnHeads() const
     if (stack == nullptr)
         return heads;
     const int count = stack->attention.heads;
-    if (sel != nullptr && !sel->meanOfHeads()) {
-        heads.append(std::clamp(sel->head(), 0, count - 1));
+    if (sel == nullptr) {
+        for (int h = 0; h < count; ++h)
+            heads.append(h);
         return heads;
     }
-    for (int h = 0; h < count; ++h) {
-        if (sel == nullptr || sel->isHeadEnabled(h))
-            heads.append(h);
-    }
+    if (!sel->meanOfHeads())
+        return {std::clamp(sel->head(), 0, count - 1)};
+    heads = sel->enabledHeads();
+    heads.removeIf([count](int h) { return h >= count; }); // the selection's shape may lag a new stack
     return heads;
 }
 
