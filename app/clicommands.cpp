@@ -1,8 +1,9 @@
 #include "clicommands.h"
+#include "registry/modelregistry.h"
 
 #include "attention/lesson.h"
 #include "engine/attentionmodel.h"
-#include "engine/resourcepaths.h"
+#include "registry/resourcepaths.h"
 #include "engine/resultjson.h"
 #include "stats/headstats.h"
 #include "tokenizers/tokenizer.h"

@@ -1,14 +1,15 @@
 #include "clirender.h"
+#include "registry/modelregistry.h"
 
-#include "attentionview.h"
+#include "views/attentionview.h"
 #include "cliargs.h"
 #include "engine/attentionmodel.h"
 #include "export/batchexporter.h"
 #include "export/exportoptions.h"
 #include "export/selectioncopy.h"
 #include "export/viewexporter.h"
-#include "export/viewfactory.h"
-#include "selectionstate.h"
+#include "views/viewfactory.h"
+#include "state/selectionstate.h"
 
 #include <QApplication>
 #include <QDir>

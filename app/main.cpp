@@ -1,10 +1,10 @@
 // attnviz: the desktop app. Parses the command line and wires the main window; with --screenshot
 // it saves the window once the first result is shown and exits (docs, CI smoke tests).
-#include "computeservice.h"
-#include "lessoneditor.h"
-#include "mainwindow.h"
-#include "selectionstate.h"
-#include "sessionsettings.h"
+#include "state/computeservice.h"
+#include "lessons/lessoneditor.h"
+#include "shell/mainwindow.h"
+#include "state/selectionstate.h"
+#include "shell/sessionsettings.h"
 #include "util/memorypolicy.h"
 
 #include <QApplication>

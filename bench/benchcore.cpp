@@ -1,4 +1,5 @@
 #include "benchcore.h"
+#include "registry/modelregistry.h"
 
 #include "engine/attentionmodel.h"
 #include "models/kernels.h"

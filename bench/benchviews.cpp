@@ -1,9 +1,9 @@
 #include "benchviews.h"
 
-#include "arcsview.h"
-#include "heatmapview.h"
-#include "modelgridview.h"
-#include "selectionstate.h"
+#include "views/arcs/arcsview.h"
+#include "views/heatmap/heatmapview.h"
+#include "views/modelgrid/modelgridview.h"
+#include "state/selectionstate.h"
 
 #include <QImage>
 #include <QPainter>

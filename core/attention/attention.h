@@ -3,7 +3,7 @@
 // Q/K/V pipeline view: Q = X·W_Q, K = X_src·W_K, V = X_src·W_V, S = Q·Kᵀ, S/√d_k, mask, softmax, ·V.
 
 #include "attention/mask.h"
-#include "attention/tensor.h"
+#include "base/tensor.h"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Attention masks: which keys each query may attend to.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 
 #include <optional>
 #include <string_view>

@@ -1,4 +1,4 @@
 # Sources of core/attention
 target_sources(attnviz_core PRIVATE
-    attention/tensor.h attention/mask.h attention/mask.cpp attention/attention.h attention/attention.cpp
+    attention/mask.h attention/mask.cpp attention/attention.h attention/attention.cpp
     attention/lesson.h attention/lesson.cpp attention/lessonwriter.h attention/lessonwriter.cpp)

@@ -10,7 +10,7 @@
 // the bias, or C itself (accumulate). So a value never depends on how callers tile the product
 // or how many threads they use: results are bit-identical for any thread count.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>

@@ -3,7 +3,7 @@
 // Model weights are packed once, at load; attention packs each head's Kᵀ and V per call.
 // The left-hand side (activations, attention weights) is always read in place, row-major.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 
 namespace attnviz::compute {
 

@@ -5,7 +5,7 @@
 // element takes the same (packet) code path whatever its address or the array's length. That
 // keeps results bit-identical however callers split the work among threads.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 
 #include <cstdint>
 

@@ -2,6 +2,7 @@
 // The one interface the CLI and the UI use to run any model: lessons, Hugging Face checkpoints,
 // llama2.c files and the built-in models all implement it.
 
+#include "base/modelloaderror.h"
 #include "engine/attentionresult.h"
 
 #include <atomic>
@@ -68,16 +69,5 @@ public:
         throw InputError("this model does not generate text");
     }
 };
-
-// Thrown when a model cannot be opened; the message says which file and why.
-class ModelLoadError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Opens a model from a spec: a lesson .json file, a Hugging Face model folder, a llama2.c .bin
-// checkpoint, or "builtin:NAME". Throws ModelLoadError.
-std::unique_ptr<AttentionModel> openModel(const std::string& spec);
 
 } // namespace attnviz

@@ -3,6 +3,7 @@
 // Results are immutable once built and cross threads as std::shared_ptr<const AttentionResult>.
 
 #include "attention/attention.h"
+#include "base/token.h"
 #include "util/recyclingallocator.h"
 
 #include <optional>
@@ -23,17 +24,6 @@ struct ModelInfo
     bool takesText = true; // false for lessons: their tokens are fixed
     bool takesIds = false; // RunRequest::ids are accepted (every checkpoint; the only input without a tokenizer)
     bool takesSecondText = false; // BERT sentence B, or the source sentence of a translator
-};
-
-struct Token
-{
-    int id = -1;          // vocabulary id; -1 for lesson tokens
-    std::string piece;    // vocabulary string as stored (e.g. "Ġthe", "##ing", "▁the")
-    std::string display;  // what people read (" the", "ing", " the"); UTF-8
-    int begin = -1;       // byte span [begin, end) in the input text it came from; -1 for specials
-    int end = -1;
-    int segment = 0;      // 0 = text / sentence A, 1 = sentence B
-    bool special = false; // [CLS], [SEP], <s>, BOS, ...
 };
 
 // Attention weights of one stack: (layers, heads, queries, keys) row-major, float32.

@@ -1,5 +1,5 @@
 # Sources of core/engine
 target_sources(attnviz_core PRIVATE
-    engine/attentionresult.h engine/attentiontensor.cpp engine/attentionmodel.h engine/modelregistry.cpp
-    engine/lessonmodel.h engine/lessonmodel.cpp engine/resourcepaths.h engine/resourcepaths.cpp
+    engine/attentionresult.h engine/attentiontensor.cpp engine/attentionmodel.h
+    engine/lessonmodel.h engine/lessonmodel.cpp
     engine/resultjson.h engine/resultjson.cpp)

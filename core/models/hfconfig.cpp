@@ -1,6 +1,6 @@
 #include "models/hfconfig.h"
 
-#include "engine/attentionmodel.h"
+#include "base/modelloaderror.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 #include "models/llama2c.h"
 
 #include "models/checkpointmodel.h"
-#include "models/llama2ctokenizer.h"
+#include "tokenizers/llama2ctokenizer.h"
 #include "models/mappedfile.h"
 #include "util/checkednumbers.h"
 #include "util/regularfile.h"

@@ -1,6 +1,6 @@
 #include "models/mappedfile.h"
 
-#include "engine/attentionmodel.h"
+#include "base/modelloaderror.h"
 #include "util/regularfile.h"
 
 #include <cerrno>

@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the checkpoint AttentionModels: tokens for ids and top-k predictions.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 #include "engine/attentionresult.h"
 
 #include <vector>

@@ -1,6 +1,6 @@
 #include "models/safetensors.h"
 
-#include "engine/attentionmodel.h"
+#include "base/modelloaderror.h"
 #include "util/checkednumbers.h"
 #include "util/json.h"
 #include "util/regularfile.h"

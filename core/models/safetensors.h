@@ -5,7 +5,7 @@
 // truncated or hostile file gives a ModelLoadError naming the tensor, never a crash or a huge
 // allocation.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 #include "models/mappedfile.h"
 
 #include <cstdint>

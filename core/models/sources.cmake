@@ -9,7 +9,6 @@ target_sources(attnviz_core PRIVATE
     models/bert.h models/bert.cpp
     models/llama.h models/llama.cpp
     models/llama2c.h models/llama2c.cpp
-    models/llama2ctokenizer.h models/llama2ctokenizer.cpp
     models/predictions.h models/predictions.cpp
     models/checkpointmodel.h models/checkpointmodel.cpp
     models/bart.h models/bart.cpp

@@ -2,7 +2,7 @@
 // Added tokens (<|endoftext|>, [MASK], <s>, ...): matched literally in the raw text before any
 // normalisation, as Hugging Face tokenizers do, so typing "[MASK]" gives the mask token.
 
-#include "engine/attentionresult.h" // Token
+#include "base/token.h"
 
 #include <cstddef>
 #include <string>

@@ -2,7 +2,7 @@
 // The special tokens a model expects around its input ([CLS] A [SEP] B [SEP], <s> A, ...), read
 // from tokenizer.json's post_processor (TemplateProcessing, BertProcessing, RobertaProcessing).
 
-#include "engine/attentionresult.h" // Token
+#include "base/token.h"
 #include "util/json.h"
 
 #include <optional>

@@ -1,6 +1,7 @@
 # Sources of core/tokenizers
 target_sources(attnviz_core PRIVATE
     tokenizers/tokenizer.h
+    tokenizers/llama2ctokenizer.h tokenizers/llama2ctokenizer.cpp
     tokenizers/tokenizerloader.cpp
     tokenizers/tokenizerjson.h tokenizers/tokenizerjson.cpp
     tokenizers/unicode.h tokenizers/unicode.cpp

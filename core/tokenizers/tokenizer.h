@@ -2,7 +2,7 @@
 // Tokenizers turn text into the tokens people see: each token keeps its vocabulary piece, a
 // display string and the byte span of the input it came from.
 
-#include "engine/attentionresult.h" // Token
+#include "base/token.h"
 
 #include <memory>
 #include <optional>

@@ -1,6 +1,8 @@
 #pragma once
-// The Unicode knowledge the tokenizers need (character classes, lower-casing, accent stripping,
-// UTF-8 coding), without ICU. Data comes from the generated unicodetables.cpp.
+// The Unicode knowledge the tokenizers need (character classes, lower-casing, accent stripping),
+// without ICU; UTF-8 coding comes from util/utf8.h. Data comes from the generated unicodetables.cpp.
+
+#include "util/utf8.h"
 
 #include <cstddef>
 #include <string>
@@ -33,21 +35,5 @@ bool isCjkIdeograph(char32_t cp);
 void appendLower(char32_t cp, std::u32string& out);
 // NFD decomposition with nonspacing marks removed ("é" -> "e", a lone U+0301 -> nothing).
 void appendStripped(char32_t cp, std::u32string& out);
-
-// One code point decoded from UTF-8. Invalid or truncated input decodes to U+FFFD of length 1,
-// so every byte belongs to exactly one decoded character.
-struct Decoded
-{
-    char32_t cp;
-    int length;
-};
-Decoded decodeUtf8(std::string_view text, std::size_t pos);
-void appendUtf8(char32_t cp, std::string& out);
-std::string toUtf8(std::u32string_view text);
-
-// Length of the valid UTF-8 character starting at `pos`, or 0 when the bytes there are not one.
-int validUtf8Length(std::string_view bytes, std::size_t pos);
-// Text with valid characters kept and every byte outside a valid character written as "\xNN".
-std::string escapeInvalidUtf8(std::string_view bytes);
 
 } // namespace attnviz::unicode

@@ -2,7 +2,7 @@
 // first input byte picks the vocabulary size read, the rest is the file. It loads or throws
 // TokenizerError; a loaded one encodes and decodes.
 #include "fuzzutil.h"
-#include "models/llama2ctokenizer.h"
+#include "tokenizers/llama2ctokenizer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -1,12 +1,12 @@
-#include "batchexporter.h"
+#include "export/batchexporter.h"
 
-#include "attentionview.h"
-#include "exportframe.h"
-#include "safefilewriter.h"
-#include "selectioncopy.h"
-#include "viewexporter.h"
-#include "viewfactory.h"
-#include "viewstylescope.h"
+#include "views/attentionview.h"
+#include "export/exportframe.h"
+#include "export/safefilewriter.h"
+#include "export/selectioncopy.h"
+#include "export/viewexporter.h"
+#include "views/viewfactory.h"
+#include "export/viewstylescope.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -5,8 +5,8 @@
 // choice. Progress goes to a callback that can cancel (a QProgressDialog in the GUI, stderr in
 // the CLI).
 
-#include "exportoptions.h"
-#include "selectionstate.h"
+#include "export/exportoptions.h"
+#include "state/selectionstate.h"
 
 #include <QList>
 #include <QString>

@@ -1,8 +1,8 @@
-#include "dataexporter.h"
+#include "export/dataexporter.h"
 
 #include "engine/resultjson.h"
-#include "npywriter.h"
-#include "safefilewriter.h"
+#include "export/npywriter.h"
+#include "export/safefilewriter.h"
 
 #include <QDir>
 #include <QFileInfo>

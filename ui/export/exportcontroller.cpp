@@ -1,10 +1,10 @@
-#include "exportcontroller.h"
+#include "export/exportcontroller.h"
 
-#include "attentionview.h"
-#include "dataexporter.h"
-#include "exportdialog.h"
-#include "selectionstate.h"
-#include "viewexporter.h"
+#include "views/attentionview.h"
+#include "export/dataexporter.h"
+#include "export/exportdialog.h"
+#include "state/selectionstate.h"
+#include "export/viewexporter.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -3,7 +3,7 @@
 // dialogs, confirms before replacing files, shows progress with cancel for batches, reports
 // failures in a message box and puts pictures on the clipboard (image + "image/svg+xml").
 
-#include "batchexporter.h"
+#include "export/batchexporter.h"
 
 #include <QObject>
 #include <QPointer>

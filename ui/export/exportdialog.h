@@ -3,7 +3,7 @@
 // font size; in batch mode also what to export (heads of this layer, every layer × head, or a
 // handout PDF). Choices other than the title and sentence are remembered in QSettings.
 
-#include "exportoptions.h"
+#include "export/exportoptions.h"
 
 #include <QDialog>
 

@@ -1,8 +1,8 @@
-#include "exportframe.h"
+#include "export/exportframe.h"
 
-#include "attentionview.h"
-#include "selectionstate.h"
-#include "viewstylescope.h"
+#include "views/attentionview.h"
+#include "state/selectionstate.h"
+#include "export/viewstylescope.h"
 
 #include <QFontMetricsF>
 #include <QLinearGradient>

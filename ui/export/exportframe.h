@@ -3,8 +3,8 @@
 // and an optional colour-bar legend below. Computes where each part goes and paints them onto any
 // QPainter, so PNG, SVG, PDF, the clipboard and handout pages share one layout.
 
-#include "colormap.h"
-#include "exportoptions.h"
+#include "views/colormap.h"
+#include "export/exportoptions.h"
 
 #include <QFont>
 #include <QPalette>

@@ -1,7 +1,7 @@
-#include "exportoptions.h"
+#include "export/exportoptions.h"
 
 #include "engine/attentionresult.h"
-#include "selectionstate.h"
+#include "state/selectionstate.h"
 
 #include <QFileInfo>
 #include <QObject>

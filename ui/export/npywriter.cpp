@@ -1,4 +1,4 @@
-#include "npywriter.h"
+#include "export/npywriter.h"
 
 #include <QtEndian>
 

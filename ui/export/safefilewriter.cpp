@@ -1,4 +1,4 @@
-#include "safefilewriter.h"
+#include "export/safefilewriter.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
-#include "selectioncopy.h"
+#include "export/selectioncopy.h"
 
 #include "engine/attentionresult.h"
-#include "selectionstate.h"
+#include "state/selectionstate.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 # Export for teaching: PNG/SVG/PDF of any view, batches and handouts, data (CSV/JSON/.npy), the
-# export dialog and controller, and the view factory used by attnviz-cli render.
+# export dialog and controller.
 target_sources(attnviz_ui PRIVATE
     export/batchexporter.h export/batchexporter.cpp
     export/dataexporter.h export/dataexporter.cpp
@@ -11,5 +11,4 @@ target_sources(attnviz_ui PRIVATE
     export/safefilewriter.h export/safefilewriter.cpp
     export/selectioncopy.h export/selectioncopy.cpp
     export/viewexporter.h export/viewexporter.cpp
-    export/viewfactory.h export/viewfactory.cpp
     export/viewstylescope.h export/viewstylescope.cpp)

@@ -1,9 +1,9 @@
-#include "viewexporter.h"
+#include "export/viewexporter.h"
 
-#include "attentionview.h"
-#include "exportframe.h"
-#include "safefilewriter.h"
-#include "viewstylescope.h"
+#include "views/attentionview.h"
+#include "export/exportframe.h"
+#include "export/safefilewriter.h"
+#include "export/viewstylescope.h"
 
 #include <QBuffer>
 #include <QFileInfo>

@@ -4,7 +4,7 @@
 // ExportFrame (header band, legend) in the chosen theme and font size. Files are written
 // atomically and never replace an existing file unless the options allow it.
 
-#include "exportoptions.h"
+#include "export/exportoptions.h"
 
 #include <QByteArray>
 #include <QImage>

@@ -1,6 +1,6 @@
-#include "viewstylescope.h"
+#include "export/viewstylescope.h"
 
-#include "attentionview.h"
+#include "views/attentionview.h"
 
 namespace attnviz {
 

@@ -3,7 +3,7 @@
 // gives the view its own back. Views read palette() and font() inside paint(), so this is how a
 // dark-theme or large-font export reaches their pictures without a second drawing path.
 
-#include "exportoptions.h"
+#include "export/exportoptions.h"
 
 #include <QFont>
 #include <QPalette>

@@ -1,7 +1,8 @@
 // Lesson files: the shipped lessons load and run; schema violations name the field and shape.
 #include "attention/lesson.h"
+#include "registry/modelregistry.h"
 #include "engine/attentionmodel.h"
-#include "engine/resourcepaths.h"
+#include "registry/resourcepaths.h"
 
 #include <QElapsedTimer>
 #include <QTest>

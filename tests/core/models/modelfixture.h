@@ -2,7 +2,7 @@
 // Reads the reference outputs that tools/fixtures/make_model_fixtures.py stored next to each tiny
 // checkpoint (tests/data/models/<case>/expected.json) and compares them with our results.
 
-#include "attention/tensor.h"
+#include "base/tensor.h"
 #include "util/json.h"
 
 #include <algorithm>

@@ -3,6 +3,7 @@
 // cross-attention pipeline head; and run()'s three stacks.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/seq2seqmodel.h"
 

@@ -3,6 +3,7 @@
 // segments from [SEP], masked-token predictions).
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 #include "tokenizers/tokenizer.h"

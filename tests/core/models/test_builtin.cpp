@@ -3,6 +3,7 @@
 // PyTorch forward pass: two attention matrices and the top-5 logits.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 #include "models/seq2seqmodel.h"

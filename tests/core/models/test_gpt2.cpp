@@ -2,6 +2,7 @@
 // attention of every layer and head, final hidden states, logits and the pipeline head's Q/K/V.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 

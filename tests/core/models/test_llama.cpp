@@ -2,6 +2,7 @@
 // a sharded checkpoint, Qwen2 with q/k/v biases and a tied head) against the PyTorch reference.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 

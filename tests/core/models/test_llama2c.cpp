@@ -2,8 +2,9 @@
 // reproduce reference_greedy256.txt (the model card's run.c output) exactly, ids and text.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "models/llama2c.h"
-#include "models/llama2ctokenizer.h"
+#include "tokenizers/llama2ctokenizer.h"
 #include "tokenizers/tokenizer.h"
 
 #include <QDir>

@@ -4,6 +4,7 @@
 // arithmetic, and greedy generation is bounded by the real context and honours cancellation.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 #include "models/safetensors.h"

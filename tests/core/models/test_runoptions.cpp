@@ -2,6 +2,7 @@
 // context, cancellation, and bit-identical results for 1 and 2 OpenMP threads.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 #include "tokenizers/tokenizer.h"

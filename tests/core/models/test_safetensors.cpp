@@ -2,6 +2,7 @@
 // ModelLoadError (never a crash or a huge allocation) for every kind of broken file.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/safetensors.h"
 

@@ -3,6 +3,7 @@
 // and never blocks. File content quoted in messages is escaped.
 
 #include "../util/filetestutil.h"
+#include "registry/modelregistry.h"
 #include "engine/attentionmodel.h"
 #include "models/llama2c.h"
 #include "models/mappedfile.h"

@@ -3,6 +3,7 @@
 // with metrics.json (computed by tools/train with PyTorch) within 1e-4, the cards' bars hold,
 // and the translator's greedy output is its recorded reference.
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "stats/headstats.h"
 #include "tokenizers/tokenizer.h"
 #include "util/json.h"

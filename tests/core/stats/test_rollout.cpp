@@ -2,6 +2,7 @@
 // errors, and the shape of a real model's rollout (causal, rows summing to 1).
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "stats/rollout.h"
 
 #include <QTest>

@@ -3,6 +3,7 @@
 // pipeline capture) and a synthetic 2-layer × 3-head result for batches and handouts.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 
 #include <memory>
 

@@ -2,6 +2,7 @@
 // Results for the view tests: real lesson runs and a larger synthetic result built by hand.
 
 #include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 
 #include <QtGlobal>
 

@@ -1,0 +1,15 @@
+#pragma once
+// openModel(): the one entry point that recognises every kind of model spec.
+
+#include "engine/attentionmodel.h"
+
+#include <memory>
+#include <string>
+
+namespace attnviz {
+
+// Opens a model from a spec: a lesson .json file, a Hugging Face model folder, a llama2.c .bin
+// checkpoint, or "builtin:NAME". Throws ModelLoadError.
+std::unique_ptr<AttentionModel> openModel(const std::string& spec);
+
+} // namespace attnviz

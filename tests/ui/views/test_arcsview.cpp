@@ -1,0 +1,379 @@
+// ArcsLayout maths, and ArcsView rendered from a real lesson: line opacity follows the weights,
+// head switches and token focus change what is drawn, also through the widget's cached picture.
+// ArcsLines' own rasteriser draws what QPainter draws.
+
+#include "views/arcs/arcslayout.h"
+#include "views/arcs/arcslines.h"
+#include "views/arcs/arcspalette.h"
+#include "views/arcs/arcsview.h"
+#include "state/selectionstate.h"
+#include "viewtestdata.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPicture>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace attnviz;
+
+class TestArcsView : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Mean alpha-like "ink" of head colour h along a line: the lighter the background shows, the
+    // weaker the line. Returns the darkest-step distance from white at the line's middle point.
+    static int inkAt(const QImage& image, QPointF p)
+    {
+        const QColor c = image.pixelColor(p.toPoint());
+        return 255 * 3 - (c.red() + c.green() + c.blue());
+    }
+
+    static qint64 totalInk(const QImage& image)
+    {
+        qint64 ink = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                ink += inkAt(image, QPointF(x, y));
+        return ink;
+    }
+
+    // Pixels whose channels differ by more than a rounding step between two renderings.
+    static int differingPixels(const QImage& a, const QImage& b)
+    {
+        if (a.size() != b.size())
+            return -1;
+        int count = 0;
+        for (int y = 0; y < a.height(); ++y) {
+            for (int x = 0; x < a.width(); ++x) {
+                const QColor p = a.pixelColor(x, y);
+                const QColor q = b.pixelColor(x, y);
+                const int d = std::max(
+                    {std::abs(p.red() - q.red()), std::abs(p.green() - q.green()), std::abs(p.blue() - q.blue())});
+                count += d > 4 ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    static QImage blank(int size, qreal dpr)
+    {
+        QImage image(QSize(size, size) * dpr, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        image.fill(Qt::white);
+        return image;
+    }
+
+private slots:
+    void lineBudgetKeepsTheStrongest()
+    {
+        // Four candidate lines, room for two: the cut-off is the second largest weight.
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f, 0.2f}, 2, 0.01f), 0.3f);
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f}, 2, 0.01f), 0.01f);  // they fit: only the floor applies
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 1, 0.6f), 0.6f); // never below the floor
+    }
+
+    void layoutRowsAndAnchors()
+    {
+        // 400×300 area, header 52, margin 12: body height 236; 4 rows → rows capped at 26.
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 4, 4, 60);
+        QCOMPARE(l.rowHeight, 26.0);
+        // Lines get min(320, 376 - 120) = 256; total 376 → left edge at 12.
+        QCOMPARE(l.leftColumn.left(), 12.0);
+        QCOMPARE(l.rightColumn.left(), 12.0 + 60 + 256);
+        // Column of 104 px centred in the body [52, 288): top = 52 + (236 - 104) / 2 = 118.
+        QCOMPARE(l.leftColumn.top(), 118.0);
+        QCOMPARE(l.leftLabelRect(2), QRectF(12, 118 + 52, 60, 26));
+        QCOMPARE(l.leftAnchor(0), QPointF(12 + 60 + ArcsLayout::labelGap, 118 + 13));
+        QCOMPARE(l.rightAnchor(3), QPointF(328 - ArcsLayout::labelGap, 118 + 78 + 13));
+    }
+
+    void layoutShrinksRowsForLongInputs()
+    {
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 100, 100, 60);
+        QCOMPARE(l.rowHeight, 2.36);
+        // Different lengths (cross-attention): each column is centred on its own.
+        const ArcsLayout c = ArcsLayout::compute(QRectF(0, 0, 400, 300), 2, 4, 60);
+        QCOMPARE(c.leftColumn.center().y(), c.rightColumn.center().y());
+        QVERIFY(c.leftColumn.height() < c.rightColumn.height());
+    }
+
+    void hitTest_data()
+    {
+        QTest::addColumn<QPointF>("point");
+        QTest::addColumn<int>("side");
+        QTest::addColumn<int>("index");
+        QTest::newRow("left row 0") << QPointF(40, 120) << int(ArcsLayout::Side::Left) << 0;
+        QTest::newRow("left row 3") << QPointF(40, 118 + 26 * 3 + 25) << int(ArcsLayout::Side::Left) << 3;
+        QTest::newRow("right row 1") << QPointF(340, 118 + 30) << int(ArcsLayout::Side::Right) << 1;
+        QTest::newRow("between") << QPointF(200, 150) << int(ArcsLayout::Side::None) << -1;
+        QTest::newRow("below") << QPointF(40, 118 + 104 + 1) << int(ArcsLayout::Side::None) << -1;
+    }
+
+    void hitTest()
+    {
+        QFETCH(QPointF, point);
+        QFETCH(int, side);
+        QFETCH(int, index);
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 4, 4, 60);
+        const ArcsLayout::Hit hit = l.hitTest(point);
+        QCOMPARE(int(hit.side), side);
+        QCOMPARE(hit.index, index);
+    }
+
+    void paletteIsDistinctAndStable()
+    {
+        QCOMPARE(ArcsPalette::headColor(0), QColor(0x4e, 0x79, 0xa7));
+        for (int a = 0; a < 32; ++a)
+            for (int b = a + 1; b < 32; ++b) QVERIFY2(ArcsPalette::headColor(a) != ArcsPalette::headColor(b), "repeat");
+    }
+
+    void lineOpacityFollowsWeight()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setHeadEnabled(1, false);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const QSize size(400, 300);
+        const ArcsLayout layout = view.layoutFor(QRectF(QPointF(), QSizeF(size)));
+
+        // Query 3 ("down") may see keys 0..3: find its strongest and weakest key under head 0.
+        selection.setQueryToken(3);
+        int strong = 0, weak = 0;
+        for (int k = 0; k < 4; ++k) {
+            if (a.at(0, 0, 3, k) > a.at(0, 0, 3, strong)) strong = k;
+            if (a.at(0, 0, 3, k) < a.at(0, 0, 3, weak)) weak = k;
+        }
+        QVERIFY(a.at(0, 0, 3, strong) > a.at(0, 0, 3, weak) + 0.1f);
+        const QImage image = view.renderImage(size);
+        auto mid = [&](int k) { return (layout.leftAnchor(3) + layout.rightAnchor(k)) / 2.0; };
+        QVERIFY2(inkAt(image, mid(strong)) > inkAt(image, mid(weak)) + 20,
+                 qPrintable(QStringLiteral("strong %1 weak %2").arg(inkAt(image, mid(strong))).arg(inkAt(image, mid(weak)))));
+        // The line is drawn in head 0's colour: blue dominates.
+        const QColor c = image.pixelColor(mid(strong).toPoint());
+        QVERIFY(c.blue() > c.red());
+        // Query 0 is not focused: its line to key 0 (weight 1 under the causal mask) is absent.
+        QCOMPARE(inkAt(image, (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0), 0);
+    }
+
+    void headSwitchAndFocusChangeDrawing()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setMeanOfHeads(true); // every switched-on head
+        ArcsView view(&selection);
+        view.setResult(result);
+        const QSize size(400, 300);
+        const ArcsLayout layout = view.layoutFor(QRectF(QPointF(), QSizeF(size)));
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+
+        // No focus: every query's lines; query 0 attends only to key 0 with weight 1.
+        QVERIFY(inkAt(view.renderImage(size), q0k0) > 100);
+        selection.setQueryToken(2);
+        QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
+        selection.setQueryToken(-1);
+        selection.setHeadEnabled(0, false);
+        selection.setHeadEnabled(1, false);
+        QCOMPARE(inkAt(view.renderImage(size), q0k0), 0);
+    }
+
+    void focusedHeadIsolatesItsLines()
+    {
+        // Without "mean of heads" the arcs show the focused head alone, as the heatmap does.
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+        auto colourAt = [&] { return view.grab().toImage().pixelColor(q0k0.toPoint()); };
+        QCOMPARE(view.drawnHeads(), QList<int>{0});
+        QVERIFY2(colourAt().blue() > colourAt().red(), qPrintable(colourAt().name())); // head 0 alone: blue
+        selection.setHead(1);
+        QCOMPARE(view.drawnHeads(), QList<int>{1});
+        QVERIFY2(colourAt().red() > colourAt().blue(), qPrintable(colourAt().name())); // head 1 alone: orange
+        selection.setMeanOfHeads(true);
+        QCOMPARE(view.drawnHeads(), (QList<int>{0, 1}));
+        selection.setHeadEnabled(0, false);
+        QCOMPARE(view.drawnHeads(), QList<int>{1});
+    }
+
+    void cachedPictureFollowsEveryChange()
+    {
+        // The widget repaints from a cached picture; each change must still reach the screen.
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        selection.setMeanOfHeads(true); // every switched-on head, each in its colour
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        auto shown = [&] { return view.grab().toImage(); };
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        // Query 0 attends to key 0 with weight 1 in both heads: both lines cross this point.
+        const QPointF q0k0 = (layout.leftAnchor(0) + layout.rightAnchor(0)) / 2.0;
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+
+        selection.setQueryToken(2);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        selection.setQueryToken(-1);
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+
+        // Head colours: head 0 is blue, head 1 orange.
+        selection.setHeadEnabled(1, false);
+        QColor c = shown().pixelColor(q0k0.toPoint());
+        QVERIFY2(c.blue() > c.red(), qPrintable(c.name()));
+        selection.setHeadEnabled(1, true);
+        selection.setHeadEnabled(0, false);
+        c = shown().pixelColor(q0k0.toPoint());
+        QVERIFY2(c.red() > c.blue(), qPrintable(c.name()));
+        selection.setHeadEnabled(0, true);
+
+        // Hovering a query of this view keeps only its lines.
+        const QPointF pos = layout.leftLabelRect(2).center();
+        QMouseEvent move(QEvent::MouseMove, pos, view.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &move);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(&view, &leave);
+        QVERIFY(inkAt(shown(), q0k0) > 100);
+
+        // A new result of the same shape (a word edited): query 0 no longer attends to key 0.
+        auto edited = std::make_shared<AttentionResult>(*result);
+        for (int h = 0; h < a.heads; ++h)
+            edited->stacks[0].attention.head(0, h)[0] = 0.0f;
+        view.setResult(edited);
+        QCOMPARE(inkAt(shown(), q0k0), 0);
+        view.setResult(result);
+
+        // A theme switch repaints the background.
+        QPalette dark = view.palette();
+        dark.setColor(QPalette::Base, Qt::black);
+        view.setPalette(dark);
+        QVERIFY(shown().pixelColor(2, 2).lightness() < 30);
+
+        // A new result and a new size redraw as well.
+        view.setResult(testdata::lesson("cross-attention-translation"));
+        selection.setShape(1, 1, 1, 3, 4);
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+        view.resize(300, 200);
+        QCOMPARE(shown().size(), QSize(300, 200));
+        QCOMPARE(differingPixels(shown(), view.renderImage(view.size())), 0);
+    }
+
+    void rasterLinesMatchQPainter_data()
+    {
+        QTest::addColumn<bool>("antialiased");
+        QTest::addColumn<qreal>("width");
+        QTest::addColumn<qreal>("dpr");
+        QTest::newRow("thin aliased") << false << 1.0 << 1.0;
+        QTest::newRow("thin aliased 2x") << false << 1.0 << 2.0;
+        QTest::newRow("smooth 1.5") << true << 1.5 << 1.0;
+        QTest::newRow("smooth 3") << true << 3.0 << 1.0;
+        QTest::newRow("smooth 3 at 2x") << true << 3.0 << 2.0;
+    }
+
+    void rasterLinesMatchQPainter()
+    {
+        QFETCH(bool, antialiased);
+        QFETCH(qreal, width);
+        QFETCH(qreal, dpr);
+        ArcsLines lines;
+        lines.antialiased = antialiased;
+        lines.width = width;
+        QColor first = ArcsPalette::headColor(0);
+        first.setAlphaF(0.6);
+        QColor second = ArcsPalette::headColor(1);
+        second.setAlphaF(0.3);
+        // Shallow and steep, rising and falling, overlapping, and one leaving the picture.
+        const QList<QLineF> shapes = {QLineF(20, 30, 180, 42), QLineF(20, 30, 60, 180), QLineF(30, 170, 180, 20),
+                                      QLineF(-40, 120, 230, 150)};
+        lines.groups.push_back({first, shapes});
+        lines.groups.push_back({second, {QLineF(20, 100, 180, 100), QLineF(20, 100, 180, 100)}});
+
+        // Onto an image: the rasteriser. Through a QPicture: plain QPainter::drawLines.
+        QImage raster = blank(200, dpr);
+        {
+            QPainter painter(&raster);
+            lines.paint(painter);
+        }
+        QPicture picture;
+        {
+            QPainter painter(&picture);
+            lines.paint(painter);
+        }
+        QImage reference = blank(200, dpr);
+        {
+            QPainter painter(&reference);
+            picture.play(&painter);
+        }
+        const double ratio = double(totalInk(raster)) / double(totalInk(reference));
+        QVERIFY2(ratio > 0.95 && ratio < 1.05, qPrintable(QString::number(ratio)));
+        // Each line in the same place: the ink around its middle agrees.
+        auto inkAround = [&](const QImage& image, QPointF p) {
+            int ink = 0;
+            for (int dy = -3; dy <= 3; ++dy)
+                for (int dx = -3; dx <= 3; ++dx)
+                    ink += inkAt(image, p * dpr + QPointF(dx, dy));
+            return ink;
+        };
+        for (const QLineF& l : shapes + QList<QLineF>{QLineF(20, 100, 180, 100)}) {
+            const int a = inkAround(raster, l.center());
+            const int b = inkAround(reference, l.center());
+            QVERIFY2(b > 0 && std::abs(a - b) < b / 5, qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
+        }
+    }
+
+    void hoverAndClickUseTheLayout()
+    {
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.resize(400, 300);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(view.rect()));
+        // QTest::mouseMove only moves the cursor on offscreen windows; send the event itself.
+        const QPointF pos = layout.leftLabelRect(2).center();
+        QMouseEvent move(QEvent::MouseMove, pos, view.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &move);
+        QCOMPARE(selection.hoveredToken(), 2);
+        QCOMPARE(view.focus().index, 2);
+        QSignalSpy spy(&selection, &SelectionState::queryTokenChanged);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, layout.leftLabelRect(1).center().toPoint());
+        QCOMPARE(selection.queryToken(), 1);
+        QCOMPARE(spy.count(), 1);
+    }
+
+    void crossAttentionPutsSourceOnTheRight()
+    {
+        const auto result = testdata::lesson("cross-attention-translation");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        QCOMPARE(a.keys, 4);
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const ArcsLayout layout = view.layoutFor(QRectF(0, 0, 400, 300));
+        QCOMPARE(layout.leftCount, 3);
+        QCOMPARE(layout.rightCount, 4);
+        QVERIFY(view.preferredExportSize().height() >= ArcsLayout::preferredHeight(3, 4));
+    }
+};
+
+QTEST_MAIN(TestArcsView)
+#include "test_arcsview.moc"

@@ -1,0 +1,40 @@
+#include "shell/settingsautosave.h"
+
+#include "state/computeservice.h"
+#include "shell/inputpanel.h"
+#include "shell/mainwindow.h"
+#include "state/selectionstate.h"
+#include "shell/sessionsettings.h"
+#include "shell/sideviewdock.h"
+
+#include <QDockWidget>
+#include <QTabWidget>
+#include <QTimer>
+
+namespace attnviz {
+
+SettingsAutosave::SettingsAutosave(MainWindow* window) : QObject(window), m_window(window), m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(kDelayMs);
+    connect(m_timer, &QTimer::timeout, this, [this]() { SessionSettings::save(*m_window); });
+    connect(window->inputPanel(), &InputPanel::textEdited, this, &SettingsAutosave::schedule);
+    connect(window->computeService(), &ComputeService::modelLoaded, this, &SettingsAutosave::schedule);
+    connect(window->selection(), &SelectionState::displayOptionsChanged, this, &SettingsAutosave::schedule);
+    connect(window->viewTabs(), &QTabWidget::currentChanged, this, &SettingsAutosave::schedule);
+    connect(window->sideViewDock(), &QDockWidget::visibilityChanged, this, &SettingsAutosave::schedule);
+    connect(window->sideViewDock(), &QDockWidget::dockLocationChanged, this, &SettingsAutosave::schedule);
+    connect(window->sideViewDock(), &SideViewDock::viewChanged, this, &SettingsAutosave::schedule);
+}
+
+void SettingsAutosave::schedule()
+{
+    m_timer->start();
+}
+
+bool SettingsAutosave::isPending() const
+{
+    return m_timer->isActive();
+}
+
+} // namespace attnviz

@@ -1,0 +1,218 @@
+#include "shell/windowactions.h"
+
+#include "views/attentionview.h"
+#include "export/exportcontroller.h"
+#include "views/heatmap/heatmapview.h"
+#include "shell/inputpanel.h"
+#include "lessons/lessoneditor.h"
+#include "shell/mainwindow.h"
+#include "shell/modelpicker.h"
+#include "state/selectionstate.h"
+#include "shell/sideviewdock.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace attnviz {
+
+WindowActions::WindowActions(MainWindow* window) : QObject(window), m_window(window)
+{
+    buildFileMenu();
+    buildViewMenu();
+    buildHelpMenu();
+    connect(window->inputPanel()->modelPicker(), &ModelPicker::openRequested, this, &WindowActions::openModelFile);
+}
+
+QAction* WindowActions::addAction(QMenu* menu, const QString& text, const QKeySequence& keys, const QString& tip)
+{
+    QAction* action = menu->addAction(text);
+    action->setShortcut(keys);
+    action->setToolTip(tip);
+    action->setStatusTip(tip);
+    return action;
+}
+
+void WindowActions::buildFileMenu()
+{
+    QMenu* file = m_window->menuBar()->addMenu(tr("&File"));
+    connect(addAction(file, tr("&Open Model File…"), QKeySequence::Open,
+                      tr("Open a llama2.c .bin checkpoint, a lesson .json or a model's config.json")),
+            &QAction::triggered, this, &WindowActions::openModelFile);
+    connect(addAction(file, tr("Open Model &Folder…"), QKeySequence(tr("Ctrl+Shift+O")),
+                      tr("Open a Hugging Face model folder (config.json, tokenizer and .safetensors)")),
+            &QAction::triggered, this, &WindowActions::openModelFolder);
+    file->addSeparator();
+    // Export lives in ui/export; the window only says which view is current.
+    auto* exporter = new ExportController(m_window);
+    connect(exporter, &ExportController::exported, m_window,
+            [this](const QString& m) { m_window->statusBar()->showMessage(m, 5000); });
+    connect(exporter, &ExportController::failed, m_window,
+            [this](const QString& m) { m_window->statusBar()->showMessage(m, 8000); });
+    const struct
+    {
+        QString text;
+        QKeySequence keys;
+        QString tip;
+        void (ExportController::*slot)(AttentionView*);
+    } exports[] = {
+        {tr("&Export View…"), QKeySequence(tr("Ctrl+E")), tr("Save the current view as PNG, SVG or PDF"),
+         &ExportController::exportView},
+        {tr("Export &Batch…"), QKeySequence(tr("Ctrl+Shift+E")),
+         tr("Save the current view for every head or layer, as files or one PDF handout"),
+         &ExportController::exportBatch},
+        {tr("Export &Data…"), QKeySequence(), tr("Save the attention numbers as CSV, JSON or NumPy .npy"),
+         &ExportController::exportData},
+        {tr("&Copy Picture"), QKeySequence(tr("Ctrl+Shift+C")),
+         tr("Copy the current view to the clipboard (image and SVG)"), &ExportController::copyToClipboard},
+    };
+    for (const auto& e : exports) {
+        const auto slot = e.slot;
+        connect(addAction(file, e.text, e.keys, e.tip), &QAction::triggered, exporter,
+                [this, exporter, slot]() { (exporter->*slot)(m_window->currentView()); });
+    }
+    file->addSeparator();
+    connect(addAction(file, tr("&Quit"), QKeySequence::Quit, tr("Quit AttnViz")), &QAction::triggered, m_window,
+            &QWidget::close);
+}
+
+void WindowActions::buildViewMenu()
+{
+    QMenu* view = m_window->menuBar()->addMenu(tr("&View"));
+    QTabWidget* tabs = m_window->viewTabs();
+    for (int i = 0; i < tabs->count(); ++i) {
+        QAction* a = addAction(view, tabs->tabText(i), QKeySequence(tr("Ctrl+%1").arg(i + 1)),
+                               tr("Show the %1 view").arg(tabs->tabText(i)));
+        connect(a, &QAction::triggered, tabs, [tabs, i]() { tabs->setCurrentIndex(i); });
+    }
+    QAction* side = m_window->sideViewDock()->toggleViewAction();
+    side->setText(tr("&Side View"));
+    side->setShortcut(QKeySequence(tr("Ctrl+D")));
+    side->setToolTip(tr("Show a second view beside the tabs, e.g. arcs next to the heatmap"));
+    view->addAction(side);
+    QAction* editor = m_window->lessonEditor()->toggleViewAction();
+    editor->setText(tr("Lesson &Editor"));
+    editor->setShortcut(QKeySequence(tr("Ctrl+L")));
+    editor->setToolTip(tr("Edit the lesson's matrices and watch every view recompute (lessons only)"));
+    editor->setStatusTip(editor->toolTip());
+    view->addAction(editor);
+    view->addSeparator();
+    struct Step
+    {
+        QString text;
+        QKeySequence keys;
+        int layer, head, query;
+    };
+    const QList<Step> steps = {{tr("Previous Layer"), QKeySequence(tr("Ctrl+Up")), -1, 0, 0},
+                               {tr("Next Layer"), QKeySequence(tr("Ctrl+Down")), 1, 0, 0},
+                               // Not Ctrl+Left/Right: the text field needs those for word jumps.
+                               {tr("Previous Head"), QKeySequence(tr("Alt+Up")), 0, -1, 0},
+                               {tr("Next Head"), QKeySequence(tr("Alt+Down")), 0, 1, 0},
+                               {tr("Previous Query Token"), QKeySequence(tr("Alt+Left")), 0, 0, -1},
+                               {tr("Next Query Token"), QKeySequence(tr("Alt+Right")), 0, 0, 1}};
+    for (const Step& s : steps) {
+        QAction* a = addAction(view, s.text, s.keys, s.text);
+        connect(a, &QAction::triggered, this, [this, s]() { step(s.layer, s.head, s.query); });
+    }
+    view->addSeparator();
+    SelectionState* sel = m_window->selection();
+    QAction* mean = addAction(view, tr("&Mean of Heads"), QKeySequence(tr("Ctrl+M")),
+                              tr("Show the mean of the switched-on heads instead of the focused head"));
+    mean->setCheckable(true);
+    connect(mean, &QAction::toggled, sel, &SelectionState::setMeanOfHeads);
+    QAction* merge = addAction(view, tr("Merge &Sub-words"), QKeySequence(tr("Ctrl+Shift+M")),
+                               tr("Join sub-word pieces into whole words"));
+    merge->setCheckable(true);
+    connect(merge, &QAction::toggled, sel, &SelectionState::setMergeSubwords);
+    QAction* rollout = addAction(view, tr("Attention &Rollout"), QKeySequence(tr("Ctrl+R")),
+                                 tr("Heatmap: attention rolled out through layers 0 to the chosen layer"));
+    rollout->setCheckable(true);
+    connect(rollout, &QAction::toggled, sel, &SelectionState::setRollout);
+    connect(sel, &SelectionState::displayOptionsChanged, this, [sel, mean, merge, rollout]() {
+        mean->setChecked(sel->meanOfHeads());
+        merge->setChecked(sel->mergeSubwords());
+        rollout->setChecked(sel->rollout());
+    });
+    view->addSeparator();
+    HeatmapView* heatmap = m_window->heatmapView();
+    connect(addAction(view, tr("Zoom &In"), QKeySequence::ZoomIn, tr("Larger heatmap cells (also Ctrl+wheel)")),
+            &QAction::triggered, heatmap, [heatmap]() { heatmap->zoomBy(1); });
+    connect(addAction(view, tr("Zoom &Out"), QKeySequence::ZoomOut, tr("Smaller heatmap cells (also Ctrl+wheel)")),
+            &QAction::triggered, heatmap, [heatmap]() { heatmap->zoomBy(-1); });
+    connect(addAction(view, tr("&Fit Heatmap"), QKeySequence(tr("Ctrl+0")), tr("Fit the heatmap to the window")),
+            &QAction::triggered, heatmap, &HeatmapView::resetZoom);
+}
+
+void WindowActions::buildHelpMenu()
+{
+    QMenu* help = m_window->menuBar()->addMenu(tr("&Help"));
+    connect(help->addAction(tr("&Keyboard Shortcuts")), &QAction::triggered, this, [this]() {
+        QMessageBox::information(m_window, tr("Keyboard shortcuts"), shortcutsHelpText());
+    });
+    connect(help->addAction(tr("&About AttnViz")), &QAction::triggered, this, [this]() {
+        QMessageBox::about(m_window, tr("About AttnViz"),
+                           tr("<b>AttnViz %1</b><br>See multi-head attention: type a sentence and watch where each "
+                              "token looks, per layer and head.")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+QString WindowActions::shortcutsHelpText() const
+{
+    // Built from the menus themselves, so the list can never disagree with what the keys do.
+    QStringList lines;
+    for (QAction* menuAction : m_window->menuBar()->actions()) {
+        const QMenu* menu = menuAction->menu();
+        if (menu == nullptr)
+            continue;
+        for (QAction* a : menu->actions()) {
+            if (a->shortcut().isEmpty())
+                continue;
+            lines << tr("%1: %2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+        }
+    }
+    lines << tr("Left / Right in the token strip: previous / next query token")
+          << tr("Ctrl+wheel over the heatmap: zoom");
+    return lines.join(QLatin1Char('\n'));
+}
+
+void WindowActions::openModelFile()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Open Model"), QString(), tr("Models and lessons (*.bin *.json *.safetensors);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    const QFileInfo info(path);
+    // config.json or weights inside a Hugging Face folder mean the folder; other .json files are lessons.
+    const bool inHfFolder =
+        info.fileName() == QLatin1String("config.json") || info.suffix() == QLatin1String("safetensors");
+    m_window->openModel(inHfFolder ? info.absolutePath() : info.absoluteFilePath());
+}
+
+void WindowActions::openModelFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Open Model Folder"));
+    if (!dir.isEmpty())
+        m_window->openModel(dir);
+}
+
+void WindowActions::step(int layerDelta, int headDelta, int queryDelta)
+{
+    SelectionState* sel = m_window->selection();
+    auto wrap = [](int value, int count) { return count <= 0 ? 0 : ((value % count) + count) % count; };
+    if (layerDelta != 0)
+        sel->setLayer(wrap(sel->layer() + layerDelta, sel->layerCount()));
+    if (headDelta != 0)
+        sel->setHead(wrap(sel->head() + headDelta, sel->headCount()));
+    if (queryDelta != 0) {
+        const int current = sel->queryToken() < 0 ? (queryDelta > 0 ? -1 : 0) : sel->queryToken();
+        sel->setQueryToken(wrap(current + queryDelta, sel->queryCount()));
+    }
+}
+
+} // namespace attnviz

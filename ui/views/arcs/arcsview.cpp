@@ -1,0 +1,332 @@
+#include "views/arcs/arcsview.h"
+
+#include "views/arcs/arcspalette.h"
+
+#include <QFontMetricsF>
+#include <QGuiApplication>
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <functional>
+
+namespace attnviz {
+
+namespace {
+
+const AttentionStack* currentStack(const AttentionResult* result, const SelectionState* selection)
+{
+    if (result == nullptr || result->stacks.empty()) return nullptr;
+    const int s = selection != nullptr ? selection->stack() : 0;
+    return &result->stacks[static_cast<std::size_t>(std::clamp(s, 0, int(result->stacks.size()) - 1))];
+}
+
+const std::vector<Token>& keyTokens(const AttentionResult& result, const AttentionStack& stack)
+{
+    return keyTokensOf(result, stack);
+}
+
+QString label(const std::vector<Token>& tokens, int i)
+{
+    if (i < 0 || i >= int(tokens.size())) return QStringLiteral("#%1").arg(i);
+    const QString text = QString::fromStdString(tokens[static_cast<std::size_t>(i)].display).trimmed();
+    return text.isEmpty() ? QStringLiteral("␣") : text;
+}
+
+QFont labelFont(qreal rowHeight)
+{
+    QFont font;
+    font.setPixelSize(std::clamp(int(rowHeight * 0.62), 7, 14));
+    return font;
+}
+
+} // namespace
+
+ArcsView::ArcsView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
+{
+    setMouseTracking(true);
+    // Each change of the selection only needs a repaint; paintEvent() notices what changed.
+    connect(selection, &SelectionState::stackChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::layerChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::hoveredTokenChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::enabledHeadsChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::headChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::displayOptionsChanged, this, qOverload<>(&QWidget::update));
+}
+
+QList<int> ArcsView::drawnHeads() const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    QList<int> heads;
+    if (stack == nullptr)
+        return heads;
+    const int count = stack->attention.heads;
+    if (sel == nullptr) {
+        for (int h = 0; h < count; ++h)
+            heads.append(h);
+        return heads;
+    }
+    if (!sel->meanOfHeads())
+        return {std::clamp(sel->head(), 0, count - 1)};
+    heads = sel->enabledHeads();
+    heads.removeIf([count](int h) { return h >= count; }); // the selection's shape may lag a new stack
+    return heads;
+}
+
+ArcsLayout ArcsView::layoutFor(const QRectF& target) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr) return ArcsLayout::compute(target, 0, 0, 0);
+    const int queries = stack->attention.queries;
+    const int keys = stack->attention.keys;
+    const ArcsLayout probe = ArcsLayout::compute(target, queries, keys, 0);
+    const QFontMetricsF metrics(labelFont(probe.rowHeight));
+    qreal width = 24.0;
+    for (int i = 0; i < queries; ++i) width = std::max(width, metrics.horizontalAdvance(label(queryTokensOf(*result(), *stack), i)));
+    const auto& keyTok = keyTokens(*result(), *stack);
+    for (int j = 0; j < keys; ++j) width = std::max(width, metrics.horizontalAdvance(label(keyTok, j)));
+    return ArcsLayout::compute(target, queries, keys, width + 12.0);
+}
+
+ArcsLayout::Hit ArcsView::focus() const
+{
+    if (m_hover.side != ArcsLayout::Side::None) return m_hover;
+    const SelectionState* sel = selection();
+    if (sel == nullptr) return {};
+    if (sel->hoveredToken() >= 0) return {ArcsLayout::Side::Left, sel->hoveredToken()};
+    if (sel->queryToken() >= 0) return {ArcsLayout::Side::Left, sel->queryToken()};
+    return {};
+}
+
+void ArcsView::paint(QPainter& painter, const QRectF& target) const
+{
+    painter.save();
+    painter.fillRect(target, palette().base());
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr || stack->attention.queries == 0) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(target, Qt::AlignCenter, tr("No attention to show yet."));
+        painter.restore();
+        return;
+    }
+    const ArcsLayout layout = layoutFor(target);
+    const ArcsLayout::Hit f = focus();
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintHeader(painter, target, layout);
+    linesFor(layout, f).paint(painter);
+    paintLabels(painter, layout, f);
+    painter.restore();
+}
+
+ArcsView::PictureKey ArcsView::pictureKey() const
+{
+    PictureKey key;
+    if (const SelectionState* sel = selection()) {
+        key.stack = sel->stack();
+        key.layer = sel->layer();
+        key.heads = drawnHeads();
+    }
+    key.focus = focus();
+    key.size = size();
+    key.devicePixelRatio = devicePixelRatioF();
+    key.palette = palette().cacheKey();
+    key.font = QGuiApplication::font(); // paint() uses the application font
+    return key;
+}
+
+void ArcsView::resultChanged()
+{
+    m_picture = QImage(); // a new result: the key cannot tell, since it holds no result
+    AttentionView::resultChanged();
+}
+
+void ArcsView::paintEvent(QPaintEvent* event)
+{
+    Q_UNUSED(event);
+    const PictureKey key = pictureKey();
+    if (m_picture.isNull() || key != m_pictureKey) {
+        m_picture = renderImage(key.size, key.devicePixelRatio);
+        m_pictureKey = key;
+    }
+    QPainter painter(this);
+    painter.drawImage(QPointF(0, 0), m_picture);
+}
+
+void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    QFont title;
+    title.setPixelSize(13);
+    title.setBold(true);
+    painter.setFont(title);
+    painter.setPen(palette().color(QPalette::Text));
+    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6, target.width() / 2, 18);
+    const QList<int> drawn = drawnHeads();
+    const bool single = sel != nullptr && !sel->meanOfHeads();
+    const QString heads = single               ? tr("head %1").arg(drawn.value(0))
+                          : drawn.size() == 1 ? tr("1 switched-on head")
+                                              : tr("%1 switched-on heads").arg(drawn.size());
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads));
+
+    // Legend: one chip per head, hollow when its lines are not drawn.
+    QFont small;
+    small.setPixelSize(11);
+    painter.setFont(small);
+    const QFontMetricsF metrics(small);
+    qreal x = target.right() - ArcsLayout::margin;
+    for (int h = stack->attention.heads - 1; h >= 0; --h) {
+        const QString text = tr("H%1").arg(h);
+        const qreal w = metrics.horizontalAdvance(text) + 16;
+        x -= w;
+        const QRectF chip(x, target.top() + 8, w - 4, 14);
+        const QColor color = ArcsPalette::headColor(h);
+        const bool on = drawn.contains(h);
+        painter.setPen(QPen(color, 1.5));
+        painter.setBrush(on ? color : Qt::NoBrush);
+        painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3, 8, 8), 2, 2);
+        painter.setPen(palette().color(on ? QPalette::Text : QPalette::PlaceholderText));
+        painter.drawText(chip.adjusted(11, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+        if (x < titleRect.left() + 80) break; // too many heads for one line: the rest are implied
+    }
+
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    const qreal captionY = target.top() + ArcsLayout::headerHeight - 20;
+    const bool cross = stack->keysFromSource != stack->queriesFromSource;
+    painter.drawText(QRectF(layout.leftColumn.left(), captionY, layout.leftColumn.width(), 16),
+                     Qt::AlignRight | Qt::AlignVCenter, cross ? tr("target (queries)") : tr("queries"));
+    painter.drawText(QRectF(layout.rightColumn.left(), captionY, layout.rightColumn.width(), 16),
+                     Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
+}
+
+float ArcsView::cutOff(std::vector<float> weights, std::size_t budget, float floor)
+{
+    if (weights.size() <= budget || budget == 0) return floor;
+    std::nth_element(weights.begin(), weights.begin() + std::ptrdiff_t(budget - 1), weights.end(), std::greater<>());
+    return std::max(floor, weights[budget - 1]);
+}
+
+ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const SelectionState* sel = selection();
+    const AttentionTensor& a = stack->attention;
+    const int layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
+    const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
+    const QList<int> heads = drawnHeads();
+    // Heads' lines would coincide and blend into grey; fanning their ends out a little within
+    // the row keeps every head's colour visible.
+    const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    auto shown = [&](int i, int j) {
+        return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
+               !(focus.side == ArcsLayout::Side::Right && focus.index != j);
+    };
+    constexpr float Invisible = 0.01f; // lighter lines cannot be seen anyway
+    std::vector<float> candidates;
+    for (const int h : heads) {
+        for (int i = 0; i < a.queries; ++i)
+            for (int j = 0; j < a.keys; ++j)
+                if (shown(i, j) && a.at(layer, h, i, j) >= Invisible)
+                    candidates.push_back(a.at(layer, h, i, j));
+    }
+    // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
+    // without antialiasing there cost a fraction of wide smooth ones.
+    ArcsLines lines;
+    lines.antialiased = std::min(candidates.size(), lineBudget) <= 2000;
+    lines.width = lines.antialiased ? width : 1.0;
+    const float floor = cutOff(std::move(candidates), lineBudget, Invisible);
+    // Lines are grouped by opacity (32 levels) per head: one pen per group, not per line.
+    constexpr int Levels = 32;
+    for (int n = 0; n < heads.size(); ++n) {
+        const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
+        const auto first = lines.groups.size();
+        for (int level = 0; level < Levels; ++level) {
+            QColor color = ArcsPalette::headColor(heads[n]);
+            color.setAlphaF(std::max(1, level) / double(Levels - 1));
+            lines.groups.push_back({color, {}});
+        }
+        for (int i = 0; i < a.queries; ++i) {
+            for (int j = 0; j < a.keys; ++j) {
+                const float w = a.at(layer, heads[n], i, j);
+                if (w < floor || !shown(i, j))
+                    continue;
+                const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
+                lines.groups[first + std::size_t(level)].lines.append(
+                    QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
+            }
+        }
+    }
+    return lines;
+}
+
+void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const auto& keyTok = keyTokens(*result(), *stack);
+    painter.setFont(labelFont(layout.rowHeight));
+    const QColor text = palette().color(QPalette::Text);
+    const QColor dim = palette().color(QPalette::PlaceholderText);
+    const QColor highlight = palette().color(QPalette::Highlight);
+    auto drawLabel = [&](const QRectF& rect, const QString& s, Qt::Alignment align, bool focused, bool faded) {
+        if (focused) {
+            QColor fill = highlight;
+            fill.setAlpha(60);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(fill);
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4);
+        }
+        painter.setPen(faded ? dim : text);
+        painter.drawText(rect.adjusted(6, 0, -6, 0), align | Qt::AlignVCenter, s);
+    };
+    const bool anyFocus = focus.side != ArcsLayout::Side::None;
+    for (int i = 0; i < layout.leftCount; ++i) {
+        const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
+        drawLabel(layout.leftLabelRect(i), label(queryTokensOf(*result(), *stack), i), Qt::AlignRight, focused,
+                  anyFocus && focus.side == ArcsLayout::Side::Left && !focused);
+    }
+    for (int j = 0; j < layout.rightCount; ++j) {
+        const bool focused = focus.side == ArcsLayout::Side::Right && focus.index == j;
+        drawLabel(layout.rightLabelRect(j), label(keyTok, j), Qt::AlignLeft, focused,
+                  anyFocus && focus.side == ArcsLayout::Side::Right && !focused);
+    }
+}
+
+QSizeF ArcsView::preferredExportSize() const
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    if (stack == nullptr) return {560.0, 400.0};
+    return {560.0, std::max(240.0, ArcsLayout::preferredHeight(stack->attention.queries, stack->attention.keys))};
+}
+
+void ArcsView::setHover(ArcsLayout::Hit hit)
+{
+    if (hit == m_hover) return;
+    m_hover = hit;
+    // A hovered query is shared, so the heatmap and token strip can echo it.
+    if (selection() != nullptr) selection()->setHoveredToken(hit.side == ArcsLayout::Side::Left ? hit.index : -1);
+    update();
+}
+
+void ArcsView::mouseMoveEvent(QMouseEvent* event)
+{
+    setHover(layoutFor(QRectF(rect())).hitTest(event->position()));
+}
+
+void ArcsView::mousePressEvent(QMouseEvent* event)
+{
+    const ArcsLayout::Hit hit = layoutFor(QRectF(rect())).hitTest(event->position());
+    if (hit.side != ArcsLayout::Side::Left || selection() == nullptr) return;
+    // Clicking the selected query again clears it, so all lines come back.
+    selection()->setQueryToken(selection()->queryToken() == hit.index ? -1 : hit.index);
+}
+
+void ArcsView::leaveEvent(QEvent* event)
+{
+    Q_UNUSED(event);
+    setHover({});
+}
+
+} // namespace attnviz

@@ -1,0 +1,227 @@
+#include "views/modelgrid/modelgridview.h"
+
+#include "views/vectorimage.h"
+
+#include "views/colormap.h"
+
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace attnviz {
+
+ModelGridView::ModelGridView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
+{
+    setMouseTracking(true);
+    connect(selection, &SelectionState::stackChanged, this, &ModelGridView::invalidate);
+    connect(selection, &SelectionState::displayOptionsChanged, this, &ModelGridView::invalidate);
+    connect(selection, &SelectionState::layerChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::headChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::enabledHeadsChanged, this, qOverload<>(&QWidget::update));
+    connect(selection, &SelectionState::computeInputsChanged, this, qOverload<>(&QWidget::update));
+}
+
+const AttentionStack* ModelGridView::stack() const
+{
+    if (!result() || result()->stacks.empty()) return nullptr;
+    const int s = selection() != nullptr ? selection()->stack() : 0;
+    return &result()->stacks[static_cast<std::size_t>(std::clamp(s, 0, int(result()->stacks.size()) - 1))];
+}
+
+void ModelGridView::resultChanged()
+{
+    invalidate();
+}
+
+void ModelGridView::invalidate()
+{
+    m_cacheValid = false;
+    update();
+}
+
+void ModelGridView::ensureCache() const
+{
+    if (m_cacheValid) return;
+    m_cacheValid = true;
+    m_atlas = QImage();
+    m_stats.clear();
+    const AttentionStack* s = stack();
+    if (s == nullptr || s->attention.layers == 0 || s->attention.heads == 0) return;
+    const AttentionTensor& a = s->attention;
+    m_cellsY = std::min(a.queries, maxThumbnailCells);
+    m_cellsX = std::min(a.keys, maxThumbnailCells);
+    if (m_cellsX == 0 || m_cellsY == 0) return;
+
+    const ColorMap map{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
+    std::array<QRgb, 256> lut{};
+    for (std::size_t i = 0; i < lut.size(); ++i) lut[i] = map.rgb(double(i) / 255.0);
+
+    m_atlas = QImage(a.heads * m_cellsX, a.layers * m_cellsY, QImage::Format_RGB32);
+    m_stats.resize(static_cast<std::size_t>(a.layers) * a.heads);
+    const bool self = s->keysFromSource == s->queriesFromSource && a.queries == a.keys;
+    std::vector<float> pooled(static_cast<std::size_t>(m_cellsX) * m_cellsY);
+    // Source row/column → thumbnail cell, computed once instead of a division per weight.
+    std::vector<int> rowCell(static_cast<std::size_t>(a.queries)), colCell(static_cast<std::size_t>(a.keys));
+    for (int q = 0; q < a.queries; ++q) rowCell[std::size_t(q)] = q * m_cellsY / a.queries;
+    for (int k = 0; k < a.keys; ++k) colCell[std::size_t(k)] = k * m_cellsX / a.keys;
+    for (int l = 0; l < a.layers; ++l) {
+        for (int h = 0; h < a.heads; ++h) {
+            const float* w = a.head(l, h);
+            m_stats[static_cast<std::size_t>(l) * a.heads + h] = ModelGridStats::compute(w, a.queries, a.keys, self);
+            // Max-pooling keeps thin patterns (a diagonal) visible when a long input is shrunk.
+            std::fill(pooled.begin(), pooled.end(), 0.0f);
+            for (int q = 0; q < a.queries; ++q) {
+                float* row = pooled.data() + static_cast<std::size_t>(rowCell[std::size_t(q)]) * m_cellsX;
+                const float* src = w + static_cast<std::size_t>(q) * a.keys;
+                for (int k = 0; k < a.keys; ++k) {
+                    float& cell = row[colCell[std::size_t(k)]];
+                    cell = std::max(cell, src[k]);
+                }
+            }
+            // Each thumbnail is scaled to its own maximum so diffuse heads still show structure.
+            const float peak = *std::max_element(pooled.begin(), pooled.end());
+            const float scale = peak > 0.0f ? 255.0f / peak : 0.0f;
+            for (int y = 0; y < m_cellsY; ++y) {
+                auto* line = reinterpret_cast<QRgb*>(m_atlas.scanLine(l * m_cellsY + y)) + h * m_cellsX;
+                const float* p = pooled.data() + static_cast<std::size_t>(y) * m_cellsX;
+                for (int x = 0; x < m_cellsX; ++x) line[x] = lut[static_cast<std::size_t>(p[x] * scale + 0.5f)];
+            }
+        }
+    }
+}
+
+const std::vector<ModelGridStats>& ModelGridView::headStats() const
+{
+    ensureCache();
+    return m_stats;
+}
+
+ModelGridLayout ModelGridView::layoutFor(const QRectF& target) const
+{
+    const AttentionStack* s = stack();
+    return ModelGridLayout::compute(target, s ? s->attention.layers : 0, s ? s->attention.heads : 0);
+}
+
+void ModelGridView::paint(QPainter& painter, const QRectF& target) const
+{
+    painter.save();
+    painter.fillRect(target, palette().base());
+    ensureCache();
+    const AttentionStack* s = stack();
+    if (s == nullptr || m_atlas.isNull()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(target, Qt::AlignCenter, tr("No attention to show yet."));
+        painter.restore();
+        return;
+    }
+    const ModelGridLayout g = layoutFor(target);
+    const SelectionState* sel = selection();
+    const QColor text = palette().color(QPalette::Text);
+    const QColor dim = palette().color(QPalette::PlaceholderText);
+    const QColor highlight = palette().color(QPalette::Highlight);
+
+    QFont titleFont;
+    titleFont.setPixelSize(13);
+    titleFont.setBold(true);
+    painter.setFont(titleFont);
+    painter.setPen(text);
+    const QRectF titleRect(target.left() + ModelGridLayout::margin, target.top() + ModelGridLayout::margin,
+                           target.width() - 2 * ModelGridLayout::margin, ModelGridLayout::titleHeight - 6);
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("%1 stack: %2 layers × %3 heads").arg(QString::fromStdString(s->name)).arg(g.layers).arg(g.heads));
+    QFont small;
+    small.setPixelSize(g.thumb < 30 ? 9 : 11);
+    painter.setFont(small);
+    painter.setPen(dim);
+    painter.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, tr("each thumbnail scaled to its own maximum"));
+
+    for (int h = 0; h < g.heads; ++h) {
+        painter.setPen(sel == nullptr || sel->isHeadEnabled(h) ? text : dim);
+        painter.drawText(g.columnLabelRect(h), Qt::AlignCenter, tr("H%1").arg(h));
+    }
+    for (int l = 0; l < g.layers; ++l) {
+        painter.setPen(text);
+        painter.drawText(g.rowLabelRect(l), Qt::AlignRight | Qt::AlignVCenter, tr("L%1").arg(l));
+    }
+
+    // Upscaled thumbnails stay crisp (each cell a block); shrunk ones are smoothed.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, g.thumb < std::max(m_cellsX, m_cellsY));
+    QFont badgeFont;
+    badgeFont.setPixelSize(10);
+    for (int l = 0; l < g.layers; ++l) {
+        for (int h = 0; h < g.heads; ++h) {
+            const QRectF r = g.thumbRect(l, h);
+            drawCells(painter, r, m_atlas, QRect(h * m_cellsX, l * m_cellsY, m_cellsX, m_cellsY));
+            if (sel != nullptr && sel->isHeadAblated(l, h)) {
+                // Ablated: dimmed and crossed out, since its output no longer reaches W_O.
+                painter.fillRect(r, QColor(255, 255, 255, 150));
+                painter.setPen(QPen(QColor(0xd6, 0x27, 0x28), std::max(1.5, g.thumb / 24.0)));
+                painter.drawLine(r.topLeft(), r.bottomRight());
+                painter.drawLine(r.topRight(), r.bottomLeft());
+            }
+            if (g.badges) {
+                painter.setFont(badgeFont);
+                painter.setPen(dim);
+                painter.drawText(g.badgeRect(l, h), Qt::AlignCenter,
+                                 m_stats[static_cast<std::size_t>(l) * g.heads + h].badge());
+            }
+        }
+    }
+    if (sel != nullptr && sel->layer() < g.layers && sel->head() < g.heads) {
+        const qreal w = g.thumb < 20 ? 2.0 : 3.0;
+        painter.setPen(QPen(highlight, w));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(g.thumbRect(sel->layer(), sel->head()).adjusted(-w / 2 - 1, -w / 2 - 1, w / 2 + 1, w / 2 + 1));
+    }
+    painter.restore();
+}
+
+QSizeF ModelGridView::preferredExportSize() const
+{
+    const AttentionStack* s = stack();
+    if (s == nullptr) return {640.0, 480.0};
+    const int heads = s->attention.heads;
+    const qreal thumb = std::clamp(960.0 / std::max(1, heads), 40.0, 120.0);
+    return ModelGridLayout::preferredSize(s->attention.layers, heads, thumb);
+}
+
+void ModelGridView::mousePressEvent(QMouseEvent* event)
+{
+    const QPoint hit = layoutFor(QRectF(rect())).hitTest(event->position());
+    if (hit.x() < 0 || selection() == nullptr) return;
+    selection()->setLayer(hit.x());
+    selection()->setHead(hit.y());
+}
+
+void ModelGridView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint hit = layoutFor(QRectF(rect())).hitTest(event->position());
+    setCursor(hit.x() >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+}
+
+bool ModelGridView::event(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip) return AttentionView::event(event);
+    auto* help = static_cast<QHelpEvent*>(event);
+    const QPoint hit = layoutFor(QRectF(rect())).hitTest(help->pos());
+    const auto& stats = headStats();
+    const int heads = stack() ? stack()->attention.heads : 0;
+    if (hit.x() < 0 || stats.empty()) {
+        QToolTip::hideText();
+        return true;
+    }
+    const ModelGridStats& st = stats[static_cast<std::size_t>(hit.x()) * heads + hit.y()];
+    auto fmt = [](double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', 2); };
+    QToolTip::showText(help->globalPos(),
+                       tr("Layer %1, head %2\nprevious-token %3 · first-token %4 · entropy %5 nats\nClick to focus.")
+                           .arg(hit.x()).arg(hit.y()).arg(fmt(st.previousToken), fmt(st.firstToken), fmt(st.entropy)),
+                       this);
+    return true;
+}
+
+} // namespace attnviz

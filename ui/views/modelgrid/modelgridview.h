@@ -1,0 +1,51 @@
+#pragma once
+// The "model view": every layer × head of the current stack as a small heatmap thumbnail (rows =
+// layers, columns = heads). Clicking a thumbnail focuses that layer and head; the focused one is
+// outlined, ablated heads are crossed out and each thumbnail carries a pattern badge.
+
+#include "views/attentionview.h"
+#include "views/modelgrid/modelgridlayout.h"
+#include "views/modelgrid/modelgridstats.h"
+#include "state/selectionstate.h"
+
+#include <QImage>
+
+#include <vector>
+
+namespace attnviz {
+
+class ModelGridView : public AttentionView
+{
+    Q_OBJECT
+public:
+    explicit ModelGridView(SelectionState* selection, QWidget* parent = nullptr);
+
+    void paint(QPainter& painter, const QRectF& target) const override;
+    QSizeF preferredExportSize() const override;
+    QString viewName() const override { return QStringLiteral("model"); }
+
+    ModelGridLayout layoutFor(const QRectF& target) const;
+    // Statistics of each head of the current stack, indexed [layer * heads + head].
+    const std::vector<ModelGridStats>& headStats() const;
+
+    static constexpr int maxThumbnailCells = 128; // longer inputs are max-pooled down to this
+
+protected:
+    void resultChanged() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    void invalidate();
+    void ensureCache() const;
+    const AttentionStack* stack() const;
+
+    // Built lazily from const paint(); one atlas holds every thumbnail side by side.
+    mutable QImage m_atlas;
+    mutable std::vector<ModelGridStats> m_stats;
+    mutable int m_cellsX = 0, m_cellsY = 0; // atlas pixels per thumbnail
+    mutable bool m_cacheValid = false;
+};
+
+} // namespace attnviz
