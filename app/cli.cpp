@@ -1,11 +1,17 @@
 // attnviz-cli: the command-line face of the core. Argument parsing and wiring only.
 #include "clicommands.h"
-#include "clirender.h"
 #include "util/memorypolicy.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -33,6 +39,25 @@ tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
 Exit codes: 0 success, 2 bad input or usage (one message on stderr).
 )";
 
+// "render" runs attnviz-render from this program's folder with the same arguments; only it links
+// the GUI libraries. Returns only when that fails.
+int runRender(const char* self, const std::vector<std::string>& args)
+{
+    std::error_code error;
+    std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error)
+        program = self;
+    program = program.parent_path() / "attnviz-render";
+    std::vector<char*> argv{const_cast<char*>("attnviz-render")};
+    for (const std::string& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(program.c_str(), argv.data());
+    std::cerr << "attnviz-cli render: cannot run " << program.string() << " (" << std::strerror(errno)
+              << "); this build may have no GUI (ATTNVIZ_BUILD_GUI=OFF)\n";
+    return 2;
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -50,7 +75,7 @@ int main(int argc, char* argv[])
         if (command == "attention") return attnviz::cli::runAttentionCommand(args);
         if (command == "generate") return attnviz::cli::runGenerateCommand(args);
         if (command == "heads") return attnviz::cli::runHeadsCommand(args);
-        if (command == "render") return attnviz::cli::runRenderCommand(args);
+        if (command == "render") return runRender(argv[0], args);
         std::cerr << "attnviz-cli: unknown command \"" << command << "\" (try attnviz-cli --help)\n";
         return 2;
     } catch (const std::exception& e) {

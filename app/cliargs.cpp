@@ -1,5 +1,8 @@
 #include "cliargs.h"
 
+#include <QCommandLineParser>
+#include <QStringList>
+
 #include <charconv>
 
 namespace attnviz::cli {
@@ -35,36 +38,40 @@ std::optional<int> ParsedArgs::getInt(const std::string& name, int min, int max)
 
 ParsedArgs parseArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& options)
 {
-    ParsedArgs parsed;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a.size() < 3 || a.rfind("--", 0) != 0) {
-            if (a.size() > 1 && a[0] == '-') throw UsageError("unknown option \"" + a + "\"");
-            parsed.positional.push_back(a);
-            continue;
-        }
-        std::string name = a.substr(2);
-        std::optional<std::string> inlineValue;
-        if (const auto eq = name.find('='); eq != std::string::npos) {
-            inlineValue = name.substr(eq + 1);
-            name.resize(eq);
-        }
-        const OptionSpec* spec = nullptr;
-        for (const auto& o : options) {
-            if (o.name == name) spec = &o;
-        }
-        if (spec == nullptr) throw UsageError("unknown option \"--" + name + "\"");
-        if (parsed.has(name)) throw UsageError("option \"--" + name + "\" given twice");
-        if (!spec->takesValue) {
-            if (inlineValue) throw UsageError("option \"--" + name + "\" takes no value");
-            parsed.values[name] = "";
-        } else if (inlineValue) {
-            parsed.values[name] = *inlineValue;
-        } else {
-            if (i + 1 >= args.size()) throw UsageError("option \"--" + name + "\" needs a value");
-            parsed.values[name] = args[++i];
-        }
+    QCommandLineParser parser;
+    // "-x" is an unknown option, never a bundle of one-letter options.
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    for (const OptionSpec& o : options) {
+        const QString name = QString::fromStdString(o.name);
+        parser.addOption(o.takesValue ? QCommandLineOption(name, QString(), QStringLiteral("value"))
+                                      : QCommandLineOption(name));
     }
+    QStringList arguments{QStringLiteral("attnviz-cli")}; // parse() skips the program name
+    for (const std::string& a : args)
+        arguments << QString::fromStdString(a);
+    if (!parser.parse(arguments)) {
+        // Qt's own text for the rest; the two common mistakes keep the wording scripts know.
+        if (!parser.unknownOptionNames().isEmpty())
+            throw UsageError("unknown option \"--" + parser.unknownOptionNames().first().toStdString() + "\"");
+        const std::string error = parser.errorText().toStdString();
+        if (error.rfind("Missing value after '", 0) == 0)
+            throw UsageError("option \"" + error.substr(21, error.size() - 23) + "\" needs a value");
+        if (error.rfind("Unexpected value after '", 0) == 0)
+            throw UsageError("option \"" + error.substr(24, error.size() - 26) + "\" takes no value");
+        throw UsageError(error);
+    }
+    ParsedArgs parsed;
+    for (const OptionSpec& o : options) {
+        const QString name = QString::fromStdString(o.name);
+        if (!parser.isSet(name))
+            continue;
+        const QStringList values = o.takesValue ? parser.values(name) : QStringList();
+        if (values.size() > 1 || (!o.takesValue && arguments.count(QStringLiteral("--") + name) > 1))
+            throw UsageError("option \"--" + o.name + "\" given twice");
+        parsed.values[o.name] = o.takesValue ? values.first().toStdString() : std::string();
+    }
+    for (const QString& p : parser.positionalArguments())
+        parsed.positional.push_back(p.toStdString());
     return parsed;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Minimal command-line parsing for attnviz-cli: "COMMAND [--opt value] [--flag] [positional...]".
-// Unknown options and missing values are errors (exit code 2), never silently ignored.
+// Command-line parsing for attnviz-cli: "COMMAND [--opt value] [--flag] [positional...]", on
+// QCommandLineParser like the app's. Unknown, repeated and value-less options are errors (exit
+// code 2), never silently ignored.
 
 #include <map>
 #include <optional>

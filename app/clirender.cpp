@@ -1,5 +1,6 @@
 #include "clirender.h"
 #include "registry/modelregistry.h"
+#include "stats/derive.h"
 
 #include "views/attentionview.h"
 #include "cliargs.h"
@@ -163,7 +164,9 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     request.mask = parseMask(parsed);
     request.pipelineHead = std::make_pair(layer.value_or(0), head.value_or(0));
     request.pipelineStack = stack;
-    const auto result = model->run(request);
+    if (parsed.has("rollout")) // every head, as the switched-on heads of a fresh selection
+        request.rollout = RunRequest::Rollout{stack, std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true)};
+    const auto result = runWithStatistics(*model, request);
     if (result->stacks.empty())
         throw UsageError("the model produced no attention to draw");
     if (stack >= static_cast<int>(result->stacks.size())) {
@@ -214,7 +217,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
         batch.setResultProvider([&](int l, int h) {
             RunRequest r = request;
             r.pipelineHead = std::make_pair(l, h);
-            return model->run(r);
+            return runWithStatistics(*model, r);
         });
     }
     const QString dir = qs(*parsed.get("all-heads"));

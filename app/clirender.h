@@ -1,6 +1,6 @@
 #pragma once
-// attnviz-cli render: draws a view to PNG/SVG/PDF without a display, through the same paint()
-// path as the screen. The only attnviz-cli command that creates a QApplication.
+// attnviz-cli render (the attnviz-render program): draws a view to PNG/SVG/PDF without a display,
+// through the same paint() path as the screen. The only command that creates a QApplication.
 
 #include <string>
 #include <vector>

@@ -59,6 +59,49 @@ MaskMatrix combineMasks(const MaskMatrix& a, const MaskMatrix& b)
     return a.cwiseMin(b);
 }
 
+std::vector<Index> keptPositions(const std::vector<int>& before, const std::vector<int>& now)
+{
+    std::vector<Index> kept(now.size(), -1);
+    std::size_t prefix = 0;
+    while (prefix < before.size() && prefix < now.size() && before[prefix] == now[prefix]) {
+        kept[prefix] = static_cast<Index>(prefix);
+        ++prefix;
+    }
+    // The suffix may not reach back into the prefix on either side.
+    for (std::size_t k = 1; prefix + k <= before.size() && prefix + k <= now.size(); ++k) {
+        const std::size_t b = before.size() - k, n = now.size() - k;
+        if (before[b] != now[n])
+            break;
+        kept[n] = static_cast<Index>(b);
+    }
+    return kept;
+}
+
+MaskMatrix carryOverMask(const MaskMatrix& edited, const std::vector<int>& beforeRows,
+                         const std::vector<int>& beforeCols, const std::vector<int>& nowRows,
+                         const std::vector<int>& nowCols, const MaskMatrix& fallback)
+{
+    MaskMatrix out = fallback;
+    if (edited.size() == 0 || edited.rows() != static_cast<Index>(beforeRows.size()) ||
+        edited.cols() != static_cast<Index>(beforeCols.size()) || out.rows() != static_cast<Index>(nowRows.size()) ||
+        out.cols() != static_cast<Index>(nowCols.size())) {
+        return out;
+    }
+    const std::vector<Index> rows = keptPositions(beforeRows, nowRows);
+    const std::vector<Index> cols = keptPositions(beforeCols, nowCols);
+    for (Index i = 0; i < out.rows(); ++i) {
+        const Index from = rows[static_cast<std::size_t>(i)];
+        if (from < 0)
+            continue;
+        for (Index j = 0; j < out.cols(); ++j) {
+            const Index fromCol = cols[static_cast<std::size_t>(j)];
+            if (fromCol >= 0)
+                out(i, j) = edited(from, fromCol);
+        }
+    }
+    return out;
+}
+
 const char* maskKindName(MaskKind kind)
 {
     switch (kind) {

@@ -31,12 +31,23 @@ struct RunRequest
     std::string secondText;             // BERT sentence B / translator source; optional
     std::optional<std::vector<int>> ids; // run these token ids instead of tokenising text
     MaskOverride mask = MaskOverride::ModelDefault;
-    MaskMatrix customMask;              // used with MaskOverride::Custom
+    MaskMatrix customMask;              // used with MaskOverride::Custom; empty = start from the model's mask
+    // The token ids customMask's rows and columns were made for: after the text changes, the cells
+    // between tokens the edit kept carry over (customMaskFor). Empty = the mask must fit as is.
+    std::vector<int> customMaskRowIds, customMaskColIds;
     std::optional<bool> scale;          // divide by √d_k; unset = the model's own choice (lessons may say no)
     std::set<std::pair<int, int>> ablatedHeads; // (layer, head) whose output is zeroed before W_O
     std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture for the pipeline view
     int pipelineStack = 0;
     int topK = 10;                      // predictions to return
+    // Attention rollout of this stack through every layer, averaging the heads flagged true; computed
+    // with the derived statistics (stats/derive.h), not by the model.
+    struct Rollout
+    {
+        int stack = 0;
+        std::vector<bool> heads;
+    };
+    std::optional<Rollout> rollout;
     const std::atomic<bool>* cancel = nullptr; // raised by the caller to stop a stale job early
 };
 
@@ -48,6 +59,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The mask a Custom request runs with on rows × cols tokens (their ids), given the model's own
+// mask for them: the request's cells carried over from the ids they were made for, or the model's
+// mask when the request has none yet. A mask without ids must fit as is; throws InputError if not.
+MaskMatrix customMaskFor(const RunRequest& request, const std::vector<int>& rowIds, const std::vector<int>& colIds,
+                         const MaskMatrix& modelMask);
+
 class AttentionModel
 {
 public:
@@ -55,7 +72,8 @@ public:
     virtual ModelInfo info() const = 0;
     // Tokenises (or takes ids), runs the forward pass and captures attention. Safe to call from
     // one worker thread at a time per model; throws InputError, Cancelled or std::runtime_error.
-    virtual std::shared_ptr<const AttentionResult> run(const RunRequest& request) const = 0;
+    // The result is not shared yet: the caller adds derived statistics (stats/derive.h) first.
+    virtual std::shared_ptr<AttentionResult> run(const RunRequest& request) const = 0;
     // The model's tokenizer, or nullptr for models without one (lessons).
     virtual const Tokenizer* tokenizer() const { return nullptr; }
     // Greedy (argmax) continuation of promptIds: returns only the generated ids, at most `steps`,

@@ -6,6 +6,7 @@
 #include "base/token.h"
 #include "util/recyclingallocator.h"
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct ModelInfo
     bool takesText = true; // false for lessons: their tokens are fixed
     bool takesIds = false; // RunRequest::ids are accepted (every checkpoint; the only input without a tokenizer)
     bool takesSecondText = false; // BERT sentence B, or the source sentence of a translator
+    // An encoder–decoder (translator): people type the source first and the target second, while
+    // RunRequest takes the target as text and the source as secondText.
+    bool encoderDecoder = false;
 };
 
 // Attention weights of one stack: (layers, heads, queries, keys) row-major, float32.
@@ -49,6 +53,15 @@ struct AttentionTensor
     }
 };
 
+// What one head does, in a few numbers (stats/headsummary.h defines and computes them); NaN
+// where a score is not defined for the stack (previous token in cross-attention, one query).
+struct HeadSummary
+{
+    float previousToken = std::numeric_limits<float>::quiet_NaN();
+    float firstToken = std::numeric_limits<float>::quiet_NaN();
+    float entropy = std::numeric_limits<float>::quiet_NaN(); // nats
+};
+
 // One attention stack: decoder-only and encoder-only models have one ("self"); an
 // encoder-decoder has "encoder", "decoder" and "cross"; a lesson has one ("lesson").
 struct AttentionStack
@@ -58,6 +71,21 @@ struct AttentionStack
     bool keysFromSource = false;    // encoder and cross-attention: columns are sourceTokens
     AttentionTensor attention;
     std::vector<std::string> headNames; // (heads) names a lesson gives its heads ("looks back"); empty for models
+    std::vector<HeadSummary> summaries; // (layers × heads), layer-major; empty until derived
+    const HeadSummary* summary(int layer, int head) const
+    {
+        const std::size_t i = static_cast<std::size_t>(layer) * attention.heads + head;
+        return layer >= 0 && head >= 0 && head < attention.heads && i < summaries.size() ? &summaries[i] : nullptr;
+    }
+};
+
+// Attention rollout of one stack after every layer, for the heads it averaged.
+struct RolloutMaps
+{
+    int stack = 0;
+    std::vector<bool> heads;    // (heads) true = averaged
+    std::vector<Matrix> layers; // R_0 … R_(L−1), each (T, T)
+    bool covers(int forStack, const std::vector<bool>& forHeads) const { return stack == forStack && heads == forHeads; }
 };
 
 // Everything the Q/K/V pipeline view needs for one (stack, layer, head).
@@ -94,6 +122,9 @@ struct AttentionResult
     std::optional<PipelineCapture> pipeline;
     std::vector<Prediction> nextToken;  // decoders: top-k after the last token
     std::vector<std::pair<int, std::vector<Prediction>>> maskedPredictions; // encoders: per [MASK] position
+    std::optional<RolloutMaps> rollout; // when the request asked for it
+    MaskMatrix customMask;              // the custom mask this run applied (to stack customMaskStack), so edits go on from it
+    int customMaskStack = -1;
     std::vector<std::string> notices;   // e.g. "input truncated to 1024 tokens"
     double computeMilliseconds = 0.0;
 };

@@ -19,14 +19,22 @@ std::vector<Token> lessonTokens(const std::vector<std::string>& words)
     return tokens;
 }
 
-MaskSpec maskFor(const Lesson& lesson, const RunRequest& request)
+MaskSpec maskFor(const Lesson& lesson, const RunRequest& request, MaskMatrix& customApplied)
 {
+    if (request.mask == MaskOverride::Custom) {
+        // Lesson tokens have no ids: equal lists, so a mask of the lesson's shape carries over whole.
+        const std::size_t rows = lesson.tokens.size();
+        const std::size_t cols = lesson.crossAttention ? lesson.sourceTokens.size() : rows;
+        customApplied = customMaskFor(request, std::vector<int>(rows, -1), std::vector<int>(cols, -1),
+                                      buildMask(lesson.mask, Index(rows), Index(cols)));
+        return MaskSpec::matrix(customApplied);
+    }
     switch (request.mask) {
     case MaskOverride::ModelDefault: return lesson.mask;
     case MaskOverride::None: return MaskSpec::none();
     case MaskOverride::Causal: return MaskSpec::causal();
     case MaskOverride::Padding: return MaskSpec::none(); // a lesson has no padding tokens
-    case MaskOverride::Custom: return MaskSpec::matrix(request.customMask);
+    case MaskOverride::Custom: break; // above
     }
     return lesson.mask;
 }
@@ -48,7 +56,7 @@ ModelInfo LessonModel::info() const
     return info;
 }
 
-std::shared_ptr<const AttentionResult> LessonModel::run(const RunRequest& request) const
+std::shared_ptr<AttentionResult> LessonModel::run(const RunRequest& request) const
 {
     const auto start = std::chrono::steady_clock::now();
     if (request.ids) throw InputError("a lesson has fixed tokens; token ids cannot be given");
@@ -56,7 +64,8 @@ std::shared_ptr<const AttentionResult> LessonModel::run(const RunRequest& reques
     options.scale = request.scale.value_or(m_lesson.scale);
     options.cancel = request.cancel;
     try {
-        options.mask = maskFor(m_lesson, request);
+        MaskMatrix customApplied;
+        options.mask = maskFor(m_lesson, request, customApplied);
         // Ablation zeroes a head's output before W_O; with one layer only the final output changes.
         MultiHeadResult mh = runLesson(m_lesson, options);
         const Index dv = mh.heads.front().output.cols();
@@ -85,6 +94,10 @@ std::shared_ptr<const AttentionResult> LessonModel::run(const RunRequest& reques
             Eigen::Map<Matrix>(stack.attention.head(0, static_cast<int>(h)), t, s) = mh.heads[h].weights;
         }
         result->stacks.push_back(std::move(stack));
+        if (customApplied.size() != 0) {
+            result->customMask = std::move(customApplied);
+            result->customMaskStack = 0;
+        }
 
         const int head = request.pipelineHead ? request.pipelineHead->second : 0;
         if (head >= 0 && head < static_cast<int>(mh.heads.size())) {

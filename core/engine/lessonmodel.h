@@ -11,7 +11,7 @@ class LessonModel : public AttentionModel
 public:
     LessonModel(Lesson lesson, std::string name);
     ModelInfo info() const override;
-    std::shared_ptr<const AttentionResult> run(const RunRequest& request) const override;
+    std::shared_ptr<AttentionResult> run(const RunRequest& request) const override;
     const Lesson& lesson() const { return m_lesson; }
 
 private:

@@ -96,7 +96,7 @@ std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const
     return tokens;
 }
 
-std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& request) const
+std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request) const
 {
     const auto started = std::chrono::steady_clock::now();
     const TransformerInfo& t = m_net->info();
@@ -155,7 +155,10 @@ std::shared_ptr<const AttentionResult> CheckpointModel::run(const RunRequest& re
         spec = MaskSpec::padding(keyValid);
         break;
     case MaskOverride::Custom:
-        spec = MaskSpec::matrix(request.customMask);
+        result->customMask = customMaskFor(request, ids, ids,
+                                           buildMask(t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid), T, T));
+        result->customMaskStack = 0;
+        spec = MaskSpec::matrix(result->customMask);
         break;
     }
     try {

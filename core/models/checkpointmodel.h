@@ -24,7 +24,7 @@ public:
                     std::vector<std::string> loadNotices = {});
 
     ModelInfo info() const override;
-    std::shared_ptr<const AttentionResult> run(const RunRequest& request) const override;
+    std::shared_ptr<AttentionResult> run(const RunRequest& request) const override;
     const Tokenizer* tokenizer() const override { return m_tokenizer.get(); }
     std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,
                                     const std::atomic<bool>* cancel = nullptr) const override;

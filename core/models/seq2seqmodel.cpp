@@ -41,6 +41,7 @@ ModelInfo Seq2SeqModel::info() const
     ModelInfo info = modelInfoOf(m_net->info(), m_name, m_tokenizer != nullptr);
     info.causal = true;
     info.takesSecondText = m_tokenizer != nullptr;
+    info.encoderDecoder = true;
     return info;
 }
 
@@ -53,7 +54,7 @@ std::vector<Token> Seq2SeqModel::plainTokens(const std::string& text, int segmen
     }
 }
 
-std::shared_ptr<const AttentionResult> Seq2SeqModel::run(const RunRequest& request) const
+std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) const
 {
     const auto started = std::chrono::steady_clock::now();
     const TransformerInfo& t = m_net->info();
@@ -133,7 +134,11 @@ std::shared_ptr<const AttentionResult> Seq2SeqModel::run(const RunRequest& reque
             spec = MaskSpec::padding(stack == 1 ? targetValid : valid);
             break;
         case MaskOverride::Custom:
-            spec = MaskSpec::matrix(request.customMask);
+            result->customMask = customMaskFor(request, stack == 0 ? sourceIds : targetIds,
+                                               stack == 1 ? targetIds : sourceIds,
+                                               options.masks[static_cast<std::size_t>(stack)]);
+            result->customMaskStack = stack;
+            spec = MaskSpec::matrix(result->customMask);
             break;
         }
         try {

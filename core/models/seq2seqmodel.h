@@ -21,7 +21,7 @@ public:
                  std::vector<std::string> loadNotices = {});
 
     ModelInfo info() const override;
-    std::shared_ptr<const AttentionResult> run(const RunRequest& request) const override;
+    std::shared_ptr<AttentionResult> run(const RunRequest& request) const override;
     const Tokenizer* tokenizer() const override { return m_tokenizer.get(); }
     // promptIds are the source ids; returns the greedy translation (without start and end tokens).
     std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,

@@ -14,12 +14,12 @@ float previousTokenScore(const float* a, int t)
     return static_cast<float>(sum / (t - 1));
 }
 
-float firstTokenScore(const float* a, int t)
+float firstTokenScore(const float* a, int queries, int keys)
 {
-    if (t < 2) return 0.0f;
+    if (queries < 2 || keys < 1) return 0.0f;
     double sum = 0;
-    for (int i = 1; i < t; ++i) sum += a[i * t];
-    return static_cast<float>(sum / (t - 1));
+    for (int i = 1; i < queries; ++i) sum += a[static_cast<std::size_t>(i) * keys];
+    return static_cast<float>(sum / (queries - 1));
 }
 
 float duplicateTokenScore(const float* a, const std::vector<int>& ids)
@@ -46,15 +46,21 @@ float duplicateTokenScore(const float* a, const std::vector<int>& ids)
 
 float attentionEntropy(const float* a, int queries, int keys)
 {
-    if (queries == 0) return 0.0f;
     double total = 0;
+    int attending = 0;
     for (int i = 0; i < queries; ++i) {
+        const float* row = a + static_cast<std::size_t>(i) * keys;
+        double sum = 0, h = 0;
         for (int j = 0; j < keys; ++j) {
-            const double p = a[i * keys + j];
-            if (p > 0) total -= p * std::log(p);
+            sum += row[j];
+            // Single precision for the logarithm is plenty and keeps every head of a long input fast.
+            if (row[j] > 0.0f) h -= double(row[j] * std::log(row[j]));
         }
+        if (sum <= 0) continue; // attends nowhere (fully masked): no distribution to measure
+        total += h;
+        ++attending;
     }
-    return static_cast<float>(total / queries);
+    return attending == 0 ? 0.0f : static_cast<float>(total / attending);
 }
 
 float inductionScore(const float* a, int t, int prefix, int n)
@@ -109,7 +115,7 @@ HeadStatsReport computeHeadStats(const AttentionModel& model, const std::string&
             HeadStats& s = report.heads[static_cast<std::size_t>(l)][static_cast<std::size_t>(h)];
             const float* w = a.head(l, h);
             s.previousToken = previousTokenScore(w, a.queries);
-            s.firstToken = firstTokenScore(w, a.queries);
+            s.firstToken = firstTokenScore(w, a.queries, a.keys);
             s.duplicateToken = duplicateTokenScore(w, ids);
             s.entropy = attentionEntropy(w, a.queries, a.keys);
             s.induction = inductionScore(b.head(l, h), b.queries, prefix, inductionLength);

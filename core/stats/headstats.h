@@ -8,7 +8,8 @@
 //                   (0 when no token repeats)
 //   induction       on [prefix] + R + R (R: n ids), for the queries of the second copy except its
 //                   last token, the mean weight on the token that followed it in the first copy
-//   entropy         mean over all queries of −Σ_j A[i, j]·ln A[i, j] (nats)
+//   entropy         mean over the queries that attend somewhere (a fully masked row has no
+//                   distribution) of −Σ_j A[i, j]·ln A[i, j] (nats)
 
 #include "engine/attentionmodel.h"
 
@@ -27,9 +28,10 @@ struct HeadStats
     float entropy = 0.0f;
 };
 
-// A: (T, T) row-major attention weights of one head; ids: the T token ids it was computed on.
+// A: (T, T) row-major attention weights of one head (first token and entropy: (queries, keys));
+// ids: the T token ids it was computed on.
 float previousTokenScore(const float* a, int t);
-float firstTokenScore(const float* a, int t);
+float firstTokenScore(const float* a, int queries, int keys);
 float duplicateTokenScore(const float* a, const std::vector<int>& ids);
 float attentionEntropy(const float* a, int queries, int keys);
 // A over [prefix] + R + R where the first copy of R starts at position `prefix` and R has n ids.

@@ -31,7 +31,8 @@ Matrix mixedLayer(const AttentionTensor& a, int layer, const std::vector<bool>& 
 
 } // namespace
 
-Matrix attentionRollout(const AttentionTensor& attention, int lastLayer, const std::vector<bool>& heads, float residual)
+std::vector<Matrix> attentionRolloutByLayer(const AttentionTensor& attention, int lastLayer,
+                                            const std::vector<bool>& heads, float residual)
 {
     if (attention.queries != attention.keys)
         throw std::invalid_argument("attention rollout needs self-attention (as many queries as keys)");
@@ -44,10 +45,16 @@ Matrix attentionRollout(const AttentionTensor& attention, int lastLayer, const s
         any = any || h;
     if (!any)
         throw std::invalid_argument("attention rollout needs at least one head");
-    Matrix rollout = mixedLayer(attention, 0, heads, residual);
+    std::vector<Matrix> byLayer;
+    byLayer.push_back(mixedLayer(attention, 0, heads, residual));
     for (int l = 1; l <= lastLayer; ++l)
-        rollout = mixedLayer(attention, l, heads, residual) * rollout;
-    return rollout;
+        byLayer.push_back(mixedLayer(attention, l, heads, residual) * byLayer.back());
+    return byLayer;
+}
+
+Matrix attentionRollout(const AttentionTensor& attention, int lastLayer, const std::vector<bool>& heads, float residual)
+{
+    return attentionRolloutByLayer(attention, lastLayer, heads, residual).back();
 }
 
 } // namespace attnviz

@@ -1,1 +1,2 @@
-target_sources(attnviz_core PRIVATE stats/headstats.h stats/headstats.cpp stats/rollout.h stats/rollout.cpp)
+target_sources(attnviz_core PRIVATE stats/headstats.h stats/headstats.cpp stats/rollout.h stats/rollout.cpp
+    stats/headsummary.h stats/headsummary.cpp stats/derive.h stats/derive.cpp)

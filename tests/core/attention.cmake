@@ -3,3 +3,4 @@ attnviz_add_test(test_attention SOURCES attention/test_attention.cpp LIBS attnvi
 attnviz_add_test(test_attention_reference SOURCES attention/test_attention_reference.cpp LIBS attnviz_core LABELS core)
 attnviz_add_test(test_lesson SOURCES attention/test_lesson.cpp LIBS attnviz_core LABELS core)
 attnviz_add_test(test_lessonwriter SOURCES attention/test_lessonwriter.cpp LIBS attnviz_core LABELS core)
+attnviz_add_test(test_attention_maskcarryover SOURCES attention/test_maskcarryover.cpp LIBS attnviz_core LABELS core)

@@ -134,7 +134,7 @@ void InputPanel::fillRequest(RunRequest& request) const
     }
     const std::string main = text().toStdString();
     const std::string second = secondText().toStdString();
-    if (m_info.family == "seq2seq" && !second.empty()) {
+    if (m_info.encoderDecoder && !second.empty()) {
         request.text = second; // the core takes the target as text and the source as secondText
         request.secondText = main;
     } else {
@@ -161,7 +161,7 @@ void InputPanel::setModelInfo(const ModelInfo& info)
     m_text->setVisible(info.takesText || ids);
     m_fixedTokens->setVisible(!info.takesText && !ids);
     m_info = info;
-    const bool seq2seq = info.family == "seq2seq";
+    const bool seq2seq = info.encoderDecoder;
     m_textLabel->setText(ids ? tr("Token &ids") : (seq2seq ? tr("&Source") : tr("&Text")));
     m_text->setPlaceholderText(ids ? tr("This model has no tokenizer files: type token ids, e.g. 1 415 2368")
                                    : tr("Type a sentence… attention updates as you type"));

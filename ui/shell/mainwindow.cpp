@@ -117,7 +117,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     statusBar()->addPermanentWidget(m_stats);
     statusBar()->addPermanentWidget(m_busy);
 
-    connect(m_input, &InputPanel::textEdited, this, [this]() { scheduleRun(150, true); });
+    connect(m_input, &InputPanel::textEdited, this, [this]() { scheduleRun(150); });
     connect(m_input->modelPicker(), &ModelPicker::modelChosen, this, &MainWindow::openModel);
     connect(m_service, &ComputeService::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_service, &ComputeService::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
@@ -131,6 +131,13 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     connect(m_selection, &SelectionState::headChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::updateStats);
+    // The rollout is computed with the run: switching it on, or other heads, runs again.
+    for (auto signal : {&SelectionState::displayOptionsChanged, &SelectionState::enabledHeadsChanged}) {
+        connect(m_selection, signal, this, [this]() {
+            if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()))
+                scheduleRun(0);
+        });
+    }
 
     resize(defaultSize());
     if (m_useSettings) {
@@ -241,7 +248,7 @@ void MainWindow::onModelLoaded(const QString& spec)
                           0); // until the first result
     setWindowTitle(tr("%1 — AttnViz").arg(QString::fromStdString(info.name)));
     m_notice->setText(m_modelNotice.isEmpty() ? tr("Opened %1").arg(QString::fromStdString(info.name)) : m_modelNotice);
-    scheduleRun(0, true); // a new model: nothing of the last result's shape applies
+    scheduleRun(0); // a new model: resetOverrides() left nothing of the last one's shape
 }
 
 void MainWindow::onModelLoadFailed(const QString& spec, const QString& message)
@@ -281,10 +288,12 @@ void MainWindow::onSelectionMoved()
         (m_result->pipeline->layer != m_selection->layer() || m_result->pipeline->head != m_selection->head() ||
          m_result->pipeline->stack != m_selection->stack())) {
         scheduleRun(80);
+    } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get())) {
+        scheduleRun(80);
     }
 }
 
-void MainWindow::scheduleRun(int debounceMs, bool inputChanged)
+void MainWindow::scheduleRun(int debounceMs)
 {
     if (!m_service->hasModel())
         return;
@@ -300,7 +309,7 @@ void MainWindow::scheduleRun(int debounceMs, bool inputChanged)
     }
     // Before the request: a finished job may deliver its result right away, which clears this.
     m_stale->setStale(m_result != nullptr); // nothing on screen yet is nothing stale
-    m_service->requestRun(RunRequestBuilder::build(*m_input, *m_selection, m_result.get(), inputChanged), debounceMs);
+    m_service->requestRun(RunRequestBuilder::build(*m_input, *m_selection, m_result.get()), debounceMs);
 }
 
 void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
@@ -324,6 +333,7 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
                 m_selection->setHead(m_pendingHead);
             m_pendingLayer = m_pendingHead = -1;
         }
+        adoptCustomMask(*m_result);
     }
     // An empty result keeps the shape, so the chosen layer and head survive clearing the text.
     m_toolBar->refresh();
@@ -338,6 +348,8 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
             notices << m_modelNotice;
         for (const auto& n : m_result->notices)
             notices << QString::fromStdString(n);
+        if (m_selection->maskMode() == MaskOverride::Custom)
+            notices << tr("custom mask: click a heatmap cell to forbid or allow it");
         m_notice->setText(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
         updateStats();
     } else {
@@ -346,13 +358,27 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
         updateStats();
     }
     emit resultShown();
-    // New text in custom-mask mode ran with the model's mask; now that the shape is known, run
-    // again with a custom mask seeded from it.
-    if (m_result && m_selection->maskMode() == MaskOverride::Custom &&
-        (m_selection->customMask().rows() != m_selection->queryCount() ||
-         m_selection->customMask().cols() != m_selection->keyCount())) {
+    // The first result of a shape may come before the selection knew its heads: ask once more.
+    if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()))
         scheduleRun(0);
-    }
+}
+
+void MainWindow::adoptCustomMask(const AttentionResult& result)
+{
+    // The run carried the custom mask over to the tokens it ran on; further clicks edit that one.
+    const int stack = result.customMaskStack;
+    if (result.customMask.size() == 0 || stack < 0 || stack >= static_cast<int>(result.stacks.size()))
+        return;
+    const AttentionStack& shown = result.stacks[static_cast<std::size_t>(stack)];
+    auto idsOf = [](const std::vector<Token>& tokens) {
+        std::vector<int> ids;
+        ids.reserve(tokens.size());
+        for (const Token& t : tokens)
+            ids.push_back(t.id);
+        return ids;
+    };
+    m_selection->adoptCustomMask(result.customMask, idsOf(queryTokensOf(result, shown)),
+                                 idsOf(keyTokensOf(result, shown)), stack);
 }
 
 QString MainWindow::noticeText() const

@@ -74,7 +74,8 @@ protected:
 
 private:
     void buildViews();
-    void scheduleRun(int debounceMs, bool inputChanged = false);
+    void scheduleRun(int debounceMs);
+    void adoptCustomMask(const AttentionResult& result);
     void showResult(std::shared_ptr<const AttentionResult> result);
     void onModelLoaded(const QString& spec);
     void onModelLoadFailed(const QString& spec, const QString& message);

@@ -1,4 +1,6 @@
 #include "state/computeservice.h"
+
+#include "stats/derive.h"
 #include "registry/modelregistry.h"
 
 #include <QFuture>
@@ -133,7 +135,7 @@ void ComputeService::startPending()
         RunOutcome out;
         try {
             throwIfCancelled(cancel.get()); // queued behind a job and already stale
-            out.result = model->run(request);
+            out.result = runWithStatistics(*model, request);
         } catch (const Cancelled&) {
             out.cancelled = true;
         } catch (const std::exception& e) {

@@ -2,37 +2,40 @@
 
 #include "shell/inputpanel.h"
 #include "state/selectionstate.h"
-
-#include <QSignalBlocker>
+#include "stats/derive.h"
 
 #include <algorithm>
 
 namespace attnviz {
 
-RunRequest RunRequestBuilder::build(const InputPanel& input, SelectionState& selection, const AttentionResult* last,
-                                    bool inputChanged)
+std::optional<RunRequest::Rollout> RunRequestBuilder::rolloutFor(const SelectionState& selection)
+{
+    if (!selection.rollout())
+        return std::nullopt;
+    return RunRequest::Rollout{selection.stack(), selection.enabledHeadFlags()};
+}
+
+bool RunRequestBuilder::rolloutOutOfDate(const SelectionState& selection, const AttentionResult* shown)
+{
+    const auto wanted = rolloutFor(selection);
+    if (!wanted || shown == nullptr || wanted->stack < 0 || wanted->stack >= static_cast<int>(shown->stacks.size()))
+        return false;
+    if (!rolloutDefined(shown->stacks[static_cast<std::size_t>(wanted->stack)], wanted->heads))
+        return false; // no run can give one; the heatmap says why
+    return !shown->rollout || !shown->rollout->covers(wanted->stack, wanted->heads);
+}
+
+RunRequest RunRequestBuilder::build(const InputPanel& input, const SelectionState& selection, const AttentionResult* last)
 {
     RunRequest request;
     input.fillRequest(request);
     request.mask = selection.maskMode();
-    if (request.mask == MaskOverride::Custom && inputChanged) {
-        request.mask = MaskOverride::ModelDefault;
-        const QSignalBlocker blocker(&selection);
-        selection.setCustomMask(MaskMatrix()); // reseeded from the new result
-    } else if (request.mask == MaskOverride::Custom) {
-        const bool fits = selection.customMask().rows() == selection.queryCount() &&
-                          selection.customMask().cols() == selection.keyCount() && selection.queryCount() > 0;
-        if (!fits && last != nullptr && !last->stacks.empty()) {
-            // Start the custom mask from what the model used, so the first click changes one cell.
-            const AttentionTensor& a = last->stacks[static_cast<std::size_t>(selection.stack())].attention;
-            const bool captured = last->pipeline && last->pipeline->stack == selection.stack() &&
-                                  last->pipeline->capture.mask.rows() == a.queries &&
-                                  last->pipeline->capture.mask.cols() == a.keys;
-            MaskMatrix seed = captured ? last->pipeline->capture.mask : MaskMatrix(MaskMatrix::Ones(a.queries, a.keys));
-            const QSignalBlocker blocker(&selection);
-            selection.setCustomMask(seed);
-        }
+    const bool maskOfThisStack = selection.customMaskStack() < 0 || selection.customMaskStack() == selection.stack();
+    if (request.mask == MaskOverride::Custom && maskOfThisStack) {
+        // Another stack's mask is left behind: the run then starts from the model's own mask.
         request.customMask = selection.customMask();
+        request.customMaskRowIds = selection.customMaskRowIds();
+        request.customMaskColIds = selection.customMaskColIds();
     }
     if (selection.scalingOverridden())
         request.scale = selection.scaling();
@@ -47,6 +50,7 @@ RunRequest RunRequestBuilder::build(const InputPanel& input, SelectionState& sel
     }
     request.pipelineHead = std::make_pair(layer, head);
     request.pipelineStack = selection.stack();
+    request.rollout = rolloutFor(selection);
     return request;
 }
 

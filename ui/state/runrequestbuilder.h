@@ -1,6 +1,7 @@
 #pragma once
-// Turns what the user typed and chose into a RunRequest: text fields, mask (seeding a custom mask
-// from the last result), √d_k override, ablated heads and the head the pipeline view captures.
+// Turns what the user typed and chose into a RunRequest: text fields, mask (a custom one with the
+// tokens it was made for), √d_k override, ablated heads, the head the pipeline view captures and
+// the rollout to compute.
 
 #include "engine/attentionmodel.h"
 
@@ -11,12 +12,15 @@ class SelectionState;
 
 struct RunRequestBuilder
 {
-    // `last` is the result on screen (may be null); it seeds a custom mask of the wrong shape and
-    // keeps the pipeline head inside the selected stack.
-    // `inputChanged`: the text differs from the one `last` came from, so a custom mask cannot fit
-    // yet; the run uses the model's mask and the window asks again once the new shape is known.
-    static RunRequest build(const InputPanel& input, SelectionState& selection, const AttentionResult* last,
-                            bool inputChanged = false);
+    // A pure function of the input and the selection: nothing is written back. `last` is the
+    // result on screen (may be null); it keeps the pipeline head inside the selected stack. A
+    // custom mask goes with the token ids it was made for, so the model carries the edits over
+    // to new text (engine/attentionmodel.h customMaskFor) in the same run.
+    static RunRequest build(const InputPanel& input, const SelectionState& selection, const AttentionResult* last);
+    // The rollout the selection asks the run to compute (heads switched on), if it shows one.
+    static std::optional<RunRequest::Rollout> rolloutFor(const SelectionState& selection);
+    // The selection shows a rollout that `shown` was not computed for: run again.
+    static bool rolloutOutOfDate(const SelectionState& selection, const AttentionResult* shown);
 };
 
 } // namespace attnviz

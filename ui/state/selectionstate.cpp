@@ -45,6 +45,14 @@ QList<int> SelectionState::enabledHeads() const
     return heads;
 }
 
+std::vector<bool> SelectionState::enabledHeadFlags() const
+{
+    std::vector<bool> flags(static_cast<std::size_t>(std::max(0, m_heads)));
+    for (int h = 0; h < m_heads; ++h)
+        flags[static_cast<std::size_t>(h)] = isHeadEnabled(h);
+    return flags;
+}
+
 std::set<std::pair<int, int>> SelectionState::ablatedHeads() const
 {
     std::set<std::pair<int, int>> heads;
@@ -155,17 +163,32 @@ void SelectionState::setCustomMask(const MaskMatrix& mask)
     if (mask.rows() == m_customMask.rows() && mask.cols() == m_customMask.cols() && mask == m_customMask)
         return;
     m_customMask = mask;
+    m_customMaskRowIds.clear();
+    m_customMaskColIds.clear();
+    m_customMaskStack = -1;
     if (m_mask == MaskOverride::Custom)
         emit computeInputsChanged();
+}
+
+void SelectionState::adoptCustomMask(const MaskMatrix& mask, std::vector<int> rowIds, std::vector<int> colIds, int stack)
+{
+    m_customMask = mask;
+    m_customMaskRowIds = std::move(rowIds);
+    m_customMaskColIds = std::move(colIds);
+    m_customMaskStack = stack;
 }
 
 void SelectionState::toggleCustomMaskCell(int query, int key)
 {
     if (query < 0 || key < 0)
         return;
-    // A mask of the wrong shape (new text, other stack) restarts from "everything allowed".
+    // A mask of the wrong shape (a click before the first custom run is back) restarts from
+    // "everything allowed", made for the tokens on screen.
     if (m_customMask.rows() != m_queries || m_customMask.cols() != m_keys) {
         m_customMask = MaskMatrix::Ones(m_queries, m_keys);
+        m_customMaskRowIds.clear();
+        m_customMaskColIds.clear();
+        m_customMaskStack = -1;
     }
     if (query >= m_customMask.rows() || key >= m_customMask.cols())
         return;
@@ -195,6 +218,9 @@ void SelectionState::resetOverrides()
 {
     m_scalingOverridden = false;
     m_customMask = MaskMatrix();
+    m_customMaskRowIds.clear();
+    m_customMaskColIds.clear();
+    m_customMaskStack = -1;
     m_ablated.clear();
     m_disabledHeads.clear();
     emit enabledHeadsChanged();

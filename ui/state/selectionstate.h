@@ -34,6 +34,7 @@ public:
     int hoveredToken() const { return m_hovered; } // -1 = none
     bool isHeadEnabled(int head) const { return !m_disabledHeads.contains(head); }
     QList<int> enabledHeads() const;
+    std::vector<bool> enabledHeadFlags() const; // (heads) true = switched on, for the core's rollout
     bool meanOfHeads() const { return m_meanOfHeads; }
     // Attention rollout through layers 0..layer() of the switched-on heads, instead of one layer.
     bool rollout() const { return m_rollout; }
@@ -42,6 +43,11 @@ public:
 
     MaskOverride maskMode() const { return m_mask; }
     const MaskMatrix& customMask() const { return m_customMask; }
+    // The tokens the custom mask was made for (empty when set by hand: it must fit as is) and its
+    // stack (-1: whichever is shown), so a run after a text edit can carry the edits over.
+    const std::vector<int>& customMaskRowIds() const { return m_customMaskRowIds; }
+    const std::vector<int>& customMaskColIds() const { return m_customMaskColIds; }
+    int customMaskStack() const { return m_customMaskStack; }
     bool scaling() const { return m_scaling; }
     // True once the user chose scaling; until then the model's own choice applies (lessons may
     // turn √d_k scaling off on purpose).
@@ -62,6 +68,9 @@ public slots:
     void setColorMap(attnviz::ColorMapKind map);
     void setMaskMode(attnviz::MaskOverride mode);
     void setCustomMask(const attnviz::MaskMatrix& mask);
+    // Takes the custom mask a finished run applied (for these tokens and stack) to edit on from;
+    // no recompute, since the run already used it.
+    void adoptCustomMask(const attnviz::MaskMatrix& mask, std::vector<int> rowIds, std::vector<int> colIds, int stack);
     void toggleCustomMaskCell(int query, int key);
     void setScaling(bool on);
     // Shows the model's own choice without overriding it (no recompute).
@@ -89,6 +98,8 @@ private:
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
     MaskOverride m_mask = MaskOverride::ModelDefault;
     MaskMatrix m_customMask;
+    std::vector<int> m_customMaskRowIds, m_customMaskColIds;
+    int m_customMaskStack = -1;
     bool m_scaling = true;
     bool m_scalingOverridden = false;
     QSet<QPair<int, int>> m_ablated;

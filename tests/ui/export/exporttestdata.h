@@ -4,6 +4,7 @@
 
 #include "engine/attentionmodel.h"
 #include "registry/modelregistry.h"
+#include "stats/derive.h"
 
 #include <memory>
 
@@ -14,7 +15,7 @@ inline std::shared_ptr<const AttentionResult> lessonResult(int pipelineHead = 0)
     const auto model = openModel(ATTNVIZ_RESOURCES "/lessons/two-heads-causal.json");
     RunRequest request;
     request.pipelineHead = std::make_pair(0, pipelineHead);
-    return model->run(request);
+    return runWithStatistics(*model, request);
 }
 
 // Row-stochastic weights that differ per layer and head, so files and pages can be told apart.
@@ -48,6 +49,7 @@ inline std::shared_ptr<const AttentionResult> syntheticResult(int layers = 2, in
         }
     }
     r->stacks.push_back(std::move(stack));
+    deriveStatistics(*r, RunRequest{}); // what the compute job adds
     return r;
 }
 

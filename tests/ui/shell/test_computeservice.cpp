@@ -23,7 +23,7 @@ public:
         i.heads = 1;
         return i;
     }
-    std::shared_ptr<const AttentionResult> run(const RunRequest& request) const override
+    std::shared_ptr<AttentionResult> run(const RunRequest& request) const override
     {
         for (int i = 0; i < 20; ++i) {
             throwIfCancelled(request.cancel);

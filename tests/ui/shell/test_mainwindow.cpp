@@ -230,7 +230,8 @@ private slots:
     {
         SelectionState* sel = m_window->selection();
         QCheckBox* box = m_window->selectionToolBar()->rolloutBox();
-        box->setChecked(true);
+        // Computed with a run, off the UI thread (stats/derive.h).
+        rerun([&]() { box->setChecked(true); });
         QVERIFY(sel->rollout());
         QVERIFY(!m_window->selectionToolBar()->headBox()->isEnabled()); // rollout uses the head chips
         // One layer: 0.5 x the mean of the two heads + 0.5 x I (rows already sum to 1).
@@ -241,11 +242,15 @@ private slots:
         QVERIFY(data.rollout);
         QVERIFY(data.values.isApprox(expected));
         QVERIFY(data.title.contains(QLatin1String("rollout")));
-        sel->setHeadEnabled(1, false); // only head 0 rolled out
+        rerun([&]() { sel->setHeadEnabled(1, false); }); // only head 0 rolled out
         QVERIFY(m_window->heatmapView()->data().values.isApprox(
             0.5f * headWeights(*core, 0) + 0.5f * Matrix::Identity(mean.rows(), mean.cols())));
-        sel->setHeadEnabled(1, true);
-        box->setChecked(false);
+        rerun([&]() { sel->setHeadEnabled(1, true); });
+        // A result without the rollout (the run is still on its way) is not shown as one.
+        const HeatmapData pending = HeatmapData::build(coreRun(MaskOverride::ModelDefault), *sel);
+        QVERIFY(pending.isEmpty());
+        QVERIFY(pending.emptyMessage.contains(QLatin1String("Computing")));
+        box->setChecked(false); // turning it off needs no run
         QVERIFY(!m_window->heatmapView()->data().rollout);
         QVERIFY(m_window->heatmapView()->data().values.isApprox(headWeights(*core, sel->head())));
     }
@@ -544,6 +549,8 @@ private slots:
         rerun([&]() { sel->setStack(0); });
     }
 
+    // An edit of the text keeps the custom mask's edits between unchanged tokens, says how to edit
+    // it, and costs one run (no second run to reseed the mask).
     void customMaskFollowsNewText()
     {
         const auto models = builtinModelNames();
@@ -557,12 +564,30 @@ private slots:
         sel->setLayer(0);
         sel->setHead(0);
         rerun([&]() { sel->setMaskMode(MaskOverride::Custom); });
+        QVERIFY2(m_window->noticeText().contains(QLatin1String("click a heatmap cell")), qPrintable(m_window->noticeText()));
+        const int before = sel->queryCount();
+        QVERIFY(before >= 3);
+        QCOMPARE(int(sel->customMask()(before - 1, 1)), 1); // seeded from the causal mask
+        rerun([&]() { sel->toggleCustomMaskCell(before - 1, 1); }); // forbid: last token → token 1
+        QCOMPARE(int(sel->customMask()(before - 1, 1)), 0);
+
+        QSignalSpy results(m_window->computeService(), &ComputeService::resultReady);
         rerun([&]() { m_window->setText(QStringLiteral("one two three four five six")); });
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->computeService()->isIdle() &&
-                                     sel->customMask().rows() == sel->queryCount() && sel->queryCount() > 3,
-                                 20000);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->computeService()->isIdle(), 20000);
-        // Seeded from the model's causal mask, then run with it: identical to the core's causal run.
+        QCOMPARE(results.count(), 1);
+        const int after = sel->queryCount();
+        QVERIFY(after > before);
+        QCOMPARE(sel->customMask().rows(), Index(after));
+        // The old last token is a kept token of the common prefix; its edit survived.
+        QCOMPARE(int(sel->customMask()(before - 1, 1)), 0);
+        for (int i = 0; i < after; ++i) {
+            for (int j = 0; j < after; ++j) {
+                if (i == before - 1 && j == 1)
+                    continue;
+                QCOMPARE(int(sel->customMask()(i, j)), j <= i ? 1 : 0); // the causal mask elsewhere
+            }
+        }
+        // And the views show exactly what the core computes with that mask.
         RunRequest r;
         r.text = "one two three four five six";
         r.mask = MaskOverride::Custom;

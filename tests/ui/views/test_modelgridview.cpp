@@ -1,8 +1,8 @@
-// ModelGridStats and ModelGridLayout maths, and the model grid rendered from results: the focused
+// Head badges, ModelGridLayout maths, and the model grid rendered from results: the focused
 // thumbnail is outlined, clicking a thumbnail focuses it, and a 12×12 grid at T = 128 is fast.
 
 #include "views/modelgrid/modelgridlayout.h"
-#include "views/modelgrid/modelgridstats.h"
+#include "views/modelgrid/headbadge.h"
 #include "views/modelgrid/modelgridview.h"
 #include "state/selectionstate.h"
 #include "viewtestdata.h"
@@ -20,34 +20,14 @@ class TestModelGridView : public QObject
     Q_OBJECT
 
 private slots:
-    void statsByHand()
+    void badges()
     {
-        // 3 queries × 3 keys, causal-like rows.
-        const float a[] = {1.0f, 0.0f, 0.0f, //
-                           0.25f, 0.75f, 0.0f, //
-                           0.5f, 0.3f, 0.2f};
-        const ModelGridStats s = ModelGridStats::compute(a, 3, 3, true);
-        QVERIFY(std::abs(s.previousToken - (0.25 + 0.3) / 2.0) < 1e-6);
-        QVERIFY(std::abs(s.firstToken - (0.25 + 0.5) / 2.0) < 1e-6);
-        const double h1 = -(0.25 * std::log(0.25) + 0.75 * std::log(0.75));
-        const double h2 = -(0.5 * std::log(0.5) + 0.3 * std::log(0.3) + 0.2 * std::log(0.2));
-        QVERIFY(std::abs(s.entropy - (0.0 + h1 + h2) / 3.0) < 1e-6);
-        QCOMPARE(s.badge(), QStringLiteral("entropy %1").arg(s.entropy, 0, 'f', 2));
-    }
-
-    void statsEdgeCases()
-    {
-        // A fully masked row is left out of the entropy; cross-attention has no previous token.
-        const float a[] = {0.0f, 0.0f, 0.0f, 1.0f};
-        const ModelGridStats s = ModelGridStats::compute(a, 2, 2, false);
-        QVERIFY(std::isnan(s.previousToken));
-        QCOMPARE(s.firstToken, 0.0);
-        QCOMPARE(s.entropy, 0.0);
-        const float single[] = {1.0f};
-        QVERIFY(std::isnan(ModelGridStats::compute(single, 1, 1, true).firstToken));
-        // A previous-token head is named so.
-        const float prev[] = {1, 0, 0, 1, 0, 0, 0, 1, 0};
-        QCOMPARE(ModelGridStats::compute(prev, 3, 3, true).badge(), QStringLiteral("prev 1.00"));
+        // A positional pattern is named when it holds most of the mass, else the entropy.
+        QCOMPARE(headBadge({1.0f, 0.0f, 0.0f}), QStringLiteral("prev 1.00"));
+        QCOMPARE(headBadge({0.2f, 0.9f, 0.3f}), QStringLiteral("first 0.90"));
+        QCOMPARE(headBadge({0.6f, 0.7f, 0.3f}), QStringLiteral("first 0.70"));
+        QCOMPARE(headBadge({0.1f, 0.2f, 1.37f}), QStringLiteral("entropy 1.37"));
+        QCOMPARE(headBadge(HeadSummary{}), QString());
     }
 
     void layoutByHand()
@@ -108,7 +88,7 @@ private slots:
         const ColorMap map{selection.colorMap()};
         QCOMPARE(map.valueOf(at(5, 4)), 1.0);
         QCOMPARE(map.valueOf(at(5, 5)), 0.0);
-        QCOMPARE(view.headStats()[0].badge(), QStringLiteral("prev 1.00"));
+        QCOMPARE(headBadge(view.headStats()[0]), QStringLiteral("prev 1.00"));
     }
 
     void ablatedHeadIsCrossedOut()

@@ -3,6 +3,7 @@
 
 #include "engine/attentionmodel.h"
 #include "registry/modelregistry.h"
+#include "stats/derive.h"
 
 #include <QtGlobal>
 
@@ -17,7 +18,7 @@ inline std::shared_ptr<const AttentionResult> lesson(const std::string& name, in
 {
     RunRequest request;
     request.pipelineHead = std::make_pair(0, pipelineHead);
-    return openModel(std::string(ATTNVIZ_RESOURCES) + "/lessons/" + name + ".json")->run(request);
+    return runWithStatistics(*openModel(std::string(ATTNVIZ_RESOURCES) + "/lessons/" + name + ".json"), request);
 }
 
 // layers × heads of T tokens with recognisable patterns: head 0 previous-token, head 1
@@ -59,6 +60,7 @@ inline std::shared_ptr<const AttentionResult> synthetic(int layers, int heads, i
         }
     }
     result->stacks.push_back(std::move(stack));
+    deriveStatistics(*result, RunRequest{}); // what the compute job adds
     return result;
 }
 

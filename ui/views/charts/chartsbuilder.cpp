@@ -1,7 +1,6 @@
 #include "views/charts/chartsbuilder.h"
 
 #include "views/arcs/arcspalette.h"
-#include "views/modelgrid/modelgridstats.h"
 #include "state/selectionstate.h"
 
 #include <QBarCategoryAxis>
@@ -227,9 +226,9 @@ QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const Selec
     entropy->setColor(mix(0.3));
     QStringList categories;
     const double maxEntropy = a.keys > 1 ? std::log(double(a.keys)) : 1.0;
-    auto orZero = [](double v) { return std::isnan(v) ? 0.0 : v; };
+    auto orZero = [](float v) { return std::isnan(v) ? 0.0 : double(v); };
     for (int h = 0; h < a.heads; ++h) {
-        const ModelGridStats s = ModelGridStats::compute(a.head(layer, h), a.queries, a.keys, self);
+        const HeadSummary s = stack->summary(layer, h) != nullptr ? *stack->summary(layer, h) : HeadSummary{};
         *previous << orZero(s.previousToken);
         *first << orZero(s.firstToken);
         // Normalised so all three bars share the 0..1 axis: 1 = spread evenly over every key.

@@ -1,7 +1,6 @@
 #include "views/heatmap/heatmapdata.h"
 
 #include "state/selectionstate.h"
-#include "stats/rollout.h"
 #include "state/stacktokens.h"
 #include "state/subwordmerge.h"
 #include "widgets/tokenlabel.h"
@@ -46,6 +45,10 @@ MaskMatrix effectiveMask(const AttentionResult& result, const SelectionState& se
     case MaskOverride::Causal:
         return buildMask(MaskSpec::causal(), a.queries, a.keys);
     case MaskOverride::Custom:
+        if (result.customMaskStack == stack && result.customMask.rows() == a.queries &&
+            result.customMask.cols() == a.keys) {
+            return result.customMask; // what the run applied
+        }
         if (selection.customMask().rows() == a.queries && selection.customMask().cols() == a.keys) {
             return selection.customMask();
         }
@@ -122,7 +125,13 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             d.emptyMessage = tr("Every head is switched off: turn a head chip back on to see the rollout.");
             return d;
         }
-        weights = attentionRollout(a, layer, chosen);
+        // Computed with the run (stats/derive.h), off the UI thread; a newer run is on its way.
+        if (!r.rollout || !r.rollout->covers(stack, chosen) ||
+            layer >= static_cast<int>(r.rollout->layers.size())) {
+            d.emptyMessage = tr("Computing the attention rollout…");
+            return d;
+        }
+        weights = r.rollout->layers[static_cast<std::size_t>(layer)];
     } else if (d.meanOfHeads) {
         QList<int> heads = selection.enabledHeads();
         heads.erase(std::remove_if(heads.begin(), heads.end(), [&](int h) { return h >= a.heads; }), heads.end());

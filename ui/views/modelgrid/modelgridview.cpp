@@ -49,7 +49,6 @@ void ModelGridView::ensureCache() const
     if (m_cacheValid) return;
     m_cacheValid = true;
     m_atlas = QImage();
-    m_stats.clear();
     const AttentionStack* s = stack();
     if (s == nullptr || s->attention.layers == 0 || s->attention.heads == 0) return;
     const AttentionTensor& a = s->attention;
@@ -62,8 +61,6 @@ void ModelGridView::ensureCache() const
     for (std::size_t i = 0; i < lut.size(); ++i) lut[i] = map.rgb(double(i) / 255.0);
 
     m_atlas = QImage(a.heads * m_cellsX, a.layers * m_cellsY, QImage::Format_RGB32);
-    m_stats.resize(static_cast<std::size_t>(a.layers) * a.heads);
-    const bool self = s->keysFromSource == s->queriesFromSource && a.queries == a.keys;
     std::vector<float> pooled(static_cast<std::size_t>(m_cellsX) * m_cellsY);
     // Source row/column → thumbnail cell, computed once instead of a division per weight.
     std::vector<int> rowCell(static_cast<std::size_t>(a.queries)), colCell(static_cast<std::size_t>(a.keys));
@@ -72,7 +69,6 @@ void ModelGridView::ensureCache() const
     for (int l = 0; l < a.layers; ++l) {
         for (int h = 0; h < a.heads; ++h) {
             const float* w = a.head(l, h);
-            m_stats[static_cast<std::size_t>(l) * a.heads + h] = ModelGridStats::compute(w, a.queries, a.keys, self);
             // Max-pooling keeps thin patterns (a diagonal) visible when a long input is shrunk.
             std::fill(pooled.begin(), pooled.end(), 0.0f);
             for (int q = 0; q < a.queries; ++q) {
@@ -95,10 +91,11 @@ void ModelGridView::ensureCache() const
     }
 }
 
-const std::vector<ModelGridStats>& ModelGridView::headStats() const
+const std::vector<HeadSummary>& ModelGridView::headStats() const
 {
-    ensureCache();
-    return m_stats;
+    static const std::vector<HeadSummary> none;
+    const AttentionStack* s = stack();
+    return s != nullptr ? s->summaries : none;
 }
 
 ModelGridLayout ModelGridView::layoutFor(const QRectF& target) const
@@ -167,8 +164,8 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
             if (g.badges) {
                 painter.setFont(badgeFont);
                 painter.setPen(dim);
-                painter.drawText(g.badgeRect(l, h), Qt::AlignCenter,
-                                 m_stats[static_cast<std::size_t>(l) * g.heads + h].badge());
+                if (const HeadSummary* summary = s->summary(l, h))
+                    painter.drawText(g.badgeRect(l, h), Qt::AlignCenter, headBadge(*summary));
             }
         }
     }
@@ -215,8 +212,13 @@ bool ModelGridView::event(QEvent* event)
         QToolTip::hideText();
         return true;
     }
-    const ModelGridStats& st = stats[static_cast<std::size_t>(hit.x()) * heads + hit.y()];
-    auto fmt = [](double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', 2); };
+    const std::size_t index = static_cast<std::size_t>(hit.x()) * heads + hit.y();
+    if (index >= stats.size()) {
+        QToolTip::hideText();
+        return true;
+    }
+    const HeadSummary& st = stats[index];
+    auto fmt = [](float v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(double(v), 'f', 2); };
     QToolTip::showText(help->globalPos(),
                        tr("Layer %1, head %2\nprevious-token %3 · first-token %4 · entropy %5 nats\nClick to focus.")
                            .arg(hit.x()).arg(hit.y()).arg(fmt(st.previousToken), fmt(st.firstToken), fmt(st.entropy)),

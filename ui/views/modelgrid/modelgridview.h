@@ -5,7 +5,7 @@
 
 #include "views/attentionview.h"
 #include "views/modelgrid/modelgridlayout.h"
-#include "views/modelgrid/modelgridstats.h"
+#include "views/modelgrid/headbadge.h"
 #include "state/selectionstate.h"
 
 #include <QImage>
@@ -25,8 +25,8 @@ public:
     QString viewName() const override { return QStringLiteral("model"); }
 
     ModelGridLayout layoutFor(const QRectF& target) const;
-    // Statistics of each head of the current stack, indexed [layer * heads + head].
-    const std::vector<ModelGridStats>& headStats() const;
+    // The core's summary of each head of the current stack, indexed [layer * heads + head].
+    const std::vector<HeadSummary>& headStats() const;
 
     static constexpr int maxThumbnailCells = 128; // longer inputs are max-pooled down to this
 
@@ -43,7 +43,6 @@ private:
 
     // Built lazily from const paint(); one atlas holds every thumbnail side by side.
     mutable QImage m_atlas;
-    mutable std::vector<ModelGridStats> m_stats;
     mutable int m_cellsX = 0, m_cellsY = 0; // atlas pixels per thumbnail
     mutable bool m_cacheValid = false;
 };
