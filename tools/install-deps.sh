@@ -10,6 +10,7 @@ packages=(
     fonts-dejavu-core xvfb xauth
     ccache                                  # build cache only; speeds up rebuilds
     clang-14 libclang-rt-14-dev llvm-14     # libFuzzer harnesses (tests/fuzz), llvm-symbolizer for stacks
+    nlohmann-json3-dev                      # bench/ only: attnviz-jsonbench's reader comparison (README)
 )
 
 missing=()

@@ -81,7 +81,7 @@ std::vector<int> HfConfig::tokenIds(const std::string& key) const
     for (const json::Value& e : v->asArray()) {
         if (!e.isNumber())
             throw ModelLoadError(keyText(key) + " must be a token id or a list of token ids");
-        ids.push_back(checked::toInt<ModelLoadError>(e.asNumber(), keyText(key) + " entry", 0, maxTokenId));
+        ids.push_back(checked::toInt<ModelLoadError>(e, keyText(key) + " entry", 0, maxTokenId));
     }
     return ids;
 }

@@ -39,17 +39,17 @@ std::string shapeText(const std::vector<std::int64_t>& shape)
     return s + "]";
 }
 
-// A JSON number that must be a non-negative integer small enough to be exact in a double.
+// A JSON number that must be a non-negative integer, read exactly (offsets may exceed 2^53).
 std::uint64_t exactCount(const json::Value& v, const std::string& what)
 {
     if (!v.isNumber()) {
         throw ModelLoadError(what + " is not a number");
     }
-    const double d = v.asNumber();
-    if (!(d >= 0.0) || d > 9007199254740992.0 || std::floor(d) != d) {
+    const std::optional<std::uint64_t> n = v.exactUint64();
+    if (!n) {
         throw ModelLoadError(what + " is not a non-negative integer");
     }
-    return static_cast<std::uint64_t>(d);
+    return *n;
 }
 
 } // namespace
@@ -155,7 +155,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
         std::uint64_t count = 1;
         for (const auto& d : shape->asArray()) {
             const std::uint64_t dim = exactCount(d, where + " shape entry");
-            if (dim != 0 && count > (std::uint64_t(1) << 48) / dim) {
+            // dim alone too: after a 0 the product stays 0, and a dim above INT64_MAX must not reach shape.
+            if (dim > (std::uint64_t(1) << 48) || (dim != 0 && count > (std::uint64_t(1) << 48) / dim)) {
                 throw ModelLoadError(where + ": shape is implausibly large");
             }
             count *= dim;

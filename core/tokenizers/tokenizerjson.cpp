@@ -226,7 +226,7 @@ int intFromJson(const json::Value& value, const std::string& what, int lo, int h
 {
     if (!value.isNumber())
         throw TokenizerError(what + " is not a number");
-    return checked::toInt<TokenizerError>(value.asNumber(), what, lo, hi);
+    return checked::toInt<TokenizerError>(value, what, lo, hi);
 }
 
 int tokenIdFromJson(const json::Value& value, const std::string& what)

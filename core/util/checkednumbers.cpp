@@ -1,5 +1,7 @@
 #include "util/checkednumbers.h"
 
+#include "util/json.h"
+
 #include <cstring>
 
 namespace attnviz::checked {
@@ -19,6 +21,22 @@ std::string integerProblem(double value, std::int64_t lo, std::int64_t hi)
     if (exact < lo || exact > hi)
         return "is out of range (must be an integer in " + range + ")";
     return {};
+}
+
+std::string integerProblem(const json::Value& value, std::int64_t lo, std::int64_t hi, std::int64_t& exact)
+{
+    if (!value.isNumber()) return "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (const std::optional<std::int64_t> i = value.exactInt64()) {
+        if (*i < lo || *i > hi)
+            return "is out of range (must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "])";
+        exact = *i;
+        return {};
+    }
+    // Not an exact int64: a fraction, a real beyond 2^53 or an integer above INT64_MAX; the
+    // double check words each of those as before (and accepts a whole real within range).
+    std::string problem = integerProblem(value.asNumber(), lo, hi);
+    if (problem.empty()) exact = static_cast<std::int64_t>(value.asNumber());
+    return problem;
 }
 
 std::ptrdiff_t firstNonFinite(std::span<const float> values)

@@ -10,10 +10,17 @@
 #include <span>
 #include <string>
 
+namespace attnviz::json {
+class Value;
+}
+
 namespace attnviz::checked {
 
 // Why `value` is not an integer in [lo, hi], or empty when it is.
 std::string integerProblem(double value, std::int64_t lo, std::int64_t hi);
+// The same for a JSON number, compared exactly when it is an integer literal (2^53 + 1 stays
+// itself instead of rounding to 2^53); sets `exact` when there is no problem.
+std::string integerProblem(const json::Value& value, std::int64_t lo, std::int64_t hi, std::int64_t& exact);
 
 template <class Error>
 std::int64_t toInt64(double value, const std::string& what, std::int64_t lo, std::int64_t hi)
@@ -25,6 +32,22 @@ std::int64_t toInt64(double value, const std::string& what, std::int64_t lo, std
 
 template <class Error>
 int toInt(double value, const std::string& what, int lo = std::numeric_limits<int>::min(),
+          int hi = std::numeric_limits<int>::max())
+{
+    return static_cast<int>(toInt64<Error>(value, what, lo, hi));
+}
+
+template <class Error>
+std::int64_t toInt64(const json::Value& value, const std::string& what, std::int64_t lo, std::int64_t hi)
+{
+    std::int64_t exact = 0;
+    if (const std::string problem = integerProblem(value, lo, hi, exact); !problem.empty())
+        throw Error(what + " " + problem);
+    return exact;
+}
+
+template <class Error>
+int toInt(const json::Value& value, const std::string& what, int lo = std::numeric_limits<int>::min(),
           int hi = std::numeric_limits<int>::max())
 {
     return static_cast<int>(toInt64<Error>(value, what, lo, hi));

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace attnviz::json {
@@ -48,7 +49,7 @@ bool Value::asBool() const
 double Value::asNumber() const
 {
     if (!isNumber()) typeMismatch(Type::Number, type());
-    return std::get<double>(m_data);
+    return std::get<Number>(m_data).real;
 }
 const std::string& Value::asString() const
 {
@@ -64,6 +65,50 @@ const Object& Value::asObject() const
 {
     if (!isObject()) typeMismatch(Type::Object, type());
     return *std::get<std::shared_ptr<Object>>(m_data);
+}
+
+namespace {
+
+constexpr double ExactDoubleLimit = 9007199254740992.0; // 2^53: every integer up to here is exact
+
+bool wholeWithinExactRange(double d)
+{
+    return std::isfinite(d) && std::floor(d) == d && std::abs(d) <= ExactDoubleLimit;
+}
+
+} // namespace
+
+Value::Value(std::int64_t i) : m_data(Number{static_cast<double>(i), static_cast<std::uint64_t>(i), Number::Exact::Signed})
+{
+}
+
+Value::Value(std::uint64_t u)
+    : m_data(Number{static_cast<double>(u), u,
+                    u > std::uint64_t(std::numeric_limits<std::int64_t>::max()) ? Number::Exact::Unsigned
+                                                                                : Number::Exact::Signed})
+{
+}
+
+std::optional<std::int64_t> Value::exactInt64() const
+{
+    const Number* n = std::get_if<Number>(&m_data);
+    if (n == nullptr || n->exact == Number::Exact::Unsigned) return std::nullopt;
+    if (n->exact == Number::Exact::Signed) return static_cast<std::int64_t>(n->bits);
+    if (!wholeWithinExactRange(n->real)) return std::nullopt;
+    return static_cast<std::int64_t>(n->real);
+}
+
+std::optional<std::uint64_t> Value::exactUint64() const
+{
+    const Number* n = std::get_if<Number>(&m_data);
+    if (n == nullptr) return std::nullopt;
+    if (n->exact == Number::Exact::Unsigned) return n->bits;
+    if (n->exact == Number::Exact::Signed) {
+        if (static_cast<std::int64_t>(n->bits) < 0) return std::nullopt;
+        return n->bits;
+    }
+    if (!wholeWithinExactRange(n->real) || n->real < 0.0) return std::nullopt;
+    return static_cast<std::uint64_t>(n->real);
 }
 
 const Value* Value::find(std::string_view key) const
@@ -211,6 +256,7 @@ private:
         } else {
             fail("invalid number");
         }
+        const bool integerSyntax = !(peek() == '.' || peek() == 'e' || peek() == 'E');
         if (peek() == '.') {
             ++m_pos;
             if (!(peek() >= '0' && peek() <= '9')) fail("invalid number: digits expected after '.'");
@@ -222,6 +268,9 @@ private:
             if (!(peek() >= '0' && peek() <= '9')) fail("invalid number: digits expected in exponent");
             while (peek() >= '0' && peek() <= '9') ++m_pos;
         }
+        if (integerSyntax) {
+            if (auto exact = integer(start)) return std::move(*exact);
+        }
         double d = 0.0;
         const auto [ptr, ec] = std::from_chars(m_text.data() + start, m_text.data() + m_pos, d);
         if (ec == std::errc::result_out_of_range) {
@@ -230,6 +279,22 @@ private:
         }
         if (ec != std::errc() || ptr != m_text.data() + m_pos) fail("invalid number");
         return Value(d);
+    }
+
+    // An integer literal that fits int64 (negative) or uint64 is kept exactly; empty when it does
+    // not fit, and the caller reads it as a double as before. "-0" stays the double -0.0.
+    std::optional<Value> integer(std::size_t start) const
+    {
+        const char* first = m_text.data() + start;
+        const char* last = m_text.data() + m_pos;
+        if (*first == '-') {
+            std::int64_t i = 0;
+            if (std::from_chars(first, last, i).ec != std::errc()) return std::nullopt;
+            return i == 0 ? Value(-0.0) : Value(i);
+        }
+        std::uint64_t u = 0;
+        if (std::from_chars(first, last, u).ec != std::errc()) return std::nullopt;
+        return Value(u);
     }
 
     unsigned hex4()
@@ -491,6 +556,13 @@ Writer& Writer::value(std::int64_t i)
     return *this;
 }
 
+Writer& Writer::value(std::uint64_t u)
+{
+    beforeValue();
+    m_out += std::to_string(u);
+    return *this;
+}
+
 Writer& Writer::value(bool b)
 {
     beforeValue();
@@ -510,7 +582,12 @@ Writer& Writer::value(const Value& v)
     switch (v.type()) {
     case Value::Type::Null: return null();
     case Value::Type::Bool: return value(v.asBool());
-    case Value::Type::Number: return value(v.asNumber());
+    case Value::Type::Number: {
+        const Value::Number& n = std::get<Value::Number>(v.m_data);
+        if (n.exact == Value::Number::Exact::Signed) return value(static_cast<std::int64_t>(n.bits));
+        if (n.exact == Value::Number::Exact::Unsigned) return value(n.bits);
+        return value(n.real);
+    }
     case Value::Type::String: return value(std::string_view(v.asString()));
     case Value::Type::Array:
         beginArray();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -40,9 +41,10 @@ public:
     Value() = default;
     Value(std::nullptr_t) {}
     Value(bool b) : m_data(b) {}
-    Value(double d) : m_data(d) {}
-    Value(int i) : m_data(static_cast<double>(i)) {}
-    Value(std::int64_t i) : m_data(static_cast<double>(i)) {}
+    Value(double d) : m_data(Number{d, 0, Number::Exact::No}) {}
+    Value(int i) : Value(static_cast<std::int64_t>(i)) {}
+    Value(std::int64_t i);
+    Value(std::uint64_t u);
     Value(const char* s) : m_data(std::string(s)) {}
     Value(std::string s) : m_data(std::move(s)) {}
     Value(Array a) : m_data(std::make_shared<Array>(std::move(a))) {}
@@ -58,10 +60,18 @@ public:
 
     // Accessors throw std::logic_error when the type does not match; check first.
     bool asBool() const;
-    double asNumber() const;
+    double asNumber() const; // any number, integers rounded to the nearest double
     const std::string& asString() const;
     const Array& asArray() const;
     const Object& asObject() const;
+
+    // Exact integers. A number written without fraction or exponent keeps its exact value when it
+    // fits int64 or uint64 (ids and byte offsets beyond 2^53 survive); any other number counts as
+    // an integer only when its double is whole and at most 2^53 in magnitude. Empty otherwise,
+    // including for non-numbers.
+    std::optional<std::int64_t> exactInt64() const;
+    std::optional<std::uint64_t> exactUint64() const;
+    bool isInteger() const { return exactInt64() || exactUint64(); }
 
     // Object member lookup: nullptr when this is not an object or the key is absent.
     const Value* find(std::string_view key) const;
@@ -69,11 +79,19 @@ public:
     static const char* typeName(Type t);
 
 private:
-    std::variant<std::monostate, bool, double, std::string, std::shared_ptr<Array>, std::shared_ptr<Object>> m_data;
+    friend class Writer; // writes integers exactly
+    struct Number
+    {
+        double real;
+        std::uint64_t bits; // the exact integer (two's complement when Signed)
+        enum class Exact : unsigned char { No, Signed, Unsigned } exact;
+    };
+    std::variant<std::monostate, bool, Number, std::string, std::shared_ptr<Array>, std::shared_ptr<Object>> m_data;
 };
 
 // Parses a complete document (RFC 8259). Nesting deeper than 512 levels is rejected rather than
-// overflowing the stack. Throws ParseError.
+// overflowing the stack. Integer literals that fit 64 bits are kept exactly (exactInt64()).
+// Throws ParseError.
 Value parse(std::string_view text);
 
 // Reads and parses a file. Throws std::runtime_error (missing/unreadable) or ParseError.
@@ -105,6 +123,7 @@ public:
     Writer& value(double d); // same
     Writer& value(int i);
     Writer& value(std::int64_t i);
+    Writer& value(std::uint64_t u);
     Writer& value(bool b);
     Writer& null();
     Writer& value(const Value& v); // a whole parsed/constructed tree

@@ -19,6 +19,8 @@ class TestJson : public QObject
 private slots:
     void parsesScalarsAndContainers();
     void decodesEscapesAndSurrogates();
+    void keepsDuplicateKeysInOrder();
+    void passesRawBytesThroughUnchecked();
     void rejectsMalformedInput_data();
     void rejectsMalformedInput();
     void reportsLineAndColumn();
@@ -55,6 +57,27 @@ void TestJson::decodesEscapesAndSurrogates()
     QCOMPARE(v.asString(), std::string("tab\t \"q\" \xc3\xa9 \xf0\x9f\x98\x80"));
 }
 
+// Unchanged since before issue 15: every member is kept, in order, and find() returns the first.
+void TestJson::keepsDuplicateKeysInOrder()
+{
+    const json::Value v = json::parse(R"({"a": 1, "b": 2, "a": 3})");
+    const json::Object& o = v.asObject();
+    QCOMPARE(o.size(), std::size_t(3));
+    QCOMPARE(o[2].first, std::string("a"));
+    QCOMPARE(o[2].second.asNumber(), 3.0);
+    QCOMPARE(v.find("a")->asNumber(), 1.0);
+}
+
+// Unchanged: the reader does not validate UTF-8 inside strings (invalid bytes, overlong forms and
+// UTF-8-encoded surrogates come through as they are; messages escape them). Only \u escapes are
+// checked, so a lone surrogate there is an error (rejectsMalformedInput).
+void TestJson::passesRawBytesThroughUnchecked()
+{
+    const std::string raw = "\xff \xc3\x28 \xc0\xaf \xed\xa0\x80";
+    QCOMPARE(json::parse("\"" + raw + "\"").asString(), raw);
+    QCOMPARE(json::parse("{\"" + raw + "\": 1}").asObject().front().first, raw);
+}
+
 void TestJson::rejectsMalformedInput_data()
 {
     QTest::addColumn<QString>("text");
@@ -65,6 +88,8 @@ void TestJson::rejectsMalformedInput_data()
     QTest::newRow("trailing text") << "1 2" << "after the JSON value";
     QTest::newRow("bad number") << "01" << "after the JSON value";
     QTest::newRow("lone surrogate") << R"("\ud800")" << "surrogate";
+    QTest::newRow("lone low surrogate") << R"("\udc00")" << "unpaired surrogate";
+    QTest::newRow("high then not low") << R"("\ud800\u0041")" << "invalid low surrogate";
     QTest::newRow("missing colon") << R"({"a" 1})" << "expected ':'";
     QTest::newRow("too deep") << QString(600, '[') << "nesting deeper";
 }
