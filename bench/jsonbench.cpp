@@ -1,9 +1,7 @@
-// attnviz-jsonbench: tokenizer.json load time in one process for three readers: the reader before
-// issue 15 (all numbers doubles), json::parseFile now (exact integers), and nlohmann-json's SAX
-// parser building the same json::Value. Each round times every file with all three, rotating
-// which goes first; prints one JSON object with the per-file medians.
+// attnviz-jsonbench: tokenizer.json load time in one process for two readers: json::parseFile and
+// nlohmann-json's SAX parser building the same json::Value. Each round times every file with
+// both, alternating which goes first; prints one JSON object with the per-file medians.
 //   attnviz-jsonbench ROUNDS [FILE...]     default files: the shared tokenizer fixtures
-#include "legacyjson.h"
 #include "nlohmannjson.h"
 
 #include "util/json.h"
@@ -30,7 +28,8 @@ std::vector<std::string> defaultFiles()
     return files;
 }
 
-// Numbers compare as doubles: the old reader had nothing else.
+// Numbers compare as doubles (the SAX reader's integers are exact too, but these files have none
+// beyond 2^53).
 bool sameTree(const json::Value& a, const json::Value& b)
 {
     if (a.type() != b.type()) return false;
@@ -79,27 +78,25 @@ int main(int argc, char* argv[])
     json::Writer out(true);
     out.beginObject().key("rounds").value(rounds).key("files").beginObject();
     for (const std::string& path : files) {
-        const auto legacy = [&] { return bench::legacy::parse(json::readTextFile(path)); };
         const auto current = [&] { return json::parseFile(path); };
         const auto nlohmann = [&] { return bench::nlohmannjson::parse(json::readTextFile(path)); };
-        // All must build the same tree (these files have no integers beyond 2^53).
+        // Both must build the same tree.
         const json::Value reference = current();
-        if (!sameTree(legacy(), reference) || !sameTree(nlohmann(), reference)) {
+        if (!sameTree(nlohmann(), reference)) {
             std::cerr << path << ": the two readers disagree\n";
             return 1;
         }
-        std::vector<double> legacyMs, currentMs, nlohmannMs;
+        std::vector<double> currentMs, nlohmannMs;
         for (int r = 0; r < rounds; ++r) {
-            for (int i = 0; i < 3; ++i) {
-                switch ((r + i) % 3) {
-                case 0: legacyMs.push_back(timeMs(legacy)); break;
-                case 1: currentMs.push_back(timeMs(current)); break;
-                default: nlohmannMs.push_back(timeMs(nlohmann));
-                }
+            for (int i = 0; i < 2; ++i) {
+                if ((r + i) % 2 == 0)
+                    currentMs.push_back(timeMs(current));
+                else
+                    nlohmannMs.push_back(timeMs(nlohmann));
             }
         }
         out.key(path).beginObject().key("bytes").value(static_cast<std::int64_t>(std::filesystem::file_size(path)));
-        out.key("before_median_ms").value(median(legacyMs)).key("now_median_ms").value(median(currentMs));
+        out.key("attnviz_median_ms").value(median(currentMs));
         out.key("nlohmann_sax_median_ms").value(median(nlohmannMs));
         out.endObject();
     }

@@ -1,8 +1,7 @@
 #include "attention/lessonwriter.h"
 
-#include "util/json.h"
+#include "util/jsonmatrix.h"
 
-#include <type_traits>
 
 namespace attnviz {
 
@@ -16,20 +15,10 @@ void writeTokens(json::Writer& w, const std::vector<std::string>& tokens)
     w.endArray();
 }
 
+// Lesson files keep each matrix row on one line, so people can edit them by hand.
 template <typename M> void writeMatrix(json::Writer& w, const M& m)
 {
-    w.beginArray();
-    for (Index i = 0; i < m.rows(); ++i) {
-        w.beginArray(true);
-        for (Index j = 0; j < m.cols(); ++j) {
-            if constexpr (std::is_same_v<typename M::Scalar, float>)
-                w.value(m(i, j));
-            else
-                w.value(static_cast<int>(m(i, j))); // mask entries: 0 or 1
-        }
-        w.endArray();
-    }
-    w.endArray();
+    json::writeMatrix(w, m, nullptr, true);
 }
 
 void writeMask(json::Writer& w, const Lesson& lesson)

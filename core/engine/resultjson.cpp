@@ -1,6 +1,6 @@
 #include "engine/resultjson.h"
 
-#include "util/json.h"
+#include "util/jsonmatrix.h"
 
 #include <cstdio>
 #include <ostream>
@@ -10,22 +10,7 @@ namespace attnviz {
 
 namespace {
 
-void writeMatrix(json::Writer& w, const Matrix& m, const MaskMatrix* masked = nullptr)
-{
-    w.beginArray();
-    for (Index i = 0; i < m.rows(); ++i) {
-        w.beginArray();
-        for (Index j = 0; j < m.cols(); ++j) {
-            if (masked != nullptr && (*masked)(i, j) == 0) {
-                w.null();
-            } else {
-                w.value(m(i, j));
-            }
-        }
-        w.endArray();
-    }
-    w.endArray();
-}
+using json::writeMatrix;
 
 void writeTokens(json::Writer& w, const char* textKey, const char* idKey, const std::vector<Token>& tokens)
 {

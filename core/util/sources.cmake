@@ -2,4 +2,4 @@
 target_sources(attnviz_core PRIVATE util/json.h util/json.cpp util/recyclingallocator.h util/recyclingallocator.cpp
     util/memorypolicy.h util/memorypolicy.cpp util/messagetext.h util/messagetext.cpp
     util/regularfile.h util/regularfile.cpp util/checkednumbers.h util/checkednumbers.cpp
-    util/sizelimits.h util/sizelimits.cpp util/utf8.h util/utf8.cpp)
+    util/sizelimits.h util/sizelimits.cpp util/utf8.h util/utf8.cpp util/jsonmatrix.h)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer harness of a fuzz build for a bounded time each, one after another.
-# Usage: tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS_EACH (60)] [HARNESS...]
+# Runs every libFuzzer harness of a fuzz build for a bounded time each, as many at once as there
+# are cores. Usage: tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS_EACH (60)] [HARNESS...]
+# ATTNVIZ_FUZZ_FLAGS adds libFuzzer flags (e.g. "-runs=10000000 -max_len=4096" for a long run).
 # Exits 1 when any harness crashed, leaked, timed out or ran out of memory, after printing the
 # crashing input (hex) and the harness's report (with the stack).
 set -uo pipefail
@@ -14,28 +15,49 @@ harnesses=("$@")
 work="$build/fuzz/run"
 mkdir -p "$work"
 "$here/make_corpus.sh" "$work/seeds" >/dev/null
-failed=()
-for h in "${harnesses[@]}"; do
-    bin="$build/fuzz/fuzz_$h"
-    corpus="$work/corpus/$h"   # grows across runs; the seeds are read alongside it
-    artifacts="$work/artifacts/$h"
+# Runs one harness; its report lands in $work/$h.log and its exit status in $work/$h.rc.
+run_one() {
+    local h="$1" bin="$build/fuzz/fuzz_$1"
+    local corpus="$work/corpus/$h"   # grows across runs; the seeds are read alongside it
+    local artifacts="$work/artifacts/$h"
     rm -rf "$artifacts"    # only this run's crashes count
     mkdir -p "$corpus" "$artifacts"
-    log="$work/$h.log"
-    dict=()
+    local dict=()
     case "$h" in json|safetensors|hfloader|tokenizerjson|lesson) dict=(-dict="$here/json.dict");; esac
-    echo "== fuzz_$h for ${seconds}s"
     # -seed fixes the mutation sequence; -rss_limit_mb/-malloc_limit_mb turn a runaway allocation
     # into a reported failure; -timeout flags an input that takes longer than 10 s.
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "$bin" "${dict[@]}" -seed=1 -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-        -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$work/seeds/$h" \
-        >"$log" 2>&1
-    rc=$?
+        -timeout=10 -print_final_stats=1 ${ATTNVIZ_FUZZ_FLAGS:-} -artifact_prefix="$artifacts/" \
+        "$corpus" "$work/seeds/$h" >"$work/$h.log" 2>&1
+    echo $? >"$work/$h.rc"
+}
+
+# Each harness is single-threaded: run as many at once as there are cores (ATTNVIZ_FUZZ_PARALLEL).
+parallel="${ATTNVIZ_FUZZ_PARALLEL:-$(nproc)}"
+running=0
+for h in "${harnesses[@]}"; do
+    echo "== fuzz_$h for ${seconds}s"
+    run_one "$h" &
+    running=$((running + 1))
+    if [ "$running" -ge "$parallel" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done
+wait
+
+failed=()
+for h in "${harnesses[@]}"; do
+    bin="$build/fuzz/fuzz_$h"
+    artifacts="$work/artifacts/$h"
+    log="$work/$h.log"
+    rc=$(cat "$work/$h.rc")
+    echo "-- fuzz_$h"
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/   /"
     crashes=("$artifacts"/*)
-    if [ $rc -ne 0 ] || [ -e "${crashes[0]}" ]; then
+    if [ "$rc" -ne 0 ] || [ -e "${crashes[0]}" ]; then
         failed+=("$h")
         echo "!! fuzz_$h failed (exit $rc); its report:"
         grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse|INITED)|NEW_FUNC' "$log" | tail -60
