@@ -16,7 +16,7 @@ void writeTokens(json::Writer& w, const std::vector<std::string>& tokens)
 }
 
 // Lesson files keep each matrix row on one line, so people can edit them by hand.
-template <typename M> void writeMatrix(json::Writer& w, const M& m)
+template <typename M> void writeRows(json::Writer& w, const M& m)
 {
     json::writeMatrix(w, m, nullptr, true);
 }
@@ -34,7 +34,7 @@ void writeMask(json::Writer& w, const Lesson& lesson)
     case MaskKind::Custom:
         break;
     }
-    writeMatrix(w, buildMask(lesson.mask, static_cast<Index>(lesson.tokens.size()),
+    writeRows(w, buildMask(lesson.mask, static_cast<Index>(lesson.tokens.size()),
                              static_cast<Index>(lesson.sourceTokens.size())));
 }
 
@@ -49,13 +49,13 @@ std::string lessonToJson(const Lesson& lesson)
     w.key("tokens");
     writeTokens(w, lesson.tokens);
     w.key("embeddings");
-    writeMatrix(w, lesson.embeddings);
+    writeRows(w, lesson.embeddings);
     if (lesson.crossAttention) {
         w.key("source").beginObject();
         w.key("tokens");
         writeTokens(w, lesson.sourceTokens);
         w.key("embeddings");
-        writeMatrix(w, lesson.sourceEmbeddings);
+        writeRows(w, lesson.sourceEmbeddings);
         w.endObject();
     }
     w.key("heads").beginArray();
@@ -64,17 +64,17 @@ std::string lessonToJson(const Lesson& lesson)
         if (!h.name.empty())
             w.key("name").value(std::string_view(h.name));
         w.key("wq");
-        writeMatrix(w, h.wq);
+        writeRows(w, h.wq);
         w.key("wk");
-        writeMatrix(w, h.wk);
+        writeRows(w, h.wk);
         w.key("wv");
-        writeMatrix(w, h.wv);
+        writeRows(w, h.wv);
         w.endObject();
     }
     w.endArray();
     if (lesson.wo) {
         w.key("wo");
-        writeMatrix(w, *lesson.wo);
+        writeRows(w, *lesson.wo);
     }
     w.key("mask");
     writeMask(w, lesson);
