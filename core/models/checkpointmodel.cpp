@@ -183,7 +183,10 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     options.cancel = request.cancel;
     std::vector<Index> maskPositions;
     if (!t.causal && t.hasLmHead) {
-        const std::optional<int> maskId = m_tokenizer ? m_tokenizer->idOf("[MASK]") : std::optional<int>(103);
+        // BERT's [MASK] or RoBERTa's <mask>, as the tokenizer names it.
+        std::optional<int> maskId = m_tokenizer ? m_tokenizer->idOf("[MASK]") : std::optional<int>(103);
+        if (!maskId && m_tokenizer)
+            maskId = m_tokenizer->idOf("<mask>");
         for (Index i = 0; i < T; ++i) {
             if (maskId && ids[static_cast<std::size_t>(i)] == *maskId)
                 maskPositions.push_back(i);

@@ -1,11 +1,9 @@
 #include "models/hfloader.h"
 
 #include "models/bart.h"
-#include "models/bert.h"
 #include "models/checkpointmodel.h"
-#include "models/gpt2.h"
+#include "models/familyloader.h"
 #include "models/hfconfig.h"
-#include "models/llama.h"
 #include "models/safetensors.h"
 #include "models/seq2seqmodel.h"
 #include "util/messagetext.h"
@@ -31,14 +29,13 @@ bool hasTokenizerFiles(const fs::path& dir)
 std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const SafetensorsArchive& weights)
 {
     const std::string type = config.stringOr("model_type", "");
-    if (type == "gpt2")
-        return Gpt2::load(config, weights);
-    if (type == "bert" || type == "distilbert")
-        return Bert::load(config, weights);
-    if (type == "llama" || type == "mistral" || type == "qwen2")
-        return Llama::load(config, weights);
-    throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) +
-                         " is not supported (gpt2, bert, distilbert, llama, mistral, qwen2 and bart are)");
+    if (const FamilyDescription* family = findFamily(type))
+        return loadDescribedFamily(config, weights, *family);
+    std::string known;
+    for (const std::string& t : describedModelTypes())
+        known += t + ", ";
+    throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) + " is not supported (" + known +
+                         "and bart are)");
 }
 
 } // namespace

@@ -97,6 +97,11 @@ void geluErfInPlace(Matrix& x)
     }
 }
 
+void reluInPlace(Matrix& x)
+{
+    x = x.cwiseMax(0.0f);
+}
+
 void siluInPlace(Matrix& x)
 {
     forEachBlock(x, compute::siluInPlace);
@@ -115,9 +120,9 @@ std::vector<float> ropeInverseFrequencies(int headDim, float theta)
 void applyRope(Matrix& x, int heads, int headDim, int firstPosition, const std::vector<float>& inverseFrequencies,
                bool interleaved)
 {
-    const int half = headDim / 2;
-    if (static_cast<int>(inverseFrequencies.size()) != half) {
-        throw std::invalid_argument("applyRope: need headDim/2 inverse frequencies");
+    const int half = static_cast<int>(inverseFrequencies.size()); // rotated pairs per head
+    if (2 * half > headDim) {
+        throw std::invalid_argument("applyRope: more rotated pairs than a head has dimensions");
     }
 #pragma omp parallel for schedule(static) if (x.size() >= parallelWork)
     for (Index t = 0; t < x.rows(); ++t) {

@@ -49,10 +49,12 @@ Matrix rmsNorm(const Matrix& x, const RowVector& gain, float eps);
 void geluTanhInPlace(Matrix& x); // GPT-2's "gelu_new"
 void geluErfInPlace(Matrix& x);  // BERT's exact "gelu"
 void siluInPlace(Matrix& x);
+void reluInPlace(Matrix& x);
 
 // Rotary position embedding on x (T, heads*headDim), token t at position `firstPosition + t`;
-// pair i turns by angle position * inverseFrequencies[i] (headDim/2 entries).
-// interleaved = false: Hugging Face rotate_half (pairs i and i + headDim/2);
+// pair i turns by angle position * inverseFrequencies[i]. With headDim/2 entries every dimension
+// rotates; with fewer (partial rotary, GPT-NeoX), only the first 2·entries of each head do.
+// interleaved = false: Hugging Face rotate_half (pairs i and i + entries, within the rotated part);
 // interleaved = true: llama2.c / Meta (pairs 2i and 2i+1).
 void applyRope(Matrix& x, int heads, int headDim, int firstPosition, const std::vector<float>& inverseFrequencies,
                bool interleaved);

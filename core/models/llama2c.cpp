@@ -80,7 +80,7 @@ fs::path findTokenizer(const fs::path& bin, int vocab)
 
 } // namespace
 
-std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
+std::unique_ptr<GenericTransformer> loadLlama2cNetwork(const std::string& binPath)
 {
     const MappedFile file(binPath);
     if (file.size() < 7 * sizeof(std::int32_t))
@@ -136,47 +136,65 @@ std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath)
     info.storedPositions = true; // freq_cis tables of seq_len rows are stored (and checked present)
     info.causal = true;
     info.stopIds = {Llama2cTokenizer::bosId}; // run.c stops when the model emits BOS
-    LlamaHyper hyper;
-    hyper.headDim = headSize;
-    hyper.normEps = 1e-5f;
-    hyper.ropeInverseFrequencies = ropeInverseFrequencies(headSize, 10000.0f);
-    hyper.ropeInterleaved = true;
+    // A hand-built block of the generic forward: Llama's layout with Meta's interleaved RoPE pairs.
+    Architecture arch;
+    arch.norm = NormKind::RmsNorm;
+    arch.normEps = 1e-5f;
+    arch.headDim = arch.rotaryDim = headSize;
+    arch.ropeInverseFrequencies = ropeInverseFrequencies(headSize, 10000.0f);
+    arch.ropeInterleaved = true;
+    arch.activation = Activation::Silu;
+    arch.pipelineNote = "Q and K are shown after the rotary position embedding (RoPE), so Q ≠ X·W_Q; head size " +
+                        std::to_string(headSize);
+    if (kvHeads != heads) {
+        arch.pipelineNote += "; grouped-query attention: " + std::to_string(heads / kvHeads) +
+                             " query heads share each K/V head";
+    }
 
     // Weights are stored per kind for all layers ((layers, out, in) for matrices); nn.Linear
     // layout (out, in) is transposed to our (in, out).
     FloatCursor cursor(file, sizeof h);
-    LlamaWeights w;
+    StackWeights w;
     w.embedding = cursor.take(vocab, dim, "token_embedding_table");
-    w.layers.resize(static_cast<std::size_t>(layers));
-    for (auto& l : w.layers)
-        l.attnNorm = cursor.take(1, dim, "rms_att_weight");
-    for (auto& l : w.layers)
-        l.wq = Linear(cursor.take(dim, dim, "wq").transpose());
-    for (auto& l : w.layers)
-        l.wk = Linear(cursor.take(kvDim, dim, "wk").transpose());
-    for (auto& l : w.layers)
-        l.wv = Linear(cursor.take(kvDim, dim, "wv").transpose());
-    for (auto& l : w.layers)
-        l.wo = Linear(cursor.take(dim, dim, "wo").transpose());
-    for (auto& l : w.layers)
-        l.mlpNorm = cursor.take(1, dim, "rms_ffn_weight");
-    for (auto& l : w.layers)
-        l.gate = Linear(cursor.take(hidden, dim, "w1").transpose());
-    for (auto& l : w.layers)
-        l.down = Linear(cursor.take(dim, hidden, "w2").transpose());
-    for (auto& l : w.layers)
-        l.up = Linear(cursor.take(hidden, dim, "w3").transpose());
-    w.finalNorm = cursor.take(1, dim, "rms_final_weight");
+    const auto count = static_cast<std::size_t>(layers);
+    w.blocks.resize(count);
+    std::vector<Matrix> wq(count), wk(count), wv(count), gate(count), up(count);
+    for (auto& b : w.blocks)
+        b.attnNormGain = cursor.take(1, dim, "rms_att_weight");
+    for (auto& m : wq)
+        m = cursor.take(dim, dim, "wq").transpose();
+    for (auto& m : wk)
+        m = cursor.take(kvDim, dim, "wk").transpose();
+    for (auto& m : wv)
+        m = cursor.take(kvDim, dim, "wv").transpose();
+    for (auto& b : w.blocks)
+        b.o = Linear(cursor.take(dim, dim, "wo").transpose());
+    for (auto& b : w.blocks)
+        b.mlpNormGain = cursor.take(1, dim, "rms_ffn_weight");
+    for (auto& m : gate)
+        m = cursor.take(hidden, dim, "w1").transpose();
+    for (auto& b : w.blocks)
+        b.down = Linear(cursor.take(dim, hidden, "w2").transpose());
+    for (auto& m : up)
+        m = cursor.take(hidden, dim, "w3").transpose();
+    for (std::size_t l = 0; l < count; ++l) {
+        Matrix qkv(dim, dim + 2 * kvDim);
+        qkv << wq[l], wk[l], wv[l];
+        w.blocks[l].qkv = Linear(qkv);
+        Matrix gateUp(dim, 2 * hidden);
+        gateUp << gate[l], up[l];
+        w.blocks[l].up = Linear(gateUp);
+    }
+    w.finalNormGain = cursor.take(1, dim, "rms_final_weight");
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_real");
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_imag");
     if (!shared)
         w.lmHead = cursor.take(vocab, dim, "wcls");
-    return std::make_unique<Llama>(std::move(info), hyper, std::move(w));
+    return std::make_unique<GenericTransformer>(std::move(info), std::move(arch), std::move(w));
 }
-
 std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)
 {
-    std::unique_ptr<Llama> net = loadLlama2cNetwork(binPath);
+    std::unique_ptr<GenericTransformer> net = loadLlama2cNetwork(binPath);
     std::vector<std::string> notices;
     std::unique_ptr<Tokenizer> tokenizer;
     const fs::path tokPath = findTokenizer(fs::path(binPath), net->info().vocab);

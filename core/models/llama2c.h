@@ -5,7 +5,7 @@
 // legacy RoPE tables (seq_len * head_size / 2 each, skipped), and the classifier if unshared.
 
 #include "engine/attentionmodel.h"
-#include "models/llama.h"
+#include "models/generictransformer.h"
 
 #include <memory>
 #include <string>
@@ -13,7 +13,7 @@
 namespace attnviz {
 
 // The network alone. Throws ModelLoadError (bad header, truncated file).
-std::unique_ptr<Llama> loadLlama2cNetwork(const std::string& binPath);
+std::unique_ptr<GenericTransformer> loadLlama2cNetwork(const std::string& binPath);
 
 // The network plus the tokenizer found next to it (tokenizer.bin, else tok<N>.bin with N the
 // vocabulary size, else any tok*.bin). Throws ModelLoadError.

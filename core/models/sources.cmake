@@ -5,9 +5,10 @@ target_sources(attnviz_core PRIVATE
     models/hfconfig.h models/hfconfig.cpp
     models/kernels.h models/kernels.cpp models/attendheads.cpp
     models/transformer.h models/transformer.cpp
-    models/gpt2.h models/gpt2.cpp
-    models/bert.h models/bert.cpp
-    models/llama.h models/llama.cpp
+    models/family.h models/families.cpp
+    models/familyloader.h models/familyloader.cpp
+    models/generictransformer.h models/generictransformer.cpp
+    models/ropescaling.h models/ropescaling.cpp
     models/llama2c.h models/llama2c.cpp
     models/predictions.h models/predictions.cpp
     models/checkpointmodel.h models/checkpointmodel.cpp

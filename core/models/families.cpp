@@ -1,0 +1,293 @@
+// The checkpoint families AttnViz reads, as data (models/family.h). Names and keys follow the
+// Hugging Face transformers modelling code of each family, which is their specification.
+#include "models/family.h"
+
+namespace attnviz {
+
+namespace {
+
+FamilyDescription gpt2()
+{
+    FamilyDescription f;
+    f.modelTypes = {"gpt2"};
+    f.keys.width = {{"n_embd"}};
+    f.keys.layers = {{"n_layer"}};
+    f.keys.heads = {{"n_head"}};
+    f.keys.kvHeads = {};
+    f.keys.positions = {{"n_positions", "n_ctx"}};
+    f.keys.defaultPositions = 1024;
+    f.keys.inner = {{"n_inner"}};
+    f.keys.innerTimesWidth = 4;
+    f.keys.eps = {{"layer_norm_epsilon"}};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {{"activation_function"}};
+    f.keys.defaultActivation = "gelu_new";
+    f.tensors.prefixes = {"transformer.", ""};
+    f.tensors.embedding = "wte";
+    f.tensors.positions = "wpe";
+    f.tensors.layer = "h.{L}.";
+    f.tensors.qkv = "attn.c_attn";
+    f.tensors.o = "attn.c_proj";
+    f.tensors.attnNorm = "ln_1";
+    f.tensors.mlpNorm = "ln_2";
+    f.tensors.up = "mlp.c_fc";
+    f.tensors.down = "mlp.c_proj";
+    f.tensors.finalNorm = "ln_f";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.positions = PositionKind::Learned;
+    f.qkv = QkvLayout::Fused;
+    f.weightsInOut = true; // Conv1D
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.alwaysTied = true;
+    f.refused = {{"scale_attn_by_inverse_layer_idx", "false"}};
+    f.pipelineNote = "GPT-2 adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
+    return f;
+}
+
+// Llama and the families that share its layout: RMSNorm, RoPE, grouped-query attention, SwiGLU.
+FamilyDescription llamaLike(std::vector<std::string> types)
+{
+    FamilyDescription f;
+    f.modelTypes = std::move(types);
+    f.tensors.embedding = "model.embed_tokens";
+    f.tensors.layer = "model.layers.{L}.";
+    f.tensors.q = "self_attn.q_proj";
+    f.tensors.k = "self_attn.k_proj";
+    f.tensors.v = "self_attn.v_proj";
+    f.tensors.o = "self_attn.o_proj";
+    f.tensors.attnNorm = "input_layernorm";
+    f.tensors.mlpNorm = "post_attention_layernorm";
+    f.tensors.gate = "mlp.gate_proj";
+    f.tensors.up = "mlp.up_proj";
+    f.tensors.down = "mlp.down_proj";
+    f.tensors.finalNorm = "model.norm";
+    f.tensors.lmHead = "lm_head";
+    f.attentionBiasKey = {{"attention_bias"}};
+    return f;
+}
+
+FamilyDescription llama()
+{
+    return llamaLike({"llama"});
+}
+
+FamilyDescription mistral()
+{
+    FamilyDescription f = llamaLike({"mistral"});
+    f.slidingWindow = true;
+    return f;
+}
+
+FamilyDescription qwen2()
+{
+    FamilyDescription f = llamaLike({"qwen2"});
+    f.qkvBias = true; // q/k/v biases, no output bias
+    f.refused = {{"use_sliding_window", "false"}};
+    f.pipelineNote = "Q = X·W_Q + b_Q (this model has q/k/v biases)";
+    return f;
+}
+
+FamilyDescription qwen3()
+{
+    FamilyDescription f = llamaLike({"qwen3"});
+    f.tensors.qNorm = "self_attn.q_norm";
+    f.tensors.kNorm = "self_attn.k_norm";
+    f.refused = {{"use_sliding_window", "false"}};
+    return f;
+}
+
+FamilyDescription gemma()
+{
+    FamilyDescription f = llamaLike({"gemma"});
+    f.norm = NormKind::RmsNormPlusOne;
+    f.scaleEmbeddingBySqrtWidth = true;
+    // hidden_activation; Gemma's code takes the tanh GELU when it is absent, whatever hidden_act says.
+    f.keys.activation = {{"hidden_activation"}};
+    f.keys.defaultActivation = "gelu_pytorch_tanh";
+    f.tiedByDefault = true;
+    f.pipelineNote = "X is the RMSNorm of the residual stream, whose embeddings are scaled by √d_model";
+    return f;
+}
+
+FamilyDescription phi3()
+{
+    FamilyDescription f = llamaLike({"phi3"});
+    f.tensors.q = f.tensors.k = f.tensors.v = "";
+    f.tensors.qkv = "self_attn.qkv_proj";
+    f.tensors.gate = f.tensors.up = "";
+    f.tensors.gateUp = "mlp.gate_up_proj";
+    f.qkv = QkvLayout::Fused;
+    f.keys.rotaryFraction = {{"partial_rotary_factor"}};
+    f.slidingWindow = true;
+    return f;
+}
+
+FamilyDescription gptNeox()
+{
+    FamilyDescription f;
+    f.modelTypes = {"gpt_neox"};
+    f.keys.eps = {{"layer_norm_eps"}};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {{"hidden_act"}};
+    f.keys.defaultActivation = "gelu";
+    f.keys.ropeTheta = {{"rotary_emb_base", "rope_theta"}};
+    f.keys.rotaryFraction = {{"rotary_pct", "partial_rotary_factor"}};
+    f.keys.defaultRotaryFraction = 0.25f;
+    f.tensors.prefixes = {"gpt_neox.", ""};
+    f.tensors.embedding = "embed_in";
+    f.tensors.layer = "layers.{L}.";
+    f.tensors.qkv = "attention.query_key_value";
+    f.tensors.o = "attention.dense";
+    f.tensors.attnNorm = "input_layernorm";
+    f.tensors.mlpNorm = "post_attention_layernorm";
+    f.tensors.up = "mlp.dense_h_to_4h";
+    f.tensors.down = "mlp.dense_4h_to_h";
+    f.tensors.finalNorm = "final_layer_norm";
+    f.tensors.lmHead = "embed_out";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.placement = NormPlacement::Parallel;
+    f.parallelResidualKey = {{"use_parallel_residual"}};
+    f.qkv = QkvLayout::FusedPerHead;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.attentionBiasKey = {};
+    f.mlp = MlpKind::Plain;
+    f.pipelineNote = "GPT-NeoX adds biases: Q = X·W_Q + b_Q; attention and MLP read the same layer input (parallel residual)";
+    return f;
+}
+
+// BERT and the encoders that share its post-LayerNorm layout.
+FamilyDescription bertLike(std::vector<std::string> types)
+{
+    FamilyDescription f;
+    f.modelTypes = std::move(types);
+    f.keys.positions = {{"max_position_embeddings"}};
+    f.keys.defaultPositions = 512;
+    f.keys.eps = {{"layer_norm_eps"}};
+    f.keys.defaultEps = 1e-12f;
+    f.keys.headDim = {};
+    f.keys.kvHeads = {};
+    f.keys.activation = {{"hidden_act"}};
+    f.keys.defaultActivation = "gelu";
+    f.keys.tokenTypes = {{"type_vocab_size"}};
+    f.tensors.prefixes = {"bert.", ""};
+    f.tensors.embedding = "embeddings.word_embeddings";
+    f.tensors.positions = "embeddings.position_embeddings";
+    f.tensors.tokenTypes = "embeddings.token_type_embeddings";
+    f.tensors.embeddingNorm = "embeddings.LayerNorm";
+    f.tensors.layer = "encoder.layer.{L}.";
+    f.tensors.q = "attention.self.query";
+    f.tensors.k = "attention.self.key";
+    f.tensors.v = "attention.self.value";
+    f.tensors.o = "attention.output.dense";
+    f.tensors.attnNorm = "attention.output.LayerNorm";
+    f.tensors.up = "intermediate.dense";
+    f.tensors.down = "output.dense";
+    f.tensors.mlpNorm = "output.LayerNorm";
+    f.tensors.mlmTransform = "cls.predictions.transform.dense";
+    f.tensors.mlmNorm = "cls.predictions.transform.LayerNorm";
+    f.tensors.mlmDecoder = "cls.predictions.decoder.weight";
+    f.tensors.mlmBias = "cls.predictions.bias";
+    f.tensors.mlmBiasAlt = "cls.predictions.decoder.bias";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.placement = NormPlacement::Post;
+    f.embeddingNorm = true;
+    f.positions = PositionKind::Learned;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.head = HeadKind::MaskedLm;
+    f.causal = false;
+    f.refused = {{"position_embedding_type", "\"absolute\""}};
+    f.pipelineNote = "BERT adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
+                     "(BERT normalises after each block, not before)";
+    return f;
+}
+
+FamilyDescription bert()
+{
+    return bertLike({"bert"});
+}
+
+// RoBERTa, XLM-RoBERTa and CamemBERT: BERT's blocks; positions counted from padding_idx + 1;
+// the masked-LM head is lm_head.
+FamilyDescription roberta()
+{
+    FamilyDescription f = bertLike({"roberta", "xlm-roberta", "camembert"});
+    f.tensors.prefixes = {"roberta.", ""};
+    f.keys.defaultTokenTypes = 1;
+    f.positions = PositionKind::LearnedFromPadding;
+    f.tensors.mlmTransform = "lm_head.dense";
+    f.tensors.mlmNorm = "lm_head.layer_norm";
+    f.tensors.mlmDecoder = "lm_head.decoder.weight";
+    f.tensors.mlmBias = "lm_head.bias";
+    f.tensors.mlmBiasAlt = "lm_head.decoder.bias";
+    f.pipelineNote = "RoBERTa adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
+                     "(it normalises after each block, not before)";
+    return f;
+}
+
+FamilyDescription distilbert()
+{
+    FamilyDescription f = bertLike({"distilbert"});
+    f.keys.width = {{"dim"}};
+    f.keys.layers = {{"n_layers"}};
+    f.keys.heads = {{"n_heads"}};
+    f.keys.inner = {{"hidden_dim"}};
+    f.keys.eps = {};
+    f.keys.activation = {{"activation"}};
+    f.keys.tokenTypes = {};
+    f.tensors.prefixes = {"distilbert.", ""};
+    f.tensors.tokenTypes = "";
+    f.tensors.layer = "transformer.layer.{L}.";
+    f.tensors.q = "attention.q_lin";
+    f.tensors.k = "attention.k_lin";
+    f.tensors.v = "attention.v_lin";
+    f.tensors.o = "attention.out_lin";
+    f.tensors.attnNorm = "sa_layer_norm";
+    f.tensors.up = "ffn.lin1";
+    f.tensors.down = "ffn.lin2";
+    f.tensors.mlpNorm = "output_layer_norm";
+    f.tensors.mlmTransform = "vocab_transform";
+    f.tensors.mlmNorm = "vocab_layer_norm";
+    f.tensors.mlmDecoder = "vocab_projector.weight";
+    f.tensors.mlmBias = "vocab_projector.bias";
+    f.tensors.mlmBiasAlt = "";
+    f.refused = {{"sinusoidal_pos_embds", "false"}};
+    return f;
+}
+
+const std::vector<FamilyDescription>& allFamilies()
+{
+    static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
+                                                       qwen3(),  gemma(),      phi3(),    gptNeox(),
+                                                       bert(),   distilbert(), roberta()};
+    return all;
+}
+
+} // namespace
+
+const FamilyDescription* findFamily(const std::string& modelType)
+{
+    for (const FamilyDescription& f : allFamilies()) {
+        for (const std::string& type : f.modelTypes) {
+            if (type == modelType)
+                return &f;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> describedModelTypes()
+{
+    std::vector<std::string> types;
+    for (const FamilyDescription& f : allFamilies())
+        types.insert(types.end(), f.modelTypes.begin(), f.modelTypes.end());
+    return types;
+}
+
+} // namespace attnviz

@@ -1,0 +1,135 @@
+#pragma once
+// A checkpoint family as data (in the spirit of llama.cpp's architecture and tensor-name tables):
+// which config.json keys give its sizes, the names of its tensors, and the flags that choose its
+// block (norm kind and placement, positions, MLP, residual, biases, head). One generic loader
+// (models/familyloader.h) and one forward pass (models/generictransformer.h) serve every family
+// described here; families.cpp holds the table.
+
+#include <string>
+#include <vector>
+
+namespace attnviz {
+
+enum class NormKind {
+    LayerNorm,    // (x − mean) / √(var + ε) · g + b
+    RmsNorm,      // x / √(mean x² + ε) · g
+    RmsNormPlusOne, // Gemma: x / √(mean x² + ε) · (1 + g); the 1 is added at load
+};
+
+enum class NormPlacement {
+    Pre,      // x += attn(norm(x)); x += mlp(norm(x)) (GPT-2, Llama)
+    Post,     // x = norm(x + attn(x)); x = norm(x + mlp(x)) (BERT)
+    Parallel, // x += attn(norm₁(x)) + mlp(norm₂(x)) (GPT-NeoX use_parallel_residual)
+};
+
+enum class PositionKind {
+    Learned,           // a stored table added to the token embedding
+    LearnedFromPadding, // RoBERTa: position ids count non-padding tokens from padding_idx + 1
+    RotaryHalf,        // RoPE, Hugging Face rotate_half pairs (i, i + d/2)
+};
+
+enum class MlpKind {
+    Plain, // down(act(up(x)))
+    Gated, // down(act(gate(x)) ⊙ up(x)) (SwiGLU, GeGLU)
+};
+
+enum class QkvLayout {
+    Separate,     // q, k, v tensors
+    Fused,        // one tensor Q | K | V (GPT-2 c_attn, Phi-3 qkv_proj)
+    FusedPerHead, // one tensor, per head [q k v] (GPT-NeoX query_key_value)
+};
+
+enum class HeadKind {
+    CausalLm, // logits = hidden · Wᵀ (tied to the embedding unless stored)
+    MaskedLm, // logits = norm(act(hidden · W_t + b_t)) · Eᵀ + b (BERT's cls.predictions)
+};
+
+// Alternatives for one config value: the first present key wins.
+struct ConfigKey
+{
+    std::vector<std::string> names;
+    std::string primary() const { return names.empty() ? std::string() : names.front(); }
+};
+
+struct FamilyKeys
+{
+    ConfigKey width{{"hidden_size"}};
+    ConfigKey layers{{"num_hidden_layers"}};
+    ConfigKey heads{{"num_attention_heads"}};
+    ConfigKey kvHeads{{"num_key_value_heads"}}; // absent: as many as heads
+    ConfigKey vocab{{"vocab_size"}};
+    ConfigKey positions{{"max_position_embeddings"}};
+    int defaultPositions = 2048;
+    ConfigKey inner{{"intermediate_size"}};
+    int innerTimesWidth = 0; // > 0: the inner size defaults to this × width when the key is absent
+    ConfigKey eps{{"rms_norm_eps"}};
+    float defaultEps = 1e-6f;
+    ConfigKey headDim{{"head_dim"}}; // absent: width / heads
+    ConfigKey activation{{"hidden_act"}};
+    std::string defaultActivation = "silu";
+    ConfigKey ropeTheta{{"rope_theta"}};
+    float defaultRopeTheta = 10000.0f;
+    ConfigKey rotaryFraction{};   // e.g. rotary_pct: the share of each head's dimensions that rotate
+    float defaultRotaryFraction = 1.0f;
+    ConfigKey tokenTypes{};       // e.g. type_vocab_size; empty: no token-type embedding
+    int defaultTokenTypes = 2;
+};
+
+// Tensor names. "{L}" stands for the layer number; every name is tried with each prefix in
+// `prefixes` (the first under which the embedding exists is used). An empty name: not stored.
+struct FamilyTensors
+{
+    std::vector<std::string> prefixes{""};
+    std::string embedding, positions, tokenTypes, embeddingNorm;
+    std::string layer; // e.g. "model.layers.{L}."
+    std::string q, k, v, qkv, o;  // relative to the layer
+    std::string qNorm, kNorm;     // per-head RMSNorm of q and k before RoPE (Qwen3)
+    std::string attnNorm, mlpNorm; // before (Pre/Parallel) or after (Post) each sub-block
+    std::string gate, up, gateUp, down; // gateUp: one tensor gate | up (Phi-3)
+    std::string finalNorm, lmHead;
+    // Masked-LM head (HeadKind::MaskedLm); stored outside the prefix.
+    std::string mlmTransform, mlmNorm, mlmDecoder, mlmBias, mlmBiasAlt;
+};
+
+// A config key that changes the maths in a way this description does not cover: refused unless
+// absent or equal to `allowed`.
+struct RefusedKey
+{
+    std::string key;
+    std::string allowed; // the value (as JSON text: true, false, "absolute") that is fine
+};
+
+struct FamilyDescription
+{
+    std::vector<std::string> modelTypes; // config.json model_type values
+    FamilyKeys keys;
+    FamilyTensors tensors;
+    NormKind norm = NormKind::RmsNorm;
+    bool normHasBias = false;
+    NormPlacement placement = NormPlacement::Pre;
+    ConfigKey parallelResidualKey{}; // a boolean that turns Parallel off (GPT-NeoX use_parallel_residual)
+    bool embeddingNorm = false;
+    bool scaleEmbeddingBySqrtWidth = false; // Gemma
+    PositionKind positions = PositionKind::RotaryHalf;
+    QkvLayout qkv = QkvLayout::Separate;
+    bool weightsInOut = false; // GPT-2 Conv1D stores (in, out); nn.Linear stores (out, in)
+    bool qkvBias = false;
+    bool outputBias = false;
+    ConfigKey attentionBiasKey{}; // a boolean that turns q/k/v and output biases on (attention_bias)
+    bool mlpBias = false;
+    MlpKind mlp = MlpKind::Gated;
+    HeadKind head = HeadKind::CausalLm;
+    bool causal = true;
+    bool tiedByDefault = false; // tie_word_embeddings when absent
+    bool alwaysTied = false;    // the head is the embedding whatever the config says (GPT-2)
+    std::vector<RefusedKey> refused;
+    bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
+    std::string pipelineNote;   // shown with the pipeline view
+};
+
+// The description serving `modelType`, or nullptr.
+const FamilyDescription* findFamily(const std::string& modelType);
+// Every described model_type, for messages ("gpt2, bert, ...").
+std::vector<std::string> describedModelTypes();
+
+} // namespace attnviz

@@ -1,0 +1,447 @@
+#include "models/familyloader.h"
+
+#include "base/modelloaderror.h"
+#include "models/hfconfig.h"
+#include "models/ropescaling.h"
+#include "models/safetensors.h"
+#include "util/checkednumbers.h"
+#include "util/messagetext.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace attnviz {
+
+namespace {
+
+std::string inLayer(const std::string& pattern, int layer)
+{
+    std::string out = pattern;
+    if (const auto at = out.find("{L}"); at != std::string::npos)
+        out.replace(at, 3, std::to_string(layer));
+    return out;
+}
+
+// A weight as y = x·W (in, out) and its bias (empty when not stored).
+struct Dense
+{
+    Matrix w;
+    RowVector b;
+};
+
+// Columns side by side; biases too (zeros for a part without one) when any part has one.
+Linear joinColumns(const std::vector<Dense>& parts)
+{
+    Index cols = 0;
+    bool anyBias = false;
+    for (const Dense& p : parts) {
+        cols += p.w.cols();
+        anyBias = anyBias || p.b.size() > 0;
+    }
+    Matrix w(parts.front().w.rows(), cols);
+    RowVector b = anyBias ? RowVector(RowVector::Zero(cols)) : RowVector();
+    Index at = 0;
+    for (const Dense& p : parts) {
+        w.middleCols(at, p.w.cols()) = p.w;
+        if (p.b.size() > 0)
+            b.segment(at, p.b.size()) = p.b;
+        at += p.w.cols();
+    }
+    return Linear(w, std::move(b));
+}
+
+// GPT-NeoX stores each head's [q k v] together; the kernel wants Q | K | V.
+Dense perHeadToBlocks(const Dense& fused, int heads, int headDim)
+{
+    Dense out{Matrix(fused.w.rows(), fused.w.cols()), fused.b.size() > 0 ? RowVector(fused.b.size()) : RowVector()};
+    const Index width = static_cast<Index>(heads) * headDim;
+    for (int h = 0; h < heads; ++h) {
+        for (int part = 0; part < 3; ++part) {
+            const Index from = (static_cast<Index>(h) * 3 + part) * headDim;
+            const Index to = part * width + static_cast<Index>(h) * headDim;
+            out.w.middleCols(to, headDim) = fused.w.middleCols(from, headDim);
+            if (fused.b.size() > 0)
+                out.b.segment(to, headDim) = fused.b.segment(from, headDim);
+        }
+    }
+    return out;
+}
+
+Activation activationNamed(const std::string& name, const std::string& where)
+{
+    if (name == "gelu")
+        return Activation::GeluErf;
+    if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
+        return Activation::GeluTanh;
+    if (name == "silu" || name == "swish")
+        return Activation::Silu;
+    if (name == "relu")
+        return Activation::Relu;
+    throw ModelLoadError(where + " " + quotedForMessage(name) +
+                         " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
+}
+
+// A JSON value as config.json would spell it, to compare with RefusedKey::allowed.
+std::string jsonText(const json::Value& v)
+{
+    if (v.isBool())
+        return v.asBool() ? "true" : "false";
+    if (v.isString())
+        return "\"" + v.asString() + "\"";
+    if (v.isNumber()) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v.asNumber());
+        return text;
+    }
+    return "null";
+}
+
+class FamilyLoader
+{
+public:
+    FamilyLoader(const HfConfig& config, const SafetensorsArchive& weights, const FamilyDescription& family)
+        : m_config(config), m_weights(weights), m_family(family), m_t(family.tensors)
+    {
+    }
+
+    std::unique_ptr<GenericTransformer> load();
+
+private:
+    // The first of the key's names that config.json has, else its first name (for messages).
+    std::string keyOf(const ConfigKey& key) const
+    {
+        for (const std::string& name : key.names) {
+            if (m_config.has(name))
+                return name;
+        }
+        return key.primary();
+    }
+    bool present(const ConfigKey& key) const { return !key.names.empty() && m_config.has(keyOf(key)); }
+    std::string quotedKey(const ConfigKey& key) const { return "\"" + keyOf(key) + "\""; }
+    int requiredSize(const ConfigKey& key, SizeKind kind) const { return m_config.requiredSize(keyOf(key), kind); }
+    int sizeOr(const ConfigKey& key, SizeKind kind, int fallback) const
+    {
+        return present(key) ? m_config.requiredSize(keyOf(key), kind) : fallback;
+    }
+    // Where an expected shape came from, for shape-check messages.
+    std::string from(std::initializer_list<const ConfigKey*> keys) const
+    {
+        std::string text = m_config.path() + " (";
+        for (const ConfigKey* k : keys)
+            text += (text.back() == '(' ? "" : ", ") + quotedKey(*k);
+        return text + ")";
+    }
+
+    std::string name(const std::string& module) const { return m_prefix + module; }
+    std::string layerModule(int layer, const std::string& part) const { return name(inLayer(m_t.layer, layer) + part); }
+    Dense dense(const std::string& module, Index in, Index out, bool biasRequired) const;
+    void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
+
+    void readSizes();
+    void checkRefusedKeys() const;
+    void checkShapes() const;
+    BlockWeights readBlock(int layer) const;
+    void readHead(StackWeights& w);
+    void buildArchitecture();
+
+    const HfConfig& m_config;
+    const SafetensorsArchive& m_weights;
+    const FamilyDescription& m_family;
+    const FamilyTensors& m_t;
+    std::string m_prefix;
+    TransformerInfo m_info;
+    Architecture m_arch;
+    int m_inner = 0;
+    int m_tokenTypes = 0;
+    int m_positionRows = 0;
+    Index m_qWidth = 0, m_kvWidth = 0;
+    bool m_attentionBias = false;
+};
+
+Dense FamilyLoader::dense(const std::string& module, Index in, Index out, bool biasRequired) const
+{
+    Dense d;
+    d.w = m_family.weightsInOut ? m_weights.matrix(module + ".weight", in, out)
+                                : Matrix(m_weights.matrix(module + ".weight", out, in).transpose());
+    // A stored bias is always used, so a checkpoint with more biases than its config admits to
+    // still computes what it was trained to.
+    if (biasRequired || m_weights.contains(module + ".bias"))
+        d.b = m_weights.vector(module + ".bias", out);
+    return d;
+}
+
+void FamilyLoader::normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const
+{
+    // "weight"/"bias", or "gamma"/"beta" in checkpoints converted from TensorFlow.
+    const bool old = !m_weights.contains(module + ".weight") && m_weights.contains(module + ".gamma");
+    gain = m_weights.vector(module + (old ? ".gamma" : ".weight"), n);
+    if (m_family.norm == NormKind::RmsNormPlusOne)
+        gain.array() += 1.0f;
+    if (m_family.normHasBias)
+        bias = m_weights.vector(module + (old ? ".beta" : ".bias"), n);
+}
+
+void FamilyLoader::readSizes()
+{
+    const FamilyKeys& k = m_family.keys;
+    m_info.dModel = requiredSize(k.width, SizeKind::Width);
+    m_info.layers = requiredSize(k.layers, SizeKind::Layers);
+    m_info.heads = requiredSize(k.heads, SizeKind::Heads);
+    m_info.kvHeads = sizeOr(k.kvHeads, SizeKind::Heads, m_info.heads);
+    m_info.vocab = requiredSize(k.vocab, SizeKind::Vocabulary);
+    m_positionRows = sizeOr(k.positions, SizeKind::Positions, k.defaultPositions);
+    if (m_info.heads % m_info.kvHeads != 0) {
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(k.heads) + " must be a multiple of " +
+                             quotedKey(k.kvHeads));
+    }
+    if (present(k.headDim)) {
+        m_arch.headDim = m_config.requiredSize(keyOf(k.headDim), SizeKind::HeadSize);
+    } else {
+        if (m_info.dModel % m_info.heads != 0)
+            throw ModelLoadError(m_config.path() + ": " + quotedKey(k.width) + " must be a multiple of " + quotedKey(k.heads));
+        m_arch.headDim = m_info.dModel / m_info.heads;
+    }
+    const std::string fourTimes = std::to_string(k.innerTimesWidth) + " × " + keyOf(k.width);
+    m_inner = k.innerTimesWidth > 0
+                  ? sizeOr(k.inner, SizeKind::Intermediate,
+                           checked::mul<ModelLoadError>(k.innerTimesWidth, m_info.dModel, fourTimes))
+                  : requiredSize(k.inner, SizeKind::Intermediate);
+    m_qWidth = checked::mul<ModelLoadError>(m_info.heads, m_arch.headDim, keyOf(k.heads) + " × head size");
+    m_kvWidth = checked::mul<ModelLoadError>(m_info.kvHeads, m_arch.headDim, keyOf(k.kvHeads) + " × head size");
+    checked::add<ModelLoadError>(static_cast<int>(m_qWidth), checked::mul<ModelLoadError>(2, static_cast<int>(m_kvWidth), "K and V widths"),
+                                 "the Q, K and V widths");
+    if (!k.tokenTypes.names.empty())
+        m_tokenTypes = sizeOr(k.tokenTypes, SizeKind::TokenTypes, k.defaultTokenTypes);
+    m_attentionBias = present(m_family.attentionBiasKey) && m_config.boolOr(keyOf(m_family.attentionBiasKey), false);
+}
+
+void FamilyLoader::checkRefusedKeys() const
+{
+    for (const RefusedKey& r : m_family.refused) {
+        const json::Value* v = m_config.root().find(r.key);
+        if (v == nullptr || v->isNull() || jsonText(*v) == r.allowed)
+            continue;
+        throw ModelLoadError(m_config.path() + ": \"" + r.key + "\" " + quotedForMessage(jsonText(*v)) +
+                             " is not supported (only " + r.allowed + " is)");
+    }
+}
+
+void FamilyLoader::checkShapes() const
+{
+    const FamilyKeys& k = m_family.keys;
+    const Index d = m_info.dModel;
+    const auto shape = [&](Index rows, Index cols) -> std::vector<std::int64_t> {
+        return m_family.weightsInOut ? std::vector<std::int64_t>{cols, rows} : std::vector<std::int64_t>{rows, cols};
+    };
+    m_weights.checkShape(name(m_t.embedding) + ".weight", {m_info.vocab, d}, from({&k.width, &k.vocab}));
+    if (!m_t.positions.empty())
+        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, d}, from({&k.width, &k.positions}));
+    if (m_tokenTypes > 0)
+        m_weights.checkShape(name(m_t.tokenTypes) + ".weight", {m_tokenTypes, d}, from({&k.width, &k.tokenTypes}));
+    const std::string firstGate = m_t.gateUp.empty() ? (m_family.mlp == MlpKind::Gated ? m_t.gate : m_t.up) : m_t.gateUp;
+    const Index gateRows = m_t.gateUp.empty() ? m_inner : 2 * static_cast<Index>(m_inner);
+    m_weights.checkShape(layerModule(0, firstGate) + ".weight", shape(gateRows, d), from({&k.width, &k.inner}));
+    if (m_family.qkv == QkvLayout::Separate) {
+        m_weights.checkShape(layerModule(0, m_t.q) + ".weight", shape(m_qWidth, d), from({&k.width, &k.heads, &k.headDim}));
+        m_weights.checkShape(layerModule(0, m_t.k) + ".weight", shape(m_kvWidth, d),
+                             from({&k.width, &k.kvHeads, &k.headDim}));
+    } else {
+        m_weights.checkShape(layerModule(0, m_t.qkv) + ".weight", shape(m_qWidth + 2 * m_kvWidth, d),
+                             from({&k.width, &k.heads, &k.kvHeads, &k.headDim}));
+    }
+    const std::string& lastNorm = m_t.attnNorm;
+    const bool old = !m_weights.contains(layerModule(m_info.layers - 1, lastNorm) + ".weight") &&
+                     m_weights.contains(layerModule(m_info.layers - 1, lastNorm) + ".gamma");
+    m_weights.checkShape(layerModule(m_info.layers - 1, lastNorm) + (old ? ".gamma" : ".weight"), {d},
+                         from({&k.width, &k.layers}));
+}
+
+BlockWeights FamilyLoader::readBlock(int layer) const
+{
+    const Index d = m_info.dModel;
+    const auto part = [&](const std::string& module) { return layerModule(layer, module); };
+    const bool qkvBias = m_family.qkvBias || m_attentionBias;
+    BlockWeights b;
+    normInto(part(m_t.attnNorm), d, b.attnNormGain, b.attnNormBias);
+    switch (m_family.qkv) {
+    case QkvLayout::Separate:
+        b.qkv = joinColumns({dense(part(m_t.q), d, m_qWidth, qkvBias), dense(part(m_t.k), d, m_kvWidth, qkvBias),
+                             dense(part(m_t.v), d, m_kvWidth, qkvBias)});
+        break;
+    case QkvLayout::Fused:
+        b.qkv = joinColumns({dense(part(m_t.qkv), d, m_qWidth + 2 * m_kvWidth, qkvBias)});
+        break;
+    case QkvLayout::FusedPerHead:
+        b.qkv = joinColumns({perHeadToBlocks(dense(part(m_t.qkv), d, 3 * m_qWidth, qkvBias), m_info.heads,
+                                             m_arch.headDim)});
+        break;
+    }
+    const Dense o = dense(part(m_t.o), m_qWidth, d, m_family.outputBias || m_attentionBias);
+    b.o = Linear(o.w, o.b);
+    if (!m_t.qNorm.empty()) {
+        b.qNorm = m_weights.vector(part(m_t.qNorm) + ".weight", m_arch.headDim);
+        b.kNorm = m_weights.vector(part(m_t.kNorm) + ".weight", m_arch.headDim);
+    }
+    normInto(part(m_t.mlpNorm), d, b.mlpNormGain, b.mlpNormBias);
+    if (m_family.mlp == MlpKind::Plain) {
+        b.up = joinColumns({dense(part(m_t.up), d, m_inner, m_family.mlpBias)});
+    } else if (!m_t.gateUp.empty()) {
+        b.up = joinColumns({dense(part(m_t.gateUp), d, 2 * static_cast<Index>(m_inner), m_family.mlpBias)});
+    } else {
+        b.up = joinColumns({dense(part(m_t.gate), d, m_inner, m_family.mlpBias), dense(part(m_t.up), d, m_inner, m_family.mlpBias)});
+    }
+    const Dense down = dense(part(m_t.down), m_inner, d, m_family.mlpBias);
+    b.down = Linear(down.w, down.b);
+    return b;
+}
+
+void FamilyLoader::readHead(StackWeights& w)
+{
+    const Index d = m_info.dModel;
+    if (m_family.head == HeadKind::MaskedLm) {
+        m_info.hasLmHead = m_weights.contains(m_t.mlmTransform + ".weight");
+        if (!m_info.hasLmHead) {
+            m_info.notes.push_back("this checkpoint has no masked-LM head; no predictions are shown");
+            return;
+        }
+        const Dense t = dense(m_t.mlmTransform, d, d, true);
+        w.mlmTransform = Linear(t.w, t.b);
+        normInto(m_t.mlmNorm, d, w.mlmNormGain, w.mlmNormBias);
+        // The decoder is tied to the word embedding; safetensors usually omits the tied copy.
+        if (m_weights.contains(m_t.mlmDecoder))
+            w.mlmDecoder = m_weights.matrix(m_t.mlmDecoder, m_info.vocab, d);
+        const bool primary = m_weights.contains(m_t.mlmBias) || m_t.mlmBiasAlt.empty();
+        w.mlmBias = m_weights.vector(primary ? m_t.mlmBias : m_t.mlmBiasAlt, m_info.vocab);
+        return;
+    }
+    if (m_family.alwaysTied)
+        return;
+    const std::string head = m_t.lmHead + ".weight";
+    if (m_weights.contains(head)) {
+        w.lmHead = m_weights.matrix(head, m_info.vocab, d);
+    } else if (!m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault)) {
+        throw ModelLoadError(m_config.path() + ": tie_word_embeddings is false but the checkpoint has no " + head);
+    }
+}
+
+void FamilyLoader::buildArchitecture()
+{
+    const FamilyKeys& k = m_family.keys;
+    m_arch.norm = m_family.norm;
+    m_arch.normEps = k.eps.names.empty() ? k.defaultEps : m_config.floatOr(keyOf(k.eps), k.defaultEps);
+    m_arch.placement = m_family.placement;
+    if (m_family.placement == NormPlacement::Parallel && present(m_family.parallelResidualKey) &&
+        !m_config.boolOr(keyOf(m_family.parallelResidualKey), true)) {
+        m_arch.placement = NormPlacement::Pre;
+    }
+    m_arch.embeddingNorm = m_family.embeddingNorm;
+    if (m_family.scaleEmbeddingBySqrtWidth)
+        m_arch.embeddingScale = std::sqrt(static_cast<float>(m_info.dModel));
+    m_arch.positions = m_family.positions;
+    m_arch.mlp = m_family.mlp;
+    m_arch.head = m_family.head;
+    m_arch.activation = activationNamed(m_config.stringOr(keyOf(k.activation), k.defaultActivation),
+                                        m_config.path() + ": " + quotedKey(k.activation));
+    m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
+    m_info.maxPositions = m_positionRows;
+    if (m_family.positions == PositionKind::LearnedFromPadding) {
+        // Position ids start after padding_idx (RoBERTa: 2), so the table has padding_idx + 1 spare rows.
+        m_arch.padId = m_info.padId;
+        m_arch.positionOffset = m_info.padId;
+        if (m_info.padId < 0 || m_info.padId + 1 >= m_positionRows) {
+            throw ModelLoadError(m_config.path() + ": \"pad_token_id\" must leave rows of " + quotedKey(k.positions) +
+                                 " for positions");
+        }
+        m_info.maxPositions = m_positionRows - m_info.padId - 1;
+    }
+    m_info.storedPositions = m_family.positions != PositionKind::RotaryHalf;
+    if (m_family.positions == PositionKind::RotaryHalf) {
+        float fraction = k.defaultRotaryFraction;
+        if (present(k.rotaryFraction)) {
+            fraction = m_config.floatOr(keyOf(k.rotaryFraction), fraction);
+            if (!(fraction > 0.0f && fraction <= 1.0f))
+                throw ModelLoadError(m_config.path() + ": " + quotedKey(k.rotaryFraction) + " must be in (0, 1]");
+        }
+        m_arch.rotaryDim = static_cast<int>(static_cast<float>(m_arch.headDim) * fraction);
+        if (m_arch.rotaryDim == 0 || m_arch.rotaryDim % 2 != 0) {
+            throw ModelLoadError(m_config.path() + ": head size (" + quotedKey(k.headDim) + " or " + quotedKey(k.width) +
+                                 " / heads) must be even");
+        }
+        const float theta = m_config.floatOr(keyOf(k.ropeTheta), k.defaultRopeTheta);
+        if (!(theta > 1.0f))
+            throw ModelLoadError(m_config.path() + ": " + quotedKey(k.ropeTheta) + " must be greater than 1");
+        m_arch.ropeInverseFrequencies = ropeInverseFrequencies(m_arch.rotaryDim, theta);
+        applyRopeScaling(m_config, m_arch.ropeInverseFrequencies, m_info.notes);
+    }
+    if (m_family.slidingWindow && m_config.has("sliding_window")) {
+        const int window = m_config.requiredSize("sliding_window", SizeKind::Positions);
+        if (window < m_info.maxPositions)
+            m_arch.slidingWindow = window;
+    }
+
+    std::string note = m_family.pipelineNote;
+    const auto add = [&](const std::string& part) { note += (note.empty() ? "" : "; ") + part; };
+    if (m_family.positions == PositionKind::RotaryHalf) {
+        add(m_arch.rotaryDim == m_arch.headDim
+                ? "Q and K are shown after the rotary position embedding (RoPE), so Q ≠ X·W_Q"
+                : "Q and K are shown after the rotary position embedding (RoPE) of the first " +
+                      std::to_string(m_arch.rotaryDim) + " of each head's " + std::to_string(m_arch.headDim) +
+                      " dimensions");
+    }
+    if (!m_t.qNorm.empty())
+        add("before RoPE each head's q and k pass an RMSNorm of their own");
+    if (m_info.kvHeads != m_info.heads) {
+        add("grouped-query attention: " + std::to_string(m_info.heads / m_info.kvHeads) +
+            " query heads share each K/V head");
+    }
+    if (m_arch.slidingWindow)
+        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)");
+    add("head size " + std::to_string(m_arch.headDim));
+    m_arch.pipelineNote = note;
+}
+
+std::unique_ptr<GenericTransformer> FamilyLoader::load()
+{
+    m_info.family = m_config.stringOr("model_type", m_family.modelTypes.front());
+    m_info.causal = m_family.causal;
+    checkRefusedKeys();
+    readSizes();
+    for (const std::string& prefix : m_t.prefixes) {
+        if (m_weights.contains(prefix + m_t.embedding + ".weight")) {
+            m_prefix = prefix;
+            break;
+        }
+    }
+    if (m_prefix.empty() && !m_t.prefixes.empty())
+        m_prefix = m_weights.contains(m_t.embedding + ".weight") ? "" : m_t.prefixes.front();
+    checkShapes(); // every size against the header before anything (RoPE tables, tensors) is allocated
+    buildArchitecture();
+    m_info.segments = m_tokenTypes > 1;
+    m_info.stopIds = m_config.tokenIds("eos_token_id"); // a number or, in newer configs, a list
+
+    StackWeights w;
+    const Index d = m_info.dModel;
+    w.embedding = m_weights.matrix(name(m_t.embedding) + ".weight", m_info.vocab, d);
+    if (!m_t.positions.empty())
+        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows, d);
+    if (m_tokenTypes > 0)
+        w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, d);
+    if (m_family.embeddingNorm)
+        normInto(name(m_t.embeddingNorm), d, w.embNormGain, w.embNormBias);
+    for (int l = 0; l < m_info.layers; ++l)
+        w.blocks.push_back(readBlock(l));
+    if (!m_t.finalNorm.empty())
+        normInto(name(m_t.finalNorm), d, w.finalNormGain, w.finalNormBias);
+    readHead(w);
+    return std::make_unique<GenericTransformer>(std::move(m_info), std::move(m_arch), std::move(w));
+}
+
+} // namespace
+
+std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const SafetensorsArchive& weights,
+                                                        const FamilyDescription& family)
+{
+    return FamilyLoader(config, weights, family).load();
+}
+
+} // namespace attnviz

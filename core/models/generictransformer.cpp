@@ -1,0 +1,216 @@
+#include "models/generictransformer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnviz {
+
+namespace {
+
+// Each head's slice of x (T, heads·hd) normalised on its own (Qwen3's q_norm / k_norm).
+void perHeadRmsNorm(Matrix& x, int heads, int headDim, const RowVector& gain, float eps)
+{
+    Eigen::Map<Matrix> rows(x.data(), x.rows() * heads, headDim);
+    rows = rmsNorm(Matrix(rows), gain, eps);
+}
+
+// Keys further back than `window` positions from their query are masked (Mistral's sliding window).
+MaskMatrix withSlidingWindow(const MaskMatrix& mask, int window)
+{
+    MaskMatrix out = mask;
+    const Index offset = mask.cols() - mask.rows(); // query i sits at position offset + i
+    for (Index i = 0; i < out.rows(); ++i) {
+        const Index firstKey = offset + i - window + 1;
+        for (Index j = 0; j < std::min(firstKey, out.cols()); ++j)
+            out(i, j) = 0;
+    }
+    return out;
+}
+
+} // namespace
+
+GenericTransformer::GenericTransformer(TransformerInfo info, Architecture arch, StackWeights weights)
+    : m_info(std::move(info)), m_arch(std::move(arch)), m_w(std::move(weights))
+{
+}
+
+ForwardResult GenericTransformer::forward(const std::vector<int>& ids, const std::vector<int>& segments,
+                                          const ForwardOptions& options) const
+{
+    return forwardFrom(ids, segments, 0, nullptr, options);
+}
+
+std::vector<int> GenericTransformer::generateGreedy(const std::vector<int>& promptIds, int steps,
+                                                    const std::atomic<bool>* cancel) const
+{
+    if (!m_info.causal)
+        return Transformer::generateGreedy(promptIds, steps, cancel);
+    return greedyWithCache(m_info, kvWidth(), promptIds, steps, cancel,
+                           [this](const std::vector<int>& ids, int first, KvCache* cache, const ForwardOptions& o) {
+                               return forwardFrom(ids, {}, first, cache, o);
+                           });
+}
+
+Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const
+{
+    const Index T = static_cast<Index>(ids.size());
+    Matrix x(T, m_info.dModel);
+    int counted = 0; // non-padding tokens so far (LearnedFromPadding)
+    for (Index t = 0; t < T; ++t) {
+        x.row(t) = m_w.embedding.row(ids[static_cast<std::size_t>(t)]);
+        if (m_arch.embeddingScale != 1.0f)
+            x.row(t) *= m_arch.embeddingScale;
+        if (m_arch.positions == PositionKind::Learned) {
+            x.row(t) += m_w.positions.row(m_arch.positionOffset + firstPosition + t);
+        } else if (m_arch.positions == PositionKind::LearnedFromPadding) {
+            const bool pad = ids[static_cast<std::size_t>(t)] == m_arch.padId;
+            counted += pad ? 0 : 1;
+            x.row(t) += m_w.positions.row(pad ? m_arch.positionOffset : m_arch.positionOffset + counted);
+        }
+        if (m_w.tokenTypes.size() > 0) {
+            const int type = segments.empty() ? 0
+                                              : std::clamp(segments[static_cast<std::size_t>(t)], 0,
+                                                           static_cast<int>(m_w.tokenTypes.rows()) - 1);
+            x.row(t) += m_w.tokenTypes.row(type);
+        }
+    }
+    if (m_arch.embeddingNorm)
+        x = norm(x, m_w.embNormGain, m_w.embNormBias);
+    return x;
+}
+
+Matrix GenericTransformer::norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const
+{
+    if (m_arch.norm == NormKind::LayerNorm)
+        return layerNorm(x, gain, bias.size() > 0 ? bias : RowVector(RowVector::Zero(gain.size())), m_arch.normEps);
+    return rmsNorm(x, gain, m_arch.normEps);
+}
+
+void GenericTransformer::activate(Matrix& x) const
+{
+    switch (m_arch.activation) {
+    case Activation::GeluErf: geluErfInPlace(x); break;
+    case Activation::GeluTanh: geluTanhInPlace(x); break;
+    case Activation::Silu: siluInPlace(x); break;
+    case Activation::Relu: reluInPlace(x); break;
+    }
+}
+
+Matrix GenericTransformer::mlp(const Matrix& x, const BlockWeights& block) const
+{
+    Matrix hidden = applyLinear(x, block.up);
+    if (m_arch.mlp == MlpKind::Gated) {
+        const Index inner = hidden.cols() / 2;
+        Matrix gate = hidden.leftCols(inner);
+        activate(gate);
+        gate.array() *= hidden.rightCols(inner).array(); // act(x·W_gate) ⊙ (x·W_up)
+        return applyLinear(gate, block.down);
+    }
+    activate(hidden);
+    return applyLinear(hidden, block.down);
+}
+
+Matrix GenericTransformer::logits(const Matrix& hidden) const
+{
+    if (m_arch.head == HeadKind::MaskedLm) {
+        Matrix z = applyLinear(hidden, m_w.mlmTransform);
+        activate(z);
+        z = norm(z, m_w.mlmNormGain, m_w.mlmNormBias);
+        Matrix out = multiplyTransposed(z, m_w.mlmDecoder.size() > 0 ? m_w.mlmDecoder : m_w.embedding);
+        if (m_w.mlmBias.size() > 0)
+            out.rowwise() += m_w.mlmBias;
+        return out;
+    }
+    return multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+}
+
+ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments,
+                                              int firstPosition, KvCache* cache, const ForwardOptions& options) const
+{
+    const Index T = static_cast<Index>(ids.size());
+    const int heads = m_info.heads;
+    const int kvHeads = m_info.kvHeads;
+    const Index qWidth = static_cast<Index>(heads) * m_arch.headDim;
+    const Index kvW = kvWidth();
+    ForwardResult result = beginForward(m_info, T, options);
+    ForwardOptions windowed;
+    const ForwardOptions* layerOptions = &options;
+    if (m_arch.slidingWindow) {
+        windowed = options;
+        windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow);
+        layerOptions = &windowed;
+    }
+    const bool rotary = m_arch.positions == PositionKind::RotaryHalf;
+
+    Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
+    for (int l = 0; l < m_info.layers; ++l) {
+        throwIfCancelled(options.cancel);
+        const BlockWeights& block = m_w.blocks[static_cast<std::size_t>(l)];
+        const bool post = m_arch.placement == NormPlacement::Post;
+        const Matrix xn = post ? x : norm(x, block.attnNormGain, block.attnNormBias); // attention input
+        const Matrix qkv = applyLinear(xn, block.qkv); // (T, q | k | v)
+        // Q and K are read in place unless q/k norms or RoPE change them.
+        const bool transformed = rotary || block.qNorm.size() > 0;
+        Matrix qOwn, kOwn;
+        if (transformed) {
+            qOwn = qkv.leftCols(qWidth);
+            kOwn = qkv.middleCols(qWidth, kvW);
+            if (block.qNorm.size() > 0) {
+                perHeadRmsNorm(qOwn, heads, m_arch.headDim, block.qNorm, m_arch.normEps);
+                perHeadRmsNorm(kOwn, kvHeads, m_arch.headDim, block.kNorm, m_arch.normEps);
+            }
+            if (rotary) {
+                applyRope(qOwn, heads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
+                          m_arch.ropeInterleaved);
+                applyRope(kOwn, kvHeads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
+                          m_arch.ropeInterleaved);
+            }
+        }
+        const ConstRowsRef q = transformed ? ConstRowsRef(qOwn) : ConstRowsRef(qkv.leftCols(qWidth));
+        const ConstRowsRef k = transformed ? ConstRowsRef(kOwn) : ConstRowsRef(qkv.middleCols(qWidth, kvW));
+        const ConstRowsRef v = qkv.rightCols(kvW);
+        Matrix concat;
+        if (cache != nullptr) {
+            cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;
+            cache->values[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = v;
+            concat = attendHeads(q, cache->keys[static_cast<std::size_t>(l)].topRows(firstPosition + T),
+                                 cache->values[static_cast<std::size_t>(l)].topRows(firstPosition + T), heads, kvHeads,
+                                 layerAttentionOptions(l, *layerOptions, result));
+        } else {
+            concat = attendHeads(q, k, v, heads, kvHeads, layerAttentionOptions(l, *layerOptions, result));
+        }
+        if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
+            break; // every attention map is known; W_O and the MLP would only feed the hidden states
+        const Matrix attnOut = applyLinear(concat, block.o); // (T, d)
+        if (pipelineShows(l, result)) {
+            capturePipeline(l, result, xn, {block.qkv, 0, qWidth}, {block.qkv, qWidth, kvW},
+                            {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
+                            m_arch.pipelineNote);
+        }
+        if (lastWanted(l, m_info, options))
+            break;
+        switch (m_arch.placement) {
+        case NormPlacement::Pre:
+            x += attnOut;
+            x += mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            break;
+        case NormPlacement::Post:
+            x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);
+            x = norm(x + mlp(x, block), block.mlpNormGain, block.mlpNormBias);
+            break;
+        case NormPlacement::Parallel:
+            x += attnOut + mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            break;
+        }
+    }
+    throwIfCancelled(options.cancel);
+    if (!options.finalHidden)
+        return result;
+    result.hidden = m_w.finalNormGain.size() > 0 ? norm(x, m_w.finalNormGain, m_w.finalNormBias) : std::move(x);
+    if (!m_info.hasLmHead || options.logits == LogitRows::None || T == 0)
+        return result;
+    result.logits = logits(options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)));
+    return result;
+}
+
+} // namespace attnviz

@@ -1,0 +1,96 @@
+#pragma once
+// One forward pass for every decoder and encoder family: the residual loop, KV cache, capture,
+// ablation, mask and logits live here once. A family is its Architecture (what the loop does)
+// and its StackWeights (what it multiplies by), built from a FamilyDescription by
+// models/familyloader.h or by hand (llama2.c).
+
+#include "models/family.h"
+#include "models/transformer.h"
+
+#include <memory>
+#include <optional>
+
+namespace attnviz {
+
+enum class Activation { GeluErf, GeluTanh, Silu, Relu };
+
+struct Architecture
+{
+    NormKind norm = NormKind::RmsNorm; // RmsNormPlusOne gains already hold the 1
+    float normEps = 1e-6f;
+    NormPlacement placement = NormPlacement::Pre;
+    bool embeddingNorm = false;
+    float embeddingScale = 1.0f;
+    PositionKind positions = PositionKind::RotaryHalf;
+    int positionOffset = 0; // LearnedFromPadding: padding_idx (RoBERTa); Learned: first row used
+    int padId = -1;         // LearnedFromPadding counts the tokens that are not this id
+    int headDim = 0;
+    int rotaryDim = 0; // dimensions of each head that rotate (≤ headDim)
+    std::vector<float> ropeInverseFrequencies; // (rotaryDim / 2)
+    bool ropeInterleaved = false;              // llama2.c / Meta pairs (2i, 2i+1)
+    MlpKind mlp = MlpKind::Gated;
+    Activation activation = Activation::Silu;
+    HeadKind head = HeadKind::CausalLm;
+    std::optional<int> slidingWindow; // a query sees at most this many keys (itself included)
+    std::string pipelineNote;
+};
+
+struct BlockWeights
+{
+    RowVector attnNormGain, attnNormBias; // bias empty for RMSNorm
+    Linear qkv;                           // (d, q | k | v) widths heads·hd, kvHeads·hd, kvHeads·hd
+    Linear o;                             // (heads·hd, d)
+    RowVector qNorm, kNorm;               // (hd) per-head RMSNorm gains, or empty
+    RowVector mlpNormGain, mlpNormBias;
+    Linear up;   // Plain: (d, inner); Gated: (d, 2·inner) gate | up
+    Linear down; // (inner, d)
+};
+
+struct StackWeights
+{
+    Matrix embedding;  // (vocab, d)
+    Matrix positions;  // (rows, d) learned positions, or empty
+    Matrix tokenTypes; // (types, d), or empty
+    RowVector embNormGain, embNormBias;
+    std::vector<BlockWeights> blocks;
+    RowVector finalNormGain, finalNormBias; // empty: no final norm (post-norm encoders)
+    Matrix lmHead;                          // (vocab, d); empty = tied to the embedding
+    // Masked-LM head: transform, norm, decoder (tied to the embedding unless stored), bias.
+    Linear mlmTransform;
+    RowVector mlmNormGain, mlmNormBias;
+    Matrix mlmDecoder;
+    RowVector mlmBias;
+};
+
+class GenericTransformer : public Transformer
+{
+public:
+    GenericTransformer(TransformerInfo info, Architecture arch, StackWeights weights);
+
+    const TransformerInfo& info() const override { return m_info; }
+    const Architecture& architecture() const { return m_arch; }
+    // segments (T): token types (sentence A = 0, B = 1), or empty.
+    ForwardResult forward(const std::vector<int>& ids, const std::vector<int>& segments,
+                          const ForwardOptions& options) const override;
+    // Decoders keep a key/value cache: each new token costs one row through every layer.
+    std::vector<int> generateGreedy(const std::vector<int>& promptIds, int steps,
+                                    const std::atomic<bool>* cancel) const override;
+
+private:
+    // ids at positions firstPosition..; with a cache, earlier K/V come from it (options.mask is
+    // then (T, firstPosition + T)) and the new rows are stored into it.
+    ForwardResult forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition,
+                              KvCache* cache, const ForwardOptions& options) const;
+    Matrix embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
+    Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
+    Matrix mlp(const Matrix& x, const BlockWeights& block) const;
+    void activate(Matrix& x) const;
+    Matrix logits(const Matrix& hidden) const;
+    Index kvWidth() const { return static_cast<Index>(m_info.kvHeads) * m_arch.headDim; }
+
+    TransformerInfo m_info;
+    Architecture m_arch;
+    StackWeights m_w;
+};
+
+} // namespace attnviz
