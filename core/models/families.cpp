@@ -231,6 +231,36 @@ FamilyDescription roberta()
     return f;
 }
 
+// ALBERT: BERT's post-norm blocks with one block shared by every layer, and embeddings of
+// embedding_size projected up to the hidden size.
+FamilyDescription albert()
+{
+    FamilyDescription f = bertLike({"albert"});
+    f.keys.embeddingWidth = {{"embedding_size"}};
+    f.keys.defaultActivation = "gelu_new";
+    f.tensors.prefixes = {"albert.", ""};
+    f.tensors.embeddingProjection = "encoder.embedding_hidden_mapping_in";
+    f.tensors.layer = "encoder.albert_layer_groups.0.albert_layers.0.";
+    f.tensors.q = "attention.query";
+    f.tensors.k = "attention.key";
+    f.tensors.v = "attention.value";
+    f.tensors.o = "attention.dense";
+    f.tensors.attnNorm = "attention.LayerNorm";
+    f.tensors.up = "ffn";
+    f.tensors.down = "ffn_output";
+    f.tensors.mlpNorm = "full_layer_layer_norm";
+    f.tensors.mlmTransform = "predictions.dense";
+    f.tensors.mlmNorm = "predictions.LayerNorm";
+    f.tensors.mlmDecoder = "predictions.decoder.weight";
+    f.tensors.mlmBias = "predictions.bias";
+    f.tensors.mlmBiasAlt = "predictions.decoder.bias";
+    f.refused.push_back({"num_hidden_groups", "1"});
+    f.refused.push_back({"inner_group_num", "1"});
+    f.pipelineNote = "ALBERT adds biases: Q = X·W_Q + b_Q; every layer uses the same weights (shared layers); X is "
+                     "the layer input (it normalises after each block)";
+    return f;
+}
+
 FamilyDescription distilbert()
 {
     FamilyDescription f = bertLike({"distilbert"});
@@ -265,7 +295,7 @@ const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
                                                        qwen3(),  gemma(),      phi3(),    gptNeox(),
-                                                       bert(),   distilbert(), roberta()};
+                                                       bert(),   distilbert(), roberta(),   albert()};
     return all;
 }
 

@@ -73,6 +73,7 @@ struct FamilyKeys
     float defaultRotaryFraction = 1.0f;
     ConfigKey tokenTypes{};       // e.g. type_vocab_size; empty: no token-type embedding
     int defaultTokenTypes = 2;
+    ConfigKey embeddingWidth{};   // ALBERT's embedding_size: embeddings this wide, projected to the width
 };
 
 // Tensor names. "{L}" stands for the layer number; every name is tried with each prefix in
@@ -81,7 +82,8 @@ struct FamilyTensors
 {
     std::vector<std::string> prefixes{""};
     std::string embedding, positions, tokenTypes, embeddingNorm;
-    std::string layer; // e.g. "model.layers.{L}."
+    std::string layer; // e.g. "model.layers.{L}."; without {L}, every layer shares one block (ALBERT)
+    std::string embeddingProjection; // (embedding width → width) after the embedding norm (ALBERT)
     std::string q, k, v, qkv, o;  // relative to the layer
     std::string qNorm, kNorm;     // per-head RMSNorm of q and k before RoPE (Qwen3)
     std::string attnNorm, mlpNorm; // before (Pre/Parallel) or after (Post) each sub-block

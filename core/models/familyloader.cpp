@@ -133,6 +133,14 @@ private:
     }
 
     std::string name(const std::string& module) const { return m_prefix + module; }
+    // The stored tensor of the token embedding: a tied pair may be saved under the head's name only.
+    std::string embeddingTensor() const
+    {
+        const std::string own = name(m_t.embedding) + ".weight";
+        const std::string head = m_t.lmHead + ".weight";
+        const bool tied = m_family.alwaysTied || m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault);
+        return !m_weights.contains(own) && tied && !m_t.lmHead.empty() && m_weights.contains(head) ? head : own;
+    }
     std::string layerModule(int layer, const std::string& part) const { return name(inLayer(m_t.layer, layer) + part); }
     Dense dense(const std::string& module, Index in, Index out, bool biasRequired) const;
     void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
@@ -152,6 +160,7 @@ private:
     TransformerInfo m_info;
     Architecture m_arch;
     int m_inner = 0;
+    int m_embeddingWidth = 0; // the width of the stored embeddings (ALBERT: embedding_size)
     int m_tokenTypes = 0;
     int m_positionRows = 0;
     Index m_qWidth = 0, m_kvWidth = 0;
@@ -212,6 +221,7 @@ void FamilyLoader::readSizes()
                                  "the Q, K and V widths");
     if (!k.tokenTypes.names.empty())
         m_tokenTypes = sizeOr(k.tokenTypes, SizeKind::TokenTypes, k.defaultTokenTypes);
+    m_embeddingWidth = k.embeddingWidth.names.empty() ? m_info.dModel : sizeOr(k.embeddingWidth, SizeKind::Width, m_info.dModel);
     m_attentionBias = present(m_family.attentionBiasKey) && m_config.boolOr(keyOf(m_family.attentionBiasKey), false);
 }
 
@@ -233,11 +243,13 @@ void FamilyLoader::checkShapes() const
     const auto shape = [&](Index rows, Index cols) -> std::vector<std::int64_t> {
         return m_family.weightsInOut ? std::vector<std::int64_t>{cols, rows} : std::vector<std::int64_t>{rows, cols};
     };
-    m_weights.checkShape(name(m_t.embedding) + ".weight", {m_info.vocab, d}, from({&k.width, &k.vocab}));
+    const Index e = m_embeddingWidth;
+    const ConfigKey& eKey = k.embeddingWidth.names.empty() ? k.width : k.embeddingWidth;
+    m_weights.checkShape(embeddingTensor(), {m_info.vocab, e}, from({&eKey, &k.vocab}));
     if (!m_t.positions.empty())
-        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, d}, from({&k.width, &k.positions}));
+        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, e}, from({&eKey, &k.positions}));
     if (m_tokenTypes > 0)
-        m_weights.checkShape(name(m_t.tokenTypes) + ".weight", {m_tokenTypes, d}, from({&k.width, &k.tokenTypes}));
+        m_weights.checkShape(name(m_t.tokenTypes) + ".weight", {m_tokenTypes, e}, from({&eKey, &k.tokenTypes}));
     const std::string firstGate = m_t.gateUp.empty() ? (m_family.mlp == MlpKind::Gated ? m_t.gate : m_t.up) : m_t.gateUp;
     const Index gateRows = m_t.gateUp.empty() ? m_inner : 2 * static_cast<Index>(m_inner);
     m_weights.checkShape(layerModule(0, firstGate) + ".weight", shape(gateRows, d), from({&k.width, &k.inner}));
@@ -304,12 +316,14 @@ void FamilyLoader::readHead(StackWeights& w)
             m_info.notes.push_back("this checkpoint has no masked-LM head; no predictions are shown");
             return;
         }
-        const Dense t = dense(m_t.mlmTransform, d, d, true);
+        // The transform maps back to the embedding width (ALBERT's is narrower than the model's).
+        const Index e = m_embeddingWidth;
+        const Dense t = dense(m_t.mlmTransform, d, e, true);
         w.mlmTransform = Linear(t.w, t.b);
-        normInto(m_t.mlmNorm, d, w.mlmNormGain, w.mlmNormBias);
+        normInto(m_t.mlmNorm, e, w.mlmNormGain, w.mlmNormBias);
         // The decoder is tied to the word embedding; safetensors usually omits the tied copy.
         if (m_weights.contains(m_t.mlmDecoder))
-            w.mlmDecoder = m_weights.matrix(m_t.mlmDecoder, m_info.vocab, d);
+            w.mlmDecoder = m_weights.matrix(m_t.mlmDecoder, m_info.vocab, e);
         const bool primary = m_weights.contains(m_t.mlmBias) || m_t.mlmBiasAlt.empty();
         w.mlmBias = m_weights.vector(primary ? m_t.mlmBias : m_t.mlmBiasAlt, m_info.vocab);
         return;
@@ -317,7 +331,7 @@ void FamilyLoader::readHead(StackWeights& w)
     if (m_family.alwaysTied)
         return;
     const std::string head = m_t.lmHead + ".weight";
-    if (m_weights.contains(head)) {
+    if (m_weights.contains(head) && embeddingTensor() != head) {
         w.lmHead = m_weights.matrix(head, m_info.vocab, d);
     } else if (!m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault)) {
         throw ModelLoadError(m_config.path() + ": tie_word_embeddings is false but the checkpoint has no " + head);
@@ -367,11 +381,11 @@ void FamilyLoader::buildArchitecture()
             throw ModelLoadError(m_config.path() + ": head size (" + quotedKey(k.headDim) + " or " + quotedKey(k.width) +
                                  " / heads) must be even");
         }
-        const float theta = m_config.floatOr(keyOf(k.ropeTheta), k.defaultRopeTheta);
+        const float theta = ropeTheta(m_config, keyOf(k.ropeTheta), k.defaultRopeTheta);
         if (!(theta > 1.0f))
             throw ModelLoadError(m_config.path() + ": " + quotedKey(k.ropeTheta) + " must be greater than 1");
         m_arch.ropeInverseFrequencies = ropeInverseFrequencies(m_arch.rotaryDim, theta);
-        applyRopeScaling(m_config, m_arch.ropeInverseFrequencies, m_info.notes);
+        applyRopeScaling(m_config, m_arch.ropeInverseFrequencies);
     }
     if (m_family.slidingWindow && m_config.has("sliding_window")) {
         const int window = m_config.requiredSize("sliding_window", SizeKind::Positions);
@@ -421,15 +435,28 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
 
     StackWeights w;
     const Index d = m_info.dModel;
-    w.embedding = m_weights.matrix(name(m_t.embedding) + ".weight", m_info.vocab, d);
+    const Index e = m_embeddingWidth;
+    w.embedding = m_weights.matrix(embeddingTensor(), m_info.vocab, e);
     if (!m_t.positions.empty())
-        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows, d);
+        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows, e);
     if (m_tokenTypes > 0)
-        w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, d);
+        w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, e);
     if (m_family.embeddingNorm)
-        normInto(name(m_t.embeddingNorm), d, w.embNormGain, w.embNormBias);
-    for (int l = 0; l < m_info.layers; ++l)
-        w.blocks.push_back(readBlock(l));
+        normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
+    if (!m_t.embeddingProjection.empty()) {
+        const Dense p = dense(name(m_t.embeddingProjection), e, d, true);
+        w.embeddingProjection = Linear(p.w, p.b);
+    } else if (e != d) {
+        throw ModelLoadError(m_config.path() + ": embeddings of width " + std::to_string(e) +
+                             " need a projection to the model width " + std::to_string(d));
+    }
+    if (m_t.layer.find("{L}") == std::string::npos) {
+        w.blocks.push_back(readBlock(0)); // one block shared by every layer
+        w.blockOfLayer.assign(static_cast<std::size_t>(m_info.layers), 0);
+    } else {
+        for (int l = 0; l < m_info.layers; ++l)
+            w.blocks.push_back(readBlock(l));
+    }
     if (!m_t.finalNorm.empty())
         normInto(name(m_t.finalNorm), d, w.finalNormGain, w.finalNormBias);
     readHead(w);

@@ -54,7 +54,7 @@ std::vector<int> GenericTransformer::generateGreedy(const std::vector<int>& prom
 Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const
 {
     const Index T = static_cast<Index>(ids.size());
-    Matrix x(T, m_info.dModel);
+    Matrix x(T, m_w.embedding.cols());
     int counted = 0; // non-padding tokens so far (LearnedFromPadding)
     for (Index t = 0; t < T; ++t) {
         x.row(t) = m_w.embedding.row(ids[static_cast<std::size_t>(t)]);
@@ -76,6 +76,8 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
     }
     if (m_arch.embeddingNorm)
         x = norm(x, m_w.embNormGain, m_w.embNormBias);
+    if (m_w.embeddingProjection.outputs() > 0)
+        x = applyLinear(x, m_w.embeddingProjection);
     return x;
 }
 
@@ -145,7 +147,9 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
-        const BlockWeights& block = m_w.blocks[static_cast<std::size_t>(l)];
+        const BlockWeights& block =
+            m_w.blocks[m_w.blockOfLayer.empty() ? static_cast<std::size_t>(l)
+                                                : static_cast<std::size_t>(m_w.blockOfLayer[static_cast<std::size_t>(l)])];
         const bool post = m_arch.placement == NormPlacement::Post;
         const Matrix xn = post ? x : norm(x, block.attnNormGain, block.attnNormBias); // attention input
         const Matrix qkv = applyLinear(xn, block.qkv); // (T, q | k | v)

@@ -52,7 +52,9 @@ struct StackWeights
     Matrix positions;  // (rows, d) learned positions, or empty
     Matrix tokenTypes; // (types, d), or empty
     RowVector embNormGain, embNormBias;
+    Linear embeddingProjection; // (embedding width, d), or empty
     std::vector<BlockWeights> blocks;
+    std::vector<int> blockOfLayer; // layer → blocks index; empty = one block per layer
     RowVector finalNormGain, finalNormBias; // empty: no final norm (post-norm encoders)
     Matrix lmHead;                          // (vocab, d); empty = tied to the embedding
     // Masked-LM head: transform, norm, decoder (tied to the embedding unless stored), bias.

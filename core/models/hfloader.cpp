@@ -2,6 +2,7 @@
 
 #include "models/bart.h"
 #include "models/checkpointmodel.h"
+#include "models/configchecks.h"
 #include "models/familyloader.h"
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
@@ -28,14 +29,7 @@ bool hasTokenizerFiles(const fs::path& dir)
 
 std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const SafetensorsArchive& weights)
 {
-    const std::string type = config.stringOr("model_type", "");
-    if (const FamilyDescription* family = findFamily(type))
-        return loadDescribedFamily(config, weights, *family);
-    std::string known;
-    for (const std::string& t : describedModelTypes())
-        known += t + ", ";
-    throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) + " is not supported (" + known +
-                         "and bart are)");
+    return loadDescribedFamily(config, weights, *findFamily(config.stringOr("model_type", "")));
 }
 
 } // namespace
@@ -44,6 +38,7 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
 {
     const fs::path dir(folder);
     const HfConfig config = HfConfig::load((dir / "config.json").string());
+    checkConfigBeforeWeights(config); // a folder of another family fails before its weights are opened
     SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
     weights.refuseNonFinite(); // see SafetensorsArchive::floats
 
@@ -51,7 +46,7 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
     std::unique_ptr<Bart> bart = seq2seq ? Bart::load(config, weights) : nullptr;
     std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);
 
-    std::vector<std::string> notices;
+    std::vector<std::string> notices = configNotices(config);
     std::unique_ptr<Tokenizer> tokenizer;
     if (hasTokenizerFiles(dir)) {
         try {

@@ -6,14 +6,40 @@
 
 namespace attnviz {
 
-void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::vector<std::string>& notes)
+namespace {
+
+// rope_scaling, or newer transformers' rope_parameters (which also holds rope_theta); null if neither.
+const json::Value* scalingOf(const HfConfig& config, const char** key)
 {
-    const json::Value* scaling = config.root().find("rope_scaling");
-    if (scaling == nullptr || scaling->isNull())
+    for (const char* name : {"rope_scaling", "rope_parameters"}) {
+        const json::Value* v = config.root().find(name);
+        if (v != nullptr && !v->isNull()) {
+            *key = name;
+            return v;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+float ropeTheta(const HfConfig& config, const std::string& key, float fallback)
+{
+    const json::Value* parameters = config.root().find("rope_parameters");
+    if (parameters != nullptr && parameters->isObject() && parameters->find("rope_theta") != nullptr)
+        return HfConfig(*parameters, config.path() + " (rope_parameters)").floatOr("rope_theta", fallback);
+    return config.floatOr(key, fallback);
+}
+
+void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse)
+{
+    const char* key = "rope_scaling";
+    const json::Value* scaling = scalingOf(config, &key);
+    if (scaling == nullptr)
         return;
     if (!scaling->isObject())
-        throw ModelLoadError(config.path() + ": rope_scaling must be an object");
-    const HfConfig s(*scaling, config.path() + " (rope_scaling)");
+        throw ModelLoadError(config.path() + ": " + key + " must be an object");
+    const HfConfig s(*scaling, config.path() + " (" + key + ")");
     const std::string type = s.stringOr("rope_type", s.stringOr("type", "default"));
     const float factor = s.floatOr("factor", 1.0f);
     if (type == "default")
@@ -41,7 +67,9 @@ void applyRopeScaling(const HfConfig& config, std::vector<float>& inverse, std::
             }
         }
     } else {
-        notes.push_back("rope_scaling type " + quotedForMessage(type) + " is not supported; positions use unscaled RoPE");
+        // Unscaled positions would give attention that looks plausible and is wrong.
+        throw ModelLoadError(config.path() + ": " + key + " rope_type " + quotedForMessage(type) +
+                             " is not supported (default, linear and llama3 are)");
     }
 }
 

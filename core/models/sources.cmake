@@ -6,6 +6,7 @@ target_sources(attnviz_core PRIVATE
     models/kernels.h models/kernels.cpp models/attendheads.cpp
     models/transformer.h models/transformer.cpp
     models/family.h models/families.cpp
+    models/configchecks.h models/configchecks.cpp
     models/familyloader.h models/familyloader.cpp
     models/generictransformer.h models/generictransformer.cpp
     models/ropescaling.h models/ropescaling.cpp

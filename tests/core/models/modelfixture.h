@@ -6,6 +6,8 @@
 #include "util/json.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <span>
 #include <string>
@@ -89,6 +91,49 @@ inline float maxAbsDiff(const Matrix& a, const Matrix& b)
     if (a.rows() != b.rows() || a.cols() != b.cols())
         return INFINITY;
     return (a - b).cwiseAbs().maxCoeff();
+}
+
+// config.json of tests/data/models/<base> with each key set to its raw JSON text (added when absent).
+inline std::string patchedConfig(const std::string& base, const std::vector<std::pair<std::string, std::string>>& changes)
+{
+    const json::Value root = json::parseFile(modelCase(base) + "/config.json");
+    std::string out = "{";
+    std::vector<bool> used(changes.size(), false);
+    for (const auto& [k, v] : root.asObject()) {
+        out += (out.size() > 1 ? "," : "") + json::quote(k) + ":";
+        const auto it = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.first == k; });
+        if (it != changes.end()) {
+            out += it->second;
+            used[static_cast<std::size_t>(it - changes.begin())] = true;
+        } else {
+            out += json::Writer().value(v).str();
+        }
+    }
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (!used[i])
+            out += "," + json::quote(changes[i].first) + ":" + changes[i].second;
+    }
+    return out + "}";
+}
+
+inline std::string patchedConfig(const std::string& base, const std::string& key, const std::string& value)
+{
+    return patchedConfig(base, {{key, value}});
+}
+
+// A copy of tests/data/models/<base> in root/name (config.json replaced by `config` when given).
+inline std::string copyModel(const std::string& root, const std::string& base, const std::string& name,
+                             const std::string& config = {})
+{
+    const std::string dir = root + "/" + name;
+    namespace fs = std::filesystem;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    for (const auto& entry : fs::directory_iterator(modelCase(base)))
+        fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
+    if (!config.empty())
+        std::ofstream(dir + "/config.json", std::ios::trunc) << config;
+    return dir;
 }
 
 } // namespace attnviz::testing

@@ -19,51 +19,11 @@
 #include <fstream>
 
 using namespace attnviz;
+using testing::copyModel;
+using testing::patchedConfig;
 namespace fs = std::filesystem;
 
 namespace {
-
-// config.json of `base` with each key set to its raw JSON text (added when absent).
-std::string patchedConfig(const std::string& base, const std::vector<std::pair<std::string, std::string>>& changes)
-{
-    const json::Value root = json::parseFile(testing::modelCase(base) + "/config.json");
-    std::string out = "{";
-    std::vector<bool> used(changes.size(), false);
-    for (const auto& [k, v] : root.asObject()) {
-        out += (out.size() > 1 ? "," : "") + json::quote(k) + ":";
-        const auto it = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.first == k; });
-        if (it != changes.end()) {
-            out += it->second;
-            used[static_cast<std::size_t>(it - changes.begin())] = true;
-        } else {
-            out += json::Writer().value(v).str();
-        }
-    }
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-        if (!used[i])
-            out += "," + json::quote(changes[i].first) + ":" + changes[i].second;
-    }
-    return out + "}";
-}
-
-std::string patchedConfig(const std::string& base, const std::string& key, const std::string& value)
-{
-    return patchedConfig(base, {{key, value}});
-}
-
-// A copy of tests/data/models/<base> in `dir` (config.json replaced by `config` when given).
-std::string copyModel(const QTemporaryDir& tmp, const std::string& base, const std::string& name,
-                      const std::string& config = {})
-{
-    const std::string dir = tmp.path().toStdString() + "/" + name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    for (const auto& entry : fs::directory_iterator(testing::modelCase(base)))
-        fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
-    if (!config.empty())
-        std::ofstream(dir + "/config.json", std::ios::trunc) << config;
-    return dir;
-}
 
 // Overwrites element `index` of tensor `name` in `file` with a float32 bit pattern (narrowed for
 // F16/BF16 tensors).
@@ -216,7 +176,7 @@ void TestModelNumbers::configSizesAreChecked()
     QFETCH(QString, base);
     QFETCH(QString, key);
     QFETCH(QString, value);
-    const std::string dir = copyModel(m_dir, base.toStdString(), "patched",
+    const std::string dir = copyModel(m_dir.path().toStdString(), base.toStdString(), "patched",
                                       patchedConfig(base.toStdString(), key.toStdString(), value.toStdString()));
     try {
         openModel(dir);
@@ -254,7 +214,7 @@ void TestModelNumbers::nonFiniteWeightsAreRefused()
     QFETCH(uint, f32Bits);
     QFETCH(int, halfBits);
     QFETCH(QString, word);
-    const std::string dir = copyModel(m_dir, base.toStdString(), "nonfinite");
+    const std::string dir = copyModel(m_dir.path().toStdString(), base.toStdString(), "nonfinite");
     patchElement(dir + "/model.safetensors", tensor.toStdString(), 5, f32Bits, static_cast<std::uint16_t>(halfBits));
     try {
         openModel(dir);
@@ -394,7 +354,7 @@ void TestModelNumbers::generationStopsAtStoredPositions()
 {
     // GPT-2 with all eos ids removed: generation fills the 16 stored positions (wpe rows) and stops.
     const std::string config = patchedConfig("gpt2", "eos_token_id", "null");
-    const auto model = openModel(copyModel(m_dir, "gpt2", "noeos", config));
+    const auto model = openModel(copyModel(m_dir.path().toStdString(), "gpt2", "noeos", config));
     const std::vector<int> generated = model->generateGreedy({1, 2, 3}, 100000);
     QCOMPARE(static_cast<int>(generated.size()), model->info().maxTokens - 3 + 1);
 }
@@ -406,7 +366,7 @@ void TestModelNumbers::ropeGenerationIsBounded()
     // (cachedGenerationIsBounded). Running those 2^15 steps would take minutes, so only the bound
     // is checked here.
     const std::string config = patchedConfig("llama", "max_position_embeddings", "16777216");
-    const auto model = openModel(copyModel(m_dir, "llama", "longclaim", config));
+    const auto model = openModel(copyModel(m_dir.path().toStdString(), "llama", "longclaim", config));
     QCOMPARE(model->info().maxTokens, 1 << 24);
     const TransformerInfo& info = dynamic_cast<const CheckpointModel&>(*model).transformer().info();
     QVERIFY(!info.storedPositions);
