@@ -140,10 +140,11 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     }
 
     ForwardOptions options;
+    const MaskSpec modelSpec = t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid);
     MaskSpec spec;
     switch (request.mask) {
     case MaskOverride::ModelDefault:
-        spec = t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid);
+        spec = modelSpec;
         break;
     case MaskOverride::None:
         spec = MaskSpec::none();
@@ -155,8 +156,7 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
         spec = MaskSpec::padding(keyValid);
         break;
     case MaskOverride::Custom:
-        result->customMask = customMaskFor(request, ids, ids,
-                                           buildMask(t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid), T, T));
+        result->customMask = customMaskFor(request, ids, ids, buildMask(modelSpec, T, T));
         result->customMaskStack = 0;
         spec = MaskSpec::matrix(result->customMask);
         break;

@@ -143,6 +143,11 @@ private:
     }
     std::string layerModule(int layer, const std::string& part) const { return name(inLayer(m_t.layer, layer) + part); }
     Dense dense(const std::string& module, Index in, Index out, bool biasRequired) const;
+    // ".gamma" in checkpoints converted from TensorFlow when ".weight" is absent, else ".weight".
+    std::string normGainSuffix(const std::string& module) const
+    {
+        return !m_weights.contains(module + ".weight") && m_weights.contains(module + ".gamma") ? ".gamma" : ".weight";
+    }
     void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
 
     void readSizes();
@@ -182,8 +187,9 @@ Dense FamilyLoader::dense(const std::string& module, Index in, Index out, bool b
 void FamilyLoader::normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const
 {
     // "weight"/"bias", or "gamma"/"beta" in checkpoints converted from TensorFlow.
-    const bool old = !m_weights.contains(module + ".weight") && m_weights.contains(module + ".gamma");
-    gain = m_weights.vector(module + (old ? ".gamma" : ".weight"), n);
+    const std::string gainSuffix = normGainSuffix(module);
+    const bool old = gainSuffix == ".gamma";
+    gain = m_weights.vector(module + gainSuffix, n);
     if (m_family.norm == NormKind::RmsNormPlusOne)
         gain.array() += 1.0f;
     if (m_family.normHasBias)
@@ -261,11 +267,8 @@ void FamilyLoader::checkShapes() const
         m_weights.checkShape(layerModule(0, m_t.qkv) + ".weight", shape(m_qWidth + 2 * m_kvWidth, d),
                              from({&k.width, &k.heads, &k.kvHeads, &k.headDim}));
     }
-    const std::string& lastNorm = m_t.attnNorm;
-    const bool old = !m_weights.contains(layerModule(m_info.layers - 1, lastNorm) + ".weight") &&
-                     m_weights.contains(layerModule(m_info.layers - 1, lastNorm) + ".gamma");
-    m_weights.checkShape(layerModule(m_info.layers - 1, lastNorm) + (old ? ".gamma" : ".weight"), {d},
-                         from({&k.width, &k.layers}));
+    const std::string lastNorm = layerModule(m_info.layers - 1, m_t.attnNorm);
+    m_weights.checkShape(lastNorm + normGainSuffix(lastNorm), {d}, from({&k.width, &k.layers}));
 }
 
 BlockWeights FamilyLoader::readBlock(int layer) const
@@ -420,14 +423,14 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     m_info.causal = m_family.causal;
     checkRefusedKeys();
     readSizes();
+    // The first prefix under which the embedding is stored; else the first, so messages name it.
+    m_prefix = m_t.prefixes.empty() ? std::string() : m_t.prefixes.front();
     for (const std::string& prefix : m_t.prefixes) {
         if (m_weights.contains(prefix + m_t.embedding + ".weight")) {
             m_prefix = prefix;
             break;
         }
     }
-    if (m_prefix.empty() && !m_t.prefixes.empty())
-        m_prefix = m_weights.contains(m_t.embedding + ".weight") ? "" : m_t.prefixes.front();
     checkShapes(); // every size against the header before anything (RoPE tables, tensors) is allocated
     buildArchitecture();
     m_info.segments = m_tokenTypes > 1;

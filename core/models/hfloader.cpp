@@ -7,7 +7,6 @@
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
 #include "models/seq2seqmodel.h"
-#include "util/messagetext.h"
 #include "util/regularfile.h"
 
 #include <filesystem>
