@@ -121,6 +121,16 @@ void headSoftmax(const float* logits, float scale, const MaskMatrix& mask, const
     }
 }
 
+// Gemma 2's soft cap on the scaled scores of each row's allowed keys: c·tanh(s / c).
+void softcapRows(float* scores, Index S, const std::vector<Index>& ends, float scale, float cap)
+{
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+        float* row = scores + static_cast<Index>(i) * S;
+        for (Index j = 0; j < ends[i]; ++j)
+            row[j] = cap * std::tanh(row[j] * scale / cap);
+    }
+}
+
 } // namespace
 
 Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, int kvHeads,
@@ -139,7 +149,9 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
         throw std::invalid_argument("attendHeads: Q, K, V and the mask do not fit together");
     }
     const int group = heads / kvHeads;
-    const float scale = options.scale && dk > 0 ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
+    const float rootDk = dk > 0 ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
+    const float scale = !options.scale ? 1.0f : options.scaleFactor > 0 ? options.scaleFactor : rootDk;
+    const float cap = options.softcap;
     const std::vector<Index> ends = keyEnds(mask);
     Matrix concat(T, dv * heads);
     std::exception_ptr failure;
@@ -164,12 +176,16 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
                 headScores(in, ends, true, c.scores.data());
                 c.scaledByRootDk = options.scale;
                 c.scaled = c.scores * scale;
+                if (cap > 0)
+                    softcapRows(c.scaled.data(), S, ends, 1.0f, cap);
                 c.mask = mask;
                 c.fullyMasked.assign(static_cast<std::size_t>(T), 0);
                 headSoftmax(c.scaled.data(), 1.0f, mask, ends, S, weights, &c.fullyMasked);
             } else {
                 headScores(in, ends, false, weights);
-                headSoftmax(weights, scale, mask, ends, S, weights, nullptr);
+                if (cap > 0)
+                    softcapRows(weights, S, ends, scale, cap);
+                headSoftmax(weights, cap > 0 ? 1.0f : scale, mask, ends, S, weights, nullptr);
             }
             headOutput(in, ends, weights, out, concat.cols());
             if (captured) {

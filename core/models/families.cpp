@@ -112,6 +112,47 @@ FamilyDescription gemma()
     return f;
 }
 
+// Gemma 2: Gemma's block with a norm after attention and after the MLP too, scores scaled by
+// query_pre_attn_scalar and soft-capped, every other layer (0, 2, …) a sliding-window one.
+FamilyDescription gemma2()
+{
+    FamilyDescription f = gemma();
+    f.modelTypes = {"gemma2"};
+    f.tensors.mlpNorm = "pre_feedforward_layernorm";
+    f.tensors.postAttnNorm = "post_attention_layernorm";
+    f.tensors.postMlpNorm = "post_feedforward_layernorm";
+    // Defaults of transformers' Gemma2Config, for configs that leave a key out.
+    f.keys.queryScale = {{"query_pre_attn_scalar"}};
+    f.keys.defaultQueryScale = 256;
+    f.keys.attnSoftcap = {{"attn_logit_softcapping"}};
+    f.keys.defaultAttnSoftcap = 50;
+    f.keys.finalSoftcap = {{"final_logit_softcapping"}};
+    f.keys.defaultFinalSoftcap = 30;
+    f.keys.defaultSlidingWindow = 4096;
+    f.keys.defaultSlidingPattern = 2;
+    f.slidingWindow = true;
+    f.slidingLayers = SlidingLayers::LayerTypes;
+    return f;
+}
+
+// Gemma 3 (text): Gemma 2's block without soft-capping, with (1 + w) RMSNorms of each head's q and
+// k, five sliding layers to one global, and a RoPE base of its own for the sliding layers.
+FamilyDescription gemma3()
+{
+    FamilyDescription f = gemma2();
+    f.modelTypes = {"gemma3_text"};
+    f.tensors.qNorm = "self_attn.q_norm";
+    f.tensors.kNorm = "self_attn.k_norm";
+    f.keys.defaultAttnSoftcap = 0;
+    f.keys.defaultFinalSoftcap = 0;
+    f.keys.defaultRopeTheta = 1000000.0f;
+    f.keys.localRopeTheta = {{"rope_local_base_freq"}};
+    f.keys.defaultLocalRopeTheta = 10000.0f;
+    f.keys.defaultSlidingPattern = 6;
+    f.refused = {{"use_bidirectional_attention", "false"}};
+    return f;
+}
+
 FamilyDescription phi3()
 {
     FamilyDescription f = llamaLike({"phi3"});
@@ -294,7 +335,7 @@ FamilyDescription distilbert()
 const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
-                                                       qwen3(),  gemma(),      phi3(),    gptNeox(),
+                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  phi3(),    gptNeox(),
                                                        bert(),   distilbert(), roberta(),   albert()};
     return all;
 }

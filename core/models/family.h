@@ -28,6 +28,13 @@ enum class PositionKind {
     RotaryHalf,        // RoPE, Hugging Face rotate_half pairs (i, i + d/2)
 };
 
+// Which layers a sliding_window limits (and, with a local RoPE base, which use it).
+enum class SlidingLayers {
+    All,        // every layer (Mistral, Phi-3)
+    LayerTypes, // config.json "layer_types" ("sliding_attention" / "full_attention"), else every
+                // sliding_window_pattern-th layer is global (Gemma 2: every 2nd, Gemma 3: every 6th)
+};
+
 enum class MlpKind {
     Plain, // down(act(up(x)))
     Gated, // down(act(gate(x)) ⊙ up(x)) (SwiGLU, GeGLU)
@@ -74,6 +81,17 @@ struct FamilyKeys
     ConfigKey tokenTypes{};       // e.g. type_vocab_size; empty: no token-type embedding
     int defaultTokenTypes = 2;
     ConfigKey embeddingWidth{};   // ALBERT's embedding_size: embeddings this wide, projected to the width
+    // Gemma 2/3. Absent keys take the family's default; a null value turns the feature off.
+    ConfigKey queryScale{};       // query_pre_attn_scalar s: scores are multiplied by s^-½, not d_k^-½
+    float defaultQueryScale = 0;  // 0: d_k
+    ConfigKey attnSoftcap{};      // attn_logit_softcapping c: scores become c·tanh(scores / c)
+    float defaultAttnSoftcap = 0; // 0: none
+    ConfigKey finalSoftcap{};     // final_logit_softcapping, likewise for the logits
+    float defaultFinalSoftcap = 0;
+    ConfigKey localRopeTheta{};   // rope_local_base_freq: the RoPE base of sliding layers (Gemma 3)
+    float defaultLocalRopeTheta = 10000.0f;
+    int defaultSlidingWindow = 0; // sliding_window when config.json lacks it; 0: no window
+    int defaultSlidingPattern = 6; // sliding_window_pattern when config.json lacks it (LayerTypes)
 };
 
 // Tensor names. "{L}" stands for the layer number; every name is tried with each prefix in
@@ -87,6 +105,7 @@ struct FamilyTensors
     std::string q, k, v, qkv, o;  // relative to the layer
     std::string qNorm, kNorm;     // per-head RMSNorm of q and k before RoPE (Qwen3)
     std::string attnNorm, mlpNorm; // before (Pre/Parallel) or after (Post) each sub-block
+    std::string postAttnNorm, postMlpNorm; // Pre placement: also norm each sub-block's output (Gemma 2/3)
     std::string gate, up, gateUp, down; // gateUp: one tensor gate | up (Phi-3)
     std::string finalNorm, lmHead;
     // Masked-LM head (HeadKind::MaskedLm); stored outside the prefix.
@@ -126,6 +145,7 @@ struct FamilyDescription
     bool alwaysTied = false;    // the head is the embedding whatever the config says (GPT-2)
     std::vector<RefusedKey> refused;
     bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
+    SlidingLayers slidingLayers = SlidingLayers::All;
     std::string pipelineNote;   // shown with the pipeline view
 };
 

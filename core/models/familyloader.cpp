@@ -150,6 +150,9 @@ private:
     }
     void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
 
+    float optionalPositive(const ConfigKey& key, float fallback) const;
+    std::vector<bool> slidingLayers() const;
+    std::vector<float> localRopeFrequencies() const;
     void readSizes();
     void checkRefusedKeys() const;
     void checkShapes() const;
@@ -194,6 +197,83 @@ void FamilyLoader::normInto(const std::string& module, Index n, RowVector& gain,
         gain.array() += 1.0f;
     if (m_family.normHasBias)
         bias = m_weights.vector(module + (old ? ".beta" : ".bias"), n);
+}
+
+// A positive number from `key`; `fallback` when absent, 0 (off) when null.
+float FamilyLoader::optionalPositive(const ConfigKey& key, float fallback) const
+{
+    if (key.names.empty())
+        return 0;
+    const json::Value* v = m_config.root().find(keyOf(key));
+    if (v == nullptr)
+        return fallback;
+    if (v->isNull())
+        return 0;
+    const float value = m_config.floatOr(keyOf(key), fallback);
+    if (!(value > 0.0f))
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(key) + " must be positive or null");
+    return value;
+}
+
+// Which layers slide, per the family's rule; empty when all do.
+std::vector<bool> FamilyLoader::slidingLayers() const
+{
+    const auto layers = static_cast<std::size_t>(m_info.layers);
+    std::vector<bool> out(layers);
+    switch (m_family.slidingLayers) {
+    case SlidingLayers::All:
+        return {};
+    case SlidingLayers::LayerTypes:
+        break;
+    }
+    if (const json::Value* types = m_config.root().find("layer_types"); types != nullptr && !types->isNull()) {
+        if (!types->isArray() || types->asArray().size() != layers) {
+            throw ModelLoadError(m_config.path() + ": \"layer_types\" must list one type for each of the " +
+                                 std::to_string(layers) + " layers");
+        }
+        for (std::size_t l = 0; l < layers; ++l) {
+            const json::Value& t = types->asArray()[l];
+            const std::string type = t.isString() ? t.asString() : std::string();
+            if (type != "sliding_attention" && type != "full_attention") {
+                throw ModelLoadError(m_config.path() + ": \"layer_types\" entry " + std::to_string(l) + " " +
+                                     quotedForMessage(jsonText(t)) +
+                                     " is not supported (sliding_attention and full_attention are)");
+            }
+            out[l] = type == "sliding_attention";
+        }
+        return out;
+    }
+    const int pattern = m_config.sizeOr("sliding_window_pattern", SizeKind::Layers, m_family.keys.defaultSlidingPattern);
+    if (pattern <= 0)
+        throw ModelLoadError(m_config.path() + ": \"sliding_window_pattern\" must be positive");
+    for (std::size_t l = 0; l < layers; ++l)
+        out[l] = (l + 1) % static_cast<std::size_t>(pattern) != 0; // every pattern-th layer is global
+    return out;
+}
+
+// Gemma 3's sliding layers rotate with rope_local_base_freq and no scaling; newer configs hold
+// both RoPE settings in rope_parameters keyed by layer type instead.
+std::vector<float> FamilyLoader::localRopeFrequencies() const
+{
+    const FamilyKeys& k = m_family.keys;
+    float theta = m_config.floatOr(keyOf(k.localRopeTheta), k.defaultLocalRopeTheta);
+    const HfConfig* perType = nullptr;
+    HfConfig sliding(json::Value(), m_config.path());
+    if (const json::Value* p = m_config.root().find("rope_parameters"); p != nullptr && p->isObject()) {
+        if (const json::Value* s = p->find("sliding_attention"); s != nullptr && s->isObject()) {
+            sliding = HfConfig(*s, m_config.path() + " (rope_parameters.sliding_attention)");
+            perType = &sliding;
+            theta = sliding.floatOr("rope_theta", theta);
+        }
+    }
+    if (!(theta > 1.0f))
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(k.localRopeTheta) + " must be greater than 1");
+    std::vector<float> inverse = ropeInverseFrequencies(m_arch.rotaryDim, theta);
+    if (perType != nullptr && perType->stringOr("rope_type", "default") != "default") {
+        throw ModelLoadError(m_config.path() + ": rope_parameters.sliding_attention rope_type " +
+                             quotedForMessage(perType->stringOr("rope_type", "")) + " is not supported (default is)");
+    }
+    return inverse;
 }
 
 void FamilyLoader::readSizes()
@@ -293,9 +373,14 @@ BlockWeights FamilyLoader::readBlock(int layer) const
     }
     const Dense o = dense(part(m_t.o), m_qWidth, d, m_family.outputBias || m_attentionBias);
     b.o = Linear(o.w, o.b);
+    RowVector unusedBias; // RMSNorms only: their bias stays empty
     if (!m_t.qNorm.empty()) {
-        b.qNorm = m_weights.vector(part(m_t.qNorm) + ".weight", m_arch.headDim);
-        b.kNorm = m_weights.vector(part(m_t.kNorm) + ".weight", m_arch.headDim);
+        normInto(part(m_t.qNorm), m_arch.headDim, b.qNorm, unusedBias);
+        normInto(part(m_t.kNorm), m_arch.headDim, b.kNorm, unusedBias);
+    }
+    if (!m_t.postAttnNorm.empty()) {
+        normInto(part(m_t.postAttnNorm), d, b.postAttnNormGain, unusedBias);
+        normInto(part(m_t.postMlpNorm), d, b.postMlpNormGain, unusedBias);
     }
     normInto(part(m_t.mlpNorm), d, b.mlpNormGain, b.mlpNormBias);
     if (m_family.mlp == MlpKind::Plain) {
@@ -390,11 +475,20 @@ void FamilyLoader::buildArchitecture()
         m_arch.ropeInverseFrequencies = ropeInverseFrequencies(m_arch.rotaryDim, theta);
         applyRopeScaling(m_config, m_arch.ropeInverseFrequencies);
     }
-    if (m_family.slidingWindow && m_config.has("sliding_window")) {
-        const int window = m_config.requiredSize("sliding_window", SizeKind::Positions);
-        if (window < m_info.maxPositions)
+    if (m_family.slidingWindow) {
+        const int window = m_config.has("sliding_window") ? m_config.requiredSize("sliding_window", SizeKind::Positions)
+                                                          : k.defaultSlidingWindow;
+        if (window > 0 && window < m_info.maxPositions)
             m_arch.slidingWindow = window;
+        m_arch.slidingLayer = slidingLayers();
+        if (!k.localRopeTheta.names.empty())
+            m_arch.localRopeInverseFrequencies = localRopeFrequencies();
     }
+    const float queryScale = optionalPositive(k.queryScale, k.defaultQueryScale);
+    if (queryScale > 0)
+        m_arch.scoreScale = 1.0f / std::sqrt(queryScale);
+    m_arch.attnSoftcap = optionalPositive(k.attnSoftcap, k.defaultAttnSoftcap);
+    m_arch.finalSoftcap = optionalPositive(k.finalSoftcap, k.defaultFinalSoftcap);
 
     std::string note = m_family.pipelineNote;
     const auto add = [&](const std::string& part) { note += (note.empty() ? "" : "; ") + part; };
@@ -411,8 +505,26 @@ void FamilyLoader::buildArchitecture()
         add("grouped-query attention: " + std::to_string(m_info.heads / m_info.kvHeads) +
             " query heads share each K/V head");
     }
-    if (m_arch.slidingWindow)
-        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)");
+    if (m_arch.slidingWindow) {
+        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)" +
+            (m_arch.slidingLayer.empty() ? std::string() : std::string(" in the sliding layers; the others see every key")));
+    }
+    if (!m_arch.localRopeInverseFrequencies.empty())
+        add("sliding layers rotate with their own RoPE base (rope_local_base_freq)");
+    if (m_arch.scoreScale > 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, "scores are scaled by %.4g (query_pre_attn_scalar^-½), not 1/√d_k",
+                      static_cast<double>(m_arch.scoreScale));
+        add(text);
+    }
+    if (m_arch.attnSoftcap > 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, "scaled scores are soft-capped: %g·tanh(s / %g) before the mask",
+                      static_cast<double>(m_arch.attnSoftcap), static_cast<double>(m_arch.attnSoftcap));
+        add(text);
+    }
+    if (!m_t.postAttnNorm.empty())
+        add("the attention and MLP outputs pass an RMSNorm of their own before joining the residual stream");
     add("head size " + std::to_string(m_arch.headDim));
     m_arch.pipelineNote = note;
 }

@@ -123,7 +123,17 @@ Matrix GenericTransformer::logits(const Matrix& hidden) const
             out.rowwise() += m_w.mlmBias;
         return out;
     }
-    return multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+    Matrix out = multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+    if (m_arch.finalSoftcap > 0) {
+        const float cap = m_arch.finalSoftcap;
+        out = (out.array() / cap).tanh() * cap;
+    }
+    return out;
+}
+
+Matrix GenericTransformer::outputNorm(Matrix x, const RowVector& gain) const
+{
+    return gain.size() > 0 ? norm(x, gain, RowVector()) : x;
 }
 
 ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments,
@@ -136,11 +146,9 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const Index kvW = kvWidth();
     ForwardResult result = beginForward(m_info, T, options);
     ForwardOptions windowed;
-    const ForwardOptions* layerOptions = &options;
     if (m_arch.slidingWindow) {
         windowed = options;
         windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow);
-        layerOptions = &windowed;
     }
     const bool rotary = m_arch.positions == PositionKind::RotaryHalf;
 
@@ -150,6 +158,11 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         const BlockWeights& block =
             m_w.blocks[m_w.blockOfLayer.empty() ? static_cast<std::size_t>(l)
                                                 : static_cast<std::size_t>(m_w.blockOfLayer[static_cast<std::size_t>(l)])];
+        const bool sliding = isSliding(l);
+        const ForwardOptions& layerOptions = m_arch.slidingWindow && sliding ? windowed : options;
+        const std::vector<float>& ropeFrequencies = sliding && !m_arch.localRopeInverseFrequencies.empty()
+                                                        ? m_arch.localRopeInverseFrequencies
+                                                        : m_arch.ropeInverseFrequencies;
         const bool post = m_arch.placement == NormPlacement::Post;
         const Matrix xn = post ? x : norm(x, block.attnNormGain, block.attnNormBias); // attention input
         const Matrix qkv = applyLinear(xn, block.qkv); // (T, q | k | v)
@@ -164,28 +177,29 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
                 perHeadRmsNorm(kOwn, kvHeads, m_arch.headDim, block.kNorm, m_arch.normEps);
             }
             if (rotary) {
-                applyRope(qOwn, heads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
-                          m_arch.ropeInterleaved);
-                applyRope(kOwn, kvHeads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
-                          m_arch.ropeInterleaved);
+                applyRope(qOwn, heads, m_arch.headDim, firstPosition, ropeFrequencies, m_arch.ropeInterleaved);
+                applyRope(kOwn, kvHeads, m_arch.headDim, firstPosition, ropeFrequencies, m_arch.ropeInterleaved);
             }
         }
         const ConstRowsRef q = transformed ? ConstRowsRef(qOwn) : ConstRowsRef(qkv.leftCols(qWidth));
         const ConstRowsRef k = transformed ? ConstRowsRef(kOwn) : ConstRowsRef(qkv.middleCols(qWidth, kvW));
         const ConstRowsRef v = qkv.rightCols(kvW);
+        LayerAttentionOptions attention = layerAttentionOptions(l, layerOptions, result);
+        attention.scaleFactor = m_arch.scoreScale;
+        attention.softcap = m_arch.attnSoftcap;
         Matrix concat;
         if (cache != nullptr) {
             cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;
             cache->values[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = v;
             concat = attendHeads(q, cache->keys[static_cast<std::size_t>(l)].topRows(firstPosition + T),
                                  cache->values[static_cast<std::size_t>(l)].topRows(firstPosition + T), heads, kvHeads,
-                                 layerAttentionOptions(l, *layerOptions, result));
+                                 attention);
         } else {
-            concat = attendHeads(q, k, v, heads, kvHeads, layerAttentionOptions(l, *layerOptions, result));
+            concat = attendHeads(q, k, v, heads, kvHeads, attention);
         }
         if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
             break; // every attention map is known; W_O and the MLP would only feed the hidden states
-        const Matrix attnOut = applyLinear(concat, block.o); // (T, d)
+        Matrix attnOut = applyLinear(concat, block.o); // (T, d)
         if (pipelineShows(l, result)) {
             capturePipeline(l, result, xn, {block.qkv, 0, qWidth}, {block.qkv, qWidth, kvW},
                             {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
@@ -195,8 +209,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             break;
         switch (m_arch.placement) {
         case NormPlacement::Pre:
-            x += attnOut;
-            x += mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            x += outputNorm(std::move(attnOut), block.postAttnNormGain);
+            x += outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
             break;
         case NormPlacement::Post:
             x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);

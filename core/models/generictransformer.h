@@ -32,6 +32,13 @@ struct Architecture
     Activation activation = Activation::Silu;
     HeadKind head = HeadKind::CausalLm;
     std::optional<int> slidingWindow; // a query sees at most this many keys (itself included)
+    // Per layer, whether it is a sliding (local) layer: the window and localRopeInverseFrequencies
+    // apply to these only. Empty: every layer is.
+    std::vector<bool> slidingLayer;
+    std::vector<float> localRopeInverseFrequencies; // sliding layers' RoPE (Gemma 3); empty: the global one
+    float scoreScale = 0;   // > 0: scores × this instead of 1/√d_k (Gemma's query_pre_attn_scalar)
+    float attnSoftcap = 0;  // > 0: scores become c·tanh(scores / c) before the mask (Gemma 2)
+    float finalSoftcap = 0; // > 0: likewise for the logits
     std::string pipelineNote;
 };
 
@@ -42,6 +49,7 @@ struct BlockWeights
     Linear o;                             // (heads·hd, d)
     RowVector qNorm, kNorm;               // (hd) per-head RMSNorm gains, or empty
     RowVector mlpNormGain, mlpNormBias;
+    RowVector postAttnNormGain, postMlpNormGain; // norms of each sub-block's output (Gemma 2/3), or empty
     Linear up;   // Plain: (d, inner); Gated: (d, 2·inner) gate | up
     Linear down; // (inner, d)
 };
@@ -86,8 +94,14 @@ private:
     Matrix embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
     Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
     Matrix mlp(const Matrix& x, const BlockWeights& block) const;
+    // A sub-block's output through its post norm (Gemma 2/3), unchanged when there is none.
+    Matrix outputNorm(Matrix x, const RowVector& gain) const;
     void activate(Matrix& x) const;
     Matrix logits(const Matrix& hidden) const;
+    bool isSliding(int layer) const
+    {
+        return m_arch.slidingLayer.empty() || m_arch.slidingLayer[static_cast<std::size_t>(layer)];
+    }
     Index kvWidth() const { return static_cast<Index>(m_info.kvHeads) * m_arch.headDim; }
 
     TransformerInfo m_info;

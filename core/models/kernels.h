@@ -67,6 +67,8 @@ struct LayerAttentionOptions
     int layer = 0;
     const MaskMatrix* mask = nullptr; // (T, S)
     bool scale = true;
+    float scaleFactor = 0; // > 0: the family's own score scale in place of 1/√d_k (when scale is on)
+    float softcap = 0;     // > 0: scaled scores become c·tanh(score / c) before the mask (Gemma 2)
     const std::set<std::pair<int, int>>* ablated = nullptr; // (layer, head) pairs
     float* weightsOut = nullptr; // (heads, T, S) destination of the attention weights, or null
     int captureHead = -1;        // head whose full HeadCapture is kept (pipeline view), or -1
