@@ -150,6 +150,28 @@ FamilyDescription gemma3()
     f.keys.defaultLocalRopeTheta = 10000.0f;
     f.keys.defaultSlidingPattern = 6;
     f.refused = {{"use_bidirectional_attention", "false"}};
+    // Gemma3TextConfig's defaults (the sizes are Gemma 3 4B's).
+    f.configDefaults = R"({"vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216,
+        "num_hidden_layers": 26, "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256,
+        "hidden_activation": "gelu_pytorch_tanh", "max_position_embeddings": 131072, "rms_norm_eps": 1e-6,
+        "pad_token_id": 0, "eos_token_id": 1, "bos_token_id": 2, "tie_word_embeddings": true,
+        "rope_theta": 1000000.0, "attention_bias": false, "query_pre_attn_scalar": 256, "sliding_window": 4096,
+        "final_logit_softcapping": null, "attn_logit_softcapping": null, "rope_local_base_freq": 10000.0})";
+    return f;
+}
+
+// Gemma 3's multimodal checkpoints (Gemma3ForConditionalGeneration): the text model's settings are
+// under text_config and its tensors under language_model.model. (transformers < 4.52) or
+// model.language_model.; the vision tower is not read.
+FamilyDescription gemma3Multimodal()
+{
+    FamilyDescription f = gemma3();
+    f.modelTypes = {"gemma3"};
+    f.textConfig = "text_config";
+    f.tensors.prefixes = {"language_model.model.", "model.language_model."};
+    f.tensors.embedding = "embed_tokens";
+    f.tensors.layer = "layers.{L}.";
+    f.tensors.finalNorm = "norm";
     return f;
 }
 
@@ -335,7 +357,7 @@ FamilyDescription distilbert()
 const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
-                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  phi3(),    gptNeox(),
+                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    gptNeox(),
                                                        bert(),   distilbert(), roberta(),   albert()};
     return all;
 }

@@ -147,6 +147,12 @@ struct FamilyDescription
     bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
     SlidingLayers slidingLayers = SlidingLayers::All;
     std::string pipelineNote;   // shown with the pipeline view
+    // The defaults of the family's transformers config class, as a JSON object: real configs
+    // (multimodal ones especially) leave out keys whose value is the default.
+    std::string configDefaults;
+    // Multimodal wrappers: the text model's settings are this member of config.json (its other keys
+    // still apply where the member lacks them), and only the text model is loaded.
+    std::string textConfig;
 };
 
 // The description serving `modelType`, or nullptr.

@@ -7,6 +7,7 @@
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -532,6 +533,8 @@ void FamilyLoader::buildArchitecture()
 std::unique_ptr<GenericTransformer> FamilyLoader::load()
 {
     m_info.family = m_config.stringOr("model_type", m_family.modelTypes.front());
+    if (!m_family.textConfig.empty())
+        m_info.notes.push_back("only the text model of this multimodal checkpoint is loaded; its vision weights are not read");
     m_info.causal = m_family.causal;
     checkRefusedKeys();
     readSizes();
@@ -578,12 +581,44 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     return std::make_unique<GenericTransformer>(std::move(m_info), std::move(m_arch), std::move(w));
 }
 
+// The settings the family's loader reads: the text model's member of a multimodal config first,
+// then the rest of config.json, then the config class's defaults, each only for keys not yet set.
+HfConfig effectiveConfig(const HfConfig& config, const FamilyDescription& family)
+{
+    if (family.configDefaults.empty() && family.textConfig.empty())
+        return config;
+    json::Object merged;
+    const auto addAbsent = [&merged](const json::Value& from) {
+        for (const auto& [key, value] : from.asObject()) {
+            const bool known = std::any_of(merged.begin(), merged.end(), [&](const auto& kv) { return kv.first == key; });
+            if (!known)
+                merged.emplace_back(key, value);
+        }
+    };
+    std::string path = config.path();
+    if (const json::Value* type = config.root().find("model_type"))
+        merged.emplace_back("model_type", *type); // the wrapper's, which chose this family
+    if (!family.textConfig.empty()) {
+        const json::Value* text = config.root().find(family.textConfig);
+        if (text == nullptr || !text->isObject())
+            throw ModelLoadError(config.path() + ": \"" + family.textConfig + "\" must be an object");
+        addAbsent(*text);
+        path += " (" + family.textConfig + ")";
+    }
+    addAbsent(config.root());
+    if (!family.configDefaults.empty())
+        addAbsent(json::parse(family.configDefaults));
+    return HfConfig(json::Value(std::move(merged)), path);
+}
+
 } // namespace
 
 std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const SafetensorsArchive& weights,
                                                         const FamilyDescription& family)
 {
-    return FamilyLoader(config, weights, family).load();
+    const HfConfig effective = effectiveConfig(config, family);
+    auto model = FamilyLoader(effective, weights, family).load();
+    return model;
 }
 
 } // namespace attnviz
