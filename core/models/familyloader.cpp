@@ -589,10 +589,11 @@ HfConfig effectiveConfig(const HfConfig& config, const FamilyDescription& family
         return config;
     json::Object merged;
     const auto addAbsent = [&merged](const json::Value& from) {
-        for (const auto& [key, value] : from.asObject()) {
-            const bool known = std::any_of(merged.begin(), merged.end(), [&](const auto& kv) { return kv.first == key; });
+        for (const auto& entry : from.asObject()) {
+            const bool known = std::any_of(merged.begin(), merged.end(),
+                                           [&entry](const auto& kv) { return kv.first == entry.first; });
             if (!known)
-                merged.emplace_back(key, value);
+                merged.push_back(entry);
         }
     };
     std::string path = config.path();
