@@ -68,20 +68,6 @@ Dense perHeadToBlocks(const Dense& fused, int heads, int headDim)
     return out;
 }
 
-Activation activationNamed(const std::string& name, const std::string& where)
-{
-    if (name == "gelu")
-        return Activation::GeluErf;
-    if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
-        return Activation::GeluTanh;
-    if (name == "silu" || name == "swish")
-        return Activation::Silu;
-    if (name == "relu")
-        return Activation::Relu;
-    throw ModelLoadError(where + " " + quotedForMessage(name) +
-                         " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
-}
-
 // A JSON value as config.json would spell it, to compare with RefusedKey::allowed.
 std::string jsonText(const json::Value& v)
 {

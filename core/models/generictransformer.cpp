@@ -90,12 +90,7 @@ Matrix GenericTransformer::norm(const Matrix& x, const RowVector& gain, const Ro
 
 void GenericTransformer::activate(Matrix& x) const
 {
-    switch (m_arch.activation) {
-    case Activation::GeluErf: geluErfInPlace(x); break;
-    case Activation::GeluTanh: geluTanhInPlace(x); break;
-    case Activation::Silu: siluInPlace(x); break;
-    case Activation::Relu: reluInPlace(x); break;
-    }
+    activateInPlace(m_arch.activation, x);
 }
 
 Matrix GenericTransformer::mlp(const Matrix& x, const BlockWeights& block) const

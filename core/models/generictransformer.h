@@ -12,8 +12,6 @@
 
 namespace attnviz {
 
-enum class Activation { GeluErf, GeluTanh, Silu, Relu };
-
 struct Architecture
 {
     NormKind norm = NormKind::RmsNorm; // RmsNormPlusOne gains already hold the 1

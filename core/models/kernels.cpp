@@ -1,6 +1,8 @@
 #include "models/kernels.h"
 
+#include "base/modelloaderror.h"
 #include "compute/vectormath.h"
+#include "util/messagetext.h"
 
 #include <cmath>
 #include <exception>
@@ -142,6 +144,30 @@ void applyRope(Matrix& x, int heads, int headDim, int firstPosition, const std::
             }
         }
     }
+}
+
+void activateInPlace(Activation activation, Matrix& x)
+{
+    switch (activation) {
+    case Activation::GeluErf: geluErfInPlace(x); break;
+    case Activation::GeluTanh: geluTanhInPlace(x); break;
+    case Activation::Silu: siluInPlace(x); break;
+    case Activation::Relu: reluInPlace(x); break;
+    }
+}
+
+Activation activationNamed(const std::string& name, const std::string& where)
+{
+    if (name == "gelu")
+        return Activation::GeluErf;
+    if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
+        return Activation::GeluTanh;
+    if (name == "silu" || name == "swish")
+        return Activation::Silu;
+    if (name == "relu")
+        return Activation::Relu;
+    throw ModelLoadError(where + " " + quotedForMessage(name) +
+                         " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
 }
 
 } // namespace attnviz

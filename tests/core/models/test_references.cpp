@@ -121,7 +121,7 @@ private:
         options.masks[1] = buildMask(MaskSpec::causal(), T, T);
         options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
         const json::Value& p = *ref.find("pipeline");
-        options.pipelineStack = static_cast<BartStackId>(static_cast<int>(p.find("stack")->asNumber()));
+        options.pipelineStack = static_cast<Seq2SeqStack>(static_cast<int>(p.find("stack")->asNumber()));
         options.pipelineHead = std::make_pair(static_cast<int>(p.find("layer")->asNumber()),
                                               static_cast<int>(p.find("head")->asNumber()));
         const Seq2SeqResult r = model.network().forward(src, tgt, options);
