@@ -324,6 +324,26 @@ FamilyDescription albert()
     return f;
 }
 
+// ELECTRA: BERT's blocks, embeddings of embedding_size projected up (embeddings_project); the
+// generator's masked-LM head maps back to the embedding width with its own (erf) GELU. A
+// discriminator checkpoint has no such head and shows attention only.
+FamilyDescription electra()
+{
+    FamilyDescription f = bertLike({"electra"});
+    f.keys.embeddingWidth = {{"embedding_size"}};
+    f.tensors.prefixes = {"electra.", ""};
+    f.tensors.embeddingProjection = "embeddings_project";
+    f.tensors.mlmTransform = "generator_predictions.dense";
+    f.tensors.mlmNorm = "generator_predictions.LayerNorm";
+    f.tensors.mlmDecoder = "generator_lm_head.weight";
+    f.tensors.mlmBias = "generator_lm_head.bias";
+    f.tensors.mlmBiasAlt = "";
+    f.mlmActivation = "gelu";
+    f.pipelineNote = "ELECTRA adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
+                     "(it normalises after each block, not before)";
+    return f;
+}
+
 FamilyDescription distilbert()
 {
     FamilyDescription f = bertLike({"distilbert"});
@@ -358,7 +378,7 @@ const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
                                                        qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    gptNeox(),
-                                                       bert(),   distilbert(), roberta(),   albert()};
+                                                       bert(),   distilbert(), roberta(),   albert(),   electra()};
     return all;
 }
 

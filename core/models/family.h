@@ -147,6 +147,7 @@ struct FamilyDescription
     bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
     SlidingLayers slidingLayers = SlidingLayers::All;
     std::string pipelineNote;   // shown with the pipeline view
+    std::string mlmActivation;  // the masked-LM head's own activation (ELECTRA: "gelu"); empty: the blocks'
     // The defaults of the family's transformers config class, as a JSON object: real configs
     // (multimodal ones especially) leave out keys whose value is the default.
     std::string configDefaults;

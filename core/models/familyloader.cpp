@@ -431,6 +431,9 @@ void FamilyLoader::buildArchitecture()
     m_arch.head = m_family.head;
     m_arch.activation = activationNamed(m_config.stringOr(keyOf(k.activation), k.defaultActivation),
                                         m_config.path() + ": " + quotedKey(k.activation));
+    m_arch.mlmActivation = m_family.mlmActivation.empty()
+                               ? m_arch.activation
+                               : activationNamed(m_family.mlmActivation, m_config.path() + ": masked-LM head");
     m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
     m_info.maxPositions = m_positionRows;
     if (m_family.positions == PositionKind::LearnedFromPadding) {
@@ -547,7 +550,8 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
         w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, e);
     if (m_family.embeddingNorm)
         normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
-    if (!m_t.embeddingProjection.empty()) {
+    // ELECTRA stores its projection only when the widths differ; ALBERT always does.
+    if (!m_t.embeddingProjection.empty() && (e != d || m_weights.contains(name(m_t.embeddingProjection) + ".weight"))) {
         const Dense p = dense(name(m_t.embeddingProjection), e, d, true);
         w.embeddingProjection = Linear(p.w, p.b);
     } else if (e != d) {

@@ -111,7 +111,7 @@ Matrix GenericTransformer::logits(const Matrix& hidden) const
 {
     if (m_arch.head == HeadKind::MaskedLm) {
         Matrix z = applyLinear(hidden, m_w.mlmTransform);
-        activate(z);
+        activateInPlace(m_arch.mlmActivation, z);
         z = norm(z, m_w.mlmNormGain, m_w.mlmNormBias);
         Matrix out = multiplyTransposed(z, m_w.mlmDecoder.size() > 0 ? m_w.mlmDecoder : m_w.embedding);
         if (m_w.mlmBias.size() > 0)

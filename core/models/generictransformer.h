@@ -28,6 +28,7 @@ struct Architecture
     bool ropeInterleaved = false;              // llama2.c / Meta pairs (2i, 2i+1)
     MlpKind mlp = MlpKind::Gated;
     Activation activation = Activation::Silu;
+    Activation mlmActivation = Activation::GeluErf; // the masked-LM head's transform
     HeadKind head = HeadKind::CausalLm;
     std::optional<int> slidingWindow; // a query sees at most this many keys (itself included)
     // Per layer, whether it is a sliding (local) layer: the window and localRopeInverseFrequencies
