@@ -188,6 +188,51 @@ FamilyDescription phi3()
     return f;
 }
 
+// OPT: GPT-2's pre-LayerNorm block with nn.Linear weights, ReLU, positions from a table whose
+// first two rows are reserved; OPT-350m normalises after each block instead
+// (do_layer_norm_before false) and projects between word_embed_proj_dim and the width.
+FamilyDescription opt()
+{
+    FamilyDescription f;
+    f.modelTypes = {"opt"};
+    f.keys.kvHeads = {};
+    f.keys.inner = {{"ffn_dim"}};
+    f.keys.eps = {};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {{"activation_function"}};
+    f.keys.defaultActivation = "relu";
+    f.keys.positionTableOffset = 2;
+    f.keys.embeddingWidth = {{"word_embed_proj_dim"}};
+    f.tensors.prefixes = {"model.", ""};
+    f.tensors.embedding = "decoder.embed_tokens";
+    f.tensors.positions = "decoder.embed_positions";
+    f.tensors.embeddingProjection = "decoder.project_in";
+    f.tensors.outputProjection = "decoder.project_out";
+    f.tensors.layer = "decoder.layers.{L}.";
+    f.tensors.q = "self_attn.q_proj";
+    f.tensors.k = "self_attn.k_proj";
+    f.tensors.v = "self_attn.v_proj";
+    f.tensors.o = "self_attn.out_proj";
+    f.tensors.attnNorm = "self_attn_layer_norm";
+    f.tensors.up = "fc1";
+    f.tensors.down = "fc2";
+    f.tensors.mlpNorm = "final_layer_norm";
+    f.tensors.finalNorm = "decoder.final_layer_norm";
+    f.tensors.lmHead = "lm_head";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.preNormKey = {{"do_layer_norm_before"}};
+    f.projectBeforePositions = true;
+    f.positions = PositionKind::Learned;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.tiedByDefault = true;
+    f.refused = {{"enable_bias", "true"}, {"layer_norm_elementwise_affine", "true"}, {"_remove_final_layer_norm", "false"}};
+    f.pipelineNote = "OPT adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
+    return f;
+}
+
 FamilyDescription gptNeox()
 {
     FamilyDescription f;
@@ -377,7 +422,7 @@ FamilyDescription distilbert()
 const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
-                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    gptNeox(),
+                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    gptNeox(),
                                                        bert(),   distilbert(), roberta(),   albert(),   electra()};
     return all;
 }

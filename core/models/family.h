@@ -67,6 +67,7 @@ struct FamilyKeys
     ConfigKey vocab{{"vocab_size"}};
     ConfigKey positions{{"max_position_embeddings"}};
     int defaultPositions = 2048;
+    int positionTableOffset = 0; // rows of the learned table before position 0 (OPT: 2)
     ConfigKey inner{{"intermediate_size"}};
     int innerTimesWidth = 0; // > 0: the inner size defaults to this × width when the key is absent
     ConfigKey eps{{"rms_norm_eps"}};
@@ -102,6 +103,7 @@ struct FamilyTensors
     std::string embedding, positions, tokenTypes, embeddingNorm;
     std::string layer; // e.g. "model.layers.{L}."; without {L}, every layer shares one block (ALBERT)
     std::string embeddingProjection; // (embedding width → width) after the embedding norm (ALBERT)
+    std::string outputProjection;    // (width → embedding width) after the final norm, before the head (OPT)
     std::string q, k, v, qkv, o;  // relative to the layer
     std::string qNorm, kNorm;     // per-head RMSNorm of q and k before RoPE (Qwen3)
     std::string attnNorm, mlpNorm; // before (Pre/Parallel) or after (Post) each sub-block
@@ -129,7 +131,9 @@ struct FamilyDescription
     bool normHasBias = false;
     NormPlacement placement = NormPlacement::Pre;
     ConfigKey parallelResidualKey{}; // a boolean that turns Parallel off (GPT-NeoX use_parallel_residual)
+    ConfigKey preNormKey{};          // a boolean that, false, turns Pre into Post, without a final norm (OPT)
     bool embeddingNorm = false;
+    bool projectBeforePositions = false; // OPT: project_in, then positions of the full width
     bool scaleEmbeddingBySqrtWidth = false; // Gemma
     PositionKind positions = PositionKind::RotaryHalf;
     QkvLayout qkv = QkvLayout::Separate;

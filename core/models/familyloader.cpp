@@ -271,7 +271,8 @@ void FamilyLoader::readSizes()
     m_info.heads = requiredSize(k.heads, SizeKind::Heads);
     m_info.kvHeads = sizeOr(k.kvHeads, SizeKind::Heads, m_info.heads);
     m_info.vocab = requiredSize(k.vocab, SizeKind::Vocabulary);
-    m_positionRows = sizeOr(k.positions, SizeKind::Positions, k.defaultPositions);
+    m_positionRows = checked::add<ModelLoadError>(sizeOr(k.positions, SizeKind::Positions, k.defaultPositions),
+                                                  k.positionTableOffset, keyOf(k.positions) + " + its offset");
     if (m_info.heads % m_info.kvHeads != 0) {
         throw ModelLoadError(m_config.path() + ": " + quotedKey(k.heads) + " must be a multiple of " +
                              quotedKey(k.kvHeads));
@@ -319,8 +320,11 @@ void FamilyLoader::checkShapes() const
     const Index e = m_embeddingWidth;
     const ConfigKey& eKey = k.embeddingWidth.names.empty() ? k.width : k.embeddingWidth;
     m_weights.checkShape(embeddingTensor(), {m_info.vocab, e}, from({&eKey, &k.vocab}));
-    if (!m_t.positions.empty())
-        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, e}, from({&eKey, &k.positions}));
+    const Index positionWidth = m_family.projectBeforePositions ? d : e;
+    if (!m_t.positions.empty()) {
+        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, positionWidth},
+                             from({m_family.projectBeforePositions ? &k.width : &eKey, &k.positions}));
+    }
     if (m_tokenTypes > 0)
         m_weights.checkShape(name(m_t.tokenTypes) + ".weight", {m_tokenTypes, e}, from({&eKey, &k.tokenTypes}));
     const std::string firstGate = m_t.gateUp.empty() ? (m_family.mlp == MlpKind::Gated ? m_t.gate : m_t.up) : m_t.gateUp;
@@ -407,7 +411,7 @@ void FamilyLoader::readHead(StackWeights& w)
         return;
     const std::string head = m_t.lmHead + ".weight";
     if (m_weights.contains(head) && embeddingTensor() != head) {
-        w.lmHead = m_weights.matrix(head, m_info.vocab, d);
+        w.lmHead = m_weights.matrix(head, m_info.vocab, m_embeddingWidth); // OPT: the projected width
     } else if (!m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault)) {
         throw ModelLoadError(m_config.path() + ": tie_word_embeddings is false but the checkpoint has no " + head);
     }
@@ -423,7 +427,12 @@ void FamilyLoader::buildArchitecture()
         !m_config.boolOr(keyOf(m_family.parallelResidualKey), true)) {
         m_arch.placement = NormPlacement::Pre;
     }
+    if (m_family.placement == NormPlacement::Pre && present(m_family.preNormKey) &&
+        !m_config.boolOr(keyOf(m_family.preNormKey), true)) {
+        m_arch.placement = NormPlacement::Post;
+    }
     m_arch.embeddingNorm = m_family.embeddingNorm;
+    m_arch.projectBeforePositions = m_family.projectBeforePositions;
     if (m_family.scaleEmbeddingBySqrtWidth)
         m_arch.embeddingScale = std::sqrt(static_cast<float>(m_info.dModel));
     m_arch.positions = m_family.positions;
@@ -435,7 +444,9 @@ void FamilyLoader::buildArchitecture()
                                ? m_arch.activation
                                : activationNamed(m_family.mlmActivation, m_config.path() + ": masked-LM head");
     m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
-    m_info.maxPositions = m_positionRows;
+    m_info.maxPositions = m_positionRows - k.positionTableOffset;
+    if (m_family.positions == PositionKind::Learned)
+        m_arch.positionOffset = k.positionTableOffset;
     if (m_family.positions == PositionKind::LearnedFromPadding) {
         // Position ids start after padding_idx (RoBERTa: 2), so the table has padding_idx + 1 spare rows.
         m_arch.padId = m_info.padId;
@@ -545,14 +556,15 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     const Index e = m_embeddingWidth;
     w.embedding = m_weights.matrix(embeddingTensor(), m_info.vocab, e);
     if (!m_t.positions.empty())
-        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows, e);
+        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows,
+                                       m_family.projectBeforePositions ? d : e);
     if (m_tokenTypes > 0)
         w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, e);
     if (m_family.embeddingNorm)
         normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
     // ELECTRA stores its projection only when the widths differ; ALBERT always does.
     if (!m_t.embeddingProjection.empty() && (e != d || m_weights.contains(name(m_t.embeddingProjection) + ".weight"))) {
-        const Dense p = dense(name(m_t.embeddingProjection), e, d, true);
+        const Dense p = dense(name(m_t.embeddingProjection), e, d, false); // a stored bias is still read
         w.embeddingProjection = Linear(p.w, p.b);
     } else if (e != d) {
         throw ModelLoadError(m_config.path() + ": embeddings of width " + std::to_string(e) +
@@ -565,8 +577,12 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
         for (int l = 0; l < m_info.layers; ++l)
             w.blocks.push_back(readBlock(l));
     }
-    if (!m_t.finalNorm.empty())
+    if (!m_t.finalNorm.empty() && m_arch.placement != NormPlacement::Post) // post-norm blocks end normalised
         normInto(name(m_t.finalNorm), d, w.finalNormGain, w.finalNormBias);
+    if (!m_t.outputProjection.empty() && (e != d || m_weights.contains(name(m_t.outputProjection) + ".weight"))) {
+        const Dense p = dense(name(m_t.outputProjection), d, e, false);
+        w.outputProjection = Linear(p.w, p.b);
+    }
     readHead(w);
     return std::make_unique<GenericTransformer>(std::move(m_info), std::move(m_arch), std::move(w));
 }

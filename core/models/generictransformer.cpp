@@ -55,11 +55,27 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
 {
     const Index T = static_cast<Index>(ids.size());
     Matrix x(T, m_w.embedding.cols());
-    int counted = 0; // non-padding tokens so far (LearnedFromPadding)
     for (Index t = 0; t < T; ++t) {
         x.row(t) = m_w.embedding.row(ids[static_cast<std::size_t>(t)]);
         if (m_arch.embeddingScale != 1.0f)
             x.row(t) *= m_arch.embeddingScale;
+    }
+    const bool project = m_w.embeddingProjection.outputs() > 0;
+    if (project && m_arch.projectBeforePositions)
+        x = applyLinear(x, m_w.embeddingProjection);
+    addPositions(x, ids, segments, firstPosition);
+    if (m_arch.embeddingNorm)
+        x = norm(x, m_w.embNormGain, m_w.embNormBias);
+    if (project && !m_arch.projectBeforePositions)
+        x = applyLinear(x, m_w.embeddingProjection);
+    return x;
+}
+
+void GenericTransformer::addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments,
+                                      int firstPosition) const
+{
+    int counted = 0; // non-padding tokens so far (LearnedFromPadding)
+    for (Index t = 0; t < x.rows(); ++t) {
         if (m_arch.positions == PositionKind::Learned) {
             x.row(t) += m_w.positions.row(m_arch.positionOffset + firstPosition + t);
         } else if (m_arch.positions == PositionKind::LearnedFromPadding) {
@@ -74,11 +90,6 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
             x.row(t) += m_w.tokenTypes.row(type);
         }
     }
-    if (m_arch.embeddingNorm)
-        x = norm(x, m_w.embNormGain, m_w.embNormBias);
-    if (m_w.embeddingProjection.outputs() > 0)
-        x = applyLinear(x, m_w.embeddingProjection);
-    return x;
 }
 
 Matrix GenericTransformer::norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const
@@ -220,6 +231,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     if (!options.finalHidden)
         return result;
     result.hidden = m_w.finalNormGain.size() > 0 ? norm(x, m_w.finalNormGain, m_w.finalNormBias) : std::move(x);
+    if (m_w.outputProjection.outputs() > 0)
+        result.hidden = applyLinear(result.hidden, m_w.outputProjection);
     if (!m_info.hasLmHead || options.logits == LogitRows::None || T == 0)
         return result;
     result.logits = logits(options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)));

@@ -19,6 +19,7 @@ struct Architecture
     NormPlacement placement = NormPlacement::Pre;
     bool embeddingNorm = false;
     float embeddingScale = 1.0f;
+    bool projectBeforePositions = false; // the embedding projection comes before positions are added (OPT)
     PositionKind positions = PositionKind::RotaryHalf;
     int positionOffset = 0; // LearnedFromPadding: padding_idx (RoBERTa); Learned: first row used
     int padId = -1;         // LearnedFromPadding counts the tokens that are not this id
@@ -60,6 +61,7 @@ struct StackWeights
     Matrix tokenTypes; // (types, d), or empty
     RowVector embNormGain, embNormBias;
     Linear embeddingProjection; // (embedding width, d), or empty
+    Linear outputProjection;    // (d, embedding width) after the final norm, or empty
     std::vector<BlockWeights> blocks;
     std::vector<int> blockOfLayer; // layer → blocks index; empty = one block per layer
     RowVector finalNormGain, finalNormBias; // empty: no final norm (post-norm encoders)
@@ -91,6 +93,8 @@ private:
     ForwardResult forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition,
                               KvCache* cache, const ForwardOptions& options) const;
     Matrix embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
+    // Learned positions and token types added to x in place.
+    void addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
     Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
     Matrix mlp(const Matrix& x, const BlockWeights& block) const;
     // A sub-block's output through its post norm (Gemma 2/3), unchanged when there is none.
