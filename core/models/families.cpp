@@ -233,6 +233,49 @@ FamilyDescription opt()
     return f;
 }
 
+// BLOOM: ALiBi instead of position embeddings, a LayerNorm over the word embeddings, per-head
+// fused query_key_value, tanh GELU, tied head.
+FamilyDescription bloom()
+{
+    FamilyDescription f;
+    f.modelTypes = {"bloom"};
+    f.keys.width = {{"hidden_size", "n_embed"}};
+    f.keys.layers = {{"n_layer", "num_hidden_layers"}};
+    f.keys.heads = {{"n_head", "num_attention_heads"}};
+    f.keys.kvHeads = {};
+    f.keys.positions = {{"seq_length"}};
+    f.keys.inner = {};
+    f.keys.innerTimesWidth = 4;
+    f.keys.eps = {{"layer_norm_epsilon"}};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {};
+    f.keys.defaultActivation = "gelu_new"; // BloomGelu: the tanh approximation, fixed
+    f.tensors.prefixes = {"transformer.", ""};
+    f.tensors.embedding = "word_embeddings";
+    f.tensors.embeddingNorm = "word_embeddings_layernorm";
+    f.tensors.layer = "h.{L}.";
+    f.tensors.qkv = "self_attention.query_key_value";
+    f.tensors.o = "self_attention.dense";
+    f.tensors.attnNorm = "input_layernorm";
+    f.tensors.mlpNorm = "post_attention_layernorm";
+    f.tensors.up = "mlp.dense_h_to_4h";
+    f.tensors.down = "mlp.dense_4h_to_h";
+    f.tensors.finalNorm = "ln_f";
+    f.tensors.lmHead = "lm_head";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.embeddingNorm = true;
+    f.positions = PositionKind::Alibi;
+    f.qkv = QkvLayout::FusedPerHead;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.tiedByDefault = true;
+    f.refused = {{"apply_residual_connection_post_layernorm", "false"}};
+    f.pipelineNote = "BLOOM adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
+    return f;
+}
+
 FamilyDescription gptNeox()
 {
     FamilyDescription f;
@@ -422,7 +465,7 @@ FamilyDescription distilbert()
 const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
-                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    gptNeox(),
+                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    bloom(),    gptNeox(),
                                                        bert(),   distilbert(), roberta(),   albert(),   electra()};
     return all;
 }

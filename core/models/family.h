@@ -26,6 +26,7 @@ enum class PositionKind {
     Learned,           // a stored table added to the token embedding
     LearnedFromPadding, // RoBERTa: position ids count non-padding tokens from padding_idx + 1
     RotaryHalf,        // RoPE, Hugging Face rotate_half pairs (i, i + d/2)
+    Alibi,             // no position embedding: each head adds slope × key position to its scores (BLOOM)
 };
 
 // Which layers a sliding_window limits (and, with a local RoPE base, which use it).

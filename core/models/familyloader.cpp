@@ -457,7 +457,10 @@ void FamilyLoader::buildArchitecture()
         }
         m_info.maxPositions = m_positionRows - m_info.padId - 1;
     }
-    m_info.storedPositions = m_family.positions != PositionKind::RotaryHalf;
+    m_info.storedPositions = m_family.positions == PositionKind::Learned ||
+                             m_family.positions == PositionKind::LearnedFromPadding;
+    if (m_family.positions == PositionKind::Alibi)
+        m_arch.alibiSlopes = alibiSlopes(m_info.heads);
     if (m_family.positions == PositionKind::RotaryHalf) {
         float fraction = k.defaultRotaryFraction;
         if (present(k.rotaryFraction)) {
@@ -499,6 +502,10 @@ void FamilyLoader::buildArchitecture()
                 : "Q and K are shown after the rotary position embedding (RoPE) of the first " +
                       std::to_string(m_arch.rotaryDim) + " of each head's " + std::to_string(m_arch.headDim) +
                       " dimensions");
+    }
+    if (m_family.positions == PositionKind::Alibi) {
+        add("ALiBi: no position embeddings; each head adds its slope × the key's position to the scaled scores, "
+            "so distant keys lose weight at a rate of its own");
     }
     if (!m_t.qNorm.empty())
         add("before RoPE each head's q and k pass an RMSNorm of their own");

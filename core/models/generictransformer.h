@@ -35,6 +35,7 @@ struct Architecture
     // Per layer, whether it is a sliding (local) layer: the window and localRopeInverseFrequencies
     // apply to these only. Empty: every layer is.
     std::vector<bool> slidingLayer;
+    std::vector<float> alibiSlopes; // (heads) PositionKind::Alibi
     std::vector<float> localRopeInverseFrequencies; // sliding layers' RoPE (Gemma 3); empty: the global one
     float scoreScale = 0;   // > 0: scores × this instead of 1/√d_k (Gemma's query_pre_attn_scalar)
     float attnSoftcap = 0;  // > 0: scores become c·tanh(scores / c) before the mask (Gemma 2)
@@ -96,6 +97,8 @@ private:
     // Learned positions and token types added to x in place.
     void addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
     Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
+    // (heads, T, S) ALiBi biases for T queries over S keys; empty for other position kinds.
+    std::vector<float> alibiBias(Index T, Index S) const;
     Matrix mlp(const Matrix& x, const BlockWeights& block) const;
     // A sub-block's output through its post norm (Gemma 2/3), unchanged when there is none.
     Matrix outputNorm(Matrix x, const RowVector& gain) const;

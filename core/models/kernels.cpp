@@ -170,4 +170,18 @@ Activation activationNamed(const std::string& name, const std::string& where)
                          " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
 }
 
+std::vector<float> alibiSlopes(int heads)
+{
+    int power = 1;
+    while (power * 2 <= heads)
+        power *= 2;
+    const auto base = [](int n) { return std::pow(2.0, -std::pow(2.0, -(std::log2(static_cast<double>(n)) - 3.0))); };
+    std::vector<float> slopes;
+    for (int i = 1; i <= power; ++i)
+        slopes.push_back(static_cast<float>(std::pow(base(power), i)));
+    for (int i = 1; static_cast<int>(slopes.size()) < heads; i += 2)
+        slopes.push_back(static_cast<float>(std::pow(base(2 * power), i)));
+    return slopes;
+}
+
 } // namespace attnviz

@@ -52,6 +52,10 @@ void geluErfInPlace(Matrix& x);  // BERT's exact "gelu"
 void siluInPlace(Matrix& x);
 void reluInPlace(Matrix& x);
 
+// ALiBi's per-head slopes (Press et al. 2022, as BLOOM computes them): a geometric sequence from
+// 2^(-8/n) for n a power of two; other head counts take the next power's odd-numbered slopes too.
+std::vector<float> alibiSlopes(int heads);
+
 enum class Activation { GeluErf, GeluTanh, Silu, Relu };
 void activateInPlace(Activation activation, Matrix& x);
 // The activation a config.json names ("gelu", "gelu_new", "silu", ...); throws ModelLoadError
