@@ -12,13 +12,46 @@ namespace attnviz {
 
 namespace {
 
-constexpr int positionOffset = 2; // BartLearnedPositionalEmbedding reserves two rows
+// What distinguishes the families this builder reads, by model_type.
+BartVariant variantOf(const std::string& type)
+{
+    BartVariant v;
+    if (type == "mbart") {
+        v.preNorm = true;
+        v.sourceStartsWithBos = false;
+        v.name = "mBART";
+    } else if (type == "marian") {
+        v.embeddingNorm = false;
+        v.positionOffset = 0;
+        v.sinusoidal = true;
+        v.sourceStartsWithBos = false;
+        v.name = "Marian";
+    }
+    return v;
+}
 
 } // namespace
+
+Matrix marianSinusoids(Index positions, Index width)
+{
+    Matrix out(positions, width);
+    const Index half = (width + 1) / 2;
+    for (Index p = 0; p < positions; ++p) {
+        for (Index j = 0; j < width; ++j) {
+            const Index pair = j < half ? j : j - half; // sin and cos of one frequency share a pair index
+            const double angle = static_cast<double>(p) / std::pow(10000.0, 2.0 * static_cast<double>(pair) / width);
+            out(p, j) = static_cast<float>(j < half ? std::sin(angle) : std::cos(angle));
+        }
+    }
+    return out;
+}
 
 std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchive& weights)
 {
     auto model = std::make_unique<Bart>();
+    const std::string type = config.stringOr("model_type", "bart");
+    const BartVariant variant = variantOf(type);
+    model->m_variant = variant;
     TransformerInfo& info = model->m_info;
     info.family = "seq2seq";
     info.dModel = config.requiredSize("d_model", SizeKind::Width);
@@ -37,8 +70,8 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     const int encoderLayers = config.requiredSize("encoder_layers", SizeKind::Layers);
     const int encoderFfn = config.requiredSize("encoder_ffn_dim", SizeKind::Intermediate);
     const int decoderFfn = config.requiredSize("decoder_ffn_dim", SizeKind::Intermediate);
-    const int positionRows =
-        checked::add<ModelLoadError>(info.maxPositions, positionOffset, "max_position_embeddings + 2");
+    const int positionRows = checked::add<ModelLoadError>(info.maxPositions, variant.positionOffset,
+                                                          "max_position_embeddings + its offset");
     const int d = info.dModel;
     if (d % info.heads != 0 || d % model->m_encoderHeads != 0) {
         throw ModelLoadError(config.path() + ": \"d_model\" must be a multiple of \"encoder_attention_heads\" and "
@@ -46,12 +79,16 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     }
     if (model->m_decoderStart >= info.vocab)
         throw ModelLoadError(config.path() + ": \"decoder_start_token_id\" is outside the vocabulary");
-    if (config.boolOr("normalize_before", false) || config.boolOr("add_final_layer_norm", false)) {
-        throw ModelLoadError(config.path() + ": pre-LayerNorm BART variants (mBART) are not supported");
+    if (type == "bart" && (config.boolOr("normalize_before", false) || config.boolOr("add_final_layer_norm", false))) {
+        throw ModelLoadError(config.path() + ": a BART config with normalize_before or add_final_layer_norm is an "
+                                             "mBART-style model; its model_type should say mbart");
     }
-    const std::string act = config.stringOr("activation_function", "gelu");
-    if (act != "gelu")
-        throw ModelLoadError(config.path() + ": activation_function " + quotedForMessage(act) + " is not supported");
+    if (type == "marian" && !config.boolOr("share_encoder_decoder_embeddings", true)) {
+        throw ModelLoadError(config.path() + ": Marian models with separate decoder embeddings "
+                                             "(share_encoder_decoder_embeddings false) are not supported");
+    }
+    model->m_activation = activationNamed(config.stringOr("activation_function", "gelu"),
+                                          config.path() + ": \"activation_function\"");
     model->m_embedScale = config.boolOr("scale_embedding", false) ? std::sqrt(static_cast<float>(d)) : 1.0f;
 
     // Every size is compared with the header before any tensor is read.
@@ -60,8 +97,9 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     const std::string from = config.path() + " (\"d_model\", ";
     weights.checkShape(shared, {info.vocab, d}, from + "\"vocab_size\")");
     for (const char* s : {"model.encoder.", "model.decoder."}) {
-        weights.checkShape(std::string(s) + "embed_positions.weight", {positionRows, d},
-                           from + "\"max_position_embeddings\" + 2)");
+        const std::string table = std::string(s) + "embed_positions.weight";
+        if (!variant.sinusoidal || weights.contains(table))
+            weights.checkShape(table, {positionRows, d}, from + "\"max_position_embeddings\")");
     }
     weights.checkShape("model.encoder.layers.0.fc1.weight", {encoderFfn, d}, from + "\"encoder_ffn_dim\")");
     weights.checkShape("model.decoder.layers.0.fc1.weight", {decoderFfn, d}, from + "\"decoder_ffn_dim\")");
@@ -73,22 +111,29 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
     auto linear = [&](const std::string& name, int in, int out) {
         return Linear(weights.matrix(name + ".weight", out, in).transpose(), weights.vector(name + ".bias", out));
     };
-    auto attention = [&](const std::string& p, const std::string& norm) {
+    auto norm = [&](const std::string& name, RowVector& gain, RowVector& bias) {
+        gain = weights.vector(name + ".weight", d);
+        bias = weights.vector(name + ".bias", d);
+    };
+    auto attention = [&](const std::string& p, const std::string& normName) {
         BartAttention a;
         a.q = linear(p + "q_proj", d, d);
         a.k = linear(p + "k_proj", d, d);
         a.v = linear(p + "v_proj", d, d);
         a.o = linear(p + "out_proj", d, d);
-        a.normGain = weights.vector(norm + ".weight", d);
-        a.normBias = weights.vector(norm + ".bias", d);
+        norm(normName, a.normGain, a.normBias);
         return a;
     };
     auto stack = [&](const std::string& name, int layers, int ffn, bool cross) {
         const std::string s = "model." + name + ".";
         BartStack st;
-        st.positions = weights.matrix(s + "embed_positions.weight", positionRows, d);
-        st.embGain = weights.vector(s + "layernorm_embedding.weight", d);
-        st.embBias = weights.vector(s + "layernorm_embedding.bias", d);
+        const std::string table = s + "embed_positions.weight";
+        st.positions = variant.sinusoidal && !weights.contains(table) ? marianSinusoids(positionRows, d)
+                                                                      : weights.matrix(table, positionRows, d);
+        if (variant.embeddingNorm)
+            norm(s + "layernorm_embedding", st.embGain, st.embBias);
+        if (variant.preNorm)
+            norm(s + "layer_norm", st.finalGain, st.finalBias);
         for (int l = 0; l < layers; ++l) {
             const std::string p = s + "layers." + std::to_string(l) + ".";
             BartLayer layer;
@@ -97,8 +142,7 @@ std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchiv
                 layer.cross = attention(p + "encoder_attn.", p + "encoder_attn_layer_norm");
             layer.fc1 = linear(p + "fc1", d, ffn);
             layer.fc2 = linear(p + "fc2", ffn, d);
-            layer.normGain = weights.vector(p + "final_layer_norm.weight", d);
-            layer.normBias = weights.vector(p + "final_layer_norm.bias", d);
+            norm(p + "final_layer_norm", layer.normGain, layer.normBias);
             st.layers.push_back(std::move(layer));
         }
         return st;
@@ -116,9 +160,10 @@ Matrix Bart::embed(const BartStack& stack, const std::vector<int>& ids) const
 {
     Matrix x(static_cast<Index>(ids.size()), m_info.dModel);
     for (Index t = 0; t < x.rows(); ++t) {
-        x.row(t) = m_shared.row(ids[t]) * m_embedScale + stack.positions.row(t + positionOffset);
+        x.row(t) = m_shared.row(ids[static_cast<std::size_t>(t)]) * m_embedScale +
+                   stack.positions.row(t + m_variant.positionOffset);
     }
-    return layerNorm(x, stack.embGain, stack.embBias, m_eps);
+    return m_variant.embeddingNorm ? layerNorm(x, stack.embGain, stack.embBias, m_eps) : x;
 }
 
 Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, Seq2SeqStack stack,
@@ -128,15 +173,30 @@ Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& 
                            stack == Seq2SeqStack::Cross
                                ? "cross-attention: queries from the decoder, keys and values from the encoder "
                                  "output; Q = X·W_Q + b_Q, K = X_src·W_K + b_K"
-                               : "BART adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)"};
+                               : std::string(m_variant.name) +
+                                     " adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)" +
+                                     (m_variant.preNorm ? "; X is the LayerNorm of the residual stream" : "")};
     return attendSeq2Seq(x, source, {w.q, w.k, w.v, w.o}, step, options, result);
 }
 
-Matrix Bart::feedForward(const Matrix& x, const BartLayer& layer) const
+Matrix Bart::mlp(const Matrix& x, const BartLayer& layer) const
 {
     Matrix h = applyLinear(x, layer.fc1);
-    geluErfInPlace(h);
-    return layerNorm(x + applyLinear(h, layer.fc2), layer.normGain, layer.normBias, m_eps);
+    activateInPlace(m_activation, h);
+    return applyLinear(h, layer.fc2);
+}
+
+template <typename F>
+Matrix Bart::residual(const Matrix& x, const RowVector& gain, const RowVector& bias, F&& f) const
+{
+    if (m_variant.preNorm)
+        return x + f(layerNorm(x, gain, bias, m_eps));
+    return layerNorm(x + f(x), gain, bias, m_eps);
+}
+
+Matrix Bart::closeStack(Matrix x, const BartStack& stack) const
+{
+    return stack.finalGain.size() > 0 ? layerNorm(x, stack.finalGain, stack.finalBias, m_eps) : x;
 }
 
 Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<int>& target,
@@ -149,24 +209,28 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
     Matrix x = embed(m_encoder, source); // (S, d)
     for (int l = 0; l < encoderLayers(); ++l) {
         throwIfCancelled(options.cancel);
-        const BartLayer& layer = m_encoder.layers[l];
-        const Matrix a = attend(x, x, layer.self, m_encoderHeads, Seq2SeqStack::Encoder, l, options, result);
-        x = feedForward(layerNorm(x + a, layer.self.normGain, layer.self.normBias, m_eps), layer);
+        const BartLayer& layer = m_encoder.layers[static_cast<std::size_t>(l)];
+        x = residual(x, layer.self.normGain, layer.self.normBias, [&](const Matrix& in) {
+            return attend(in, in, layer.self, m_encoderHeads, Seq2SeqStack::Encoder, l, options, result);
+        });
+        x = residual(x, layer.normGain, layer.normBias, [&](const Matrix& in) { return mlp(in, layer); });
     }
-    result.encoderHidden = std::move(x);
+    result.encoderHidden = closeStack(std::move(x), m_encoder);
 
     Matrix y = embed(m_decoder, target); // (T, d)
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
-        const BartLayer& layer = m_decoder.layers[l];
-        const Matrix a = attend(y, y, layer.self, m_info.heads, Seq2SeqStack::Decoder, l, options, result);
-        y = layerNorm(y + a, layer.self.normGain, layer.self.normBias, m_eps);
-        const Matrix c =
-            attend(y, result.encoderHidden, layer.cross, m_info.heads, Seq2SeqStack::Cross, l, options, result);
-        y = feedForward(layerNorm(y + c, layer.cross.normGain, layer.cross.normBias, m_eps), layer);
+        const BartLayer& layer = m_decoder.layers[static_cast<std::size_t>(l)];
+        y = residual(y, layer.self.normGain, layer.self.normBias, [&](const Matrix& in) {
+            return attend(in, in, layer.self, m_info.heads, Seq2SeqStack::Decoder, l, options, result);
+        });
+        y = residual(y, layer.cross.normGain, layer.cross.normBias, [&](const Matrix& in) {
+            return attend(in, result.encoderHidden, layer.cross, m_info.heads, Seq2SeqStack::Cross, l, options, result);
+        });
+        y = residual(y, layer.normGain, layer.normBias, [&](const Matrix& in) { return mlp(in, layer); });
     }
     throwIfCancelled(options.cancel);
-    result.hidden = std::move(y);
+    result.hidden = closeStack(std::move(y), m_decoder);
     if (options.logits != LogitRows::None && T > 0) {
         result.logits = multiplyTransposed(
             options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)), m_shared);

@@ -1,8 +1,9 @@
 #pragma once
-// BART (Lewis et al. 2020) encoder-decoder as Hugging Face stores it: shared token embedding,
-// learned positions with an offset of 2, layernorm_embedding, post-LayerNorm blocks, exact GELU,
-// decoder layers with self- and cross-attention, LM head tied to the shared embedding plus
-// final_logits_bias.
+// The BART family of encoder-decoders as Hugging Face stores them: BART (Lewis et al. 2020),
+// mBART and Marian (the opus-mt translation models). One shared token embedding, biases
+// everywhere, decoder layers with self- and cross-attention, the head tied to the embedding plus
+// final_logits_bias. What differs is data (BartVariant): where the LayerNorms sit, whether the
+// embeddings are normalised, and the positions (learned with an offset of 2, or sinusoids).
 
 #include "models/encoderdecoder.h"
 
@@ -13,10 +14,20 @@ namespace attnviz {
 class HfConfig;
 class SafetensorsArchive;
 
+struct BartVariant
+{
+    bool preNorm = false;        // mBART: LayerNorm before each sub-block, and at the end of each stack
+    bool embeddingNorm = true;   // layernorm_embedding after the embeddings (not Marian)
+    int positionOffset = 2;      // learned tables reserve two rows; Marian's sinusoids none
+    bool sinusoidal = false;     // Marian: a fixed sin | cos table (computed when not stored)
+    bool sourceStartsWithBos = true; // BART wraps the source in <s> … </s>; mBART and Marian end it with </s> only
+    const char* name = "BART";
+};
+
 struct BartAttention
 {
     Linear q, k, v, o;            // (d, d) each, with biases
-    RowVector normGain, normBias; // (d) the LayerNorm after the residual add
+    RowVector normGain, normBias; // (d) the LayerNorm of this sub-block (after it, or before with preNorm)
 };
 
 struct BartLayer
@@ -30,8 +41,9 @@ struct BartLayer
 
 struct BartStack
 {
-    Matrix positions;           // (maxPositions + 2, d); row = position + 2
-    RowVector embGain, embBias; // (d) layernorm_embedding
+    Matrix positions;               // (maxPositions + offset, d); row = position + offset
+    RowVector embGain, embBias;     // (d) layernorm_embedding, or empty
+    RowVector finalGain, finalBias; // (d) the stack's closing layer_norm (preNorm only), or empty
     std::vector<BartLayer> layers;
 };
 
@@ -43,7 +55,10 @@ public:
     const TransformerInfo& info() const override { return m_info; }
     int encoderLayers() const override { return static_cast<int>(m_encoder.layers.size()); }
     int encoderHeads() const override { return m_encoderHeads; }
-    std::optional<int> sourceStartId() const override { return m_bos; }
+    std::optional<int> sourceStartId() const override
+    {
+        return m_variant.sourceStartsWithBos ? std::optional<int>(m_bos) : std::nullopt;
+    }
     int eosId() const override { return m_eos; }
     int decoderStartId() const override { return m_decoderStart; }
 
@@ -54,16 +69,25 @@ private:
     Matrix embed(const BartStack& stack, const std::vector<int>& ids) const;
     Matrix attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, Seq2SeqStack stack,
                   int layer, const Seq2SeqOptions& options, Seq2SeqResult& result) const;
-    Matrix feedForward(const Matrix& x, const BartLayer& layer) const;
+    Matrix mlp(const Matrix& x, const BartLayer& layer) const;
+    // x + f(x) with the sub-block's LayerNorm before f (preNorm) or after the sum.
+    template <typename F>
+    Matrix residual(const Matrix& x, const RowVector& gain, const RowVector& bias, F&& f) const;
+    Matrix closeStack(Matrix x, const BartStack& stack) const;
 
+    BartVariant m_variant;
     TransformerInfo m_info;
     int m_encoderHeads = 0;
     int m_bos = 0, m_eos = 2, m_decoderStart = 2;
     float m_eps = 1e-5f;
     float m_embedScale = 1.0f;
+    Activation m_activation = Activation::GeluErf;
     Matrix m_shared;        // (vocab, d) token embedding of both stacks and the LM head
     RowVector m_logitsBias; // (vocab) final_logits_bias
     BartStack m_encoder, m_decoder;
 };
+
+// Marian's sinusoidal positions: column j < d/2 holds sin(p / 10000^(2j/d)), column d/2 + j the cos.
+Matrix marianSinusoids(Index positions, Index width);
 
 } // namespace attnviz

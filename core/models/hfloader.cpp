@@ -36,7 +36,7 @@ std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const Safetensor
 std::unique_ptr<EncoderDecoder> loadEncoderDecoder(const HfConfig& config, const SafetensorsArchive& weights)
 {
     const std::string type = config.stringOr("model_type", "");
-    if (type == "bart")
+    if (type == "bart" || type == "mbart" || type == "marian")
         return Bart::load(config, weights);
     if (type == "t5" || type == "mt5")
         return T5::load(config, weights);
