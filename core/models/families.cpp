@@ -432,6 +432,66 @@ FamilyDescription electra()
     return f;
 }
 
+// ModernBERT: a pre-LayerNorm encoder without biases, RoPE, fused Wqkv and gated Wi, local
+// attention (local_attention keys around each query) on all layers but every
+// global_attn_every_n_layers-th from the first, each kind with its own RoPE base; layer 0 has no
+// norm before attention.
+FamilyDescription modernBert()
+{
+    FamilyDescription f;
+    f.modelTypes = {"modernbert"};
+    f.keys.kvHeads = {};
+    f.keys.headDim = {};
+    f.keys.positions = {{"max_position_embeddings"}};
+    f.keys.defaultPositions = 8192;
+    f.keys.eps = {{"norm_eps"}};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.activation = {{"hidden_activation"}};
+    f.keys.defaultActivation = "gelu";
+    f.keys.mlmActivation = {{"classifier_activation"}};
+    f.mlmActivation = "gelu";
+    f.keys.ropeTheta = {{"global_rope_theta", "rope_theta"}};
+    f.keys.defaultRopeTheta = 160000.0f;
+    f.keys.localRopeTheta = {{"local_rope_theta"}};
+    f.keys.defaultLocalRopeTheta = 10000.0f;
+    f.keys.slidingWindowKey = {{"local_attention"}};
+    f.keys.defaultSlidingWindow = 128;
+    f.keys.slidingPatternKey = {{"global_attn_every_n_layers"}};
+    f.keys.defaultSlidingPattern = 3;
+    f.tensors.prefixes = {"model.", ""};
+    f.tensors.embedding = "embeddings.tok_embeddings";
+    f.tensors.embeddingNorm = "embeddings.norm";
+    f.tensors.layer = "layers.{L}.";
+    f.tensors.qkv = "attn.Wqkv";
+    f.tensors.o = "attn.Wo";
+    f.tensors.attnNorm = "attn_norm";
+    f.tensors.mlpNorm = "mlp_norm";
+    f.tensors.gateUp = "mlp.Wi"; // act(first half) ⊙ second half
+    f.tensors.down = "mlp.Wo";
+    f.tensors.finalNorm = "final_norm";
+    f.tensors.mlmTransform = "head.dense";
+    f.tensors.mlmNorm = "head.norm";
+    f.tensors.mlmDecoder = "decoder.weight";
+    f.tensors.mlmBias = "decoder.bias";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = false;
+    f.embeddingNorm = true;
+    f.positions = PositionKind::RotaryHalf;
+    f.qkv = QkvLayout::Fused;
+    f.mlp = MlpKind::Gated;
+    f.head = HeadKind::MaskedLm;
+    f.causal = false;
+    f.slidingWindow = true;
+    f.windowBothSides = true;
+    f.slidingLayers = SlidingLayers::GlobalFromFirst;
+    f.firstLayerAttnNorm = false;
+    f.mlmTransformBias = false;
+    f.refused = {{"norm_bias", "false"}, {"attention_bias", "false"}, {"mlp_bias", "false"},
+                 {"classifier_bias", "false"}, {"decoder_bias", "true"}};
+    f.pipelineNote = "ModernBERT: X is the LayerNorm of the residual stream (layer 0 uses the embeddings as they are)";
+    return f;
+}
+
 FamilyDescription distilbert()
 {
     FamilyDescription f = bertLike({"distilbert"});
@@ -466,7 +526,7 @@ const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
                                                        qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    bloom(),    gptNeox(),
-                                                       bert(),   distilbert(), roberta(),   albert(),   electra()};
+                                                       bert(),   distilbert(), roberta(),   albert(),   electra(),   modernBert()};
     return all;
 }
 

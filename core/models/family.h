@@ -34,6 +34,7 @@ enum class SlidingLayers {
     All,        // every layer (Mistral, Phi-3)
     LayerTypes, // config.json "layer_types" ("sliding_attention" / "full_attention"), else every
                 // sliding_window_pattern-th layer is global (Gemma 2: every 2nd, Gemma 3: every 6th)
+    GlobalFromFirst, // "layer_types", else layers 0, n, 2n, … are global, n = global_attn_every_n_layers (ModernBERT)
 };
 
 enum class MlpKind {
@@ -91,6 +92,9 @@ struct FamilyKeys
     ConfigKey finalSoftcap{};     // final_logit_softcapping, likewise for the logits
     float defaultFinalSoftcap = 0;
     ConfigKey localRopeTheta{};   // rope_local_base_freq: the RoPE base of sliding layers (Gemma 3)
+    ConfigKey slidingWindowKey{{"sliding_window"}}; // ModernBERT: local_attention
+    ConfigKey slidingPatternKey{{"sliding_window_pattern"}}; // ModernBERT: global_attn_every_n_layers
+    ConfigKey mlmActivation{};    // the masked-LM head's activation key (ModernBERT: classifier_activation)
     float defaultLocalRopeTheta = 10000.0f;
     int defaultSlidingWindow = 0; // sliding_window when config.json lacks it; 0: no window
     int defaultSlidingPattern = 6; // sliding_window_pattern when config.json lacks it (LayerTypes)
@@ -150,6 +154,9 @@ struct FamilyDescription
     bool alwaysTied = false;    // the head is the embedding whatever the config says (GPT-2)
     std::vector<RefusedKey> refused;
     bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
+    bool windowBothSides = false; // an encoder's local attention: the window spans both sides, its key the full width
+    bool firstLayerAttnNorm = true; // false: layer 0 has no norm before attention (ModernBERT)
+    bool mlmTransformBias = true;   // the masked-LM head's transform has a bias (not ModernBERT's)
     SlidingLayers slidingLayers = SlidingLayers::All;
     std::string pipelineNote;   // shown with the pipeline view
     std::string mlmActivation;  // the masked-LM head's own activation (ELECTRA: "gelu"); empty: the blocks'

@@ -211,6 +211,7 @@ std::vector<bool> FamilyLoader::slidingLayers() const
     case SlidingLayers::All:
         return {};
     case SlidingLayers::LayerTypes:
+    case SlidingLayers::GlobalFromFirst:
         break;
     }
     if (const json::Value* types = m_config.root().find("layer_types"); types != nullptr && !types->isNull()) {
@@ -230,11 +231,13 @@ std::vector<bool> FamilyLoader::slidingLayers() const
         }
         return out;
     }
-    const int pattern = m_config.sizeOr("sliding_window_pattern", SizeKind::Layers, m_family.keys.defaultSlidingPattern);
+    const ConfigKey& patternKey = m_family.keys.slidingPatternKey;
+    const int pattern = sizeOr(patternKey, SizeKind::Layers, m_family.keys.defaultSlidingPattern);
     if (pattern <= 0)
-        throw ModelLoadError(m_config.path() + ": \"sliding_window_pattern\" must be positive");
-    for (std::size_t l = 0; l < layers; ++l)
-        out[l] = (l + 1) % static_cast<std::size_t>(pattern) != 0; // every pattern-th layer is global
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(patternKey) + " must be positive");
+    const bool fromFirst = m_family.slidingLayers == SlidingLayers::GlobalFromFirst;
+    for (std::size_t l = 0; l < layers; ++l) // every pattern-th layer is global, the last or the first of each run
+        out[l] = (fromFirst ? l : l + 1) % static_cast<std::size_t>(pattern) != 0;
     return out;
 }
 
@@ -338,7 +341,7 @@ void FamilyLoader::checkShapes() const
         m_weights.checkShape(layerModule(0, m_t.qkv) + ".weight", shape(m_qWidth + 2 * m_kvWidth, d),
                              from({&k.width, &k.heads, &k.kvHeads, &k.headDim}));
     }
-    const std::string lastNorm = layerModule(m_info.layers - 1, m_t.attnNorm);
+    const std::string lastNorm = layerModule(m_info.layers - 1, m_family.firstLayerAttnNorm ? m_t.attnNorm : m_t.mlpNorm);
     m_weights.checkShape(lastNorm + normGainSuffix(lastNorm), {d}, from({&k.width, &k.layers}));
 }
 
@@ -348,7 +351,8 @@ BlockWeights FamilyLoader::readBlock(int layer) const
     const auto part = [&](const std::string& module) { return layerModule(layer, module); };
     const bool qkvBias = m_family.qkvBias || m_attentionBias;
     BlockWeights b;
-    normInto(part(m_t.attnNorm), d, b.attnNormGain, b.attnNormBias);
+    if (layer > 0 || m_family.firstLayerAttnNorm)
+        normInto(part(m_t.attnNorm), d, b.attnNormGain, b.attnNormBias);
     switch (m_family.qkv) {
     case QkvLayout::Separate:
         b.qkv = joinColumns({dense(part(m_t.q), d, m_qWidth, qkvBias), dense(part(m_t.k), d, m_kvWidth, qkvBias),
@@ -397,7 +401,7 @@ void FamilyLoader::readHead(StackWeights& w)
         }
         // The transform maps back to the embedding width (ALBERT's is narrower than the model's).
         const Index e = m_embeddingWidth;
-        const Dense t = dense(m_t.mlmTransform, d, e, true);
+        const Dense t = dense(m_t.mlmTransform, d, e, m_family.mlmTransformBias);
         w.mlmTransform = Linear(t.w, t.b);
         normInto(m_t.mlmNorm, e, w.mlmNormGain, w.mlmNormBias);
         // The decoder is tied to the word embedding; safetensors usually omits the tied copy.
@@ -440,9 +444,10 @@ void FamilyLoader::buildArchitecture()
     m_arch.head = m_family.head;
     m_arch.activation = activationNamed(m_config.stringOr(keyOf(k.activation), k.defaultActivation),
                                         m_config.path() + ": " + quotedKey(k.activation));
-    m_arch.mlmActivation = m_family.mlmActivation.empty()
+    const std::string mlmActivation = m_config.stringOr(keyOf(k.mlmActivation), m_family.mlmActivation);
+    m_arch.mlmActivation = mlmActivation.empty()
                                ? m_arch.activation
-                               : activationNamed(m_family.mlmActivation, m_config.path() + ": masked-LM head");
+                               : activationNamed(mlmActivation, m_config.path() + ": masked-LM head activation");
     m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
     m_info.maxPositions = m_positionRows - k.positionTableOffset;
     if (m_family.positions == PositionKind::Learned)
@@ -480,8 +485,12 @@ void FamilyLoader::buildArchitecture()
         applyRopeScaling(m_config, m_arch.ropeInverseFrequencies);
     }
     if (m_family.slidingWindow) {
-        const int window = m_config.has("sliding_window") ? m_config.requiredSize("sliding_window", SizeKind::Positions)
-                                                          : k.defaultSlidingWindow;
+        int window = present(k.slidingWindowKey) ? requiredSize(k.slidingWindowKey, SizeKind::Positions)
+                                                 : k.defaultSlidingWindow;
+        // ModernBERT's local_attention counts both sides: a query sees window / 2 keys each way.
+        m_arch.windowBothSides = m_family.windowBothSides;
+        if (m_family.windowBothSides)
+            window /= 2;
         if (window > 0 && window < m_info.maxPositions)
             m_arch.slidingWindow = window;
         m_arch.slidingLayer = slidingLayers();
@@ -514,7 +523,10 @@ void FamilyLoader::buildArchitecture()
             " query heads share each K/V head");
     }
     if (m_arch.slidingWindow) {
-        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)" +
+        add((m_arch.windowBothSides ? "each query sees the keys within " + std::to_string(*m_arch.slidingWindow) +
+                                          " positions either side (local attention)"
+                                    : "each query sees at most the " + std::to_string(*m_arch.slidingWindow) +
+                                          " latest keys (sliding window)") +
             (m_arch.slidingLayer.empty() ? std::string() : std::string(" in the sliding layers; the others see every key")));
     }
     if (!m_arch.localRopeInverseFrequencies.empty())

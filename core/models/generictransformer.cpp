@@ -14,15 +14,20 @@ void perHeadRmsNorm(Matrix& x, int heads, int headDim, const RowVector& gain, fl
     rows = rmsNorm(Matrix(rows), gain, eps);
 }
 
-// Keys further back than `window` positions from their query are masked (Mistral's sliding window).
-MaskMatrix withSlidingWindow(const MaskMatrix& mask, int window)
+// Keys further back than `window` positions from their query are masked (Mistral's sliding
+// window: the query and window − 1 keys before it). bothSides: keys within `window` positions on
+// either side are kept (ModernBERT's local attention).
+MaskMatrix withSlidingWindow(const MaskMatrix& mask, int window, bool bothSides)
 {
     MaskMatrix out = mask;
     const Index offset = mask.cols() - mask.rows(); // query i sits at position offset + i
     for (Index i = 0; i < out.rows(); ++i) {
-        const Index firstKey = offset + i - window + 1;
-        for (Index j = 0; j < std::min(firstKey, out.cols()); ++j)
-            out(i, j) = 0;
+        const Index at = offset + i;
+        const Index firstKey = bothSides ? at - window : at - window + 1;
+        for (Index j = 0; j < out.cols(); ++j) {
+            if (j < firstKey || (bothSides && j > at + window))
+                out(i, j) = 0;
+        }
     }
     return out;
 }
@@ -170,7 +175,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     ForwardOptions windowed;
     if (m_arch.slidingWindow) {
         windowed = options;
-        windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow);
+        windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow, m_arch.windowBothSides);
     }
     const bool rotary = m_arch.positions == PositionKind::RotaryHalf;
     const std::vector<float> alibi = alibiBias(T, firstPosition + T);
@@ -187,7 +192,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
                                                         ? m_arch.localRopeInverseFrequencies
                                                         : m_arch.ropeInverseFrequencies;
         const bool post = m_arch.placement == NormPlacement::Post;
-        const Matrix xn = post ? x : norm(x, block.attnNormGain, block.attnNormBias); // attention input
+        // The attention input; ModernBERT's first layer has no norm before attention.
+        const Matrix xn = post || block.attnNormGain.size() == 0 ? x : norm(x, block.attnNormGain, block.attnNormBias);
         const Matrix qkv = applyLinear(xn, block.qkv); // (T, q | k | v)
         // Q and K are read in place unless q/k norms or RoPE change them.
         const bool transformed = rotary || block.qNorm.size() > 0;

@@ -32,6 +32,7 @@ struct Architecture
     Activation mlmActivation = Activation::GeluErf; // the masked-LM head's transform
     HeadKind head = HeadKind::CausalLm;
     std::optional<int> slidingWindow; // a query sees at most this many keys (itself included)
+    bool windowBothSides = false;     // instead: keys within slidingWindow positions either side (ModernBERT)
     // Per layer, whether it is a sliding (local) layer: the window and localRopeInverseFrequencies
     // apply to these only. Empty: every layer is.
     std::vector<bool> slidingLayer;
