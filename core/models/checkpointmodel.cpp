@@ -55,7 +55,7 @@ ModelInfo CheckpointModel::info() const
     return modelInfoOf(m_net->info(), m_name, m_tokenizer != nullptr);
 }
 
-std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const
+std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request, std::vector<std::string>& notices) const
 {
     const TransformerInfo& t = m_net->info();
     std::vector<Token> tokens;
@@ -68,7 +68,12 @@ std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const
             tokens.push_back(tokenForId(m_tokenizer.get(), id));
         }
         if (t.segments) {
-            const std::optional<int> sep = m_tokenizer ? m_tokenizer->idOf("[SEP]") : std::optional<int>(102);
+            // The separator from the files, never a guess (102 is bert-base's, not every model's).
+            const std::optional<int> sep = m_tokenizer ? m_tokenizer->idOf("[SEP]") : t.sepId;
+            if (!sep) {
+                notices.push_back("sentence B cannot be told apart in these ids: the folder names no [SEP] "
+                                  "(no tokenizer, no sep_token_id), so every token is in sentence A");
+            }
             const std::vector<int> segments = segmentsFromSeparators(tokens, sep, t.padId);
             for (std::size_t i = 0; i < tokens.size(); ++i)
                 tokens[i].segment = segments[i];
@@ -79,9 +84,11 @@ std::vector<Token> CheckpointModel::tokensOf(const RunRequest& request) const
         throw InputError("this checkpoint has no tokenizer files; run it with token ids instead of text");
     }
     try {
-        if (t.segments && !request.secondText.empty()) {
+        if (!request.secondText.empty() && (t.segments || !t.causal)) {
             tokens = m_tokenizer->encodeForModel(request.text, std::string_view(request.secondText));
         } else {
+            if (!request.secondText.empty())
+                notices.push_back("the second text is ignored: this decoder reads one text");
             tokens = m_tokenizer->encodeForModel(request.text);
         }
     } catch (const TokenizerError& e) {
@@ -106,7 +113,7 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     for (const auto& note : t.notes)
         result->notices.push_back(note);
 
-    std::vector<Token> tokens = tokensOf(request);
+    std::vector<Token> tokens = tokensOf(request, result->notices);
     if (tokens.empty())
         throw InputError("nothing to run: the input has no tokens");
     if (t.maxPositions > 0 && static_cast<int>(tokens.size()) > t.maxPositions) {
@@ -183,8 +190,9 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     options.cancel = request.cancel;
     std::vector<Index> maskPositions;
     if (!t.causal && t.hasLmHead) {
-        // BERT's [MASK] or RoBERTa's <mask>, as the tokenizer names it.
-        std::optional<int> maskId = m_tokenizer ? m_tokenizer->idOf("[MASK]") : std::optional<int>(103);
+        // BERT's [MASK] or RoBERTa's <mask>, as the tokenizer names it; else config.json's
+        // mask_token_id. Never a guess: 103 is bert-base's id, another model's word.
+        std::optional<int> maskId = m_tokenizer ? m_tokenizer->idOf("[MASK]") : t.maskId;
         if (!maskId && m_tokenizer)
             maskId = m_tokenizer->idOf("<mask>");
         for (Index i = 0; i < T; ++i) {

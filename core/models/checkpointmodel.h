@@ -32,7 +32,7 @@ public:
     const Transformer& transformer() const { return *m_net; }
 
 private:
-    std::vector<Token> tokensOf(const RunRequest& request) const;
+    std::vector<Token> tokensOf(const RunRequest& request, std::vector<std::string>& notices) const;
 
     std::unique_ptr<Transformer> m_net;
     std::unique_ptr<Tokenizer> m_tokenizer;

@@ -449,6 +449,10 @@ void FamilyLoader::buildArchitecture()
                                ? m_arch.activation
                                : activationNamed(mlmActivation, m_config.path() + ": masked-LM head activation");
     m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
+    if (m_config.has("sep_token_id"))
+        m_info.sepId = m_config.tokenIdOr("sep_token_id", 0);
+    if (m_config.has("mask_token_id"))
+        m_info.maskId = m_config.tokenIdOr("mask_token_id", 0);
     m_info.maxPositions = m_positionRows - k.positionTableOffset;
     if (m_family.positions == PositionKind::Learned)
         m_arch.positionOffset = k.positionTableOffset;

@@ -170,7 +170,8 @@ ModelInfo modelInfoOf(const TransformerInfo& t, const std::string& name, bool ha
     info.causal = t.causal;
     info.takesText = hasTokenizer;
     info.takesIds = true;
-    info.takesSecondText = t.segments && hasTokenizer;
+    // Every encoder reads sentence pairs (DistilBERT and RoBERTa too, without token types).
+    info.takesSecondText = (t.segments || !t.causal) && hasTokenizer;
     return info;
 }
 

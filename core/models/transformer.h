@@ -29,6 +29,8 @@ struct TransformerInfo
     bool segments = false;          // takes token types (BERT sentence A/B)
     bool hasLmHead = true;          // can produce logits (BERT without cls.predictions cannot)
     int padId = -1;                 // BERT padding id: keys with it are masked by default
+    std::optional<int> sepId;       // config.json's sep_token_id: sentence B of raw ids starts after it
+    std::optional<int> maskId;      // config.json's mask_token_id: predicted for raw ids without a tokenizer
     std::vector<int> stopIds;       // generation ends before any of these (EOS; BOS for llama2.c)
     std::vector<std::string> notes; // load-time remarks shown with every result
 };

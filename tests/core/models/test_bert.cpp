@@ -8,7 +8,11 @@
 #include "models/checkpointmodel.h"
 #include "tokenizers/tokenizer.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace attnviz;
 using namespace attnviz::testing;
@@ -22,6 +26,8 @@ private slots:
     void runUsesPaddingMaskAndSegments();
     void runsText();
     void distilbertMatchesReference();
+    void distilbertKeepsTheSecondSentence();
+    void separatorIdsComeFromTheFiles();
 };
 
 void TestBert::forwardMatchesReference()
@@ -124,6 +130,67 @@ void TestBert::distilbertMatchesReference()
     const ForwardResult forward = checkpoint->transformer().forward(ref.ids, {}, options);
     QVERIFY2(maxAbsDiff(forward.hidden, ref.hidden) < 1e-4f, "hidden states differ");
     QVERIFY2(maxAbsDiff(forward.logits, ref.logits) < 1e-4f, "MLM logits differ");
+}
+
+// DistilBERT has no token types, yet reads sentence pairs ([CLS] A [SEP] B [SEP]); the second
+// sentence used to be dropped without a word.
+void TestBert::distilbertKeepsTheSecondSentence()
+{
+    QTemporaryDir dir;
+    const std::string folder = copyModel(dir.path().toStdString(), "distilbert", "distilbert_vocab");
+    { // the first 110 entries of the BERT fixture's vocabulary: the DistilBERT fixture's size
+        std::ifstream in(modelCase("bert") + "/vocab.txt");
+        std::ofstream out(folder + "/vocab.txt");
+        std::string line;
+        for (int i = 0; i < 110 && std::getline(in, line); ++i)
+            out << line << "\n";
+    }
+    const auto model = openModel(folder);
+    QVERIFY(model->info().takesSecondText);
+    RunRequest request;
+    request.text = "the cat sat";
+    request.secondText = "a dog ran";
+    const auto result = model->run(request); // kept: the range below must not outlive it
+    std::vector<int> ids;
+    for (const Token& t : result->tokens)
+        ids.push_back(t.id);
+    QCOMPARE(ids, std::vector<int>({2, 5, 6, 7, 3, 10, 11, 12, 3}));
+}
+
+// Without a tokenizer, sentence B starts after the [SEP] that config.json names (sep_token_id),
+// not after a hard-coded 102; with neither, every token stays in sentence A and the user is told.
+void TestBert::separatorIdsComeFromTheFiles()
+{
+    const Reference ref = loadReference("bert"); // [CLS] … [SEP] … [SEP] [PAD] with [SEP] = 3
+    QTemporaryDir dir;
+    const std::string bare = copyModel(dir.path().toStdString(), "bert", "bert_no_vocab");
+    std::filesystem::remove(bare + "/vocab.txt");
+    RunRequest request;
+    request.ids = ref.ids;
+    const auto unknown = openModel(bare)->run(request);
+    for (const Token& t : unknown->tokens)
+        QCOMPARE(t.segment, 0);
+    bool told = false;
+    for (const std::string& n : unknown->notices)
+        told = told || n.find("sentence B") != std::string::npos;
+    QVERIFY(told);
+
+    const std::string named =
+        copyModel(dir.path().toStdString(), "bert", "bert_sep_in_config", patchedConfig("bert", "sep_token_id", "3"));
+    std::filesystem::remove(named + "/vocab.txt");
+    const auto result = openModel(named)->run(request);
+    for (std::size_t i = 0; i < ref.tokenTypes.size(); ++i)
+        QCOMPARE(result->tokens[i].segment, ref.tokenTypes[i]);
+
+    // Likewise the [MASK] whose predictions are shown (the fixture's is 4, bert-base's 103).
+    request.topK = 3;
+    QVERIFY(openModel(bare)->run(request)->maskedPredictions.empty());
+    const std::string masked = copyModel(dir.path().toStdString(), "bert", "bert_mask_in_config",
+                                         patchedConfig("bert", "mask_token_id", "4"));
+    std::filesystem::remove(masked + "/vocab.txt");
+    const auto predicted = openModel(masked)->run(request);
+    QCOMPARE(predicted->maskedPredictions.size(), std::size_t(1));
+    QCOMPARE(predicted->maskedPredictions[0].first, 2);
 }
 
 QTEST_APPLESS_MAIN(TestBert)
