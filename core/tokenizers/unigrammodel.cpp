@@ -33,15 +33,16 @@ UnigramModel::UnigramModel(std::vector<std::pair<std::string, double>> vocab, st
             throw TokenizerError("the score of piece " + quotedForMessage(piece) + " is not a finite number");
         minScore = std::min(minScore, score);
         const int id = static_cast<int>(m_pieces.size());
-        // Later duplicates win, as in Hugging Face's piece -> id map.
-        for (std::size_t len = 1; len < piece.size(); ++len)
-            m_prefixes.try_emplace(piece.substr(0, len), -1);
         if (!piece.empty())
-            m_prefixes[piece] = id;
+            m_ids[piece] = id; // later duplicates win, as in Hugging Face's piece -> id map
         m_pieces.push_back(std::move(piece));
         m_scores.push_back(score);
     }
     m_unkScore = minScore - kUnkPenalty;
+    m_sorted.reserve(m_ids.size());
+    for (const auto& [piece, id] : m_ids)
+        m_sorted.push_back(id);
+    std::sort(m_sorted.begin(), m_sorted.end(), [&](int a, int b) { return piece(a) < piece(b); });
     for (int b = 0; b < 256; ++b) {
         char name[8];
         std::snprintf(name, sizeof name, "<0x%02X>", b);
@@ -52,8 +53,27 @@ UnigramModel::UnigramModel(std::vector<std::pair<std::string, double>> vocab, st
 
 std::optional<int> UnigramModel::find(std::string_view piece) const
 {
-    const auto it = m_prefixes.find(piece);
-    return it != m_prefixes.end() && it->second >= 0 ? std::optional<int>(it->second) : std::nullopt;
+    const auto it = m_ids.find(piece);
+    return it != m_ids.end() ? std::optional<int>(it->second) : std::nullopt;
+}
+
+template <typename F>
+void UnigramModel::forEachPrefix(std::string_view text, F&& f) const
+{
+    // [lo, hi): the sorted pieces that start with text[0, depth). The one equal to it, if any,
+    // sorts first; the others all have a byte at `depth`.
+    auto lo = m_sorted.begin();
+    auto hi = m_sorted.end();
+    for (std::size_t depth = 0; depth < text.size() && lo != hi; ++depth) {
+        if (piece(*lo).size() == depth)
+            ++lo;
+        const auto c = static_cast<unsigned char>(text[depth]);
+        const auto byteAt = [&](int id) { return static_cast<unsigned char>(piece(id)[depth]); };
+        lo = std::lower_bound(lo, hi, c, [&](int id, unsigned char v) { return byteAt(id) < v; });
+        hi = std::upper_bound(lo, hi, c, [&](unsigned char v, int id) { return v < byteAt(id); });
+        if (lo != hi && piece(*lo).size() == depth + 1)
+            f(*lo, depth + 1);
+    }
 }
 
 std::vector<UnigramModel::Piece> UnigramModel::encode(std::string_view text) const
@@ -78,16 +98,10 @@ std::vector<UnigramModel::Piece> UnigramModel::encode(std::string_view text) con
         const std::size_t charLen = static_cast<std::size_t>(unicode::decodeUtf8(text, start).length);
         const double here = best[start].score;
         bool singleChar = false;
-        // Pieces starting here, shortest first; stop when no piece continues the prefix.
-        for (std::size_t end = start + 1; end <= n; ++end) {
-            const auto it = m_prefixes.find(text.substr(start, end - start));
-            if (it == m_prefixes.end())
-                break;
-            if (it->second >= 0) {
-                offer(end, start, it->second, here + m_scores[static_cast<std::size_t>(it->second)]);
-                singleChar = singleChar || end - start == charLen;
-            }
-        }
+        forEachPrefix(text.substr(start), [&](int id, std::size_t len) {
+            offer(start + len, start, id, here + m_scores[static_cast<std::size_t>(id)]);
+            singleChar = singleChar || len == charLen;
+        });
         if (!singleChar)
             offer(start + charLen, start, m_unkId.value_or(-1), here + m_unkScore);
         start += charLen;

@@ -50,11 +50,16 @@ private:
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
 
+    // Calls f(id, length) for every piece that is a prefix of `text`, shortest first.
+    template <typename F>
+    void forEachPrefix(std::string_view text, F&& f) const;
+
     std::vector<std::string> m_pieces;
     std::vector<double> m_scores;
-    // Every prefix of every piece: the id of the piece it is, or -1 when it only starts longer
-    // pieces. Lets the search stop as soon as no piece can continue.
-    std::unordered_map<std::string, int, Hash, std::equal_to<>> m_prefixes;
+    std::unordered_map<std::string, int, Hash, std::equal_to<>> m_ids; // piece -> id (the last of duplicates)
+    // Ids of the distinct pieces in byte order: the pieces starting with a given prefix form one
+    // run, narrowed byte by byte (memory linear in the vocabulary, whatever the piece lengths).
+    std::vector<int> m_sorted;
     std::optional<int> m_unkId;
     double m_unkScore = 0;
     bool m_byteFallback = false;
