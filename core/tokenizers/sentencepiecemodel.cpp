@@ -1,7 +1,5 @@
 #include "tokenizers/sentencepiecemodel.h"
 
-#include "tokenizers/unicode.h"
-#include "tokenizers/unigramtokenizer.h"
 #include "util/messagetext.h"
 #include "util/sizelimits.h"
 
@@ -208,118 +206,42 @@ SentencePieceModel parseSentencePieceModel(std::string_view bytes)
     return m;
 }
 
-namespace {
-
-// ALBERT's converter pushes pieces such as "1," down (score - 100), as its slow tokenizer splits
-// a comma after a digit off.
-bool endsWithDigitComma(const std::string& piece)
+AddedTokens sentencePieceAddedTokens(const SentencePieceModel& model, std::size_t firstPiece,
+                                     const std::function<int(const std::string&)>& idOf,
+                                     const std::function<const std::string*(int)>& pieceAt,
+                                     const std::vector<AddedToken>& configTokens)
 {
-    if (piece.size() < 2 || piece.back() != ',')
-        return false;
-    std::size_t pos = piece.size() - 1; // the comma; find the character before it
-    do
-        --pos;
-    while (pos > 0 && (static_cast<unsigned char>(piece[pos]) & 0xC0) == 0x80);
-    return unicode::isNumber(unicode::decodeUtf8(piece, pos).cp);
-}
-
-} // namespace
-
-std::unique_ptr<Tokenizer> tokenizerFromSentencePiece(const SentencePieceModel& model, const SentencePieceLayout& layout)
-{
-    using Family = SentencePieceLayout::Family;
-    if (model.modelType != SentencePieceModel::ModelType::Unigram)
-        throw TokenizerError("SentencePiece model type " + std::to_string(static_cast<int>(model.modelType)) +
-                             " (BPE, word or char) is not supported from a .model file; only Unigram is "
-                             "(a tokenizer.json beside it would be read instead)");
-    if (model.byteFallback)
-        throw TokenizerError("byte_fallback in a Unigram .model file is not supported (Hugging Face's converter "
-                             "drops it for these families)");
-
-    // The vocabulary in the family's order, and where the .model's pieces start in it.
-    std::vector<std::pair<std::string, double>> vocab;
-    std::size_t firstPiece = 0;
-    int unkId = model.unkId;
-    if (layout.family == Family::XlmRoberta) {
-        vocab = {{"<s>", 0.0}, {"<pad>", 0.0}, {"</s>", 0.0}, {"<unk>", 0.0}};
-        firstPiece = 3;
-        unkId = 3;
-    } else if (layout.family == Family::Camembert) {
-        vocab = {{"<s>NOTUSED", 0.0}, {"<pad>", 0.0}, {"</s>NOTUSED", 0.0}, {"<unk>", 0.0}, {"<unk>NOTUSED", -100.0}};
-        firstPiece = 1;
-        unkId = 3;
-    }
-    for (std::size_t i = firstPiece; i < model.pieces.size(); ++i) {
-        const SentencePieceModel::Piece& p = model.pieces[i];
-        const bool demote = layout.family == Family::Albert && endsWithDigitComma(p.piece);
-        vocab.emplace_back(p.piece, static_cast<double>(p.score) - (demote ? 100.0 : 0.0));
-    }
-    if (layout.family != Family::Albert)
-        vocab.emplace_back("<mask>", 0.0);
-    UnigramModel unigram(std::move(vocab), unkId, false);
-
-    // Added tokens: control and user-defined pieces (by their id in the new order), then the
-    // entries of tokenizer_config.json, which say lstrip/rstrip and add <mask>.
-    AddedTokens added;
+    // Control and user-defined pieces (by their id in the new order), then the entries of
+    // tokenizer_config.json, which say lstrip/rstrip and may add <mask>.
     std::vector<AddedToken> tokens;
-    const auto idOf = [&](const std::string& piece) { return unigram.find(piece).value_or(-1); };
     for (std::size_t i = firstPiece; i < model.pieces.size(); ++i) {
         const SentencePieceModel::Piece& p = model.pieces[i];
         if (p.type == SentencePieceModel::PieceType::Control || p.type == SentencePieceModel::PieceType::UserDefined)
             tokens.push_back({idOf(p.piece), p.piece, p.type == SentencePieceModel::PieceType::Control, false, false});
     }
-    for (const AddedToken& t : layout.configTokens) {
-        if (t.id < 0 || t.id >= unigram.size() || unigram.piece(t.id) != t.content)
+    for (const AddedToken& t : configTokens) {
+        const std::string* piece = pieceAt(t.id);
+        if (!piece || *piece != t.content)
             throw TokenizerError("tokenizer_config.json names token " + std::to_string(t.id) + " " +
                                  quotedForMessage(t.content) + ", which is not that id in the .model's vocabulary");
         std::erase_if(tokens, [&](const AddedToken& o) { return o.id == t.id; });
         tokens.push_back(t);
     }
+    AddedTokens added;
     for (AddedToken& t : tokens)
         added.add(std::move(t));
+    return added;
+}
 
-    TextNormalizer normalizer;
-    if (layout.family == Family::Albert) {
-        if (layout.removeSpace)
-            normalizer.addCollapseWhitespace();
-        normalizer.addReplace("``", "\"");
-        normalizer.addReplace("''", "\"");
-        if (!layout.keepAccents)
-            normalizer.addNfkd(); // with StripAccents
-        if (layout.lowercase)
-            normalizer.addLowercase();
+std::unique_ptr<Tokenizer> tokenizerFromSentencePiece(const SentencePieceModel& model, const SentencePieceLayout& layout)
+{
+    switch (model.modelType) {
+    case SentencePieceModel::ModelType::Unigram: return unigramFromSentencePiece(model, layout);
+    case SentencePieceModel::ModelType::Bpe: return bpeFromSentencePiece(model, layout);
+    default:
+        throw TokenizerError("SentencePiece model type " + std::to_string(static_cast<int>(model.modelType)) +
+                             " (word or char) is not supported; only Unigram and BPE are");
     }
-    if (!model.precompiledCharsmap.empty())
-        normalizer.addPrecompiled(std::make_shared<const PrecompiledCharsmap>(model.precompiledCharsmap));
-    if (layout.family == Family::Albert) {
-        normalizer.addReplaceRepeats(U' ', 2, " ");
-    } else {
-        normalizer.addStrip(false, true);
-        normalizer.addReplaceRepeats(U' ', 2, "\xE2\x96\x81");
-    }
-
-    UnigramTokenizer::Options options;
-    options.prepend = model.addDummyPrefix ? UnigramTokenizer::Prepend::Always : UnigramTokenizer::Prepend::Never;
-    options.decodeStripLeading = model.addDummyPrefix;
-
-    const auto special = [&](const std::string& piece) {
-        const int id = idOf(piece);
-        if (id < 0)
-            throw TokenizerError("the vocabulary has no " + quotedForMessage(piece) + " for the special tokens");
-        return PostProcessor::Item{false, 0, id, piece, 0};
-    };
-    const auto seq = [](int sequence, int typeId) { return PostProcessor::Item{true, sequence, -1, {}, typeId}; };
-    PostProcessor post;
-    if (layout.family == Family::Albert) {
-        PostProcessor::Item cls = special("[CLS]"), sep = special("[SEP]"), sep1 = sep;
-        sep1.typeId = 1;
-        post = PostProcessor({cls, seq(0, 0), sep}, {cls, seq(0, 0), sep, seq(1, 1), sep1});
-    } else {
-        const PostProcessor::Item bos = special("<s>"), eos = special("</s>");
-        post = PostProcessor({bos, seq(0, 0), eos}, {bos, seq(0, 0), eos, eos, seq(1, 0), eos});
-    }
-    return std::make_unique<UnigramTokenizer>(std::move(unigram), std::move(normalizer), options, std::move(added),
-                                              std::move(post));
 }
 
 } // namespace attnviz

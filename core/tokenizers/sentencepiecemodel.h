@@ -9,6 +9,7 @@
 #include "tokenizers/addedtokens.h"
 #include "tokenizers/tokenizer.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,15 +53,31 @@ struct SentencePieceLayout
         Albert,     // pieces as they are; [CLS] A [SEP]; lower-casing and accent stripping by config
         XlmRoberta, // fairseq order: <s> <pad> </s> <unk>, then pieces from id 3 on (+1), <mask> last
         Camembert,  // <s>NOTUSED <pad> </s>NOTUSED <unk> <unk>NOTUSED, then pieces from id 1 (+4), <mask>
+        Llama,      // BPE: pieces as they are, merges from the piece order; <s> A
     };
     Family family = Family::Albert;
     bool lowercase = true;    // ALBERT do_lower_case
     bool keepAccents = false; // ALBERT keep_accents
     bool removeSpace = true;  // ALBERT remove_space: trim and collapse whitespace first
+    bool legacy = true;       // Llama: true prepends "▁" to every text piece, false only at the start
+    bool addPrefixSpace = true; // Llama add_prefix_space: false prepends nothing
+    bool addBos = true;       // Llama add_bos_token / add_eos_token
+    bool addEos = false;
     std::vector<AddedToken> configTokens; // tokenizer_config.json added_tokens_decoder
 };
 
+// Unigram (ALBERT, XLM-RoBERTa, CamemBERT) or BPE (Llama) model types; throws TokenizerError for
+// the others, or a model type the family does not use.
 std::unique_ptr<Tokenizer> tokenizerFromSentencePiece(const SentencePieceModel& model,
                                                       const SentencePieceLayout& layout);
+
+// The halves of tokenizerFromSentencePiece (sentencepieceunigram.cpp, sentencepiecebpefile.cpp)
+// and the added tokens they share: control and user-defined pieces, then tokenizer_config.json's.
+std::unique_ptr<Tokenizer> unigramFromSentencePiece(const SentencePieceModel& model, const SentencePieceLayout& layout);
+std::unique_ptr<Tokenizer> bpeFromSentencePiece(const SentencePieceModel& model, const SentencePieceLayout& layout);
+AddedTokens sentencePieceAddedTokens(const SentencePieceModel& model, std::size_t firstPiece,
+                                     const std::function<int(const std::string&)>& idOf,
+                                     const std::function<const std::string*(int)>& pieceAt,
+                                     const std::vector<AddedToken>& configTokens);
 
 } // namespace attnviz

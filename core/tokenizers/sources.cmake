@@ -21,4 +21,5 @@ target_sources(attnviz_core PRIVATE
     tokenizers/unigrammodel.h tokenizers/unigrammodel.cpp
     tokenizers/unigramtokenizer.h tokenizers/unigramtokenizer.cpp
     tokenizers/unigramjson.cpp
-    tokenizers/sentencepiecemodel.h tokenizers/sentencepiecemodel.cpp)
+    tokenizers/sentencepiecemodel.h tokenizers/sentencepiecemodel.cpp
+    tokenizers/sentencepieceunigram.cpp tokenizers/sentencepiecebpefile.cpp)

@@ -117,6 +117,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                          : scheme == "always" ? SentencePieceBpeTokenizer::Prepend::Always
                                               : SentencePieceBpeTokenizer::Prepend::Never;
             sp.splitOnMetaspace = jsonBool(&p, "split", true);
+            sp.prependUnlessMetaspace = true; // Metaspace leaves text that starts with "▁" alone
         } else {
             throw TokenizerError("unsupported pre_tokenizer " + quotedForMessage(type) + " for a BPE model");
         }
@@ -137,6 +138,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         const std::string type = jsonType(&n);
         if (type == "Prepend") {
             sp.prepend = SentencePieceBpeTokenizer::Prepend::Always;
+            sp.prependUnlessMetaspace = false;
         } else if (type == "Replace") {
             const json::Value* pattern = n.find("pattern");
             if (jsonString(pattern, "String", "") != " " || jsonString(&n, "content", "") != "\xE2\x96\x81")

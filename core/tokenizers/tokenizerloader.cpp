@@ -90,15 +90,22 @@ SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::strin
         layout.family = SentencePieceLayout::Family::XlmRoberta;
     else if (cls == "CamembertTokenizer" || (cls.empty() && type == "camembert"))
         layout.family = SentencePieceLayout::Family::Camembert;
+    else if (cls == "LlamaTokenizer" || (cls.empty() && (type == "llama" || type == "mistral")))
+        layout.family = SentencePieceLayout::Family::Llama;
     else
         throw TokenizerError(modelPath + ": a SentencePiece .model without tokenizer.json is read for ALBERT, "
-                             "XLM-RoBERTa and CamemBERT folders only (tokenizer_class " + quotedForMessage(cls) +
+                             "XLM-RoBERTa, CamemBERT and Llama/Mistral folders only (tokenizer_class " +
+                             quotedForMessage(cls) +
                              ", model_type " + quotedForMessage(type) + "); add the tokenizer.json");
     if (!config.isObject())
         return layout;
     layout.lowercase = jsonBool(&config, "do_lower_case", true);
     layout.keepAccents = jsonBool(&config, "keep_accents", false);
     layout.removeSpace = jsonBool(&config, "remove_space", true);
+    layout.legacy = jsonBool(&config, "legacy", true); // the slow LlamaTokenizer's default
+    layout.addPrefixSpace = jsonBool(&config, "add_prefix_space", true);
+    layout.addBos = jsonBool(&config, "add_bos_token", true);
+    layout.addEos = jsonBool(&config, "add_eos_token", false);
     if (const json::Value* decoder = config.find("added_tokens_decoder"); decoder && decoder->isObject()) {
         for (const auto& [key, t] : decoder->asObject()) {
             const json::Value* content = t.find("content");

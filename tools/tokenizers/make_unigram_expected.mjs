@@ -1,7 +1,8 @@
 // Makes tests/data/tokenizers/unigram_expected.json: the ids that the reference implementation,
 // @huggingface/transformers (Transformers.js, which runs @huggingface/tokenizers), gives for real
 // SentencePiece Unigram tokenizers in ../shared/fixtures/tokenizers:
-//   - t5: its own tokenizer.json;
+//   - t5 (Unigram) and mistral (SentencePiece BPE): their own tokenizer.json; the C++ test also
+//     checks that mistral's tokenizer.model, read on its own, gives the same ids;
 //   - albert (spiece.model) and camembert (sentencepiece.bpe.model): Transformers.js cannot read
 //     .model files, so this script parses the protobuf itself (a few lines of wire format,
 //     independent of the C++ reader) and writes the tokenizer.json that Hugging Face's
@@ -44,6 +45,7 @@ const perModel = {
     t5: ["<extra_id_0> masked <extra_id_1>", "text</s>with eos", "<unk> and <pad>"],
     albert: ["Paris is the [MASK] of France.", "[CLS] inside [SEP]"],
     camembert: ["Paris est la <mask> de la France.", "<s>inside</s>"],
+    mistral: ["[INST] hello [/INST]", "<s>bos inside</s>"],
 };
 const pairs = [["How are you?", "I am fine."], ["", "only second"]];
 
@@ -162,8 +164,9 @@ function stage(name, files) {
     for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), content);
 }
 const readConfig = (name) => fs.readFileSync(path.join(fixtures, name, "tokenizer_config.json"), "utf8");
-stage("t5", { "tokenizer.json": fs.readFileSync(path.join(fixtures, "t5", "tokenizer.json")),
-    "tokenizer_config.json": readConfig("t5") });
+for (const name of ["t5", "mistral"])
+    stage(name, { "tokenizer.json": fs.readFileSync(path.join(fixtures, name, "tokenizer.json")),
+        "tokenizer_config.json": readConfig(name) });
 for (const [name, file] of [["albert", "spiece.model"], ["camembert", "sentencepiece.bpe.model"]]) {
     const config = JSON.parse(readConfig(name));
     stage(name, { "tokenizer.json": JSON.stringify(converted(readModel(path.join(fixtures, name, file)), name, config)),
@@ -175,7 +178,7 @@ const result = {
         "(AutoTokenizer; albert and camembert through the converter layout written by the script)",
     models: {},
 };
-for (const name of ["t5", "albert", "camembert"]) {
+for (const name of ["t5", "albert", "camembert", "mistral"]) {
     const tok = await AutoTokenizer.from_pretrained(name);
     const cases = [...texts, ...perModel[name]].map((text) => {
         const ids = tok.encode(text);
