@@ -1,6 +1,6 @@
-// SentencePiece Unigram: the .model protobuf reader and the tokenizer built from it, plus fuzzed
+// SentencePiece .model files: the protobuf reader and the (Unigram or BPE) tokenizer built from it, plus fuzzed
 // text through the real ALBERT spiece.model and T5 tokenizer.json of the shared fixtures. Input:
-// one byte choosing the layout (family and ALBERT flags), the .model bytes, the separator, then
+// one byte choosing the layout (family and config flags), the .model bytes, the separator, then
 // the text. A model loads or throws TokenizerError; a loaded one encodes to ids inside its
 // vocabulary and decodes them.
 #include "fuzzutil.h"
@@ -44,10 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // tokenised as a megabyte of text on every run.
     const std::string_view text = parts.size() > 1 ? parts[1].substr(0, 16384) : std::string_view("Hello, wörld! ﬁ 猫");
     SentencePieceLayout layout;
-    layout.family = static_cast<SentencePieceLayout::Family>(data[0] % 3);
+    layout.family = static_cast<SentencePieceLayout::Family>(data[0] % 4); // 3: Llama (BPE)
     layout.lowercase = (data[0] & 0x10) != 0;
     layout.keepAccents = (data[0] & 0x20) != 0;
-    layout.removeSpace = (data[0] & 0x40) != 0;
+    layout.removeSpace = layout.legacy = (data[0] & 0x40) != 0;
+    layout.addEos = (data[0] & 0x80) != 0;
     try {
         const auto tokenizer = tokenizerFromSentencePiece(parseSentencePieceModel(parts[0]), layout);
         roundTrip(*tokenizer, text);

@@ -8,7 +8,8 @@
 //     independent of the C++ reader) and writes the tokenizer.json that Hugging Face's
 //     convert_slow_tokenizer.py (AlbertConverter, CamembertConverter) makes from it, beside a copy
 //     of the folder's tokenizer_config.json, in a scratch folder the reference then loads.
-// Expected ids are never produced by the C++ code.
+// It also writes the hand-made tests/data/tokenizers/tiny-unigram/tokenizer.json. Expected ids are
+// never produced by the C++ code.
 //
 // Usage (needs the npm registry once):
 //   mkdir -p /tmp/unigramref && cd /tmp/unigramref && npm init -y && \
@@ -173,14 +174,39 @@ for (const [name, file] of [["albert", "spiece.model"], ["camembert", "sentencep
         "tokenizer_config.json": readConfig(name) });
 }
 
+// A hand-made Unigram tokenizer.json (tests/data/tokenizers/tiny-unigram) with the normalizers
+// and pre-tokenizers the real files above do not use: Strip, Lowercase, NFKD + StripAccents,
+// WhitespaceSplit, an lstrip added token.
+const tinyVocab = [["<unk>", 0], ["<s>", 0], ["</s>", 0], ["<mask>", 0], ["▁", -2], ["▁the", -3], ["▁cat", -4],
+    ["▁ca", -5], ["t", -4], ["c", -5], ["a", -5], ["e", -5], ["h", -6], ["▁t", -5], ["he", -4], ["s", -5],
+    ["▁cats", -7.5], ["fi", -6], ["f", -6.5], ["i", -6], ["n", -6], ["▁in", -5], ["▁fin", -6.25], ["▁a", -4.5],
+    ["\"", -5], ["▁\"", -5.5], ["d", -6], ["▁sat", -5.75], ["▁on", -5], ["o", -6]];
+const tinyUnigram = { version: "1.0", truncation: null, padding: null,
+    added_tokens: ["<unk>", "<s>", "</s>", "<mask>"].map((content, id) => ({ id, content, single_word: false,
+        lstrip: content === "<mask>", rstrip: false, normalized: false, special: true })),
+    normalizer: { type: "Sequence", normalizers: [{ type: "Strip", strip_left: true, strip_right: true },
+        { type: "Replace", pattern: { String: "``" }, content: "\"" }, { type: "NFKD" }, { type: "StripAccents" },
+        { type: "Lowercase" }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }] },
+    pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" },
+        { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true }] },
+    post_processor: template([special("<s>", 0), seq("A", 0), special("</s>", 0)],
+        [special("<s>", 0), seq("A", 0), special("</s>", 0), seq("B", 1), special("</s>", 1)],
+        new Map(tinyVocab.map(([p], i) => [p, i]))),
+    decoder: metaspace, model: { type: "Unigram", unk_id: 0, vocab: tinyVocab, byte_fallback: false } };
+fs.mkdirSync(path.join(out, "tiny-unigram"), { recursive: true });
+fs.writeFileSync(path.join(out, "tiny-unigram", "tokenizer.json"), JSON.stringify(tinyUnigram, null, 1) + "\n");
+stage("tiny-unigram", { "tokenizer.json": JSON.stringify(tinyUnigram), "tokenizer_config.json": "{}" });
+perModel["tiny-unigram"] = ["The cat sat on the mat", "  THE CATS  ", "ﬁn café", "``the'' cat", "a <mask> cat",
+    "the\tcat\n\nsat", "Théâtre", "catcatcat", "x y z"];
+
 const result = {
     provenance: `tools/tokenizers/make_unigram_expected.mjs: @huggingface/transformers ${version} ` +
         "(AutoTokenizer; albert and camembert through the converter layout written by the script)",
     models: {},
 };
-for (const name of ["t5", "albert", "camembert", "mistral"]) {
+for (const name of ["t5", "albert", "camembert", "mistral", "tiny-unigram"]) {
     const tok = await AutoTokenizer.from_pretrained(name);
-    const cases = [...texts, ...perModel[name]].map((text) => {
+    const cases = [...(name === "tiny-unigram" ? ["", " "] : texts), ...perModel[name]].map((text) => {
         const ids = tok.encode(text);
         return { text, ids, tokens: ids.map((id) => tok._tokenizer.id_to_token(id)),
             decoded: tok.decode(ids, { clean_up_tokenization_spaces: false }) };

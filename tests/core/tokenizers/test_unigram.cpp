@@ -1,6 +1,7 @@
-// SentencePiece Unigram tokenizers on real files of ../shared/fixtures/tokenizers: T5's
-// tokenizer.json, ALBERT's spiece.model and CamemBERT's sentencepiece.bpe.model (read by the
-// protobuf reader, laid out as Hugging Face's converters do). Expected ids come from
+// SentencePiece tokenizers on real files of ../shared/fixtures/tokenizers: T5's tokenizer.json,
+// ALBERT's spiece.model and CamemBERT's sentencepiece.bpe.model (read by the protobuf reader,
+// laid out as Hugging Face's converters do), Mistral's tokenizer.json and, on its own, its BPE
+// tokenizer.model; and the hand-made tests/data/tokenizers/tiny-unigram. Expected ids come from
 // @huggingface/transformers (tools/tokenizers/make_unigram_expected.mjs); spans, refusals and
 // the charsmap lookup by hand.
 #include "tokenizertestutil.h"
@@ -61,6 +62,8 @@ private:
         auto& t = m_toks[model];
         if (!t && model == "mistral.model") // the BPE .model read without its tokenizer.json
             t = loadSentencePieceModel(folderOf("mistral") + "/tokenizer.model");
+        else if (!t && model == "tiny-unigram") // hand-made, written by the script
+            t = loadTokenizerFromFolder(testData("tokenizers/tiny-unigram"));
         else if (!t)
             t = loadTokenizerFromFolder(folderOf(model));
         return *t;
@@ -112,7 +115,7 @@ private slots:
                     QCOMPARE(printable(idsOf(tokens)), printable(intsOf(*c.find("ids"))));
                     ++count;
                 }
-        QCOMPARE(count, 10);
+        QCOMPARE(count, 12);
     }
 
     void spansPointAtTheOriginalText()
