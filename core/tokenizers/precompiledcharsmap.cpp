@@ -8,10 +8,22 @@ namespace {
 
 // darts-clone unit layout: bits 0-7 label (bit 31 set on value units), bit 8 "has a leaf",
 // bit 9 offset scale (x256), bits 10-31 offset; a value unit holds the value in bits 0-30.
-std::uint32_t label(std::uint32_t unit) { return unit & (0x80000000u | 0xFFu); }
-bool hasLeaf(std::uint32_t unit) { return ((unit >> 8) & 1u) != 0; }
-std::uint32_t value(std::uint32_t unit) { return unit & 0x7FFFFFFFu; }
-std::uint32_t offset(std::uint32_t unit) { return (unit >> 10) << ((unit & (1u << 9)) >> 6); }
+std::uint32_t label(std::uint32_t unit)
+{
+    return unit & (0x80000000u | 0xFFu);
+}
+bool hasLeaf(std::uint32_t unit)
+{
+    return ((unit >> 8) & 1u) != 0;
+}
+std::uint32_t value(std::uint32_t unit)
+{
+    return unit & 0x7FFFFFFFu;
+}
+std::uint32_t offset(std::uint32_t unit)
+{
+    return (unit >> 10) << ((unit & (1u << 9)) >> 6);
+}
 
 } // namespace
 
@@ -24,8 +36,8 @@ PrecompiledCharsmap::PrecompiledCharsmap(std::string_view blob)
     const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(blob[i])); };
     const std::uint32_t trieBytes = byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24;
     if (trieBytes % 4 != 0 || trieBytes == 0 || trieBytes > blob.size() - 4)
-        throw TokenizerError("precompiled_charsmap: trie size " + std::to_string(trieBytes) +
-                             " does not fit the " + std::to_string(blob.size()) + "-byte blob");
+        throw TokenizerError("precompiled_charsmap: trie size " + std::to_string(trieBytes) + " does not fit the " +
+                             std::to_string(blob.size()) + "-byte blob");
     m_units.resize(trieBytes / 4);
     for (std::size_t i = 0; i < m_units.size(); ++i) {
         const std::size_t at = 4 + 4 * i;

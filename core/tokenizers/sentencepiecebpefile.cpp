@@ -70,9 +70,8 @@ std::unique_ptr<Tokenizer> bpeFromSentencePiece(const SentencePieceModel& model,
     BpeModel bpe(std::move(vocab), mergesOf(model));
 
     const auto idOf = [&](const std::string& piece) { return bpe.idOf(piece); };
-    AddedTokens added = sentencePieceAddedTokens(model, 0, idOf,
-                                                 [&](int id) { return bpe.hasId(id) ? &bpe.piece(id) : nullptr; },
-                                                 layout.configTokens);
+    AddedTokens added = sentencePieceAddedTokens(
+        model, 0, idOf, [&](int id) { return bpe.hasId(id) ? &bpe.piece(id) : nullptr; }, layout.configTokens);
 
     using Prepend = SentencePieceBpeTokenizer::Prepend;
     SentencePieceBpeTokenizer::Options options;

@@ -70,11 +70,20 @@ public:
     void skip(int wireType)
     {
         switch (wireType) {
-        case 0: varint(); return;
-        case 1: advance(8); return;
-        case 2: bytes(); return;
-        case 5: advance(4); return;
-        default: throw TokenizerError("unsupported protobuf wire type " + std::to_string(wireType));
+        case 0:
+            varint();
+            return;
+        case 1:
+            advance(8);
+            return;
+        case 2:
+            bytes();
+            return;
+        case 5:
+            advance(4);
+            return;
+        default:
+            throw TokenizerError("unsupported protobuf wire type " + std::to_string(wireType));
         }
     }
 
@@ -150,12 +159,23 @@ void parseTrainerSpec(std::string_view bytes, SentencePieceModel& m)
             m.modelType = static_cast<SentencePieceModel::ModelType>(type);
             break;
         }
-        case 35: m.byteFallback = boolField(r, wire, "trainer_spec.byte_fallback"); break;
-        case 40: m.unkId = int32Field(r, wire, "trainer_spec.unk_id"); break;
-        case 41: m.bosId = int32Field(r, wire, "trainer_spec.bos_id"); break;
-        case 42: m.eosId = int32Field(r, wire, "trainer_spec.eos_id"); break;
-        case 43: m.padId = int32Field(r, wire, "trainer_spec.pad_id"); break;
-        default: r.skip(wire);
+        case 35:
+            m.byteFallback = boolField(r, wire, "trainer_spec.byte_fallback");
+            break;
+        case 40:
+            m.unkId = int32Field(r, wire, "trainer_spec.unk_id");
+            break;
+        case 41:
+            m.bosId = int32Field(r, wire, "trainer_spec.bos_id");
+            break;
+        case 42:
+            m.eosId = int32Field(r, wire, "trainer_spec.eos_id");
+            break;
+        case 43:
+            m.padId = int32Field(r, wire, "trainer_spec.pad_id");
+            break;
+        default:
+            r.skip(wire);
         }
     }
 }
@@ -166,11 +186,22 @@ void parseNormalizerSpec(std::string_view bytes, SentencePieceModel& m)
     while (!r.atEnd()) {
         const auto [field, wire] = r.tag();
         switch (field) {
-        case 1: expectWire(wire, 2, "normalizer_spec.name"); m.normalizerName = r.bytes(); break;
-        case 2: expectWire(wire, 2, "normalizer_spec.precompiled_charsmap"); m.precompiledCharsmap = r.bytes(); break;
-        case 3: m.addDummyPrefix = boolField(r, wire, "normalizer_spec.add_dummy_prefix"); break;
-        case 4: m.removeExtraWhitespaces = boolField(r, wire, "normalizer_spec.remove_extra_whitespaces"); break;
-        default: r.skip(wire);
+        case 1:
+            expectWire(wire, 2, "normalizer_spec.name");
+            m.normalizerName = r.bytes();
+            break;
+        case 2:
+            expectWire(wire, 2, "normalizer_spec.precompiled_charsmap");
+            m.precompiledCharsmap = r.bytes();
+            break;
+        case 3:
+            m.addDummyPrefix = boolField(r, wire, "normalizer_spec.add_dummy_prefix");
+            break;
+        case 4:
+            m.removeExtraWhitespaces = boolField(r, wire, "normalizer_spec.remove_extra_whitespaces");
+            break;
+        default:
+            r.skip(wire);
         }
     }
 }
@@ -233,11 +264,14 @@ AddedTokens sentencePieceAddedTokens(const SentencePieceModel& model, std::size_
     return added;
 }
 
-std::unique_ptr<Tokenizer> tokenizerFromSentencePiece(const SentencePieceModel& model, const SentencePieceLayout& layout)
+std::unique_ptr<Tokenizer> tokenizerFromSentencePiece(const SentencePieceModel& model,
+                                                      const SentencePieceLayout& layout)
 {
     switch (model.modelType) {
-    case SentencePieceModel::ModelType::Unigram: return unigramFromSentencePiece(model, layout);
-    case SentencePieceModel::ModelType::Bpe: return bpeFromSentencePiece(model, layout);
+    case SentencePieceModel::ModelType::Unigram:
+        return unigramFromSentencePiece(model, layout);
+    case SentencePieceModel::ModelType::Bpe:
+        return bpeFromSentencePiece(model, layout);
     default:
         throw TokenizerError("SentencePiece model type " + std::to_string(static_cast<int>(model.modelType)) +
                              " (word or char) is not supported; only Unigram and BPE are");

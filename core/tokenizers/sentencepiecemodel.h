@@ -56,12 +56,12 @@ struct SentencePieceLayout
         Llama,      // BPE: pieces as they are, merges from the piece order; <s> A
     };
     Family family = Family::Albert;
-    bool lowercase = true;    // ALBERT do_lower_case
-    bool keepAccents = false; // ALBERT keep_accents
-    bool removeSpace = true;  // ALBERT remove_space: trim and collapse whitespace first
-    bool legacy = true;       // Llama: true prepends "▁" to every text piece, false only at the start
+    bool lowercase = true;      // ALBERT do_lower_case
+    bool keepAccents = false;   // ALBERT keep_accents
+    bool removeSpace = true;    // ALBERT remove_space: trim and collapse whitespace first
+    bool legacy = true;         // Llama: true prepends "▁" to every text piece, false only at the start
     bool addPrefixSpace = true; // Llama add_prefix_space: false prepends nothing
-    bool addBos = true;       // Llama add_bos_token / add_eos_token
+    bool addBos = true;         // Llama add_bos_token / add_eos_token
     bool addEos = false;
     std::vector<AddedToken> configTokens; // tokenizer_config.json added_tokens_decoder
 };

@@ -57,9 +57,9 @@ std::unique_ptr<Tokenizer> unigramFromSentencePiece(const SentencePieceModel& mo
     UnigramModel unigram(std::move(vocab), unkId, false);
 
     const auto idOf = [&](const std::string& piece) { return unigram.find(piece).value_or(-1); };
-    AddedTokens added = sentencePieceAddedTokens(model, firstPiece, idOf,
-                                                 [&](int id) { return unigram.hasId(id) ? &unigram.piece(id) : nullptr; },
-                                                 layout.configTokens);
+    AddedTokens added = sentencePieceAddedTokens(
+        model, firstPiece, idOf, [&](int id) { return unigram.hasId(id) ? &unigram.piece(id) : nullptr; },
+        layout.configTokens);
 
     TextNormalizer normalizer;
     if (layout.family == Family::Albert) {

@@ -16,14 +16,14 @@ class TextNormalizer
 {
 public:
     void addPrecompiled(std::shared_ptr<const PrecompiledCharsmap> charsmap);
-    void addReplace(std::string pattern, std::string content); // every occurrence of pattern
+    void addReplace(std::string pattern, std::string content);             // every occurrence of pattern
     void addReplaceRepeats(char32_t c, int minCount, std::string content); // regex "c{minCount,}"
-    void addStrip(bool left, bool right);                      // whitespace at the ends
+    void addStrip(bool left, bool right);                                  // whitespace at the ends
     void addLowercase();
     void addNfkd();
-    void addStripAccents(); // removes combining marks (general category M)
-    void addPrepend(std::string prefix);                       // before non-empty text
-    void addCollapseWhitespace(); // trims and joins whitespace runs with one space (remove_space)
+    void addStripAccents();              // removes combining marks (general category M)
+    void addPrepend(std::string prefix); // before non-empty text
+    void addCollapseWhitespace();        // trims and joins whitespace runs with one space (remove_space)
 
     bool empty() const { return m_steps.empty(); }
     AlignedText apply(AlignedText text) const;

@@ -101,8 +101,8 @@ TextNormalizer normalizerFrom(const json::Value* normalizer)
 
 UnigramTokenizer::Prepend prependOf(const json::Value& metaspace)
 {
-    const std::string scheme = jsonString(&metaspace, "prepend_scheme",
-                                          jsonBool(&metaspace, "add_prefix_space", true) ? "always" : "never");
+    const std::string scheme =
+        jsonString(&metaspace, "prepend_scheme", jsonBool(&metaspace, "add_prefix_space", true) ? "always" : "never");
     if (scheme == "always")
         return UnigramTokenizer::Prepend::Always;
     if (scheme == "first")

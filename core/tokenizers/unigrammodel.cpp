@@ -57,8 +57,7 @@ std::optional<int> UnigramModel::find(std::string_view piece) const
     return it != m_ids.end() ? std::optional<int>(it->second) : std::nullopt;
 }
 
-template <typename F>
-void UnigramModel::forEachPrefix(std::string_view text, F&& f) const
+template <typename F> void UnigramModel::forEachPrefix(std::string_view text, F&& f) const
 {
     // [lo, hi): the sorted pieces that start with text[0, depth). The one equal to it, if any,
     // sorts first; the others all have a byte at `depth`.

@@ -51,8 +51,7 @@ private:
     };
 
     // Calls f(id, length) for every piece that is a prefix of `text`, shortest first.
-    template <typename F>
-    void forEachPrefix(std::string_view text, F&& f) const;
+    template <typename F> void forEachPrefix(std::string_view text, F&& f) const;
 
     std::vector<std::string> m_pieces;
     std::vector<double> m_scores;

@@ -28,8 +28,8 @@ std::string withSpaces(std::string_view piece)
 
 } // namespace
 
-UnigramTokenizer::UnigramTokenizer(UnigramModel model, TextNormalizer normalizer, Options options,
-                                   AddedTokens added, PostProcessor post)
+UnigramTokenizer::UnigramTokenizer(UnigramModel model, TextNormalizer normalizer, Options options, AddedTokens added,
+                                   PostProcessor post)
     : m_model(std::move(model)), m_normalizer(std::move(normalizer)), m_options(options), m_added(std::move(added)),
       m_post(std::move(post))
 {
@@ -74,8 +74,8 @@ std::vector<AlignedText> UnigramTokenizer::words(const AlignedText& normalized, 
                 replaced.append(kMetaspace, part.spans[pos]);
             else
                 replaced.appendFrom(part, pos, pos + 1);
-        const bool prepend = m_options.prepend == Prepend::Always ||
-                             (m_options.prepend == Prepend::First && atStart && i == 0);
+        const bool prepend =
+            m_options.prepend == Prepend::Always || (m_options.prepend == Prepend::First && atStart && i == 0);
         if (prepend && !replaced.text.starts_with(kMetaspace)) {
             AlignedText p;
             p.append(kMetaspace, {replaced.spans.front().first, replaced.spans.front().first});

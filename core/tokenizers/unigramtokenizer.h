@@ -28,7 +28,7 @@ public:
         bool whitespaceSplit = false; // WhitespaceSplit pre-tokenizer: words between whitespace
         bool metaspace = true;        // Metaspace pre-tokenizer: " " -> "▁"
         Prepend prepend = Prepend::Always;
-        bool splitOnMetaspace = true; // each word starts at a "▁"
+        bool splitOnMetaspace = true;   // each word starts at a "▁"
         bool decodeStripLeading = true; // the Metaspace decoder drops the first token's leading space
     };
 

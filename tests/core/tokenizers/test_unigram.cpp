@@ -124,9 +124,11 @@ private slots:
         const std::string text = "  Café  NAÏVE";
         const std::vector<Token> tokens = tok("albert").encode(text);
         QCOMPARE(tokens.size(), std::size_t(2));
-        QCOMPARE(tokens[0].piece, std::string("\xE2\x96\x81" "cafe"));
+        QCOMPARE(tokens[0].piece, std::string("\xE2\x96\x81"
+                                              "cafe"));
         QCOMPARE(text.substr(static_cast<std::size_t>(tokens[0].begin),
-                             static_cast<std::size_t>(tokens[0].end - tokens[0].begin)), std::string("Café"));
+                             static_cast<std::size_t>(tokens[0].end - tokens[0].begin)),
+                 std::string("Café"));
         // "▁naive" starts at the spaces its "▁" came from.
         QCOMPARE(text.substr(static_cast<std::size_t>(tokens[1].begin)), std::string("  NAÏVE"));
         QCOMPARE(tokens[0].display, std::string(" cafe"));
@@ -149,7 +151,8 @@ private slots:
         QCOMPARE(cam.idOf("<s>"), std::optional<int>(5));
         QCOMPARE(cam.idOf("<mask>"), std::optional<int>(32004));
         QCOMPARE(cam.vocabSize(), 32005);
-        const SentencePieceModel m = parseSentencePieceModel(readBytes(folderOf("camembert") + "/sentencepiece.bpe.model"));
+        const SentencePieceModel m =
+            parseSentencePieceModel(readBytes(folderOf("camembert") + "/sentencepiece.bpe.model"));
         QCOMPARE(cam.idOf(m.pieces[10].piece), std::optional<int>(14));
         SentencePieceLayout xlmr;
         xlmr.family = SentencePieceLayout::Family::XlmRoberta;
@@ -232,7 +235,8 @@ private slots:
             loadTokenizerFromFolder(dir.string());
             QFAIL("accepted");
         } catch (const TokenizerError& e) {
-            QVERIFY2(std::string(e.what()).find("ALBERT, XLM-RoBERTa, CamemBERT and Llama") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("ALBERT, XLM-RoBERTa, CamemBERT and Llama") != std::string::npos,
+                     e.what());
             QVERIFY2(std::string(e.what()).find("spiece.model") != std::string::npos, e.what());
         }
         std::filesystem::remove_all(dir);
@@ -240,7 +244,8 @@ private slots:
 
     void unsupportedNormalizerIsRefused()
     {
-        json::Value root = json::parse(R"({"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0], ["a", -1]]},
+        json::Value root =
+            json::parse(R"({"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0], ["a", -1]]},
             "normalizer": {"type": "NFKC"}})");
         try {
             tokenizerFromJson(root);
