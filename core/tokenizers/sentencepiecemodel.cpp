@@ -247,8 +247,9 @@ AddedTokens sentencePieceAddedTokens(const SentencePieceModel& model, std::size_
     std::vector<AddedToken> tokens;
     for (std::size_t i = firstPiece; i < model.pieces.size(); ++i) {
         const SentencePieceModel::Piece& p = model.pieces[i];
-        if (p.type == SentencePieceModel::PieceType::Control || p.type == SentencePieceModel::PieceType::UserDefined)
-            tokens.push_back({idOf(p.piece), p.piece, p.type == SentencePieceModel::PieceType::Control, false, false});
+        const bool control = p.type == SentencePieceModel::PieceType::Control;
+        if ((control || p.type == SentencePieceModel::PieceType::UserDefined) && idOf(p.piece) >= 0)
+            tokens.push_back({idOf(p.piece), p.piece, control, false, false});
     }
     for (const AddedToken& t : configTokens) {
         const std::string* piece = pieceAt(t.id);

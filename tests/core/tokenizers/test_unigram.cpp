@@ -224,6 +224,21 @@ private slots:
         }
     }
 
+    void emptyPiecesAreNeverAddedTokens()
+    {
+        // An empty control piece, also named by tokenizer_config.json: an empty added token would
+        // match everywhere, so it is left out and encoding still ends. CamemBERT ids: 5 is "".
+        const auto piece = [](const std::string& text, char type) {
+            return field(1, (text.empty() ? std::string() : field(1, text)) + std::string("\x18", 1) + type);
+        };
+        const std::string model = piece("<unk>", 2) + piece("", 3) + piece("<s>", 3) + piece("</s>", 3) + piece("a", 1);
+        SentencePieceLayout layout;
+        layout.family = SentencePieceLayout::Family::Camembert;
+        layout.configTokens.push_back({5, "", true, false, false});
+        const auto tok = tokenizerFromSentencePiece(parseSentencePieceModel(model), layout);
+        QCOMPARE(idsOf(tok->encode("aa")), (std::vector<int>{3, 8, 8})); // unknown "▁", "a", "a"
+    }
+
     void folderWithoutKnownFamilyIsRefused()
     {
         const std::filesystem::path dir = std::filesystem::temp_directory_path() / "attnviz_test_unigram_folder";
