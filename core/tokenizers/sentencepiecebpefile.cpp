@@ -13,6 +13,8 @@ namespace attnviz {
 
 namespace {
 
+constexpr std::size_t kMaxMergedPieceBytes = 1024;
+
 // Every split of a piece into two pieces is a merge, ranked by the score of the piece it makes
 // (highest first); merges of equal score keep the order of their result's id, then of the ids of
 // their parts (how Hugging Face's converter orders them: checked against Mistral's tokenizer.json).
@@ -32,6 +34,12 @@ std::vector<std::pair<std::string, std::string>> mergesOf(const SentencePieceMod
     std::vector<Merge> merges;
     for (std::size_t i = 0; i < model.pieces.size(); ++i) {
         const std::string_view piece = model.pieces[i].piece;
+        // Splitting costs the square of a piece's length; trained pieces are a few dozen bytes
+        // (SentencePiece's max_sentencepiece_length is 16 characters by default).
+        if (piece.size() > kMaxMergedPieceBytes)
+            throw TokenizerError("piece " + std::to_string(i) + " is " + std::to_string(piece.size()) +
+                                 " bytes long; BPE pieces of more than " + std::to_string(kMaxMergedPieceBytes) +
+                                 " bytes are refused");
         for (std::size_t k = 1; k < piece.size(); ++k) {
             if ((static_cast<unsigned char>(piece[k]) & 0xC0) == 0x80)
                 continue; // not a character boundary

@@ -146,31 +146,59 @@ const std::string& UnigramTokenizer::pieceOf(int id) const
     return m_model.piece(id);
 }
 
+bool UnigramTokenizer::isBytePiece(int id) const
+{
+    if (m_added.findId(id))
+        return false;
+    const std::string& p = pieceOf(id);
+    if (p.size() != 6 || !p.starts_with("<0x") || p.back() != '>' || !std::isxdigit(static_cast<unsigned char>(p[3])) ||
+        !std::isxdigit(static_cast<unsigned char>(p[4])))
+        return false;
+    return m_model.byteId(static_cast<unsigned char>(std::stoi(p.substr(3, 2), nullptr, 16))) == id;
+}
+
 std::string UnigramTokenizer::bytesOf(int id) const
 {
     const std::string& p = pieceOf(id);
-    if (m_added.findId(id))
-        return p;
-    if (p.size() == 6 && p.starts_with("<0x") && p.back() == '>' && std::isxdigit(static_cast<unsigned char>(p[3])) &&
-        std::isxdigit(static_cast<unsigned char>(p[4]))) {
-        const int b = std::stoi(p.substr(3, 2), nullptr, 16);
-        if (m_model.byteId(static_cast<unsigned char>(b)) == id)
-            return std::string(1, static_cast<char>(b));
-    }
-    return withSpaces(p);
+    if (isBytePiece(id))
+        return std::string(1, static_cast<char>(std::stoi(p.substr(3, 2), nullptr, 16)));
+    return m_added.findId(id) ? p : withSpaces(p);
 }
 
 std::string UnigramTokenizer::decode(const std::vector<int>& ids) const
 {
-    // The Metaspace decoder: "▁" -> " ", and the first token loses one leading space. Byte
-    // pieces (byte fallback) are joined into text.
+    // The Metaspace decoder: "▁" -> " ", and the first token loses one leading space. Runs of
+    // byte pieces (byte fallback) become their text, or one U+FFFD per piece when they are not
+    // valid UTF-8 (the ByteFallback decoder's rule).
     std::string out;
+    std::string run;
+    std::size_t runPieces = 0;
+    const auto flush = [&] {
+        bool valid = true;
+        for (std::size_t pos = 0; pos < run.size() && valid;
+             pos += static_cast<std::size_t>(unicode::validUtf8Length(run, pos)))
+            valid = unicode::validUtf8Length(run, pos) > 0;
+        if (valid)
+            out += run;
+        else
+            for (std::size_t i = 0; i < runPieces; ++i)
+                out += "\xEF\xBF\xBD";
+        run.clear();
+        runPieces = 0;
+    };
     for (std::size_t i = 0; i < ids.size(); ++i) {
         std::string s = bytesOf(ids[i]);
+        if (isBytePiece(ids[i])) {
+            run += s;
+            ++runPieces;
+            continue;
+        }
+        flush();
         if (i == 0 && m_options.decodeStripLeading && s.starts_with(' '))
             s.erase(0, 1);
         out += s;
     }
+    flush();
     return out;
 }
 

@@ -49,6 +49,7 @@ private:
     std::vector<AlignedText> words(const AlignedText& normalized, bool atStart) const;
     const std::string& pieceOf(int id) const;
     std::string bytesOf(int id) const; // a piece with "▁" as " ", the byte of "<0xNN>"
+    bool isBytePiece(int id) const;    // "<0xNN>" of byte fallback
 
     UnigramModel m_model;
     TextNormalizer m_normalizer;

@@ -290,6 +290,7 @@ private slots:
         QCOMPARE(idsOf(make(false)->encode("abxyb")), (std::vector<int>{3, 0, 2}));
         QCOMPARE(idsOf(make(true)->encode("abé")), (std::vector<int>{3, 5 + 0xC3, 5 + 0xA9}));
         QCOMPARE(make(true)->decode({3, 5 + 0xC3, 5 + 0xA9}), std::string("abé"));
+        QCOMPARE(make(true)->decode({3, 5 + 0xC3}), std::string("ab\xEF\xBF\xBD")); // half a character
     }
 
     void base64()
