@@ -6,6 +6,8 @@
 // the charsmap lookup by hand.
 #include "tokenizertestutil.h"
 
+#include "engine/attentionmodel.h"
+#include "registry/modelregistry.h"
 #include "tokenizers/precompiledcharsmap.h"
 #include "tokenizers/sentencepiecemodel.h"
 #include "tokenizers/tokenizerjson.h"
@@ -237,6 +239,23 @@ private slots:
         layout.configTokens.push_back({5, "", true, false, false});
         const auto tok = tokenizerFromSentencePiece(parseSentencePieceModel(model), layout);
         QCOMPARE(idsOf(tok->encode("aa")), (std::vector<int>{3, 8, 8})); // unknown "▁", "a", "a"
+    }
+
+    void modelFolderWithOnlySpieceModel()
+    {
+        // The tiny ALBERT checkpoint beside the real spiece.model: the folder gets its tokenizer.
+        const std::filesystem::path dir = std::filesystem::temp_directory_path() / "attnviz_test_unigram_albert";
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        for (const char* name : {"config.json", "model.safetensors"})
+            std::filesystem::copy_file(testData("models/albert/") + name, dir / name);
+        for (const char* name : {"spiece.model", "tokenizer_config.json"})
+            std::filesystem::copy_file(folderOf("albert") + "/" + name, dir / name);
+        const std::unique_ptr<AttentionModel> model = openModel(dir.string());
+        QVERIFY(model->tokenizer() != nullptr);
+        QCOMPARE(idsOf(model->tokenizer()->encodeForModel("Hello world")),
+                 idsOf(tok("albert").encodeForModel("Hello world")));
+        std::filesystem::remove_all(dir);
     }
 
     void folderWithoutKnownFamilyIsRefused()
