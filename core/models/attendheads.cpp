@@ -121,6 +121,20 @@ void headSoftmax(const float* logits, float scale, const MaskMatrix& mask, const
     }
 }
 
+// Scores of each row's allowed keys scaled, plus a bias (T5's relative positions; (T, S), or
+// null), then soft-capped when cap > 0 (Gemma 2: c·tanh(s / c)).
+void adjustScores(float* scores, Index S, const std::vector<Index>& ends, float scale, const float* bias, float cap)
+{
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+        float* row = scores + static_cast<Index>(i) * S;
+        const float* add = bias != nullptr ? bias + static_cast<Index>(i) * S : nullptr;
+        for (Index j = 0; j < ends[i]; ++j) {
+            float v = row[j] * scale + (add != nullptr ? add[j] : 0.0f);
+            row[j] = cap > 0 ? cap * std::tanh(v / cap) : v;
+        }
+    }
+}
+
 } // namespace
 
 Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, int kvHeads,
@@ -139,7 +153,10 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
         throw std::invalid_argument("attendHeads: Q, K, V and the mask do not fit together");
     }
     const int group = heads / kvHeads;
-    const float scale = options.scale && dk > 0 ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
+    const float rootDk = dk > 0 ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
+    const float scale = !options.scale ? 1.0f : options.scaleFactor > 0 ? options.scaleFactor : rootDk;
+    const float cap = options.softcap;
+    const bool adjusted = cap > 0 || options.scoreBias != nullptr; // else softmax applies the scale itself
     const std::vector<Index> ends = keyEnds(mask);
     Matrix concat(T, dv * heads);
     std::exception_ptr failure;
@@ -158,18 +175,25 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
                                                            : HeadScratch::reserve(s.weights, T * S);
             float* out = concat.data() + h * dv;
             const bool captured = h == options.captureHead && options.capture != nullptr;
+            const float* bias = options.scoreBias != nullptr ? options.scoreBias + static_cast<Index>(h) * T * S : nullptr;
             if (captured) {
                 HeadCapture& c = *options.capture;
                 c.scores.resize(T, S);
                 headScores(in, ends, true, c.scores.data());
                 c.scaledByRootDk = options.scale;
-                c.scaled = c.scores * scale;
+                c.scaled = c.scores;
+                if (adjusted) // every key, masked ones too: the pipeline view shows the whole matrix
+                    adjustScores(c.scaled.data(), S, std::vector<Index>(static_cast<std::size_t>(T), S), scale, bias, cap);
+                else
+                    c.scaled *= scale;
                 c.mask = mask;
                 c.fullyMasked.assign(static_cast<std::size_t>(T), 0);
                 headSoftmax(c.scaled.data(), 1.0f, mask, ends, S, weights, &c.fullyMasked);
             } else {
                 headScores(in, ends, false, weights);
-                headSoftmax(weights, scale, mask, ends, S, weights, nullptr);
+                if (adjusted)
+                    adjustScores(weights, S, ends, scale, bias, cap);
+                headSoftmax(weights, adjusted ? 1.0f : scale, mask, ends, S, weights, nullptr);
             }
             headOutput(in, ends, weights, out, concat.cols());
             if (captured) {

@@ -14,19 +14,6 @@ namespace {
 
 constexpr int positionOffset = 2; // BartLearnedPositionalEmbedding reserves two rows
 
-const char* stackName(BartStackId id)
-{
-    switch (id) {
-    case BartStackId::Encoder:
-        return "encoder";
-    case BartStackId::Decoder:
-        return "decoder";
-    case BartStackId::Cross:
-        return "cross";
-    }
-    return "";
-}
-
 } // namespace
 
 std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchive& weights)
@@ -134,43 +121,15 @@ Matrix Bart::embed(const BartStack& stack, const std::vector<int>& ids) const
     return layerNorm(x, stack.embGain, stack.embBias, m_eps);
 }
 
-Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, BartStackId stack,
+Matrix Bart::attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, Seq2SeqStack stack,
                     int layer, const Seq2SeqOptions& options, Seq2SeqResult& result) const
 {
-    const auto s = static_cast<std::size_t>(stack);
-    LayerAttentionOptions o;
-    o.layer = layer;
-    o.mask = &options.masks[s];
-    o.scale = options.scale;
-    o.ablated = &options.ablatedHeads[s];
-    o.weightsOut = options.captureAttention ? result.attention[s].head(layer, 0) : nullptr;
-    const bool capture = result.pipeline && options.pipelineStack == stack && result.pipeline->layer == layer;
-    if (capture) {
-        o.captureHead = result.pipeline->head;
-        o.capture = &result.pipeline->capture;
-    }
-    const Matrix concat =
-        attendHeads(applyLinear(x, w.q), applyLinear(source, w.k), applyLinear(source, w.v), heads, heads, o);
-    Matrix out = applyLinear(concat, w.o); // (T, d)
-    if (capture) {
-        PipelineCapture& p = *result.pipeline;
-        const Index dk = w.q.outputs() / heads;
-        p.x = x;
-        p.source = source;
-        p.wq = w.q.weightColumns(p.head * dk, dk);
-        p.wk = w.k.weightColumns(p.head * dk, dk);
-        p.wv = w.v.weightColumns(p.head * dk, dk);
-        p.capture.name =
-            std::string(stackName(stack)) + " layer " + std::to_string(layer) + " head " + std::to_string(p.head);
-        p.concat = concat;
-        p.wo = w.o.weights();
-        p.output = out;
-        p.note = stack == BartStackId::Cross
-                     ? "cross-attention: queries from the decoder, keys and values from the encoder output; "
-                       "Q = X·W_Q + b_Q, K = X_src·W_K + b_K"
-                     : "BART adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
-    }
-    return out;
+    const Seq2SeqStep step{stack, layer, heads, 0, nullptr,
+                           stack == Seq2SeqStack::Cross
+                               ? "cross-attention: queries from the decoder, keys and values from the encoder "
+                                 "output; Q = X·W_Q + b_Q, K = X_src·W_K + b_K"
+                               : "BART adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)"};
+    return attendSeq2Seq(x, source, {w.q, w.k, w.v, w.o}, step, options, result);
 }
 
 Matrix Bart::feedForward(const Matrix& x, const BartLayer& layer) const
@@ -185,30 +144,13 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
 {
     const int S = static_cast<int>(source.size());
     const int T = static_cast<int>(target.size());
-    Seq2SeqResult result;
-    if (options.captureAttention) {
-        result.attention[0].resize(encoderLayers(), m_encoderHeads, S, S);
-        result.attention[1].resize(m_info.layers, m_info.heads, T, T);
-        result.attention[2].resize(m_info.layers, m_info.heads, T, S);
-    }
-    if (options.pipelineHead) {
-        const auto [layer, head] = *options.pipelineHead;
-        const bool encoder = options.pipelineStack == BartStackId::Encoder;
-        if (layer < 0 || layer >= (encoder ? encoderLayers() : m_info.layers) || head < 0 ||
-            head >= (encoder ? m_encoderHeads : m_info.heads)) {
-            throw std::invalid_argument("pipeline head does not exist in this model");
-        }
-        result.pipeline.emplace();
-        result.pipeline->stack = static_cast<int>(options.pipelineStack);
-        result.pipeline->layer = layer;
-        result.pipeline->head = head;
-    }
+    Seq2SeqResult result = beginForward(S, T, options);
 
     Matrix x = embed(m_encoder, source); // (S, d)
     for (int l = 0; l < encoderLayers(); ++l) {
         throwIfCancelled(options.cancel);
         const BartLayer& layer = m_encoder.layers[l];
-        const Matrix a = attend(x, x, layer.self, m_encoderHeads, BartStackId::Encoder, l, options, result);
+        const Matrix a = attend(x, x, layer.self, m_encoderHeads, Seq2SeqStack::Encoder, l, options, result);
         x = feedForward(layerNorm(x + a, layer.self.normGain, layer.self.normBias, m_eps), layer);
     }
     result.encoderHidden = std::move(x);
@@ -217,10 +159,10 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
         const BartLayer& layer = m_decoder.layers[l];
-        const Matrix a = attend(y, y, layer.self, m_info.heads, BartStackId::Decoder, l, options, result);
+        const Matrix a = attend(y, y, layer.self, m_info.heads, Seq2SeqStack::Decoder, l, options, result);
         y = layerNorm(y + a, layer.self.normGain, layer.self.normBias, m_eps);
         const Matrix c =
-            attend(y, result.encoderHidden, layer.cross, m_info.heads, BartStackId::Cross, l, options, result);
+            attend(y, result.encoderHidden, layer.cross, m_info.heads, Seq2SeqStack::Cross, l, options, result);
         y = feedForward(layerNorm(y + c, layer.cross.normGain, layer.cross.normBias, m_eps), layer);
     }
     throwIfCancelled(options.cancel);
@@ -231,36 +173,6 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
         result.logits.rowwise() += m_logitsBias;
     }
     return result;
-}
-
-std::vector<int> Bart::translate(const std::vector<int>& source, int maxTokens, const std::atomic<bool>* cancel) const
-{
-    std::vector<std::uint8_t> valid;
-    for (int id : source)
-        valid.push_back(id == m_info.padId ? 0 : 1);
-    const Index S = static_cast<Index>(source.size());
-    std::vector<int> target{m_decoderStart};
-    std::vector<int> generated;
-    Seq2SeqOptions options;
-    options.captureAttention = false;
-    options.logits = LogitRows::Last;
-    options.cancel = cancel;
-    options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
-    // The encoder is rerun each step; these models are tiny and sentences short.
-    while (static_cast<int>(generated.size()) < maxTokens && static_cast<int>(target.size()) <= m_info.maxPositions) {
-        throwIfCancelled(cancel);
-        const Index T = static_cast<Index>(target.size());
-        options.masks[1] = buildMask(MaskSpec::causal(), T, T);
-        options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
-        const Seq2SeqResult r = forward(source, target, options);
-        Index best = 0;
-        r.logits.row(0).maxCoeff(&best);
-        if (static_cast<int>(best) == m_eos)
-            break;
-        generated.push_back(static_cast<int>(best));
-        target.push_back(static_cast<int>(best));
-    }
-    return generated;
 }
 
 } // namespace attnviz

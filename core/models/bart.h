@@ -4,9 +4,8 @@
 // decoder layers with self- and cross-attention, LM head tied to the shared embedding plus
 // final_logits_bias.
 
-#include "models/transformer.h"
+#include "models/encoderdecoder.h"
 
-#include <array>
 #include <memory>
 
 namespace attnviz {
@@ -36,50 +35,24 @@ struct BartStack
     std::vector<BartLayer> layers;
 };
 
-enum class BartStackId { Encoder = 0, Decoder = 1, Cross = 2 };
-
-struct Seq2SeqOptions
-{
-    std::array<MaskMatrix, 3> masks; // encoder (S, S), decoder (T, T), cross (T, S); indexed by BartStackId
-    bool scale = true;
-    std::array<std::set<std::pair<int, int>>, 3> ablatedHeads; // per stack, (layer, head)
-    std::optional<std::pair<int, int>> pipelineHead;           // (layer, head) of pipelineStack
-    BartStackId pipelineStack = BartStackId::Encoder;
-    const std::atomic<bool>* cancel = nullptr;
-    bool captureAttention = true;
-    LogitRows logits = LogitRows::All;
-};
-
-struct Seq2SeqResult
-{
-    std::array<AttentionTensor, 3> attention; // encoder (Le, H, S, S), decoder (Ld, H, T, T), cross (Ld, H, T, S)
-    Matrix encoderHidden;                     // (S, d)
-    Matrix hidden;                            // (T, d) decoder output
-    Matrix logits;                            // (T, vocab), (1, vocab) or empty
-    std::optional<PipelineCapture> pipeline;
-};
-
-class Bart
+class Bart : public EncoderDecoder
 {
 public:
     static std::unique_ptr<Bart> load(const HfConfig& config, const SafetensorsArchive& weights);
 
-    const TransformerInfo& info() const { return m_info; } // layers/heads of the decoder
-    int encoderLayers() const { return static_cast<int>(m_encoder.layers.size()); }
-    int encoderHeads() const { return m_encoderHeads; }
-    int bosId() const { return m_bos; }
-    int eosId() const { return m_eos; }
-    int decoderStartId() const { return m_decoderStart; }
+    const TransformerInfo& info() const override { return m_info; }
+    int encoderLayers() const override { return static_cast<int>(m_encoder.layers.size()); }
+    int encoderHeads() const override { return m_encoderHeads; }
+    std::optional<int> sourceStartId() const override { return m_bos; }
+    int eosId() const override { return m_eos; }
+    int decoderStartId() const override { return m_decoderStart; }
 
-    // source (S) and target (T) ids, both within maxPositions. Throws Cancelled between layers.
     Seq2SeqResult forward(const std::vector<int>& source, const std::vector<int>& target,
-                          const Seq2SeqOptions& options) const;
-    // Greedy translation of `source`: the generated ids after the decoder start token, without EOS.
-    std::vector<int> translate(const std::vector<int>& source, int maxTokens, const std::atomic<bool>* cancel) const;
+                          const Seq2SeqOptions& options) const override;
 
 private:
     Matrix embed(const BartStack& stack, const std::vector<int>& ids) const;
-    Matrix attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, BartStackId stack,
+    Matrix attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, Seq2SeqStack stack,
                   int layer, const Seq2SeqOptions& options, Seq2SeqResult& result) const;
     Matrix feedForward(const Matrix& x, const BartLayer& layer) const;
 

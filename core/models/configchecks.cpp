@@ -10,12 +10,13 @@ namespace attnviz {
 void checkConfigBeforeWeights(const HfConfig& config)
 {
     const std::string type = config.stringOr("model_type", "");
-    if (type != "bart" && findFamily(type) == nullptr) {
+    const bool encoderDecoder = type == "bart" || type == "t5" || type == "mt5";
+    if (!encoderDecoder && findFamily(type) == nullptr) {
         std::string known;
         for (const std::string& t : describedModelTypes())
             known += t + ", ";
         throw ModelLoadError(config.path() + ": model_type " + quotedForMessage(type) + " is not supported (" + known +
-                             "and bart are)");
+                             "bart, t5 and mt5 are)");
     }
     if (const json::Value* q = config.root().find("quantization_config"); q != nullptr && !q->isNull()) {
         const json::Value* method = q->isObject() ? q->find("quant_method") : nullptr;

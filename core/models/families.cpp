@@ -112,6 +112,69 @@ FamilyDescription gemma()
     return f;
 }
 
+// Gemma 2: Gemma's block with a norm after attention and after the MLP too, scores scaled by
+// query_pre_attn_scalar and soft-capped, every other layer (0, 2, …) a sliding-window one.
+FamilyDescription gemma2()
+{
+    FamilyDescription f = gemma();
+    f.modelTypes = {"gemma2"};
+    f.tensors.mlpNorm = "pre_feedforward_layernorm";
+    f.tensors.postAttnNorm = "post_attention_layernorm";
+    f.tensors.postMlpNorm = "post_feedforward_layernorm";
+    // Defaults of transformers' Gemma2Config, for configs that leave a key out.
+    f.keys.queryScale = {{"query_pre_attn_scalar"}};
+    f.keys.defaultQueryScale = 256;
+    f.keys.attnSoftcap = {{"attn_logit_softcapping"}};
+    f.keys.defaultAttnSoftcap = 50;
+    f.keys.finalSoftcap = {{"final_logit_softcapping"}};
+    f.keys.defaultFinalSoftcap = 30;
+    f.keys.defaultSlidingWindow = 4096;
+    f.keys.defaultSlidingPattern = 2;
+    f.slidingWindow = true;
+    f.slidingLayers = SlidingLayers::LayerTypes;
+    return f;
+}
+
+// Gemma 3 (text): Gemma 2's block without soft-capping, with (1 + w) RMSNorms of each head's q and
+// k, five sliding layers to one global, and a RoPE base of its own for the sliding layers.
+FamilyDescription gemma3()
+{
+    FamilyDescription f = gemma2();
+    f.modelTypes = {"gemma3_text"};
+    f.tensors.qNorm = "self_attn.q_norm";
+    f.tensors.kNorm = "self_attn.k_norm";
+    f.keys.defaultAttnSoftcap = 0;
+    f.keys.defaultFinalSoftcap = 0;
+    f.keys.defaultRopeTheta = 1000000.0f;
+    f.keys.localRopeTheta = {{"rope_local_base_freq"}};
+    f.keys.defaultLocalRopeTheta = 10000.0f;
+    f.keys.defaultSlidingPattern = 6;
+    f.refused = {{"use_bidirectional_attention", "false"}};
+    // Gemma3TextConfig's defaults (the sizes are Gemma 3 4B's).
+    f.configDefaults = R"({"vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216,
+        "num_hidden_layers": 26, "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256,
+        "hidden_activation": "gelu_pytorch_tanh", "max_position_embeddings": 131072, "rms_norm_eps": 1e-6,
+        "pad_token_id": 0, "eos_token_id": 1, "bos_token_id": 2, "tie_word_embeddings": true,
+        "rope_theta": 1000000.0, "attention_bias": false, "query_pre_attn_scalar": 256, "sliding_window": 4096,
+        "final_logit_softcapping": null, "attn_logit_softcapping": null, "rope_local_base_freq": 10000.0})";
+    return f;
+}
+
+// Gemma 3's multimodal checkpoints (Gemma3ForConditionalGeneration): the text model's settings are
+// under text_config and its tensors under language_model.model. (transformers < 4.52) or
+// model.language_model.; the vision tower is not read.
+FamilyDescription gemma3Multimodal()
+{
+    FamilyDescription f = gemma3();
+    f.modelTypes = {"gemma3"};
+    f.textConfig = "text_config";
+    f.tensors.prefixes = {"language_model.model.", "model.language_model."};
+    f.tensors.embedding = "embed_tokens";
+    f.tensors.layer = "layers.{L}.";
+    f.tensors.finalNorm = "norm";
+    return f;
+}
+
 FamilyDescription phi3()
 {
     FamilyDescription f = llamaLike({"phi3"});
@@ -122,6 +185,94 @@ FamilyDescription phi3()
     f.qkv = QkvLayout::Fused;
     f.keys.rotaryFraction = {{"partial_rotary_factor"}};
     f.slidingWindow = true;
+    return f;
+}
+
+// OPT: GPT-2's pre-LayerNorm block with nn.Linear weights, ReLU, positions from a table whose
+// first two rows are reserved; OPT-350m normalises after each block instead
+// (do_layer_norm_before false) and projects between word_embed_proj_dim and the width.
+FamilyDescription opt()
+{
+    FamilyDescription f;
+    f.modelTypes = {"opt"};
+    f.keys.kvHeads = {};
+    f.keys.inner = {{"ffn_dim"}};
+    f.keys.eps = {};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {{"activation_function"}};
+    f.keys.defaultActivation = "relu";
+    f.keys.positionTableOffset = 2;
+    f.keys.embeddingWidth = {{"word_embed_proj_dim"}};
+    f.tensors.prefixes = {"model.", ""};
+    f.tensors.embedding = "decoder.embed_tokens";
+    f.tensors.positions = "decoder.embed_positions";
+    f.tensors.embeddingProjection = "decoder.project_in";
+    f.tensors.outputProjection = "decoder.project_out";
+    f.tensors.layer = "decoder.layers.{L}.";
+    f.tensors.q = "self_attn.q_proj";
+    f.tensors.k = "self_attn.k_proj";
+    f.tensors.v = "self_attn.v_proj";
+    f.tensors.o = "self_attn.out_proj";
+    f.tensors.attnNorm = "self_attn_layer_norm";
+    f.tensors.up = "fc1";
+    f.tensors.down = "fc2";
+    f.tensors.mlpNorm = "final_layer_norm";
+    f.tensors.finalNorm = "decoder.final_layer_norm";
+    f.tensors.lmHead = "lm_head";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.preNormKey = {{"do_layer_norm_before"}};
+    f.projectBeforePositions = true;
+    f.positions = PositionKind::Learned;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.tiedByDefault = true;
+    f.refused = {{"enable_bias", "true"}, {"layer_norm_elementwise_affine", "true"}, {"_remove_final_layer_norm", "false"}};
+    f.pipelineNote = "OPT adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
+    return f;
+}
+
+// BLOOM: ALiBi instead of position embeddings, a LayerNorm over the word embeddings, per-head
+// fused query_key_value, tanh GELU, tied head.
+FamilyDescription bloom()
+{
+    FamilyDescription f;
+    f.modelTypes = {"bloom"};
+    f.keys.width = {{"hidden_size", "n_embed"}};
+    f.keys.layers = {{"n_layer", "num_hidden_layers"}};
+    f.keys.heads = {{"n_head", "num_attention_heads"}};
+    f.keys.kvHeads = {};
+    f.keys.positions = {{"seq_length"}};
+    f.keys.inner = {};
+    f.keys.innerTimesWidth = 4;
+    f.keys.eps = {{"layer_norm_epsilon"}};
+    f.keys.defaultEps = 1e-5f;
+    f.keys.headDim = {};
+    f.keys.activation = {};
+    f.keys.defaultActivation = "gelu_new"; // BloomGelu: the tanh approximation, fixed
+    f.tensors.prefixes = {"transformer.", ""};
+    f.tensors.embedding = "word_embeddings";
+    f.tensors.embeddingNorm = "word_embeddings_layernorm";
+    f.tensors.layer = "h.{L}.";
+    f.tensors.qkv = "self_attention.query_key_value";
+    f.tensors.o = "self_attention.dense";
+    f.tensors.attnNorm = "input_layernorm";
+    f.tensors.mlpNorm = "post_attention_layernorm";
+    f.tensors.up = "mlp.dense_h_to_4h";
+    f.tensors.down = "mlp.dense_4h_to_h";
+    f.tensors.finalNorm = "ln_f";
+    f.tensors.lmHead = "lm_head";
+    f.norm = NormKind::LayerNorm;
+    f.normHasBias = true;
+    f.embeddingNorm = true;
+    f.positions = PositionKind::Alibi;
+    f.qkv = QkvLayout::FusedPerHead;
+    f.qkvBias = f.outputBias = f.mlpBias = true;
+    f.mlp = MlpKind::Plain;
+    f.tiedByDefault = true;
+    f.refused = {{"apply_residual_connection_post_layernorm", "false"}};
+    f.pipelineNote = "BLOOM adds biases: Q = X·W_Q + b_Q (likewise K, V and the output)";
     return f;
 }
 
@@ -261,6 +412,26 @@ FamilyDescription albert()
     return f;
 }
 
+// ELECTRA: BERT's blocks, embeddings of embedding_size projected up (embeddings_project); the
+// generator's masked-LM head maps back to the embedding width with its own (erf) GELU. A
+// discriminator checkpoint has no such head and shows attention only.
+FamilyDescription electra()
+{
+    FamilyDescription f = bertLike({"electra"});
+    f.keys.embeddingWidth = {{"embedding_size"}};
+    f.tensors.prefixes = {"electra.", ""};
+    f.tensors.embeddingProjection = "embeddings_project";
+    f.tensors.mlmTransform = "generator_predictions.dense";
+    f.tensors.mlmNorm = "generator_predictions.LayerNorm";
+    f.tensors.mlmDecoder = "generator_lm_head.weight";
+    f.tensors.mlmBias = "generator_lm_head.bias";
+    f.tensors.mlmBiasAlt = "";
+    f.mlmActivation = "gelu";
+    f.pipelineNote = "ELECTRA adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
+                     "(it normalises after each block, not before)";
+    return f;
+}
+
 FamilyDescription distilbert()
 {
     FamilyDescription f = bertLike({"distilbert"});
@@ -294,8 +465,8 @@ FamilyDescription distilbert()
 const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
-                                                       qwen3(),  gemma(),      phi3(),    gptNeox(),
-                                                       bert(),   distilbert(), roberta(),   albert()};
+                                                       qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    bloom(),    gptNeox(),
+                                                       bert(),   distilbert(), roberta(),   albert(),   electra()};
     return all;
 }
 

@@ -26,6 +26,14 @@ enum class PositionKind {
     Learned,           // a stored table added to the token embedding
     LearnedFromPadding, // RoBERTa: position ids count non-padding tokens from padding_idx + 1
     RotaryHalf,        // RoPE, Hugging Face rotate_half pairs (i, i + d/2)
+    Alibi,             // no position embedding: each head adds slope × key position to its scores (BLOOM)
+};
+
+// Which layers a sliding_window limits (and, with a local RoPE base, which use it).
+enum class SlidingLayers {
+    All,        // every layer (Mistral, Phi-3)
+    LayerTypes, // config.json "layer_types" ("sliding_attention" / "full_attention"), else every
+                // sliding_window_pattern-th layer is global (Gemma 2: every 2nd, Gemma 3: every 6th)
 };
 
 enum class MlpKind {
@@ -60,6 +68,7 @@ struct FamilyKeys
     ConfigKey vocab{{"vocab_size"}};
     ConfigKey positions{{"max_position_embeddings"}};
     int defaultPositions = 2048;
+    int positionTableOffset = 0; // rows of the learned table before position 0 (OPT: 2)
     ConfigKey inner{{"intermediate_size"}};
     int innerTimesWidth = 0; // > 0: the inner size defaults to this × width when the key is absent
     ConfigKey eps{{"rms_norm_eps"}};
@@ -74,6 +83,17 @@ struct FamilyKeys
     ConfigKey tokenTypes{};       // e.g. type_vocab_size; empty: no token-type embedding
     int defaultTokenTypes = 2;
     ConfigKey embeddingWidth{};   // ALBERT's embedding_size: embeddings this wide, projected to the width
+    // Gemma 2/3. Absent keys take the family's default; a null value turns the feature off.
+    ConfigKey queryScale{};       // query_pre_attn_scalar s: scores are multiplied by s^-½, not d_k^-½
+    float defaultQueryScale = 0;  // 0: d_k
+    ConfigKey attnSoftcap{};      // attn_logit_softcapping c: scores become c·tanh(scores / c)
+    float defaultAttnSoftcap = 0; // 0: none
+    ConfigKey finalSoftcap{};     // final_logit_softcapping, likewise for the logits
+    float defaultFinalSoftcap = 0;
+    ConfigKey localRopeTheta{};   // rope_local_base_freq: the RoPE base of sliding layers (Gemma 3)
+    float defaultLocalRopeTheta = 10000.0f;
+    int defaultSlidingWindow = 0; // sliding_window when config.json lacks it; 0: no window
+    int defaultSlidingPattern = 6; // sliding_window_pattern when config.json lacks it (LayerTypes)
 };
 
 // Tensor names. "{L}" stands for the layer number; every name is tried with each prefix in
@@ -84,9 +104,11 @@ struct FamilyTensors
     std::string embedding, positions, tokenTypes, embeddingNorm;
     std::string layer; // e.g. "model.layers.{L}."; without {L}, every layer shares one block (ALBERT)
     std::string embeddingProjection; // (embedding width → width) after the embedding norm (ALBERT)
+    std::string outputProjection;    // (width → embedding width) after the final norm, before the head (OPT)
     std::string q, k, v, qkv, o;  // relative to the layer
     std::string qNorm, kNorm;     // per-head RMSNorm of q and k before RoPE (Qwen3)
     std::string attnNorm, mlpNorm; // before (Pre/Parallel) or after (Post) each sub-block
+    std::string postAttnNorm, postMlpNorm; // Pre placement: also norm each sub-block's output (Gemma 2/3)
     std::string gate, up, gateUp, down; // gateUp: one tensor gate | up (Phi-3)
     std::string finalNorm, lmHead;
     // Masked-LM head (HeadKind::MaskedLm); stored outside the prefix.
@@ -110,7 +132,9 @@ struct FamilyDescription
     bool normHasBias = false;
     NormPlacement placement = NormPlacement::Pre;
     ConfigKey parallelResidualKey{}; // a boolean that turns Parallel off (GPT-NeoX use_parallel_residual)
+    ConfigKey preNormKey{};          // a boolean that, false, turns Pre into Post, without a final norm (OPT)
     bool embeddingNorm = false;
+    bool projectBeforePositions = false; // OPT: project_in, then positions of the full width
     bool scaleEmbeddingBySqrtWidth = false; // Gemma
     PositionKind positions = PositionKind::RotaryHalf;
     QkvLayout qkv = QkvLayout::Separate;
@@ -126,7 +150,15 @@ struct FamilyDescription
     bool alwaysTied = false;    // the head is the embedding whatever the config says (GPT-2)
     std::vector<RefusedKey> refused;
     bool slidingWindow = false; // sliding_window (with use_sliding_window) limits each query's keys
+    SlidingLayers slidingLayers = SlidingLayers::All;
     std::string pipelineNote;   // shown with the pipeline view
+    std::string mlmActivation;  // the masked-LM head's own activation (ELECTRA: "gelu"); empty: the blocks'
+    // The defaults of the family's transformers config class, as a JSON object: real configs
+    // (multimodal ones especially) leave out keys whose value is the default.
+    std::string configDefaults;
+    // Multimodal wrappers: the text model's settings are this member of config.json (its other keys
+    // still apply where the member lacks them), and only the text model is loaded.
+    std::string textConfig;
 };
 
 // The description serving `modelType`, or nullptr.

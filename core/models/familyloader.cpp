@@ -7,6 +7,7 @@
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -65,20 +66,6 @@ Dense perHeadToBlocks(const Dense& fused, int heads, int headDim)
         }
     }
     return out;
-}
-
-Activation activationNamed(const std::string& name, const std::string& where)
-{
-    if (name == "gelu")
-        return Activation::GeluErf;
-    if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
-        return Activation::GeluTanh;
-    if (name == "silu" || name == "swish")
-        return Activation::Silu;
-    if (name == "relu")
-        return Activation::Relu;
-    throw ModelLoadError(where + " " + quotedForMessage(name) +
-                         " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
 }
 
 // A JSON value as config.json would spell it, to compare with RefusedKey::allowed.
@@ -150,6 +137,9 @@ private:
     }
     void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
 
+    float optionalPositive(const ConfigKey& key, float fallback) const;
+    std::vector<bool> slidingLayers() const;
+    std::vector<float> localRopeFrequencies() const;
     void readSizes();
     void checkRefusedKeys() const;
     void checkShapes() const;
@@ -196,6 +186,83 @@ void FamilyLoader::normInto(const std::string& module, Index n, RowVector& gain,
         bias = m_weights.vector(module + (old ? ".beta" : ".bias"), n);
 }
 
+// A positive number from `key`; `fallback` when absent, 0 (off) when null.
+float FamilyLoader::optionalPositive(const ConfigKey& key, float fallback) const
+{
+    if (key.names.empty())
+        return 0;
+    const json::Value* v = m_config.root().find(keyOf(key));
+    if (v == nullptr)
+        return fallback;
+    if (v->isNull())
+        return 0;
+    const float value = m_config.floatOr(keyOf(key), fallback);
+    if (!(value > 0.0f))
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(key) + " must be positive or null");
+    return value;
+}
+
+// Which layers slide, per the family's rule; empty when all do.
+std::vector<bool> FamilyLoader::slidingLayers() const
+{
+    const auto layers = static_cast<std::size_t>(m_info.layers);
+    std::vector<bool> out(layers);
+    switch (m_family.slidingLayers) {
+    case SlidingLayers::All:
+        return {};
+    case SlidingLayers::LayerTypes:
+        break;
+    }
+    if (const json::Value* types = m_config.root().find("layer_types"); types != nullptr && !types->isNull()) {
+        if (!types->isArray() || types->asArray().size() != layers) {
+            throw ModelLoadError(m_config.path() + ": \"layer_types\" must list one type for each of the " +
+                                 std::to_string(layers) + " layers");
+        }
+        for (std::size_t l = 0; l < layers; ++l) {
+            const json::Value& t = types->asArray()[l];
+            const std::string type = t.isString() ? t.asString() : std::string();
+            if (type != "sliding_attention" && type != "full_attention") {
+                throw ModelLoadError(m_config.path() + ": \"layer_types\" entry " + std::to_string(l) + " " +
+                                     quotedForMessage(jsonText(t)) +
+                                     " is not supported (sliding_attention and full_attention are)");
+            }
+            out[l] = type == "sliding_attention";
+        }
+        return out;
+    }
+    const int pattern = m_config.sizeOr("sliding_window_pattern", SizeKind::Layers, m_family.keys.defaultSlidingPattern);
+    if (pattern <= 0)
+        throw ModelLoadError(m_config.path() + ": \"sliding_window_pattern\" must be positive");
+    for (std::size_t l = 0; l < layers; ++l)
+        out[l] = (l + 1) % static_cast<std::size_t>(pattern) != 0; // every pattern-th layer is global
+    return out;
+}
+
+// Gemma 3's sliding layers rotate with rope_local_base_freq and no scaling; newer configs hold
+// both RoPE settings in rope_parameters keyed by layer type instead.
+std::vector<float> FamilyLoader::localRopeFrequencies() const
+{
+    const FamilyKeys& k = m_family.keys;
+    float theta = m_config.floatOr(keyOf(k.localRopeTheta), k.defaultLocalRopeTheta);
+    const HfConfig* perType = nullptr;
+    HfConfig sliding(json::Value(), m_config.path());
+    if (const json::Value* p = m_config.root().find("rope_parameters"); p != nullptr && p->isObject()) {
+        if (const json::Value* s = p->find("sliding_attention"); s != nullptr && s->isObject()) {
+            sliding = HfConfig(*s, m_config.path() + " (rope_parameters.sliding_attention)");
+            perType = &sliding;
+            theta = sliding.floatOr("rope_theta", theta);
+        }
+    }
+    if (!(theta > 1.0f))
+        throw ModelLoadError(m_config.path() + ": " + quotedKey(k.localRopeTheta) + " must be greater than 1");
+    std::vector<float> inverse = ropeInverseFrequencies(m_arch.rotaryDim, theta);
+    if (perType != nullptr && perType->stringOr("rope_type", "default") != "default") {
+        throw ModelLoadError(m_config.path() + ": rope_parameters.sliding_attention rope_type " +
+                             quotedForMessage(perType->stringOr("rope_type", "")) + " is not supported (default is)");
+    }
+    return inverse;
+}
+
 void FamilyLoader::readSizes()
 {
     const FamilyKeys& k = m_family.keys;
@@ -204,7 +271,8 @@ void FamilyLoader::readSizes()
     m_info.heads = requiredSize(k.heads, SizeKind::Heads);
     m_info.kvHeads = sizeOr(k.kvHeads, SizeKind::Heads, m_info.heads);
     m_info.vocab = requiredSize(k.vocab, SizeKind::Vocabulary);
-    m_positionRows = sizeOr(k.positions, SizeKind::Positions, k.defaultPositions);
+    m_positionRows = checked::add<ModelLoadError>(sizeOr(k.positions, SizeKind::Positions, k.defaultPositions),
+                                                  k.positionTableOffset, keyOf(k.positions) + " + its offset");
     if (m_info.heads % m_info.kvHeads != 0) {
         throw ModelLoadError(m_config.path() + ": " + quotedKey(k.heads) + " must be a multiple of " +
                              quotedKey(k.kvHeads));
@@ -252,8 +320,11 @@ void FamilyLoader::checkShapes() const
     const Index e = m_embeddingWidth;
     const ConfigKey& eKey = k.embeddingWidth.names.empty() ? k.width : k.embeddingWidth;
     m_weights.checkShape(embeddingTensor(), {m_info.vocab, e}, from({&eKey, &k.vocab}));
-    if (!m_t.positions.empty())
-        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, e}, from({&eKey, &k.positions}));
+    const Index positionWidth = m_family.projectBeforePositions ? d : e;
+    if (!m_t.positions.empty()) {
+        m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, positionWidth},
+                             from({m_family.projectBeforePositions ? &k.width : &eKey, &k.positions}));
+    }
     if (m_tokenTypes > 0)
         m_weights.checkShape(name(m_t.tokenTypes) + ".weight", {m_tokenTypes, e}, from({&eKey, &k.tokenTypes}));
     const std::string firstGate = m_t.gateUp.empty() ? (m_family.mlp == MlpKind::Gated ? m_t.gate : m_t.up) : m_t.gateUp;
@@ -293,9 +364,14 @@ BlockWeights FamilyLoader::readBlock(int layer) const
     }
     const Dense o = dense(part(m_t.o), m_qWidth, d, m_family.outputBias || m_attentionBias);
     b.o = Linear(o.w, o.b);
+    RowVector unusedBias; // RMSNorms only: their bias stays empty
     if (!m_t.qNorm.empty()) {
-        b.qNorm = m_weights.vector(part(m_t.qNorm) + ".weight", m_arch.headDim);
-        b.kNorm = m_weights.vector(part(m_t.kNorm) + ".weight", m_arch.headDim);
+        normInto(part(m_t.qNorm), m_arch.headDim, b.qNorm, unusedBias);
+        normInto(part(m_t.kNorm), m_arch.headDim, b.kNorm, unusedBias);
+    }
+    if (!m_t.postAttnNorm.empty()) {
+        normInto(part(m_t.postAttnNorm), d, b.postAttnNormGain, unusedBias);
+        normInto(part(m_t.postMlpNorm), d, b.postMlpNormGain, unusedBias);
     }
     normInto(part(m_t.mlpNorm), d, b.mlpNormGain, b.mlpNormBias);
     if (m_family.mlp == MlpKind::Plain) {
@@ -335,7 +411,7 @@ void FamilyLoader::readHead(StackWeights& w)
         return;
     const std::string head = m_t.lmHead + ".weight";
     if (m_weights.contains(head) && embeddingTensor() != head) {
-        w.lmHead = m_weights.matrix(head, m_info.vocab, d);
+        w.lmHead = m_weights.matrix(head, m_info.vocab, m_embeddingWidth); // OPT: the projected width
     } else if (!m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault)) {
         throw ModelLoadError(m_config.path() + ": tie_word_embeddings is false but the checkpoint has no " + head);
     }
@@ -351,7 +427,12 @@ void FamilyLoader::buildArchitecture()
         !m_config.boolOr(keyOf(m_family.parallelResidualKey), true)) {
         m_arch.placement = NormPlacement::Pre;
     }
+    if (m_family.placement == NormPlacement::Pre && present(m_family.preNormKey) &&
+        !m_config.boolOr(keyOf(m_family.preNormKey), true)) {
+        m_arch.placement = NormPlacement::Post;
+    }
     m_arch.embeddingNorm = m_family.embeddingNorm;
+    m_arch.projectBeforePositions = m_family.projectBeforePositions;
     if (m_family.scaleEmbeddingBySqrtWidth)
         m_arch.embeddingScale = std::sqrt(static_cast<float>(m_info.dModel));
     m_arch.positions = m_family.positions;
@@ -359,8 +440,13 @@ void FamilyLoader::buildArchitecture()
     m_arch.head = m_family.head;
     m_arch.activation = activationNamed(m_config.stringOr(keyOf(k.activation), k.defaultActivation),
                                         m_config.path() + ": " + quotedKey(k.activation));
+    m_arch.mlmActivation = m_family.mlmActivation.empty()
+                               ? m_arch.activation
+                               : activationNamed(m_family.mlmActivation, m_config.path() + ": masked-LM head");
     m_info.padId = m_config.tokenIdOr("pad_token_id", m_family.causal ? -1 : 0);
-    m_info.maxPositions = m_positionRows;
+    m_info.maxPositions = m_positionRows - k.positionTableOffset;
+    if (m_family.positions == PositionKind::Learned)
+        m_arch.positionOffset = k.positionTableOffset;
     if (m_family.positions == PositionKind::LearnedFromPadding) {
         // Position ids start after padding_idx (RoBERTa: 2), so the table has padding_idx + 1 spare rows.
         m_arch.padId = m_info.padId;
@@ -371,7 +457,10 @@ void FamilyLoader::buildArchitecture()
         }
         m_info.maxPositions = m_positionRows - m_info.padId - 1;
     }
-    m_info.storedPositions = m_family.positions != PositionKind::RotaryHalf;
+    m_info.storedPositions = m_family.positions == PositionKind::Learned ||
+                             m_family.positions == PositionKind::LearnedFromPadding;
+    if (m_family.positions == PositionKind::Alibi)
+        m_arch.alibiSlopes = alibiSlopes(m_info.heads);
     if (m_family.positions == PositionKind::RotaryHalf) {
         float fraction = k.defaultRotaryFraction;
         if (present(k.rotaryFraction)) {
@@ -390,11 +479,20 @@ void FamilyLoader::buildArchitecture()
         m_arch.ropeInverseFrequencies = ropeInverseFrequencies(m_arch.rotaryDim, theta);
         applyRopeScaling(m_config, m_arch.ropeInverseFrequencies);
     }
-    if (m_family.slidingWindow && m_config.has("sliding_window")) {
-        const int window = m_config.requiredSize("sliding_window", SizeKind::Positions);
-        if (window < m_info.maxPositions)
+    if (m_family.slidingWindow) {
+        const int window = m_config.has("sliding_window") ? m_config.requiredSize("sliding_window", SizeKind::Positions)
+                                                          : k.defaultSlidingWindow;
+        if (window > 0 && window < m_info.maxPositions)
             m_arch.slidingWindow = window;
+        m_arch.slidingLayer = slidingLayers();
+        if (!k.localRopeTheta.names.empty())
+            m_arch.localRopeInverseFrequencies = localRopeFrequencies();
     }
+    const float queryScale = optionalPositive(k.queryScale, k.defaultQueryScale);
+    if (queryScale > 0)
+        m_arch.scoreScale = 1.0f / std::sqrt(queryScale);
+    m_arch.attnSoftcap = optionalPositive(k.attnSoftcap, k.defaultAttnSoftcap);
+    m_arch.finalSoftcap = optionalPositive(k.finalSoftcap, k.defaultFinalSoftcap);
 
     std::string note = m_family.pipelineNote;
     const auto add = [&](const std::string& part) { note += (note.empty() ? "" : "; ") + part; };
@@ -405,14 +503,36 @@ void FamilyLoader::buildArchitecture()
                       std::to_string(m_arch.rotaryDim) + " of each head's " + std::to_string(m_arch.headDim) +
                       " dimensions");
     }
+    if (m_family.positions == PositionKind::Alibi) {
+        add("ALiBi: no position embeddings; each head adds its slope × the key's position to the scaled scores, "
+            "so distant keys lose weight at a rate of its own");
+    }
     if (!m_t.qNorm.empty())
         add("before RoPE each head's q and k pass an RMSNorm of their own");
     if (m_info.kvHeads != m_info.heads) {
         add("grouped-query attention: " + std::to_string(m_info.heads / m_info.kvHeads) +
             " query heads share each K/V head");
     }
-    if (m_arch.slidingWindow)
-        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)");
+    if (m_arch.slidingWindow) {
+        add("each query sees at most the " + std::to_string(*m_arch.slidingWindow) + " latest keys (sliding window)" +
+            (m_arch.slidingLayer.empty() ? std::string() : std::string(" in the sliding layers; the others see every key")));
+    }
+    if (!m_arch.localRopeInverseFrequencies.empty())
+        add("sliding layers rotate with their own RoPE base (rope_local_base_freq)");
+    if (m_arch.scoreScale > 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, "scores are scaled by %.4g (query_pre_attn_scalar^-½), not 1/√d_k",
+                      static_cast<double>(m_arch.scoreScale));
+        add(text);
+    }
+    if (m_arch.attnSoftcap > 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, "scaled scores are soft-capped: %g·tanh(s / %g) before the mask",
+                      static_cast<double>(m_arch.attnSoftcap), static_cast<double>(m_arch.attnSoftcap));
+        add(text);
+    }
+    if (!m_t.postAttnNorm.empty())
+        add("the attention and MLP outputs pass an RMSNorm of their own before joining the residual stream");
     add("head size " + std::to_string(m_arch.headDim));
     m_arch.pipelineNote = note;
 }
@@ -420,6 +540,8 @@ void FamilyLoader::buildArchitecture()
 std::unique_ptr<GenericTransformer> FamilyLoader::load()
 {
     m_info.family = m_config.stringOr("model_type", m_family.modelTypes.front());
+    if (!m_family.textConfig.empty())
+        m_info.notes.push_back("only the text model of this multimodal checkpoint is loaded; its vision weights are not read");
     m_info.causal = m_family.causal;
     checkRefusedKeys();
     readSizes();
@@ -441,13 +563,15 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     const Index e = m_embeddingWidth;
     w.embedding = m_weights.matrix(embeddingTensor(), m_info.vocab, e);
     if (!m_t.positions.empty())
-        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows, e);
+        w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows,
+                                       m_family.projectBeforePositions ? d : e);
     if (m_tokenTypes > 0)
         w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, e);
     if (m_family.embeddingNorm)
         normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
-    if (!m_t.embeddingProjection.empty()) {
-        const Dense p = dense(name(m_t.embeddingProjection), e, d, true);
+    // ELECTRA stores its projection only when the widths differ; ALBERT always does.
+    if (!m_t.embeddingProjection.empty() && (e != d || m_weights.contains(name(m_t.embeddingProjection) + ".weight"))) {
+        const Dense p = dense(name(m_t.embeddingProjection), e, d, false); // a stored bias is still read
         w.embeddingProjection = Linear(p.w, p.b);
     } else if (e != d) {
         throw ModelLoadError(m_config.path() + ": embeddings of width " + std::to_string(e) +
@@ -460,10 +584,45 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
         for (int l = 0; l < m_info.layers; ++l)
             w.blocks.push_back(readBlock(l));
     }
-    if (!m_t.finalNorm.empty())
+    if (!m_t.finalNorm.empty() && m_arch.placement != NormPlacement::Post) // post-norm blocks end normalised
         normInto(name(m_t.finalNorm), d, w.finalNormGain, w.finalNormBias);
+    if (!m_t.outputProjection.empty() && (e != d || m_weights.contains(name(m_t.outputProjection) + ".weight"))) {
+        const Dense p = dense(name(m_t.outputProjection), d, e, false);
+        w.outputProjection = Linear(p.w, p.b);
+    }
     readHead(w);
     return std::make_unique<GenericTransformer>(std::move(m_info), std::move(m_arch), std::move(w));
+}
+
+// The settings the family's loader reads: the text model's member of a multimodal config first,
+// then the rest of config.json, then the config class's defaults, each only for keys not yet set.
+HfConfig effectiveConfig(const HfConfig& config, const FamilyDescription& family)
+{
+    if (family.configDefaults.empty() && family.textConfig.empty())
+        return config;
+    json::Object merged;
+    const auto addAbsent = [&merged](const json::Value& from) {
+        for (const auto& entry : from.asObject()) {
+            const bool known = std::any_of(merged.begin(), merged.end(),
+                                           [&entry](const auto& kv) { return kv.first == entry.first; });
+            if (!known)
+                merged.push_back(entry);
+        }
+    };
+    std::string path = config.path();
+    if (const json::Value* type = config.root().find("model_type"))
+        merged.emplace_back("model_type", *type); // the wrapper's, which chose this family
+    if (!family.textConfig.empty()) {
+        const json::Value* text = config.root().find(family.textConfig);
+        if (text == nullptr || !text->isObject())
+            throw ModelLoadError(config.path() + ": \"" + family.textConfig + "\" must be an object");
+        addAbsent(*text);
+        path += " (" + family.textConfig + ")";
+    }
+    addAbsent(config.root());
+    if (!family.configDefaults.empty())
+        addAbsent(json::parse(family.configDefaults));
+    return HfConfig(json::Value(std::move(merged)), path);
 }
 
 } // namespace
@@ -471,7 +630,9 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
 std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const SafetensorsArchive& weights,
                                                         const FamilyDescription& family)
 {
-    return FamilyLoader(config, weights, family).load();
+    const HfConfig effective = effectiveConfig(config, family);
+    auto model = FamilyLoader(effective, weights, family).load();
+    return model;
 }
 
 } // namespace attnviz

@@ -55,11 +55,27 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
 {
     const Index T = static_cast<Index>(ids.size());
     Matrix x(T, m_w.embedding.cols());
-    int counted = 0; // non-padding tokens so far (LearnedFromPadding)
     for (Index t = 0; t < T; ++t) {
         x.row(t) = m_w.embedding.row(ids[static_cast<std::size_t>(t)]);
         if (m_arch.embeddingScale != 1.0f)
             x.row(t) *= m_arch.embeddingScale;
+    }
+    const bool project = m_w.embeddingProjection.outputs() > 0;
+    if (project && m_arch.projectBeforePositions)
+        x = applyLinear(x, m_w.embeddingProjection);
+    addPositions(x, ids, segments, firstPosition);
+    if (m_arch.embeddingNorm)
+        x = norm(x, m_w.embNormGain, m_w.embNormBias);
+    if (project && !m_arch.projectBeforePositions)
+        x = applyLinear(x, m_w.embeddingProjection);
+    return x;
+}
+
+void GenericTransformer::addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments,
+                                      int firstPosition) const
+{
+    int counted = 0; // non-padding tokens so far (LearnedFromPadding)
+    for (Index t = 0; t < x.rows(); ++t) {
         if (m_arch.positions == PositionKind::Learned) {
             x.row(t) += m_w.positions.row(m_arch.positionOffset + firstPosition + t);
         } else if (m_arch.positions == PositionKind::LearnedFromPadding) {
@@ -74,11 +90,22 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
             x.row(t) += m_w.tokenTypes.row(type);
         }
     }
-    if (m_arch.embeddingNorm)
-        x = norm(x, m_w.embNormGain, m_w.embNormBias);
-    if (m_w.embeddingProjection.outputs() > 0)
-        x = applyLinear(x, m_w.embeddingProjection);
-    return x;
+}
+
+std::vector<float> GenericTransformer::alibiBias(Index T, Index S) const
+{
+    if (m_arch.positions != PositionKind::Alibi)
+        return {};
+    // BLOOM adds slope × key position (not the distance): softmax gives the same weights either way,
+    // and the pipeline's scaled scores then match the reference implementation's.
+    std::vector<float> bias(static_cast<std::size_t>(m_info.heads * T * S));
+    for (int h = 0; h < m_info.heads; ++h) {
+        for (Index i = 0; i < T; ++i) {
+            for (Index j = 0; j < S; ++j)
+                bias[static_cast<std::size_t>((h * T + i) * S + j)] = m_arch.alibiSlopes[static_cast<std::size_t>(h)] * static_cast<float>(j);
+        }
+    }
+    return bias;
 }
 
 Matrix GenericTransformer::norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const
@@ -90,12 +117,7 @@ Matrix GenericTransformer::norm(const Matrix& x, const RowVector& gain, const Ro
 
 void GenericTransformer::activate(Matrix& x) const
 {
-    switch (m_arch.activation) {
-    case Activation::GeluErf: geluErfInPlace(x); break;
-    case Activation::GeluTanh: geluTanhInPlace(x); break;
-    case Activation::Silu: siluInPlace(x); break;
-    case Activation::Relu: reluInPlace(x); break;
-    }
+    activateInPlace(m_arch.activation, x);
 }
 
 Matrix GenericTransformer::mlp(const Matrix& x, const BlockWeights& block) const
@@ -116,14 +138,24 @@ Matrix GenericTransformer::logits(const Matrix& hidden) const
 {
     if (m_arch.head == HeadKind::MaskedLm) {
         Matrix z = applyLinear(hidden, m_w.mlmTransform);
-        activate(z);
+        activateInPlace(m_arch.mlmActivation, z);
         z = norm(z, m_w.mlmNormGain, m_w.mlmNormBias);
         Matrix out = multiplyTransposed(z, m_w.mlmDecoder.size() > 0 ? m_w.mlmDecoder : m_w.embedding);
         if (m_w.mlmBias.size() > 0)
             out.rowwise() += m_w.mlmBias;
         return out;
     }
-    return multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+    Matrix out = multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+    if (m_arch.finalSoftcap > 0) {
+        const float cap = m_arch.finalSoftcap;
+        out = (out.array() / cap).tanh() * cap;
+    }
+    return out;
+}
+
+Matrix GenericTransformer::outputNorm(Matrix x, const RowVector& gain) const
+{
+    return gain.size() > 0 ? norm(x, gain, RowVector()) : x;
 }
 
 ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments,
@@ -136,13 +168,12 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const Index kvW = kvWidth();
     ForwardResult result = beginForward(m_info, T, options);
     ForwardOptions windowed;
-    const ForwardOptions* layerOptions = &options;
     if (m_arch.slidingWindow) {
         windowed = options;
         windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow);
-        layerOptions = &windowed;
     }
     const bool rotary = m_arch.positions == PositionKind::RotaryHalf;
+    const std::vector<float> alibi = alibiBias(T, firstPosition + T);
 
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
     for (int l = 0; l < m_info.layers; ++l) {
@@ -150,6 +181,11 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         const BlockWeights& block =
             m_w.blocks[m_w.blockOfLayer.empty() ? static_cast<std::size_t>(l)
                                                 : static_cast<std::size_t>(m_w.blockOfLayer[static_cast<std::size_t>(l)])];
+        const bool sliding = isSliding(l);
+        const ForwardOptions& layerOptions = m_arch.slidingWindow && sliding ? windowed : options;
+        const std::vector<float>& ropeFrequencies = sliding && !m_arch.localRopeInverseFrequencies.empty()
+                                                        ? m_arch.localRopeInverseFrequencies
+                                                        : m_arch.ropeInverseFrequencies;
         const bool post = m_arch.placement == NormPlacement::Post;
         const Matrix xn = post ? x : norm(x, block.attnNormGain, block.attnNormBias); // attention input
         const Matrix qkv = applyLinear(xn, block.qkv); // (T, q | k | v)
@@ -164,28 +200,30 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
                 perHeadRmsNorm(kOwn, kvHeads, m_arch.headDim, block.kNorm, m_arch.normEps);
             }
             if (rotary) {
-                applyRope(qOwn, heads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
-                          m_arch.ropeInterleaved);
-                applyRope(kOwn, kvHeads, m_arch.headDim, firstPosition, m_arch.ropeInverseFrequencies,
-                          m_arch.ropeInterleaved);
+                applyRope(qOwn, heads, m_arch.headDim, firstPosition, ropeFrequencies, m_arch.ropeInterleaved);
+                applyRope(kOwn, kvHeads, m_arch.headDim, firstPosition, ropeFrequencies, m_arch.ropeInterleaved);
             }
         }
         const ConstRowsRef q = transformed ? ConstRowsRef(qOwn) : ConstRowsRef(qkv.leftCols(qWidth));
         const ConstRowsRef k = transformed ? ConstRowsRef(kOwn) : ConstRowsRef(qkv.middleCols(qWidth, kvW));
         const ConstRowsRef v = qkv.rightCols(kvW);
+        LayerAttentionOptions attention = layerAttentionOptions(l, layerOptions, result);
+        attention.scaleFactor = m_arch.scoreScale;
+        attention.softcap = m_arch.attnSoftcap;
+        attention.scoreBias = alibi.empty() ? nullptr : alibi.data();
         Matrix concat;
         if (cache != nullptr) {
             cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;
             cache->values[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = v;
             concat = attendHeads(q, cache->keys[static_cast<std::size_t>(l)].topRows(firstPosition + T),
                                  cache->values[static_cast<std::size_t>(l)].topRows(firstPosition + T), heads, kvHeads,
-                                 layerAttentionOptions(l, *layerOptions, result));
+                                 attention);
         } else {
-            concat = attendHeads(q, k, v, heads, kvHeads, layerAttentionOptions(l, *layerOptions, result));
+            concat = attendHeads(q, k, v, heads, kvHeads, attention);
         }
         if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
             break; // every attention map is known; W_O and the MLP would only feed the hidden states
-        const Matrix attnOut = applyLinear(concat, block.o); // (T, d)
+        Matrix attnOut = applyLinear(concat, block.o); // (T, d)
         if (pipelineShows(l, result)) {
             capturePipeline(l, result, xn, {block.qkv, 0, qWidth}, {block.qkv, qWidth, kvW},
                             {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
@@ -195,8 +233,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             break;
         switch (m_arch.placement) {
         case NormPlacement::Pre:
-            x += attnOut;
-            x += mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            x += outputNorm(std::move(attnOut), block.postAttnNormGain);
+            x += outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
             break;
         case NormPlacement::Post:
             x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);
@@ -211,6 +249,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     if (!options.finalHidden)
         return result;
     result.hidden = m_w.finalNormGain.size() > 0 ? norm(x, m_w.finalNormGain, m_w.finalNormBias) : std::move(x);
+    if (m_w.outputProjection.outputs() > 0)
+        result.hidden = applyLinear(result.hidden, m_w.outputProjection);
     if (!m_info.hasLmHead || options.logits == LogitRows::None || T == 0)
         return result;
     result.logits = logits(options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)));

@@ -12,8 +12,6 @@
 
 namespace attnviz {
 
-enum class Activation { GeluErf, GeluTanh, Silu, Relu };
-
 struct Architecture
 {
     NormKind norm = NormKind::RmsNorm; // RmsNormPlusOne gains already hold the 1
@@ -21,6 +19,7 @@ struct Architecture
     NormPlacement placement = NormPlacement::Pre;
     bool embeddingNorm = false;
     float embeddingScale = 1.0f;
+    bool projectBeforePositions = false; // the embedding projection comes before positions are added (OPT)
     PositionKind positions = PositionKind::RotaryHalf;
     int positionOffset = 0; // LearnedFromPadding: padding_idx (RoBERTa); Learned: first row used
     int padId = -1;         // LearnedFromPadding counts the tokens that are not this id
@@ -30,8 +29,17 @@ struct Architecture
     bool ropeInterleaved = false;              // llama2.c / Meta pairs (2i, 2i+1)
     MlpKind mlp = MlpKind::Gated;
     Activation activation = Activation::Silu;
+    Activation mlmActivation = Activation::GeluErf; // the masked-LM head's transform
     HeadKind head = HeadKind::CausalLm;
     std::optional<int> slidingWindow; // a query sees at most this many keys (itself included)
+    // Per layer, whether it is a sliding (local) layer: the window and localRopeInverseFrequencies
+    // apply to these only. Empty: every layer is.
+    std::vector<bool> slidingLayer;
+    std::vector<float> alibiSlopes; // (heads) PositionKind::Alibi
+    std::vector<float> localRopeInverseFrequencies; // sliding layers' RoPE (Gemma 3); empty: the global one
+    float scoreScale = 0;   // > 0: scores × this instead of 1/√d_k (Gemma's query_pre_attn_scalar)
+    float attnSoftcap = 0;  // > 0: scores become c·tanh(scores / c) before the mask (Gemma 2)
+    float finalSoftcap = 0; // > 0: likewise for the logits
     std::string pipelineNote;
 };
 
@@ -42,6 +50,7 @@ struct BlockWeights
     Linear o;                             // (heads·hd, d)
     RowVector qNorm, kNorm;               // (hd) per-head RMSNorm gains, or empty
     RowVector mlpNormGain, mlpNormBias;
+    RowVector postAttnNormGain, postMlpNormGain; // norms of each sub-block's output (Gemma 2/3), or empty
     Linear up;   // Plain: (d, inner); Gated: (d, 2·inner) gate | up
     Linear down; // (inner, d)
 };
@@ -53,6 +62,7 @@ struct StackWeights
     Matrix tokenTypes; // (types, d), or empty
     RowVector embNormGain, embNormBias;
     Linear embeddingProjection; // (embedding width, d), or empty
+    Linear outputProjection;    // (d, embedding width) after the final norm, or empty
     std::vector<BlockWeights> blocks;
     std::vector<int> blockOfLayer; // layer → blocks index; empty = one block per layer
     RowVector finalNormGain, finalNormBias; // empty: no final norm (post-norm encoders)
@@ -84,10 +94,20 @@ private:
     ForwardResult forwardFrom(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition,
                               KvCache* cache, const ForwardOptions& options) const;
     Matrix embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
+    // Learned positions and token types added to x in place.
+    void addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
     Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
+    // (heads, T, S) ALiBi biases for T queries over S keys; empty for other position kinds.
+    std::vector<float> alibiBias(Index T, Index S) const;
     Matrix mlp(const Matrix& x, const BlockWeights& block) const;
+    // A sub-block's output through its post norm (Gemma 2/3), unchanged when there is none.
+    Matrix outputNorm(Matrix x, const RowVector& gain) const;
     void activate(Matrix& x) const;
     Matrix logits(const Matrix& hidden) const;
+    bool isSliding(int layer) const
+    {
+        return m_arch.slidingLayer.empty() || m_arch.slidingLayer[static_cast<std::size_t>(layer)];
+    }
     Index kvWidth() const { return static_cast<Index>(m_info.kvHeads) * m_arch.headDim; }
 
     TransformerInfo m_info;

@@ -7,6 +7,7 @@
 #include "models/hfconfig.h"
 #include "models/safetensors.h"
 #include "models/seq2seqmodel.h"
+#include "models/t5.h"
 #include "util/regularfile.h"
 
 #include <filesystem>
@@ -32,6 +33,17 @@ std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const Safetensor
     return loadDescribedFamily(config, weights, *findFamily(config.stringOr("model_type", "")));
 }
 
+// The encoder-decoder families, each with its own builder; null for any other model_type.
+std::unique_ptr<EncoderDecoder> loadEncoderDecoder(const HfConfig& config, const SafetensorsArchive& weights)
+{
+    const std::string type = config.stringOr("model_type", "");
+    if (type == "bart")
+        return Bart::load(config, weights);
+    if (type == "t5" || type == "mt5")
+        return T5::load(config, weights);
+    return nullptr;
+}
+
 } // namespace
 
 std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
@@ -42,8 +54,7 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
     SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
     weights.refuseNonFinite(); // see SafetensorsArchive::floats
 
-    const bool seq2seq = config.stringOr("model_type", "") == "bart";
-    std::unique_ptr<Bart> bart = seq2seq ? Bart::load(config, weights) : nullptr;
+    std::unique_ptr<EncoderDecoder> seq2seq = loadEncoderDecoder(config, weights);
     std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);
 
     std::vector<std::string> notices = configNotices(config);
@@ -61,8 +72,8 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
     std::string name = dir.filename().string();
     if (name.empty())
         name = dir.parent_path().filename().string();
-    if (bart)
-        return std::make_unique<Seq2SeqModel>(std::move(bart), std::move(tokenizer), name, std::move(notices));
+    if (seq2seq)
+        return std::make_unique<Seq2SeqModel>(std::move(seq2seq), std::move(tokenizer), name, std::move(notices));
     return std::make_unique<CheckpointModel>(std::move(net), std::move(tokenizer), name, std::move(notices));
 }
 

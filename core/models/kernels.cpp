@@ -1,6 +1,8 @@
 #include "models/kernels.h"
 
+#include "base/modelloaderror.h"
 #include "compute/vectormath.h"
+#include "util/messagetext.h"
 
 #include <cmath>
 #include <exception>
@@ -142,6 +144,44 @@ void applyRope(Matrix& x, int heads, int headDim, int firstPosition, const std::
             }
         }
     }
+}
+
+void activateInPlace(Activation activation, Matrix& x)
+{
+    switch (activation) {
+    case Activation::GeluErf: geluErfInPlace(x); break;
+    case Activation::GeluTanh: geluTanhInPlace(x); break;
+    case Activation::Silu: siluInPlace(x); break;
+    case Activation::Relu: reluInPlace(x); break;
+    }
+}
+
+Activation activationNamed(const std::string& name, const std::string& where)
+{
+    if (name == "gelu")
+        return Activation::GeluErf;
+    if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
+        return Activation::GeluTanh;
+    if (name == "silu" || name == "swish")
+        return Activation::Silu;
+    if (name == "relu")
+        return Activation::Relu;
+    throw ModelLoadError(where + " " + quotedForMessage(name) +
+                         " is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu and relu are)");
+}
+
+std::vector<float> alibiSlopes(int heads)
+{
+    int power = 1;
+    while (power * 2 <= heads)
+        power *= 2;
+    const auto base = [](int n) { return std::pow(2.0, -std::pow(2.0, -(std::log2(static_cast<double>(n)) - 3.0))); };
+    std::vector<float> slopes;
+    for (int i = 1; i <= power; ++i)
+        slopes.push_back(static_cast<float>(std::pow(base(power), i)));
+    for (int i = 1; static_cast<int>(slopes.size()) < heads; i += 2)
+        slopes.push_back(static_cast<float>(std::pow(base(2 * power), i)));
+    return slopes;
 }
 
 } // namespace attnviz

@@ -10,6 +10,7 @@
 #include "compute/packedgemm.h"
 
 #include <set>
+#include <string>
 #include <vector>
 #include <utility>
 
@@ -51,6 +52,16 @@ void geluErfInPlace(Matrix& x);  // BERT's exact "gelu"
 void siluInPlace(Matrix& x);
 void reluInPlace(Matrix& x);
 
+// ALiBi's per-head slopes (Press et al. 2022, as BLOOM computes them): a geometric sequence from
+// 2^(-8/n) for n a power of two; other head counts take the next power's odd-numbered slopes too.
+std::vector<float> alibiSlopes(int heads);
+
+enum class Activation { GeluErf, GeluTanh, Silu, Relu };
+void activateInPlace(Activation activation, Matrix& x);
+// The activation a config.json names ("gelu", "gelu_new", "silu", ...); throws ModelLoadError
+// starting with `where` for any other.
+Activation activationNamed(const std::string& name, const std::string& where);
+
 // Rotary position embedding on x (T, heads*headDim), token t at position `firstPosition + t`;
 // pair i turns by angle position * inverseFrequencies[i]. With headDim/2 entries every dimension
 // rotates; with fewer (partial rotary, GPT-NeoX), only the first 2·entries of each head do.
@@ -67,6 +78,9 @@ struct LayerAttentionOptions
     int layer = 0;
     const MaskMatrix* mask = nullptr; // (T, S)
     bool scale = true;
+    float scaleFactor = 0; // > 0: the family's own score scale in place of 1/√d_k (when scale is on)
+    float softcap = 0;     // > 0: scaled scores become c·tanh(score / c) before the mask (Gemma 2)
+    const float* scoreBias = nullptr; // (heads, T, S) added to the scaled scores (T5's relative positions), or null
     const std::set<std::pair<int, int>>* ablated = nullptr; // (layer, head) pairs
     float* weightsOut = nullptr; // (heads, T, S) destination of the attention weights, or null
     int captureHead = -1;        // head whose full HeadCapture is kept (pipeline view), or -1

@@ -8,15 +8,29 @@ namespace attnviz {
 
 namespace {
 
-// rope_scaling, or newer transformers' rope_parameters (which also holds rope_theta); null if neither.
+// Newer transformers' rope_parameters, or for models with two kinds of layers (Gemma 3) its
+// "full_attention" member: the settings of the global layers. Null when absent.
+const json::Value* ropeParameters(const HfConfig& config)
+{
+    const json::Value* v = config.root().find("rope_parameters");
+    if (v == nullptr || !v->isObject())
+        return v;
+    const json::Value* full = v->find("full_attention");
+    return full != nullptr ? full : v;
+}
+
+// rope_scaling, or rope_parameters (which also holds rope_theta); null if neither.
 const json::Value* scalingOf(const HfConfig& config, const char** key)
 {
-    for (const char* name : {"rope_scaling", "rope_parameters"}) {
-        const json::Value* v = config.root().find(name);
-        if (v != nullptr && !v->isNull()) {
-            *key = name;
-            return v;
-        }
+    const json::Value* v = config.root().find("rope_scaling");
+    if (v != nullptr && !v->isNull()) {
+        *key = "rope_scaling";
+        return v;
+    }
+    v = ropeParameters(config);
+    if (v != nullptr && !v->isNull()) {
+        *key = "rope_parameters";
+        return v;
     }
     return nullptr;
 }
@@ -25,7 +39,7 @@ const json::Value* scalingOf(const HfConfig& config, const char** key)
 
 float ropeTheta(const HfConfig& config, const std::string& key, float fallback)
 {
-    const json::Value* parameters = config.root().find("rope_parameters");
+    const json::Value* parameters = ropeParameters(config);
     if (parameters != nullptr && parameters->isObject() && parameters->find("rope_theta") != nullptr)
         return HfConfig(*parameters, config.path() + " (rope_parameters)").floatOr("rope_theta", fallback);
     return config.floatOr(key, fallback);

@@ -3,6 +3,7 @@
 #include "base/modelloaderror.h"
 #include "util/checkednumbers.h"
 #include "util/json.h"
+#include "util/lfspointer.h"
 #include "util/regularfile.h"
 #include "util/messagetext.h"
 
@@ -15,6 +16,8 @@
 namespace attnviz {
 
 namespace {
+
+constexpr std::string_view metadataKey = "__metadata__";
 
 // Bytes per element, 0 for a dtype we do not know.
 std::size_t dtypeSize(const std::string& dtype)
@@ -100,6 +103,9 @@ float bfloat16ToFloat(std::uint16_t b)
 SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
 {
     const std::size_t fileSize = m_file.size();
+    const std::string_view head(reinterpret_cast<const char*>(m_file.data()), std::min<std::size_t>(fileSize, 200));
+    if (const auto lfs = gitLfsPointerMessage(head, path))
+        throw ModelLoadError(*lfs);
     if (fileSize < 8) {
         throw ModelLoadError(path + ": too short for a safetensors file (" + std::to_string(fileSize) + " bytes)");
     }
@@ -130,7 +136,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
 
     std::vector<const SafeTensorInfo*> byOffset;
     for (const auto& [name, entry] : header.asObject()) {
-        if (name == "__metadata__")
+        if (name == metadataKey)
             continue;
         const std::string where = path + ": tensor " + quotedForMessage(name);
         if (!entry.isObject())
@@ -188,6 +194,25 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(path)
             throw ModelLoadError(path + ": tensor " + quotedForMessage(byOffset[i]->name) + " overlaps tensor " +
                                  quotedForMessage(byOffset[i - 1]->name));
         }
+    }
+    if (const json::Value* metadata = header.find(metadataKey); metadata != nullptr && metadata->isObject())
+        addMetadataAliases(*metadata);
+}
+
+// safetensors.torch.save_model stores a tensor shared under two names once and records the
+// dropped name in __metadata__ as {"dropped": "kept"}. Only entries whose value names a stored
+// tensor are aliases; the rest ("format": "pt", ...) is ordinary metadata.
+void SafetensorsFile::addMetadataAliases(const json::Value& metadata)
+{
+    for (const auto& [alias, target] : metadata.asObject()) {
+        if (!target.isString() || m_tensors.count(alias) != 0)
+            continue;
+        const auto kept = m_tensors.find(target.asString());
+        if (kept == m_tensors.end())
+            continue;
+        SafeTensorInfo info = kept->second;
+        info.name = alias;
+        m_tensors.emplace(alias, std::move(info));
     }
 }
 

@@ -3,10 +3,12 @@
 // each tensor's dtype, shape and byte range, then the raw data), single file or sharded through
 // model.safetensors.index.json. Every header field is validated before any byte is read, so a
 // truncated or hostile file gives a ModelLoadError naming the tensor, never a crash or a huge
-// allocation.
+// allocation. Names that safetensors.torch recorded in __metadata__ as aliases of a stored tensor
+// (a tied weight saved once) read as that tensor.
 
 #include "base/tensor.h"
 #include "models/mappedfile.h"
+#include "util/json.h"
 
 #include <cstdint>
 #include <map>
@@ -44,6 +46,7 @@ public:
 private:
     MappedFile m_file;
     std::map<std::string, SafeTensorInfo> m_tensors;
+    void addMetadataAliases(const json::Value& metadata);
 };
 
 // All tensors of a checkpoint: one model.safetensors, or the shards an index lists.

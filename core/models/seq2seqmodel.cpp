@@ -1,5 +1,6 @@
 #include "models/seq2seqmodel.h"
 
+#include "models/checkpointmodel.h"
 #include "models/predictions.h"
 
 #include <chrono>
@@ -18,6 +19,15 @@ void truncate(std::vector<Token>& tokens, int limit, const char* what, std::vect
     }
 }
 
+void truncateForCapture(std::vector<Token>& tokens, int limit, const char* what, std::vector<std::string>& notices)
+{
+    if (static_cast<int>(tokens.size()) > limit) {
+        notices.push_back(std::string("the ") + what + " is truncated to " + std::to_string(limit) +
+                          " tokens: keeping the attention of every head for more would need over 1 GB");
+        tokens.resize(static_cast<std::size_t>(limit));
+    }
+}
+
 std::vector<int> idsOf(const std::vector<Token>& tokens)
 {
     std::vector<int> ids;
@@ -28,7 +38,15 @@ std::vector<int> idsOf(const std::vector<Token>& tokens)
 
 } // namespace
 
-Seq2SeqModel::Seq2SeqModel(std::unique_ptr<Bart> net, std::unique_ptr<Tokenizer> tokenizer, std::string name,
+// Every stack's weights are kept: Le·He·S² + Ld·Hd·(T² + T·S) floats, at most
+// (Le + 2·Ld)·max(He, Hd)·n² for S, T ≤ n; n is bounded as for decoders (about 1 GB).
+int seq2seqCaptureLimit(const EncoderDecoder& net)
+{
+    return attentionCaptureLimit(net.encoderLayers() + 2 * net.info().layers,
+                                 std::max(net.encoderHeads(), net.info().heads));
+}
+
+Seq2SeqModel::Seq2SeqModel(std::unique_ptr<EncoderDecoder> net, std::unique_ptr<Tokenizer> tokenizer, std::string name,
                            std::vector<std::string> loadNotices)
     : m_net(std::move(net)), m_tokenizer(std::move(tokenizer)), m_name(std::move(name)),
       m_loadNotices(std::move(loadNotices))
@@ -61,6 +79,7 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
     auto result = std::make_shared<AttentionResult>();
     result->model = info();
     result->notices = m_loadNotices;
+    result->notices.insert(result->notices.end(), t.notes.begin(), t.notes.end());
 
     auto special = [&](int id, int segment) {
         Token token = tokenForId(m_tokenizer.get(), id);
@@ -79,7 +98,8 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
     } else {
         if (!m_tokenizer)
             throw InputError("this checkpoint has no tokenizer files; run it with token ids instead of text");
-        source.push_back(special(m_net->bosId(), 1));
+        if (const auto start = m_net->sourceStartId())
+            source.push_back(special(*start, 1));
         for (Token& token : plainTokens(request.secondText.empty() ? request.text : request.secondText, 1)) {
             source.push_back(std::move(token));
         }
@@ -88,6 +108,8 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
     if (source.empty())
         throw InputError("nothing to translate: the source has no tokens");
     truncate(source, t.maxPositions, "source", result->notices);
+    const int captureLimit = seq2seqCaptureLimit(*m_net);
+    truncateForCapture(source, captureLimit, "source", result->notices);
     const std::vector<int> sourceIds = idsOf(source);
 
     // Target: the decoder's input, starting with the decoder start token.
@@ -96,13 +118,14 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
         for (Token& token : plainTokens(request.text, 0))
             target.push_back(std::move(token));
     } else {
-        for (int id : m_net->translate(sourceIds, t.maxPositions - 1, request.cancel)) {
+        for (int id : m_net->translate(sourceIds, std::min(t.maxPositions, captureLimit) - 1, request.cancel)) {
             target.push_back(tokenForId(m_tokenizer.get(), id));
         }
         result->notices.push_back("the decoder reads the model's own greedy translation; type a target text to "
                                   "see what the decoder attends to for it");
     }
     truncate(target, t.maxPositions, "target", result->notices);
+    truncateForCapture(target, captureLimit, "target", result->notices);
     const std::vector<int> targetIds = idsOf(target);
     const Index S = static_cast<Index>(source.size());
     const Index T = static_cast<Index>(target.size());
@@ -154,7 +177,7 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
     }
     options.scale = request.scale.value_or(true);
     options.ablatedHeads[static_cast<std::size_t>(stack)] = request.ablatedHeads;
-    options.pipelineStack = static_cast<BartStackId>(stack);
+    options.pipelineStack = static_cast<Seq2SeqStack>(stack);
     if (request.pipelineHead) {
         const auto [layer, head] = *request.pipelineHead;
         const int layers = stack == 0 ? m_net->encoderLayers() : t.layers;

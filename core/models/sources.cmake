@@ -13,7 +13,9 @@ target_sources(attnviz_core PRIVATE
     models/llama2c.h models/llama2c.cpp
     models/predictions.h models/predictions.cpp
     models/checkpointmodel.h models/checkpointmodel.cpp
+    models/encoderdecoder.h models/encoderdecoder.cpp
     models/bart.h models/bart.cpp
+    models/t5.h models/t5.cpp
     models/seq2seqmodel.h models/seq2seqmodel.cpp
     models/hfloader.h models/hfloader.cpp
 )

@@ -8,6 +8,7 @@ attnviz_add_test(test_models_runoptions SOURCES models/test_runoptions.cpp model
 attnviz_add_test(test_models_safetensors SOURCES models/test_safetensors.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_bart SOURCES models/test_bart.cpp models/modelfixture.h LIBS attnviz_core)
+attnviz_add_test(test_models_t5 SOURCES models/test_t5.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_specialfiles SOURCES models/test_specialfiles.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_numbers SOURCES models/test_modelnumbers.cpp models/modelfixture.h LIBS attnviz_core)
 # What config.json alone decides, and the keys newer tools write.
@@ -16,6 +17,6 @@ attnviz_add_test(test_models_configchecks SOURCES models/test_configchecks.cpp m
 attnviz_add_test(test_models_references SOURCES models/test_references.cpp models/modelfixture.h LIBS attnviz_core)
 # On a shared, oversubscribed machine spinning OpenMP workers stall every fork/join for a
 # scheduler slice; passive waiting keeps these tests fast without changing any result.
-foreach(t gpt2 llama llama2c bert runoptions safetensors builtin bart specialfiles numbers references configchecks)
+foreach(t gpt2 llama llama2c bert runoptions safetensors builtin bart t5 specialfiles numbers references configchecks)
     set_property(TEST test_models_${t} APPEND PROPERTY ENVIRONMENT "OMP_WAIT_POLICY=passive")
 endforeach()

@@ -13,6 +13,17 @@ harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram)
 
 work="$build/fuzz/run"
+# The harnesses write each input to a scratch file (the parsers take paths): in memory (/dev/shm)
+# that costs a fifth of what a disk-backed /tmp does. TMPDIR set by the caller wins.
+# A folder of this run's own holds them and is removed at the end.
+scratch_parent="${TMPDIR:-}"
+if [ -z "$scratch_parent" ]; then
+    scratch_parent=/tmp
+    [ -d /dev/shm ] && [ -w /dev/shm ] && scratch_parent=/dev/shm
+fi
+TMPDIR="$(mktemp -d "$scratch_parent/attnviz-fuzzers-XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 mkdir -p "$work"
 "$here/make_corpus.sh" "$work/seeds" >/dev/null
 # Runs one harness; its report lands in $work/$h.log and its exit status in $work/$h.rc.

@@ -39,7 +39,7 @@ void TestBart::forwardMatchesReference()
     options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
     options.masks[1] = buildMask(MaskSpec::causal(), T, T);
     options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
-    options.pipelineStack = BartStackId::Cross;
+    options.pipelineStack = Seq2SeqStack::Cross;
     options.pipelineHead = std::make_pair(1, 2);
     const Seq2SeqResult r = seq2seq->network().forward(src, tgt, options);
     QVERIFY2(maxAbsDiff(r.attention[0].data, floatsOf(*ref.find("encoder_attention"))) < 1e-4f, "encoder attention");

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 
@@ -39,11 +41,11 @@ private slots:
     void unknownFamilyFailsBeforeTheWeights()
     {
         // No weight file at all: the message is about model_type, not about missing tensors.
-        const std::string dir = root() + "/t5only";
+        const std::string dir = root() + "/reformeronly";
         std::filesystem::create_directories(dir);
-        std::ofstream(dir + "/config.json") << R"({"model_type": "t5", "d_model": 8})";
+        std::ofstream(dir + "/config.json") << R"({"model_type": "reformer", "d_model": 8})";
         const std::string error = errorOf(dir);
-        QVERIFY2(error.find("model_type \"t5\" is not supported") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("model_type \"reformer\" is not supported") != std::string::npos, error.c_str());
         QVERIFY2(error.find("gpt_neox") != std::string::npos, error.c_str()); // the families that are read
     }
 
@@ -95,6 +97,33 @@ private slots:
             const std::string error = errorOf(dir);
             QVERIFY2(error.find("\"yarn\"") != std::string::npos && error.find(key) != std::string::npos, error.c_str());
         }
+    }
+
+    // Gemma 3's multimodal wrapper: the text model's settings must be there, and the user is told
+    // that only the text model runs.
+    void multimodalGemmaNeedsItsTextConfig()
+    {
+        const std::string ok = copyModel(root(), "gemma3_multimodal", "mm_ok");
+        RunRequest request;
+        request.ids = std::vector<int>{2, 5, 7};
+        const auto notices = openModel(ok)->run(request)->notices;
+        QVERIFY(std::any_of(notices.begin(), notices.end(),
+                            [](const std::string& n) { return n.find("only the text model") != std::string::npos; }));
+        const std::string dir =
+            copyModel(root(), "gemma3_multimodal", "mm_no_text", patchedConfig("gemma3_multimodal", "text_config", "null"));
+        const std::string error = errorOf(dir);
+        QVERIFY2(error.find("\"text_config\" must be an object") != std::string::npos, error.c_str());
+    }
+
+    // Sliding and global layers are told apart by layer_types; an unknown type is an error, not a guess.
+    void unknownLayerTypeIsAnError()
+    {
+        const std::string dir = copyModel(root(), "gemma3_rope_parameters", "chunked",
+                                          patchedConfig("gemma3_rope_parameters", "layer_types",
+                                                        R"(["sliding_attention", "chunked_attention", "full_attention"])"));
+        const std::string error = errorOf(dir);
+        QVERIFY2(error.find("chunked_attention") != std::string::npos && error.find("layer_types") != std::string::npos,
+                 error.c_str());
     }
 };
 

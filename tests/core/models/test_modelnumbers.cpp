@@ -74,6 +74,7 @@ class TestModelNumbers : public QObject
 private slots:
     void init() { QVERIFY(m_dir.isValid()); }
     void checkedConversions();
+    void alibiSlopesByHand();
     void configSizesAreChecked_data();
     void configSizesAreChecked();
     void nonFiniteWeightsAreRefused_data();
@@ -375,6 +376,18 @@ void TestModelNumbers::ropeGenerationIsBounded()
     // A stored table is the real context: GPT-2's 16 wpe rows.
     const auto gpt2 = openModel(testing::modelCase("gpt2"));
     QCOMPARE(generationContext(dynamic_cast<const CheckpointModel&>(*gpt2).transformer().info(), 32), 16);
+}
+
+// ALiBi slopes worked out by hand: 8 heads give 2^-1 … 2^-8; 6 heads take 4's (2^-2, 2^-4, 2^-6,
+// 2^-8) and then the odd powers of 8's base: 2^-1, 2^-3.
+void TestModelNumbers::alibiSlopesByHand()
+{
+    std::vector<float> eight;
+    for (int i = 1; i <= 8; ++i)
+        eight.push_back(std::ldexp(1.0f, -i));
+    QCOMPARE(alibiSlopes(8), eight);
+    QCOMPARE(alibiSlopes(6), (std::vector<float>{0.25f, 0.0625f, 0.015625f, 0.00390625f, 0.5f, 0.125f}));
+    QCOMPARE(alibiSlopes(1), std::vector<float>{0.00390625f}); // 2^(-8/1)
 }
 
 QTEST_APPLESS_MAIN(TestModelNumbers)

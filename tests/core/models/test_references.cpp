@@ -96,6 +96,13 @@ private slots:
         QVERIFY2(maxAbsDiff(forward.pipeline->capture.k, ref.k) < tolerance, "pipeline K differs");
         QVERIFY2(maxAbsDiff(forward.pipeline->capture.v, ref.v) < tolerance, "pipeline V differs");
 
+        // Decoders generate with a key/value cache; it must pick what recomputing every step picks
+        // (sliding windows, ALiBi and per-layer RoPE included).
+        if (net.info().causal) {
+            const std::vector<int> prompt(ref.ids.begin(), ref.ids.begin() + 4);
+            QCOMPARE(net.generateGreedy(prompt, 8, nullptr), net.Transformer::generateGreedy(prompt, 8, nullptr));
+        }
+
         // run() gives the same maps through the request path the app uses (token types there come
         // from the tokenizer's [SEP], which these folders may lack; the forward above checked them).
         if (!ref.tokenTypes.empty())
@@ -121,7 +128,7 @@ private:
         options.masks[1] = buildMask(MaskSpec::causal(), T, T);
         options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
         const json::Value& p = *ref.find("pipeline");
-        options.pipelineStack = static_cast<BartStackId>(static_cast<int>(p.find("stack")->asNumber()));
+        options.pipelineStack = static_cast<Seq2SeqStack>(static_cast<int>(p.find("stack")->asNumber()));
         options.pipelineHead = std::make_pair(static_cast<int>(p.find("layer")->asNumber()),
                                               static_cast<int>(p.find("head")->asNumber()));
         const Seq2SeqResult r = model.network().forward(src, tgt, options);

@@ -66,6 +66,8 @@ private slots:
     void modelFolderWithMissingTensor();
     void everyTruncationIsRejected();
     void corruptedHeaderNeverCrashes();
+    void metadataAliasesATiedTensor();
+    void gitLfsPointerIsNamed();
 
 private:
     std::string write(const std::string& name, const std::string& bytes)
@@ -271,6 +273,37 @@ void TestSafetensors::corruptedHeaderNeverCrashes()
         }
     }
     QVERIFY(errors > 0);
+}
+
+// safetensors.torch.save_model drops the second name of a shared tensor and records it in
+// __metadata__ as removed name -> kept name; the removed name must still be readable.
+void TestSafetensors::metadataAliasesATiedTensor()
+{
+    const std::string header = R"({"__metadata__":{"format":"pt","lm_head.weight":"wte.weight","note":"lm_head.bias"},)"
+                               R"("wte.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})";
+    const auto archive = SafetensorsArchive::openFile(write("tied.safetensors", file(header, floats({1, 2, 3, 4}))));
+    QVERIFY(archive.contains("lm_head.weight"));
+    QCOMPARE(archive.matrix("lm_head.weight", 2, 2)(1, 1), 4.0f);
+    QVERIFY(!archive.contains("format")); // metadata values that name no tensor are plain metadata
+    QVERIFY(!archive.contains("note"));
+    QCOMPARE(archive.names().size(), std::size_t(2));
+}
+
+// A clone without `git lfs pull` holds 130-byte text pointers in place of the weights.
+void TestSafetensors::gitLfsPointerIsNamed()
+{
+    const std::string pointer = "version https://git-lfs.github.com/spec/v1\n"
+                                "oid sha256:4c3d8a1f0f5c2e6b7d9a8e1c0b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a\n"
+                                "size 548105171\n";
+    try {
+        SafetensorsArchive::openFile(write("model.safetensors", pointer));
+        QFAIL("a Git LFS pointer was accepted");
+    } catch (const ModelLoadError& e) {
+        const std::string message = e.what();
+        QVERIFY2(message.find("Git LFS pointer") != std::string::npos, e.what());
+        QVERIFY2(message.find("git lfs pull") != std::string::npos, e.what());
+        QVERIFY2(message.find("548105171") != std::string::npos, e.what()); // the size the real file has
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSafetensors)
