@@ -53,6 +53,7 @@ struct SentencePieceLayout
         Albert,     // pieces as they are; [CLS] A [SEP]; lower-casing and accent stripping by config
         XlmRoberta, // fairseq order: <s> <pad> </s> <unk>, then pieces from id 3 on (+1), <mask> last
         Camembert,  // <s>NOTUSED <pad> </s>NOTUSED <unk> <unk>NOTUSED, then pieces from id 1 (+4), <mask>
+        T5,         // pieces, then <extra_id_N-1> .. <extra_id_0>; A </s>
         Llama,      // BPE: pieces as they are, merges from the piece order; <s> A
     };
     Family family = Family::Albert;
@@ -63,6 +64,7 @@ struct SentencePieceLayout
     bool addPrefixSpace = true; // Llama add_prefix_space: false prepends nothing
     bool addBos = true;         // Llama add_bos_token / add_eos_token
     bool addEos = false;
+    int extraIds = 100;                   // T5 extra_ids: the sentinel tokens after the pieces
     std::vector<AddedToken> configTokens; // tokenizer_config.json added_tokens_decoder
 };
 

@@ -1,5 +1,5 @@
 // The Unigram layouts of Hugging Face's converters (AlbertConverter, XLMRobertaConverter,
-// CamembertConverter in convert_slow_tokenizer.py) for a parsed .model file.
+// CamembertConverter, T5Converter in convert_slow_tokenizer.py) for a parsed .model file.
 #include "tokenizers/sentencepiecemodel.h"
 
 #include "tokenizers/unicode.h"
@@ -52,13 +52,26 @@ std::unique_ptr<Tokenizer> unigramFromSentencePiece(const SentencePieceModel& mo
         const bool demote = layout.family == Family::Albert && endsWithDigitComma(p.piece);
         vocab.emplace_back(p.piece, static_cast<double>(p.score) - (demote ? 100.0 : 0.0));
     }
-    if (layout.family != Family::Albert)
+    if (layout.family == Family::XlmRoberta || layout.family == Family::Camembert)
         vocab.emplace_back("<mask>", 0.0);
+    if (layout.family == Family::T5) {
+        if (layout.extraIds < 0 || layout.extraIds > 100000)
+            throw TokenizerError("extra_ids " + std::to_string(layout.extraIds) + " is not a count of sentinels");
+        for (int i = layout.extraIds - 1; i >= 0; --i)
+            vocab.emplace_back("<extra_id_" + std::to_string(i) + ">", 0.0);
+    }
     UnigramModel unigram(std::move(vocab), unkId, false);
 
     const auto idOf = [&](const std::string& piece) { return unigram.find(piece).value_or(-1); };
     AddedTokens added = sentencePieceAddedTokens(
-        model, firstPiece, idOf, [&](int id) { return unigram.hasId(id) ? &unigram.piece(id) : nullptr; },
+        model, firstPiece, idOf,
+        [&](int id) {
+            return unigram.hasId(id) ? &unigram.piece(id) : nullptr;
+            if (layout.family == Family::T5) // the sentinels are special tokens (additional_special_tokens)
+                for (int id = unigram.size() - layout.extraIds; id < unigram.size(); ++id)
+                    if (!added.findId(id))
+                        added.add({id, unigram.piece(id), true, false, false});
+        },
         layout.configTokens);
 
     TextNormalizer normalizer;
@@ -97,6 +110,9 @@ std::unique_ptr<Tokenizer> unigramFromSentencePiece(const SentencePieceModel& mo
         PostProcessor::Item cls = special("[CLS]"), sep = special("[SEP]"), sep1 = sep;
         sep1.typeId = 1;
         post = PostProcessor({cls, seq(0, 0), sep}, {cls, seq(0, 0), sep, seq(1, 1), sep1});
+    } else if (layout.family == Family::T5) {
+        const PostProcessor::Item eos = special("</s>");
+        post = PostProcessor({seq(0, 0), eos}, {seq(0, 0), eos, seq(1, 0), eos});
     } else {
         const PostProcessor::Item bos = special("<s>"), eos = special("</s>");
         post = PostProcessor({bos, seq(0, 0), eos}, {bos, seq(0, 0), eos, eos, seq(1, 0), eos});

@@ -53,7 +53,8 @@ std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const
 // BERT vocab.txt; lowercase and strip accents when `lowercase` (uncased models).
 std::unique_ptr<Tokenizer> loadWordPieceTokenizer(const std::string& vocabTxt, bool lowercase);
 // A SentencePiece .model file, laid out as its folder's tokenizer_config.json / config.json
-// family says: Unigram for ALBERT, XLM-RoBERTa, CamemBERT, BPE for Llama/Mistral; others are refused.
+// family says: Unigram for ALBERT, XLM-RoBERTa, CamemBERT, T5, BPE for Llama/Mistral; others are
+// refused.
 std::unique_ptr<Tokenizer> loadSentencePieceModel(const std::string& path);
 // Whatever a Hugging Face model folder holds: tokenizer.json first, then a SentencePiece .model
 // (spiece.model, sentencepiece.bpe.model, tokenizer.model), then vocab.json + merges.txt, then

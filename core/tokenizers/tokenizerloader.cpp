@@ -90,11 +90,13 @@ SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::strin
         layout.family = SentencePieceLayout::Family::XlmRoberta;
     else if (cls == "CamembertTokenizer" || (cls.empty() && type == "camembert"))
         layout.family = SentencePieceLayout::Family::Camembert;
+    else if (cls == "T5Tokenizer" || (cls.empty() && (type == "t5" || type == "mt5")))
+        layout.family = SentencePieceLayout::Family::T5;
     else if (cls == "LlamaTokenizer" || (cls.empty() && (type == "llama" || type == "mistral")))
         layout.family = SentencePieceLayout::Family::Llama;
     else
         throw TokenizerError(modelPath + ": a SentencePiece .model without tokenizer.json is read for ALBERT, "
-                             "XLM-RoBERTa, CamemBERT and Llama/Mistral folders only (tokenizer_class " +
+                             "XLM-RoBERTa, CamemBERT, T5 and Llama/Mistral folders only (tokenizer_class " +
                              quotedForMessage(cls) +
                              ", model_type " + quotedForMessage(type) + "); add the tokenizer.json");
     if (!config.isObject())
@@ -106,6 +108,8 @@ SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::strin
     layout.addPrefixSpace = jsonBool(&config, "add_prefix_space", true);
     layout.addBos = jsonBool(&config, "add_bos_token", true);
     layout.addEos = jsonBool(&config, "add_eos_token", false);
+    if (const json::Value* extra = config.find("extra_ids"); extra && extra->isNumber())
+        layout.extraIds = intFromJson(*extra, "tokenizer_config.json extra_ids", 0, 100000);
     if (const json::Value* decoder = config.find("added_tokens_decoder"); decoder && decoder->isObject()) {
         for (const auto& [key, t] : decoder->asObject()) {
             const json::Value* content = t.find("content");

@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -258,18 +259,54 @@ private slots:
         std::filesystem::remove_all(dir);
     }
 
+    void t5LayoutFromARebuiltSpieceModel()
+    {
+        // No T5 spiece.model is among the fixtures: this one is rebuilt from T5's tokenizer.json
+        // (its 32,000 pieces, scores and charsmap), then read through the T5 layout beside T5's
+        // tokenizer_config.json; it must give the reference ids of that tokenizer.json.
+        const json::Value t5 = json::parseFile(folderOf("t5") + "/tokenizer.json");
+        const auto& vocab = t5.find("model")->find("vocab")->asArray();
+        std::string model;
+        for (std::size_t i = 0; i < 32000; ++i) {
+            const float score = static_cast<float>(vocab[i].asArray()[1].asNumber());
+            std::uint32_t bits = 0;
+            std::memcpy(&bits, &score, sizeof bits);
+            std::string piece = field(1, vocab[i].asArray()[0].asString()) + '\x15';
+            for (int b = 0; b < 4; ++b)
+                piece += static_cast<char>((bits >> (8 * b)) & 0xFF);
+            piece += std::string("\x18") + static_cast<char>(i < 2 ? 3 : i == 2 ? 2 : 1);
+            model += field(1, piece);
+        }
+        model += field(2, std::string("\x18\x01\xc0\x02\x02", 5)); // model_type Unigram, unk_id 2
+        const std::string charsmap = *decodeBase64(t5.find("normalizer")->find("precompiled_charsmap")->asString());
+        model += field(3, field(2, charsmap));
+        const std::filesystem::path dir = std::filesystem::temp_directory_path() / "attnviz_test_unigram_t5";
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "spiece.model", std::ios::binary) << model;
+        std::filesystem::copy_file(folderOf("t5") + "/tokenizer_config.json", dir / "tokenizer_config.json");
+        const auto rebuilt = loadTokenizerFromFolder(dir.string());
+        std::filesystem::remove_all(dir);
+        QCOMPARE(rebuilt->vocabSize(), 32100);
+        QCOMPARE(rebuilt->idOf("<extra_id_0>"), std::optional<int>(32099));
+        const json::Value root = json::parseFile(testData("tokenizers/unigram_expected.json"));
+        for (const json::Value& c : root.find("models")->find("t5")->find("cases")->asArray())
+            QCOMPARE(printable(idsOf(rebuilt->encodeForModel(c.find("text")->asString()))),
+                     printable(intsOf(*c.find("ids"))));
+    }
+
     void folderWithoutKnownFamilyIsRefused()
     {
         const std::filesystem::path dir = std::filesystem::temp_directory_path() / "attnviz_test_unigram_folder";
         std::filesystem::create_directories(dir);
         std::filesystem::copy_file(folderOf("albert") + "/spiece.model", dir / "spiece.model",
                                    std::filesystem::copy_options::overwrite_existing);
-        std::ofstream(dir / "tokenizer_config.json") << R"({"tokenizer_class": "T5Tokenizer"})";
+        std::ofstream(dir / "tokenizer_config.json") << R"({"tokenizer_class": "XLNetTokenizer"})";
         try {
             loadTokenizerFromFolder(dir.string());
             QFAIL("accepted");
         } catch (const TokenizerError& e) {
-            QVERIFY2(std::string(e.what()).find("ALBERT, XLM-RoBERTa, CamemBERT and Llama") != std::string::npos,
+            QVERIFY2(std::string(e.what()).find("ALBERT, XLM-RoBERTa, CamemBERT, T5 and Llama") != std::string::npos,
                      e.what());
             QVERIFY2(std::string(e.what()).find("spiece.model") != std::string::npos, e.what());
         }
