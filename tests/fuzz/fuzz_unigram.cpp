@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text =
         parts.size() > 1 ? parts[1].substr(0, 2048) : std::string_view("Hello, wörld! ﬁ 猫");
     SentencePieceLayout layout;
-    layout.family = static_cast<SentencePieceLayout::Family>(data[0] % 4); // 3: Llama (BPE)
+    layout.family = static_cast<SentencePieceLayout::Family>(data[0] % 5); // 3: T5, 4: Llama (BPE)
     layout.lowercase = (data[0] & 0x10) != 0;
     layout.keepAccents = (data[0] & 0x20) != 0;
     layout.removeSpace = layout.legacy = (data[0] & 0x40) != 0;

@@ -36,7 +36,7 @@ usep=$'\n@@ATTNVIZ-PART@@\n'
     > "$out/unigram/albert"
 { printf '\x02'; cat "$shared"/tokenizers/camembert/sentencepiece.bpe.model; printf '%s%s' "$usep" "Ça va ?  très bien"; } \
     > "$out/unigram/camembert"
-{ printf '\x03'; cat "$shared"/tokenizers/mistral/tokenizer.model; printf '%s%s' "$usep" "[INST] hi [/INST] 🙂"; } \
+{ printf '\x04'; cat "$shared"/tokenizers/mistral/tokenizer.model; printf '%s%s' "$usep" "[INST] hi [/INST] 🙂"; } \
     > "$out/unigram/mistral"
 { printf '\x01'
   printf '\x0a\x0e\x0a\x05<unk>\x15\x00\x00\x00\x00\x18\x02'
