@@ -20,7 +20,8 @@ namespace {
 
 bool hasTokenizerFiles(const fs::path& dir)
 {
-    for (const char* name : {"tokenizer.json", "vocab.json", "vocab.txt"}) {
+    for (const char* name :
+         {"tokenizer.json", "vocab.json", "vocab.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model"}) {
         if (isPresent((dir / name).string())) // a broken one is then reported by the loader
             return true;
     }

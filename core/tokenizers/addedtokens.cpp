@@ -10,14 +10,15 @@ bool isAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 void AddedTokens::add(AddedToken token)
 {
+    if (token.content.empty()) // would match everywhere and never advance the split
+        return;
     for (AddedToken& t : m_tokens) {
         if (t.id == token.id) {
             t = std::move(token);
             return;
         }
     }
-    if (!token.content.empty())
-        m_tokens.push_back(std::move(token));
+    m_tokens.push_back(std::move(token));
 }
 
 const AddedToken* AddedTokens::findId(int id) const

@@ -113,7 +113,8 @@ void SentencePieceBpeTokenizer::encodePlain(std::string_view text, std::size_t o
         spans.insert(spans.end(), s.size(), {begin, end});
     };
     const bool prepend = m_options.prepend == Prepend::Always || (m_options.prepend == Prepend::First && atStart);
-    if (prepend && !text.empty())
+    const bool startsWithMetaspace = text.starts_with(' ') || text.starts_with(kMetaspace);
+    if (prepend && !text.empty() && !(m_options.prependUnlessMetaspace && startsWithMetaspace))
         emit(kMetaspace, static_cast<int>(offset), static_cast<int>(offset));
     for (std::size_t pos = 0; pos < text.size();) {
         const auto len = static_cast<std::size_t>(unicode::decodeUtf8(text, pos).length);

@@ -28,6 +28,7 @@ public:
     {
         Prepend prepend = Prepend::Always;
         bool splitOnMetaspace = false; // Metaspace pre-tokenizer with split: each word starts at "▁"
+        bool prependUnlessMetaspace = false; // Metaspace: no "▁" in front of text that starts with one
         bool byteFallback = true;
         bool fuseUnk = false;
         bool ignoreMerges = false;      // a word that is a whole piece is not merged

@@ -14,4 +14,12 @@ target_sources(attnviz_core PRIVATE
     tokenizers/bytedisplay.h tokenizers/bytedisplay.cpp
     tokenizers/bytelevelbpetokenizer.h tokenizers/bytelevelbpetokenizer.cpp
     tokenizers/wordpiecetokenizer.h tokenizers/wordpiecetokenizer.cpp
-    tokenizers/sentencepiecebpetokenizer.h tokenizers/sentencepiecebpetokenizer.cpp)
+    tokenizers/sentencepiecebpetokenizer.h tokenizers/sentencepiecebpetokenizer.cpp
+    tokenizers/alignedtext.h
+    tokenizers/precompiledcharsmap.h tokenizers/precompiledcharsmap.cpp
+    tokenizers/textnormalizer.h tokenizers/textnormalizer.cpp
+    tokenizers/unigrammodel.h tokenizers/unigrammodel.cpp
+    tokenizers/unigramtokenizer.h tokenizers/unigramtokenizer.cpp
+    tokenizers/unigramjson.cpp
+    tokenizers/sentencepiecemodel.h tokenizers/sentencepiecemodel.cpp
+    tokenizers/sentencepieceunigram.cpp tokenizers/sentencepiecebpefile.cpp)

@@ -46,14 +46,19 @@ public:
 
 // Loaders. All throw TokenizerError naming the file and the problem.
 // A Hugging Face tokenizer.json: model type BPE (byte-level GPT-2 style, or SentencePiece-style
-// with ▁ and byte_fallback) or WordPiece (BERT).
+// with ▁ and byte_fallback), WordPiece (BERT) or Unigram (T5, ALBERT, XLM-RoBERTa).
 std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path);
 // GPT-2 vocab.json (= encoder.json) + merges.txt (= vocab.bpe).
 std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const std::string& merges);
 // BERT vocab.txt; lowercase and strip accents when `lowercase` (uncased models).
 std::unique_ptr<Tokenizer> loadWordPieceTokenizer(const std::string& vocabTxt, bool lowercase);
-// Whatever a Hugging Face model folder holds: tokenizer.json first, then vocab.json + merges.txt,
-// then vocab.txt (lower-casing from tokenizer_config.json's do_lower_case, default true).
+// A SentencePiece .model file, laid out as its folder's tokenizer_config.json / config.json
+// family says: Unigram for ALBERT, XLM-RoBERTa, CamemBERT, T5, BPE for Llama/Mistral; others are
+// refused.
+std::unique_ptr<Tokenizer> loadSentencePieceModel(const std::string& path);
+// Whatever a Hugging Face model folder holds: tokenizer.json first, then a SentencePiece .model
+// (spiece.model, sentencepiece.bpe.model, tokenizer.model), then vocab.json + merges.txt, then
+// vocab.txt (lower-casing from tokenizer_config.json's do_lower_case, default true).
 std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder);
 
 } // namespace attnviz

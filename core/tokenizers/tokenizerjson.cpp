@@ -20,58 +20,6 @@ constexpr std::string_view kGpt2Pattern =
 constexpr std::string_view kLlama3Pattern = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3})"
                                             R"(| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
-std::string typeOf(const json::Value* v)
-{
-    if (!v || !v->isObject())
-        return {};
-    const json::Value* t = v->find("type");
-    return t && t->isString() ? t->asString() : std::string();
-}
-
-bool boolOr(const json::Value* object, const char* key, bool fallback)
-{
-    const json::Value* v = object ? object->find(key) : nullptr;
-    return v && v->isBool() ? v->asBool() : fallback;
-}
-
-std::string stringOr(const json::Value* object, const char* key, const std::string& fallback)
-{
-    const json::Value* v = object ? object->find(key) : nullptr;
-    return v && v->isString() ? v->asString() : fallback;
-}
-
-// Calls f on a component and, for "Sequence" components, on each of its parts.
-void forEachComponent(const json::Value* v, const char* listKey, const std::function<void(const json::Value&)>& f)
-{
-    if (!v || v->isNull())
-        return;
-    if (typeOf(v) == "Sequence") {
-        if (const json::Value* list = v->find(listKey); list && list->isArray())
-            for (const json::Value& part : list->asArray())
-                forEachComponent(&part, listKey, f);
-        return;
-    }
-    f(*v);
-}
-
-AddedTokens addedTokensFrom(const json::Value& root)
-{
-    AddedTokens added;
-    const json::Value* list = root.find("added_tokens");
-    if (!list || !list->isArray())
-        return added;
-    for (const json::Value& t : list->asArray()) {
-        const json::Value* id = t.find("id");
-        const json::Value* content = t.find("content");
-        if (!id || !id->isNumber() || !content || !content->isString())
-            throw TokenizerError("added_tokens: entry without numeric id and string content");
-        added.add({tokenIdFromJson(*id, "added_tokens: id of " + quotedForMessage(content->asString())), content->asString(),
-                   boolOr(&t, "special", false),
-                   boolOr(&t, "lstrip", false), boolOr(&t, "rstrip", false)});
-    }
-    return added;
-}
-
 std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& model)
 {
     std::vector<std::pair<std::string, std::string>> out;
@@ -100,12 +48,12 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
     WordPieceTokenizer::Options options;
     options.cleanText = options.handleChineseChars = options.stripAccents = options.lowercase = false;
     bool stripAccentsSet = false;
-    forEachComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
-        const std::string type = typeOf(&n);
+    forEachJsonComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
+        const std::string type = jsonType(&n);
         if (type == "BertNormalizer") {
-            options.cleanText = boolOr(&n, "clean_text", true);
-            options.handleChineseChars = boolOr(&n, "handle_chinese_chars", true);
-            options.lowercase = boolOr(&n, "lowercase", true);
+            options.cleanText = jsonBool(&n, "clean_text", true);
+            options.handleChineseChars = jsonBool(&n, "handle_chinese_chars", true);
+            options.lowercase = jsonBool(&n, "lowercase", true);
             const json::Value* strip = n.find("strip_accents");
             options.stripAccents = strip && strip->isBool() ? strip->asBool() : options.lowercase; // null: follow lowercase
             stripAccentsSet = true;
@@ -117,14 +65,14 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
             throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a WordPiece model");
         }
     });
-    options.unkToken = stringOr(&model, "unk_token", "[UNK]");
-    options.prefix = stringOr(&model, "continuing_subword_prefix", "##");
+    options.unkToken = jsonString(&model, "unk_token", "[UNK]");
+    options.prefix = jsonString(&model, "continuing_subword_prefix", "##");
     if (const json::Value* m = model.find("max_input_chars_per_word"); m && m->isNumber())
         options.maxCharsPerWord = intFromJson(*m, "model.max_input_chars_per_word", 0, 1 << 30);
     const json::Value* vocab = model.find("vocab");
     if (!vocab)
         throw TokenizerError("model.vocab is missing");
-    return std::make_unique<WordPieceTokenizer>(vocabFromJson(*vocab), options, addedTokensFrom(root),
+    return std::make_unique<WordPieceTokenizer>(vocabFromJson(*vocab), options, addedTokensFromJson(root),
                                                 PostProcessor::fromJson(root.find("post_processor")));
 }
 
@@ -133,8 +81,8 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     const json::Value* vocab = model.find("vocab");
     if (!vocab)
         throw TokenizerError("model.vocab is missing");
-    const std::string prefix = stringOr(&model, "continuing_subword_prefix", "");
-    const std::string suffix = stringOr(&model, "end_of_word_suffix", "");
+    const std::string prefix = jsonString(&model, "continuing_subword_prefix", "");
+    const std::string suffix = jsonString(&model, "end_of_word_suffix", "");
     if (!prefix.empty() || !suffix.empty())
         throw TokenizerError("BPE with continuing_subword_prefix or end_of_word_suffix is not supported");
     BpeModel bpe(vocabFromJson(*vocab), mergesFrom(model));
@@ -146,16 +94,16 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     bool metaspace = false;
     SentencePieceBpeTokenizer::Options sp;
     sp.prepend = SentencePieceBpeTokenizer::Prepend::Never;
-    forEachComponent(root.find("pre_tokenizer"), "pretokenizers", [&](const json::Value& p) {
-        const std::string type = typeOf(&p);
+    forEachJsonComponent(root.find("pre_tokenizer"), "pretokenizers", [&](const json::Value& p) {
+        const std::string type = jsonType(&p);
         if (type == "ByteLevel") {
             byteLevel = true;
-            addPrefixSpace = boolOr(&p, "add_prefix_space", false);
-            if (boolOr(&p, "use_regex", true))
+            addPrefixSpace = jsonBool(&p, "add_prefix_space", false);
+            if (jsonBool(&p, "use_regex", true))
                 split = ByteLevelBpeTokenizer::Split::Gpt2;
         } else if (type == "Split") {
             const json::Value* pattern = p.find("pattern");
-            const std::string regex = stringOr(pattern, "Regex", "");
+            const std::string regex = jsonString(pattern, "Regex", "");
             if (regex == kGpt2Pattern)
                 split = ByteLevelBpeTokenizer::Split::Gpt2;
             else if (regex == kLlama3Pattern)
@@ -164,34 +112,36 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2 and Llama 3 patterns are implemented)");
         } else if (type == "Metaspace") {
             metaspace = true;
-            const std::string scheme = stringOr(&p, "prepend_scheme", boolOr(&p, "add_prefix_space", true) ? "always" : "never");
+            const std::string scheme = jsonString(&p, "prepend_scheme", jsonBool(&p, "add_prefix_space", true) ? "always" : "never");
             sp.prepend = scheme == "first"    ? SentencePieceBpeTokenizer::Prepend::First
                          : scheme == "always" ? SentencePieceBpeTokenizer::Prepend::Always
                                               : SentencePieceBpeTokenizer::Prepend::Never;
-            sp.splitOnMetaspace = boolOr(&p, "split", true);
+            sp.splitOnMetaspace = jsonBool(&p, "split", true);
+            sp.prependUnlessMetaspace = true; // Metaspace leaves text that starts with "▁" alone
         } else {
             throw TokenizerError("unsupported pre_tokenizer " + quotedForMessage(type) + " for a BPE model");
         }
     });
-    AddedTokens added = addedTokensFrom(root);
+    AddedTokens added = addedTokensFromJson(root);
     PostProcessor post = PostProcessor::fromJson(root.find("post_processor"));
     if (byteLevel) {
         auto tok = std::make_unique<ByteLevelBpeTokenizer>(std::move(bpe), std::move(added), std::move(post),
                                                            addPrefixSpace,
                                                            split.value_or(ByteLevelBpeTokenizer::Split::None));
-        tok->setIgnoreMerges(boolOr(&model, "ignore_merges", false));
+        tok->setIgnoreMerges(jsonBool(&model, "ignore_merges", false));
         return tok;
     }
 
     // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer.
     bool replacesSpaces = metaspace;
-    forEachComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
-        const std::string type = typeOf(&n);
+    forEachJsonComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
+        const std::string type = jsonType(&n);
         if (type == "Prepend") {
             sp.prepend = SentencePieceBpeTokenizer::Prepend::Always;
+            sp.prependUnlessMetaspace = false;
         } else if (type == "Replace") {
             const json::Value* pattern = n.find("pattern");
-            if (stringOr(pattern, "String", "") != " " || stringOr(&n, "content", "") != "\xE2\x96\x81")
+            if (jsonString(pattern, "String", "") != " " || jsonString(&n, "content", "") != "\xE2\x96\x81")
                 throw TokenizerError("unsupported Replace normalizer (only \" \" -> \"\xE2\x96\x81\")");
             replacesSpaces = true;
         } else if (type != "NFC" && type != "NFKC") { // Llama text is already NFC in practice
@@ -201,19 +151,19 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     if (!replacesSpaces)
         throw TokenizerError("BPE model that is neither byte-level nor SentencePiece-style (no ByteLevel, "
                              "Metaspace or Replace \" \" -> \"\xE2\x96\x81\")");
-    sp.byteFallback = boolOr(&model, "byte_fallback", false);
-    sp.fuseUnk = boolOr(&model, "fuse_unk", false);
-    sp.ignoreMerges = boolOr(&model, "ignore_merges", false);
-    sp.unkToken = stringOr(&model, "unk_token", "");
+    sp.byteFallback = jsonBool(&model, "byte_fallback", false);
+    sp.fuseUnk = jsonBool(&model, "fuse_unk", false);
+    sp.ignoreMerges = jsonBool(&model, "ignore_merges", false);
+    sp.unkToken = jsonString(&model, "unk_token", "");
     // Decoder: Strip(" ", start) removes that many leading spaces; Metaspace removes one.
     sp.decodeStripLeading = 0;
-    forEachComponent(root.find("decoder"), "decoders", [&](const json::Value& d) {
-        const std::string type = typeOf(&d);
-        if (type == "Strip" && stringOr(&d, "content", "") == " ") {
+    forEachJsonComponent(root.find("decoder"), "decoders", [&](const json::Value& d) {
+        const std::string type = jsonType(&d);
+        if (type == "Strip" && jsonString(&d, "content", "") == " ") {
             const json::Value* start = d.find("start");
             const int n = start && start->isNumber() ? intFromJson(*start, "decoder Strip start", 0, INT_MAX) : 0;
             sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, n, "decoder Strip start");
-        } else if (type == "Metaspace" && stringOr(&d, "prepend_scheme", "always") != "never") {
+        } else if (type == "Metaspace" && jsonString(&d, "prepend_scheme", "always") != "never") {
             sp.decodeStripLeading = checked::add<TokenizerError>(sp.decodeStripLeading, 1, "decoder Strip start");
         }
     });
@@ -221,6 +171,58 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
 }
 
 } // namespace
+
+std::string jsonType(const json::Value* v)
+{
+    if (!v || !v->isObject())
+        return {};
+    const json::Value* t = v->find("type");
+    return t && t->isString() ? t->asString() : std::string();
+}
+
+bool jsonBool(const json::Value* object, const char* key, bool fallback)
+{
+    const json::Value* v = object ? object->find(key) : nullptr;
+    return v && v->isBool() ? v->asBool() : fallback;
+}
+
+std::string jsonString(const json::Value* object, const char* key, const std::string& fallback)
+{
+    const json::Value* v = object ? object->find(key) : nullptr;
+    return v && v->isString() ? v->asString() : fallback;
+}
+
+// Calls f on a component and, for "Sequence" components, on each of its parts.
+void forEachJsonComponent(const json::Value* v, const char* listKey, const std::function<void(const json::Value&)>& f)
+{
+    if (!v || v->isNull())
+        return;
+    if (jsonType(v) == "Sequence") {
+        if (const json::Value* list = v->find(listKey); list && list->isArray())
+            for (const json::Value& part : list->asArray())
+                forEachJsonComponent(&part, listKey, f);
+        return;
+    }
+    f(*v);
+}
+
+AddedTokens addedTokensFromJson(const json::Value& root)
+{
+    AddedTokens added;
+    const json::Value* list = root.find("added_tokens");
+    if (!list || !list->isArray())
+        return added;
+    for (const json::Value& t : list->asArray()) {
+        const json::Value* id = t.find("id");
+        const json::Value* content = t.find("content");
+        if (!id || !id->isNumber() || !content || !content->isString())
+            throw TokenizerError("added_tokens: entry without numeric id and string content");
+        added.add({tokenIdFromJson(*id, "added_tokens: id of " + quotedForMessage(content->asString())), content->asString(),
+                   jsonBool(&t, "special", false),
+                   jsonBool(&t, "lstrip", false), jsonBool(&t, "rstrip", false)});
+    }
+    return added;
+}
 
 int intFromJson(const json::Value& value, const std::string& what, int lo, int hi)
 {
@@ -253,14 +255,17 @@ std::unique_ptr<Tokenizer> tokenizerFromJson(const json::Value& root)
     const json::Value* model = root.find("model");
     if (!model || !model->isObject())
         throw TokenizerError("no \"model\" object (is this a tokenizer.json?)");
-    std::string type = typeOf(model);
+    std::string type = jsonType(model);
     if (type.empty() && model->find("merges"))
         type = "BPE"; // older files omit the type
     if (type == "WordPiece")
         return wordPieceFrom(root, *model);
     if (type == "BPE")
         return bpeFrom(root, *model);
-    throw TokenizerError("unsupported tokenizer model type " + quotedForMessage(type) + " (supported: BPE, WordPiece)");
+    if (type == "Unigram")
+        return unigramFromJson(root, *model);
+    throw TokenizerError("unsupported tokenizer model type " + quotedForMessage(type) +
+                         " (supported: BPE, WordPiece, Unigram)");
 }
 
 } // namespace attnviz

@@ -2,9 +2,11 @@
 // Building tokenizers from a parsed Hugging Face tokenizer.json (the loaders in
 // tokenizerloader.cpp add file handling and error context).
 
+#include "tokenizers/addedtokens.h"
 #include "tokenizers/tokenizer.h"
 #include "util/json.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,6 +22,18 @@ int intFromJson(const json::Value& value, const std::string& what, int lo, int h
 
 // A {"piece": id, ...} object (vocab.json, or model.vocab of tokenizer.json).
 std::vector<std::pair<std::string, int>> vocabFromJson(const json::Value& object);
+
+// Helpers of the tokenizer.json readers: a component's "type" ("" when absent), a key's bool or
+// string with a fallback, each part of a (possibly nested) "Sequence" component.
+std::string jsonType(const json::Value* component);
+bool jsonBool(const json::Value* object, const char* key, bool fallback);
+std::string jsonString(const json::Value* object, const char* key, const std::string& fallback);
+void forEachJsonComponent(const json::Value* v, const char* listKey, const std::function<void(const json::Value&)>& f);
+AddedTokens addedTokensFromJson(const json::Value& root);
+
+// A "Unigram" model with its normalizer, pre-tokenizer, decoder and post-processor
+// (unigramjson.cpp).
+std::unique_ptr<Tokenizer> unigramFromJson(const json::Value& root, const json::Value& model);
 
 // Throws TokenizerError for unsupported model types or components.
 std::unique_ptr<Tokenizer> tokenizerFromJson(const json::Value& root);

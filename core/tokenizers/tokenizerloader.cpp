@@ -4,6 +4,7 @@
 
 #include "tokenizers/bytelevelbpetokenizer.h"
 #include "tokenizers/sentencepiecebpetokenizer.h"
+#include "tokenizers/sentencepiecemodel.h"
 #include "tokenizers/tokenizerjson.h"
 #include "tokenizers/wordpiecetokenizer.h"
 #include "util/json.h"
@@ -60,6 +61,67 @@ auto withPath(const std::string& path, F&& f) -> decltype(f())
 bool isFile(const std::filesystem::path& p)
 {
     return isPresent(p.string());
+}
+
+// A small JSON file of the folder, or null when it is not there.
+json::Value optionalJson(const std::filesystem::path& p)
+{
+    if (!isFile(p))
+        return json::Value();
+    const std::string text = readFile(p.string(), fileLimits::smallJson);
+    return withPath(p.string(), [&] { return json::parse(text); });
+}
+
+// Which Hugging Face layout a .model file gets: tokenizer_config.json's tokenizer_class, else
+// config.json's model_type. Anything else is refused: each family lays out special tokens and
+// ids in its own way, and guessing would give ids that silently miss the embedding rows.
+SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::string& modelPath)
+{
+    const json::Value config = optionalJson(dir / "tokenizer_config.json");
+    const json::Value model = optionalJson(dir / "config.json");
+    std::string cls = config.isObject() ? jsonString(&config, "tokenizer_class", "") : "";
+    if (cls.ends_with("Fast"))
+        cls.resize(cls.size() - 4);
+    const std::string type = model.isObject() ? jsonString(&model, "model_type", "") : "";
+    SentencePieceLayout layout;
+    if (cls == "AlbertTokenizer" || (cls.empty() && type == "albert"))
+        layout.family = SentencePieceLayout::Family::Albert;
+    else if (cls == "XLMRobertaTokenizer" || (cls.empty() && type == "xlm-roberta"))
+        layout.family = SentencePieceLayout::Family::XlmRoberta;
+    else if (cls == "CamembertTokenizer" || (cls.empty() && type == "camembert"))
+        layout.family = SentencePieceLayout::Family::Camembert;
+    else if (cls == "T5Tokenizer" || (cls.empty() && (type == "t5" || type == "mt5")))
+        layout.family = SentencePieceLayout::Family::T5;
+    else if (cls == "LlamaTokenizer" || (cls.empty() && (type == "llama" || type == "mistral")))
+        layout.family = SentencePieceLayout::Family::Llama;
+    else
+        throw TokenizerError(modelPath + ": a SentencePiece .model without tokenizer.json is read for ALBERT, "
+                             "XLM-RoBERTa, CamemBERT, T5 and Llama/Mistral folders only (tokenizer_class " +
+                             quotedForMessage(cls) +
+                             ", model_type " + quotedForMessage(type) + "); add the tokenizer.json");
+    if (!config.isObject())
+        return layout;
+    layout.lowercase = jsonBool(&config, "do_lower_case", true);
+    layout.keepAccents = jsonBool(&config, "keep_accents", false);
+    layout.removeSpace = jsonBool(&config, "remove_space", true);
+    layout.legacy = jsonBool(&config, "legacy", true); // the slow LlamaTokenizer's default
+    layout.addPrefixSpace = jsonBool(&config, "add_prefix_space", true);
+    layout.addBos = jsonBool(&config, "add_bos_token", true);
+    layout.addEos = jsonBool(&config, "add_eos_token", false);
+    if (const json::Value* extra = config.find("extra_ids"); extra && extra->isNumber())
+        layout.extraIds = intFromJson(*extra, "tokenizer_config.json extra_ids", 0, 100000);
+    if (const json::Value* decoder = config.find("added_tokens_decoder"); decoder && decoder->isObject()) {
+        for (const auto& [key, t] : decoder->asObject()) {
+            const json::Value* content = t.find("content");
+            if (!content || !content->isString() || key.empty() || key.size() > 9 ||
+                key.find_first_not_of("0123456789") != std::string::npos)
+                throw TokenizerError((dir / "tokenizer_config.json").string() +
+                                     ": added_tokens_decoder entry without a numeric id and string content");
+            layout.configTokens.push_back({std::stoi(key), content->asString(), jsonBool(&t, "special", false),
+                                           jsonBool(&t, "lstrip", false), jsonBool(&t, "rstrip", false)});
+        }
+    }
+    return layout;
 }
 
 } // namespace
@@ -131,11 +193,27 @@ std::unique_ptr<Tokenizer> loadWordPieceTokenizer(const std::string& vocabTxt, b
     });
 }
 
+std::unique_ptr<Tokenizer> loadSentencePieceModel(const std::string& path)
+{
+    const std::filesystem::path file(path);
+    const SentencePieceLayout layout = layoutFor(file.parent_path(), path);
+    std::string bytes;
+    try {
+        bytes = RegularFile(path).readAll(fileLimits::tokenizer);
+    } catch (const FileError& e) {
+        throw TokenizerError(e.what());
+    }
+    return withPath(path, [&] { return tokenizerFromSentencePiece(parseSentencePieceModel(bytes), layout); });
+}
+
 std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder)
 {
     const std::filesystem::path dir(folder);
     if (isFile(dir / "tokenizer.json"))
         return loadTokenizerJson((dir / "tokenizer.json").string());
+    for (const char* name : {"spiece.model", "sentencepiece.bpe.model", "tokenizer.model"})
+        if (isFile(dir / name))
+            return loadSentencePieceModel((dir / name).string());
     for (const auto& [vocab, merges] : {std::pair{"vocab.json", "merges.txt"}, {"encoder.json", "vocab.bpe"}})
         if (isFile(dir / vocab) && isFile(dir / merges))
             return loadGpt2Tokenizer((dir / vocab).string(), (dir / merges).string());
@@ -150,7 +228,7 @@ std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder)
         }
         return loadWordPieceTokenizer((dir / "vocab.txt").string(), lowercase);
     }
-    throw TokenizerError(folder + ": no tokenizer.json, vocab.json + merges.txt or vocab.txt in this folder");
+    throw TokenizerError(folder + ": no tokenizer.json, SentencePiece .model, vocab.json + merges.txt or vocab.txt in this folder");
 }
 
 } // namespace attnviz

@@ -63,29 +63,56 @@ void appendLower(char32_t cp, std::u32string& out)
     out.push_back(cp);
 }
 
+namespace {
+
+// Hangul syllables decompose algorithmically into jamo (the same under NFD and NFKD).
+bool appendHangul(char32_t cp, std::u32string& out)
+{
+    if (cp < 0xAC00 || cp > 0xD7A3)
+        return false;
+    const char32_t s = cp - 0xAC00;
+    out.push_back(0x1100 + s / (21 * 28));
+    out.push_back(0x1161 + (s % (21 * 28)) / 28);
+    if (s % 28 != 0)
+        out.push_back(0x11A7 + s % 28);
+    return true;
+}
+
+// The pool entry of the range holding cp, if any.
+bool appendFromRanges(const StripRange* ranges, std::size_t count, const char32_t* pool, char32_t cp,
+                      std::u32string& out)
+{
+    const StripRange* end = ranges + count;
+    const StripRange* it = std::upper_bound(ranges, end, cp, [](char32_t c, const StripRange& r) { return c < r.first; });
+    if (it == ranges || cp > (it - 1)->last)
+        return false;
+    out.append(pool + (it - 1)->offset, (it - 1)->length);
+    return true;
+}
+
+} // namespace
+
 void appendStripped(char32_t cp, std::u32string& out)
 {
     if (cp < 0xC0) { // nothing below À decomposes or is a mark
         out.push_back(cp);
         return;
     }
-    if (cp >= 0xAC00 && cp <= 0xD7A3) { // Hangul syllables decompose algorithmically into jamo
-        const char32_t s = cp - 0xAC00;
-        out.push_back(0x1100 + s / (21 * 28));
-        out.push_back(0x1161 + (s % (21 * 28)) / 28);
-        if (s % 28 != 0)
-            out.push_back(0x11A7 + s % 28);
+    if (appendHangul(cp, out) || appendFromRanges(stripRanges, stripRangeCount, stripPool, cp, out))
         return;
-    }
-    const StripRange* end = stripRanges + stripRangeCount;
-    const StripRange* it = std::upper_bound(stripRanges, end, cp,
-                                            [](char32_t c, const StripRange& r) { return c < r.first; });
-    if (it != stripRanges && cp <= (it - 1)->last) {
-        const StripRange& r = *(it - 1);
-        out.append(stripPool + r.offset, r.length);
-        return;
-    }
     if (charClass(cp) != CharClass::NonspacingMark)
+        out.push_back(cp);
+}
+
+void appendCompatStripped(char32_t cp, std::u32string& out)
+{
+    if (cp < 0xA0) { // nothing below U+00A0 decomposes or is a mark
+        out.push_back(cp);
+        return;
+    }
+    if (appendHangul(cp, out) || appendFromRanges(compatStripRanges, compatStripRangeCount, compatStripPool, cp, out))
+        return;
+    if (!isMark(cp))
         out.push_back(cp);
 }
 

@@ -35,5 +35,14 @@ bool isCjkIdeograph(char32_t cp);
 void appendLower(char32_t cp, std::u32string& out);
 // NFD decomposition with nonspacing marks removed ("é" -> "e", a lone U+0301 -> nothing).
 void appendStripped(char32_t cp, std::u32string& out);
+// NFKD decomposition with every mark (M*) removed: Hugging Face's NFKD + StripAccents ("ﬁ" -> "fi",
+// "é" -> "e", "①" -> "1"). With all marks gone, canonical reordering has nothing left to order.
+void appendCompatStripped(char32_t cp, std::u32string& out);
+// Whether cp is a mark (general category M*), what StripAccents removes.
+inline bool isMark(char32_t cp)
+{
+    const CharClass c = charClass(cp);
+    return c == CharClass::NonspacingMark || c == CharClass::OtherMark;
+}
 
 } // namespace attnviz::unicode

@@ -30,5 +30,8 @@ extern const std::size_t lowerRangeCount;
 extern const StripRange stripRanges[];
 extern const std::size_t stripRangeCount;
 extern const char32_t stripPool[];
+extern const StripRange compatStripRanges[];
+extern const std::size_t compatStripRangeCount;
+extern const char32_t compatStripPool[];
 
 } // namespace attnviz::unicode::tables

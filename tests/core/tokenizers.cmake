@@ -4,3 +4,4 @@ attnviz_add_test(test_tokenizers_wordpiece SOURCES tokenizers/test_wordpiece.cpp
 attnviz_add_test(test_tokenizers_sentencepiece SOURCES tokenizers/test_sentencepiecebpe.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_errors SOURCES tokenizers/test_tokenizererrors.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIBS attnviz_core)

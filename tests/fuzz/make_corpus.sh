@@ -27,6 +27,25 @@ seed llama2c "$shared"/models/stories260K/stories260K.bin
 # The tokenizer harness reads its vocabulary size from the first byte: 128 -> 512 entries.
 mkdir -p "$out/llama2ctokenizer"
 { printf '\x80'; cat "$shared"/models/stories260K/tok512.bin; } > "$out/llama2ctokenizer/tok512"
+# The Unigram harness: a layout byte, a .model, the separator, a text. The real ALBERT and
+# CamemBERT files, Mistral's BPE one, and a hand-made 7-piece model (<unk> <s> </s> ▁ a b ab;
+# unk_id 0) so that most runs stay small.
+mkdir -p "$out/unigram"
+usep=$'\n@@ATTNVIZ-PART@@\n'
+{ printf '\x10'; cat "$shared"/tokenizers/albert/spiece.model; printf '%s%s' "$usep" "Hello, wörld! ﬁ ①"; } \
+    > "$out/unigram/albert"
+{ printf '\x02'; cat "$shared"/tokenizers/camembert/sentencepiece.bpe.model; printf '%s%s' "$usep" "Ça va ?  très bien"; } \
+    > "$out/unigram/camembert"
+{ printf '\x04'; cat "$shared"/tokenizers/mistral/tokenizer.model; printf '%s%s' "$usep" "[INST] hi [/INST] 🙂"; } \
+    > "$out/unigram/mistral"
+{ printf '\x01'
+  printf '\x0a\x0e\x0a\x05<unk>\x15\x00\x00\x00\x00\x18\x02'
+  printf '\x0a\x07\x0a\x03<s>\x18\x03'; printf '\x0a\x08\x0a\x04</s>\x18\x03'
+  printf '\x0a\x0a\x0a\x03\xe2\x96\x81\x15\x00\x00\x80\xbf'
+  printf '\x0a\x08\x0a\x01a\x15\x00\x00\x00\xc0'; printf '\x0a\x08\x0a\x01b\x15\x00\x00\x00\xc0'
+  printf '\x0a\x09\x0a\x02ab\x15\x00\x00\x40\xc0'
+  printf '\x12\x05\x18\x01\xc0\x02\x00\x1a\x04\x18\x01\x20\x01'
+  printf '%s%s' "$usep" "ab ba  abc"; } > "$out/unigram/tiny"
 mkdir -p "$out/tokenize"
 i=0
 for text in "The animal didn't cross the street because it was too tired." "Hello, wörld! 猫 🙂" \

@@ -66,8 +66,10 @@ private slots:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("unigram") << QByteArray(R"({"model": {"type": "Unigram", "vocab": []}})")
-                                 << QByteArray("unsupported tokenizer model type \"Unigram\"");
+        QTest::newRow("empty unigram") << QByteArray(R"({"model": {"type": "Unigram", "vocab": []}})")
+                                       << QByteArray("the Unigram vocabulary is empty");
+        QTest::newRow("wordlevel") << QByteArray(R"({"model": {"type": "WordLevel", "vocab": {}}})")
+                                   << QByteArray("unsupported tokenizer model type \"WordLevel\"");
         QTest::newRow("no model") << QByteArray(R"({"version": "1.0"})") << QByteArray("no \"model\"");
         QTest::newRow("pre-tokenizer")
             << QByteArray(R"({"pre_tokenizer": {"type": "Digits"}, "model": {"type": "BPE", "vocab": {}, "merges": []}})")
