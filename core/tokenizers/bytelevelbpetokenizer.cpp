@@ -78,6 +78,7 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
     }
     const std::vector<ByteRange> words = m_split == Split::Gpt2     ? splitGpt2(text)
                                          : m_split == Split::Llama3 ? splitLlama3(text)
+                                         : m_split == Split::Qwen2  ? splitQwen2(text)
                                                                     : std::vector<ByteRange>{{0, text.size()}};
     for (const ByteRange& word : words) {
         if (word.begin == word.end)

@@ -19,7 +19,7 @@ class ByteLevelBpeTokenizer : public Tokenizer
 {
 public:
     // How text is cut into words before BPE (see bytelevelsplit.h); None: the text is one word.
-    enum class Split { Gpt2, Llama3, None };
+    enum class Split { Gpt2, Llama3, Qwen2, None };
 
     // Throws TokenizerError when the vocabulary lacks one of the 256 byte symbols.
     ByteLevelBpeTokenizer(BpeModel model, AddedTokens added, PostProcessor post, bool addPrefixSpace,

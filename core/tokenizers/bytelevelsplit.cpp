@@ -132,7 +132,17 @@ std::vector<ByteRange> splitGpt2(std::string_view text)
 
 std::vector<ByteRange> splitLlama3(std::string_view text)
 {
-    return splitWith(text, [](const Splitter& s, std::size_t i) -> std::size_t {
+    return splitCl100k(text, 3);
+}
+
+std::vector<ByteRange> splitQwen2(std::string_view text)
+{
+    return splitCl100k(text, 1);
+}
+
+std::vector<ByteRange> splitCl100k(std::string_view text, std::size_t maxDigits)
+{
+    return splitWith(text, [maxDigits](const Splitter& s, std::size_t i) -> std::size_t {
         if (const std::size_t c = s.contraction(i, true))
             return i + c;
         const Kind here = s.kind(i);
@@ -143,7 +153,7 @@ std::vector<ByteRange> splitLlama3(std::string_view text)
             return s.runEnd(i + 1, Kind::Letter);
         // \p{N}{1,3}
         if (here == Kind::Number)
-            return s.runEnd(i, Kind::Number, 3);
+            return s.runEnd(i, Kind::Number, maxDigits);
         // " ?[^\s\p{L}\p{N}]+[\r\n]*"
         const std::size_t k = (here == Kind::Space && i + 1 < s.size()) ? i + 1 : i;
         if (s.kind(k) == Kind::Other && k < s.size())

@@ -25,4 +25,10 @@ std::vector<ByteRange> splitGpt2(std::string_view text);
 //   \s+(?!\S)|\s+
 std::vector<ByteRange> splitLlama3(std::string_view text);
 
+// Qwen2 (also Qwen2.5, Qwen3): Llama 3's pattern with digits one by one (\p{N} for \p{N}{1,3}).
+std::vector<ByteRange> splitQwen2(std::string_view text);
+
+// The pattern of both, with digit runs of at most maxDigits.
+std::vector<ByteRange> splitCl100k(std::string_view text, std::size_t maxDigits);
+
 } // namespace attnviz

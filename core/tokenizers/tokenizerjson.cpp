@@ -19,6 +19,8 @@ constexpr std::string_view kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 constexpr std::string_view kLlama3Pattern = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3})"
                                             R"(| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+constexpr std::string_view kQwen2Pattern = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N})"
+                                           R"(| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& model)
 {
@@ -108,8 +110,10 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 split = ByteLevelBpeTokenizer::Split::Gpt2;
             else if (regex == kLlama3Pattern)
                 split = ByteLevelBpeTokenizer::Split::Llama3;
+            else if (regex == kQwen2Pattern)
+                split = ByteLevelBpeTokenizer::Split::Qwen2;
             else
-                throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2 and Llama 3 patterns are implemented)");
+                throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2, Llama 3 and Qwen2 patterns are implemented)");
         } else if (type == "Metaspace") {
             metaspace = true;
             const std::string scheme = jsonString(&p, "prepend_scheme", jsonBool(&p, "add_prefix_space", true) ? "always" : "never");

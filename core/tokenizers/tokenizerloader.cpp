@@ -72,6 +72,33 @@ json::Value optionalJson(const std::filesystem::path& p)
     return withPath(p.string(), [&] { return json::parse(text); });
 }
 
+// tokenizer_config.json's added_tokens_decoder: {"id": {"content": …, "special": …}, …}.
+std::vector<AddedToken> addedTokensDecoder(const json::Value& config, const std::filesystem::path& file)
+{
+    std::vector<AddedToken> out;
+    const json::Value* decoder = config.isObject() ? config.find("added_tokens_decoder") : nullptr;
+    if (!decoder || !decoder->isObject())
+        return out;
+    for (const auto& [key, t] : decoder->asObject()) {
+        const json::Value* content = t.find("content");
+        if (!content || !content->isString() || key.empty() || key.size() > 9 ||
+            key.find_first_not_of("0123456789") != std::string::npos)
+            throw TokenizerError(file.string() + ": added_tokens_decoder entry without a numeric id and string content");
+        out.push_back({std::stoi(key), content->asString(), jsonBool(&t, "special", false), jsonBool(&t, "lstrip", false),
+                       jsonBool(&t, "rstrip", false)});
+    }
+    return out;
+}
+
+// tokenizer_config.json's tokenizer_class without the "Fast" suffix, or "".
+std::string tokenizerClass(const json::Value& config)
+{
+    std::string cls = config.isObject() ? jsonString(&config, "tokenizer_class", "") : "";
+    if (cls.ends_with("Fast"))
+        cls.resize(cls.size() - 4);
+    return cls;
+}
+
 // Which Hugging Face layout a .model file gets: tokenizer_config.json's tokenizer_class, else
 // config.json's model_type. Anything else is refused: each family lays out special tokens and
 // ids in its own way, and guessing would give ids that silently miss the embedding rows.
@@ -79,9 +106,7 @@ SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::strin
 {
     const json::Value config = optionalJson(dir / "tokenizer_config.json");
     const json::Value model = optionalJson(dir / "config.json");
-    std::string cls = config.isObject() ? jsonString(&config, "tokenizer_class", "") : "";
-    if (cls.ends_with("Fast"))
-        cls.resize(cls.size() - 4);
+    const std::string cls = tokenizerClass(config);
     const std::string type = model.isObject() ? jsonString(&model, "model_type", "") : "";
     SentencePieceLayout layout;
     if (cls == "AlbertTokenizer" || (cls.empty() && type == "albert"))
@@ -110,18 +135,46 @@ SentencePieceLayout layoutFor(const std::filesystem::path& dir, const std::strin
     layout.addEos = jsonBool(&config, "add_eos_token", false);
     if (const json::Value* extra = config.find("extra_ids"); extra && extra->isNumber())
         layout.extraIds = intFromJson(*extra, "tokenizer_config.json extra_ids", 0, 100000);
-    if (const json::Value* decoder = config.find("added_tokens_decoder"); decoder && decoder->isObject()) {
-        for (const auto& [key, t] : decoder->asObject()) {
-            const json::Value* content = t.find("content");
-            if (!content || !content->isString() || key.empty() || key.size() > 9 ||
-                key.find_first_not_of("0123456789") != std::string::npos)
-                throw TokenizerError((dir / "tokenizer_config.json").string() +
-                                     ": added_tokens_decoder entry without a numeric id and string content");
-            layout.configTokens.push_back({std::stoi(key), content->asString(), jsonBool(&t, "special", false),
-                                           jsonBool(&t, "lstrip", false), jsonBool(&t, "rstrip", false)});
+    layout.configTokens = addedTokensDecoder(config, dir / "tokenizer_config.json");
+    return layout;
+}
+
+// How a vocab.json + merges.txt folder splits words and which tokens it adds, from
+// tokenizer_config.json (tokenizer_class, add_prefix_space, added_tokens_decoder), added_tokens.json
+// and config.json's model_type. Qwen2 splits digits one by one where GPT-2 keeps runs together, so
+// the class decides; a class this reader does not know is refused, not tokenised the GPT-2 way.
+struct ByteLevelFolder
+{
+    ByteLevelBpeTokenizer::Split split = ByteLevelBpeTokenizer::Split::Gpt2;
+    bool addPrefixSpace = false;
+    std::vector<AddedToken> added;
+};
+
+ByteLevelFolder byteLevelFolder(const std::filesystem::path& dir)
+{
+    const json::Value config = optionalJson(dir / "tokenizer_config.json");
+    const json::Value model = optionalJson(dir / "config.json");
+    const std::string cls = tokenizerClass(config);
+    const std::string type = model.isObject() ? jsonString(&model, "model_type", "") : "";
+    ByteLevelFolder f;
+    if (cls == "Qwen2Tokenizer" || (cls.empty() && (type == "qwen2" || type == "qwen3")))
+        f.split = ByteLevelBpeTokenizer::Split::Qwen2;
+    else if (!cls.empty() && cls != "GPT2Tokenizer" && cls != "RobertaTokenizer" && cls != "BartTokenizer" &&
+             cls != "CodeGenTokenizer" && cls != "LongformerTokenizer")
+        throw TokenizerError((dir / "vocab.json").string() + ": tokenizer_class " + quotedForMessage(cls) +
+                             " without tokenizer.json is not read (GPT-2, RoBERTa, BART, CodeGen, Longformer and "
+                             "Qwen2 are); add the tokenizer.json");
+    f.addPrefixSpace = config.isObject() && jsonBool(&config, "add_prefix_space", false);
+    f.added = addedTokensDecoder(config, dir / "tokenizer_config.json");
+    const json::Value extra = optionalJson(dir / "added_tokens.json"); // {"content": id, …}
+    if (extra.isObject()) {
+        for (const auto& [content, id] : extra.asObject()) {
+            if (!id.isNumber() || content.empty())
+                throw TokenizerError((dir / "added_tokens.json").string() + ": each entry must map a token to its id");
+            f.added.push_back({intFromJson(id, "added_tokens.json id", 0, 1 << 30), content, false, false, false});
         }
     }
-    return layout;
+    return f;
 }
 
 } // namespace
@@ -132,7 +185,9 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path)
     return withPath(path, [&] { return tokenizerFromJson(json::parse(text)); });
 }
 
-std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const std::string& merges)
+namespace {
+
+std::unique_ptr<Tokenizer> loadByteLevel(const std::string& vocabJson, const std::string& merges, const ByteLevelFolder& folder)
 {
     const std::string vocabText = readFile(vocabJson);
     const std::string mergesText = readFile(merges);
@@ -153,12 +208,21 @@ std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const
     });
     return withPath(vocabJson, [&] {
         AddedTokens added;
+        for (const AddedToken& t : folder.added)
+            added.add(t);
         for (const auto& [piece, id] : vocab)
-            if (piece == "<|endoftext|>")
+            if (piece == "<|endoftext|>" && added.findContent(piece) == nullptr)
                 added.add({id, piece, true, false, false});
         return std::make_unique<ByteLevelBpeTokenizer>(BpeModel(std::move(vocab), mergeList), std::move(added),
-                                                       PostProcessor(), false);
+                                                       PostProcessor(), folder.addPrefixSpace, folder.split);
     });
+}
+
+} // namespace
+
+std::unique_ptr<Tokenizer> loadGpt2Tokenizer(const std::string& vocabJson, const std::string& merges)
+{
+    return loadByteLevel(vocabJson, merges, ByteLevelFolder{});
 }
 
 std::unique_ptr<Tokenizer> loadWordPieceTokenizer(const std::string& vocabTxt, bool lowercase)
@@ -216,7 +280,7 @@ std::unique_ptr<Tokenizer> loadTokenizerFromFolder(const std::string& folder)
             return loadSentencePieceModel((dir / name).string());
     for (const auto& [vocab, merges] : {std::pair{"vocab.json", "merges.txt"}, {"encoder.json", "vocab.bpe"}})
         if (isFile(dir / vocab) && isFile(dir / merges))
-            return loadGpt2Tokenizer((dir / vocab).string(), (dir / merges).string());
+            return loadByteLevel((dir / vocab).string(), (dir / merges).string(), byteLevelFolder(dir));
     if (isFile(dir / "vocab.txt")) {
         bool lowercase = true;
         const std::filesystem::path config = dir / "tokenizer_config.json";

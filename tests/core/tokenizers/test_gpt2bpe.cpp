@@ -233,6 +233,25 @@ private slots:
                      std::vector<int>(expected.begin(), expected.end() - 1));
         }
     }
+
+    // Qwen2.5's folder has vocab.json + merges.txt and no tokenizer.json: tokenizer_config.json's
+    // class picks the Qwen2 split (digits one by one) and added_tokens_decoder adds the chat tokens.
+    // Ids from @huggingface/transformers on the converter's layout (tools/tokenizers/make_qwen_expected.mjs).
+    void qwenFolderWithoutTokenizerJson()
+    {
+        const auto tok = loadTokenizerFromFolder(sharedFixture("tokenizers/qwen2.5"));
+        const json::Value expected = json::parseFile(testData("tokenizers/qwen_expected.json"));
+        int count = 0;
+        for (const json::Value& c : expected.find("cases")->asArray()) {
+            const std::string& text = c.find("text")->asString();
+            const std::vector<Token> tokens = tok->encodeForModel(text);
+            QCOMPARE(printable(idsOf(tokens)), printable(intsOf(*c.find("ids"))));
+            checkSpans(text, tokens);
+            QCOMPARE(tok->decode(idsOf(tokens)), c.find("decoded")->asString());
+            ++count;
+        }
+        QCOMPARE(count, 20);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestGpt2Bpe)
