@@ -67,6 +67,8 @@ bool allowedGlobal(const std::string& name)
 // few nested MARKs per tensor, so these allow some 100000 tensors.
 constexpr std::size_t maxNodes = std::size_t(1) << 21;
 constexpr std::size_t maxMarks = 64;
+constexpr std::size_t maxTensors = std::size_t(1) << 18;
+constexpr std::size_t maxDims = 16;
 
 class Machine
 {
@@ -335,6 +337,8 @@ void Machine::reduce()
     const std::string f = node(callable).s; // a copy: push() may move the arena
     if (node(args).kind != Kind::Tuple)
         fail("REDUCE of " + f + " without an argument tuple");
+    if (node(args).items.size() > 7) // no whitelisted callable takes more; bounds the copy below
+        fail("REDUCE of " + f + " with " + std::to_string(node(args).items.size()) + " arguments");
     const std::vector<std::uint32_t> a = node(args).items;
     if (f == orderedDict) {
         if (!a.empty())
@@ -349,6 +353,8 @@ void Machine::reduce()
         if ((a.size() != 6 && a.size() != 7) || node(a[0]).kind != Kind::Storage || node(a[1]).kind != Kind::Int ||
             node(a[2]).kind != Kind::Tuple || node(a[3]).kind != Kind::Tuple)
             fail("torch._utils._rebuild_tensor_v2 without (storage, offset, sizes, strides, ...)");
+        if (node(a[2]).items.size() > maxDims || m_state.tensors.size() >= maxTensors)
+            fail("implausibly many tensors or dimensions for a state dict");
         PickledTensor t;
         t.storage = static_cast<std::size_t>(node(a[0]).i);
         t.offset = node(a[1]).i;

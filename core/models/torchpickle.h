@@ -11,7 +11,8 @@
 //                                        ('storage', type, key, location, numel)
 // Any other opcode or global, REDUCE of anything else and BUILD on anything but a dict (whose
 // state, e.g. _metadata, is ignored) are refused with a ModelLoadError naming the file, the
-// opcode or global and the byte offset. Memory is linear in the pickle's size.
+// opcode or global and the byte offset. Memory and time stay bounded: at most 2^21 objects and
+// 2^18 tensors of at most 16 dimensions, memo links kept as indices (cycles are harmless).
 
 #include <cstdint>
 #include <span>

@@ -5,6 +5,7 @@
 
 #include "base/modelloaderror.h"
 #include "models/torchfile.h"
+#include "models/torchpickle.h"
 #include "models/weightarchive.h"
 
 #include <QTemporaryDir>
@@ -46,6 +47,13 @@ bool openAndReadAll(const std::vector<std::uint8_t>& bytes)
     } catch (const ModelLoadError&) {
         return false;
     }
+}
+
+// A byte string literal with its embedded NULs.
+template <std::size_t N>
+QByteArray raw(const char (&text)[N])
+{
+    return QByteArray(text, N - 1);
 }
 
 } // namespace
@@ -140,6 +148,42 @@ private slots:
         } catch (const ModelLoadError& e) {
             const QString message = QString::fromUtf8(e.what());
             QVERIFY2(message.contains(reason) && message.contains(QString::fromStdString(path)), e.what());
+        }
+    }
+
+    void pickleReader_data()
+    {
+        QTest::addColumn<QByteArray>("pickle");
+        QTest::addColumn<QString>("reason"); // empty: accepted
+        QTest::newRow("empty dict") << raw("\x80\x02}.") << "";
+        QTest::newRow("dict attributes") << raw("\x80\x02}}b.") << "";
+        QTest::newRow("os.system") << raw("\x80\x02" "cposix\nsystem\n.") << "global \"posix.system\"";
+        QTest::newRow("stack global") << raw("\x80\x04\x8c\x08" "builtins\x8c\x04" "exec\x93.")
+                                      << "global \"builtins.exec\"";
+        QTest::newRow("storage called") << raw("\x80\x02" "ctorch\nFloatStorage\n)R.")
+                                        << "REDUCE of \"torch.FloatStorage\" is not allowed";
+        QTest::newRow("NEWOBJ") << raw("\x80\x02\x81.") << "opcode 0x81 is not allowed";
+        QTest::newRow("INST") << raw("(ios\nsystem\n.") << "opcode 0x69 is not allowed";
+        QTest::newRow("BUILD on a list") << raw("\x80\x02]}b.") << "BUILD is only allowed";
+        QTest::newRow("list in itself") << raw("\x80\x02]q\x00h\x00" "a.") << "holds no state dict";
+        QTest::newRow("no STOP") << raw("\x80\x02}") << "without STOP";
+        QTest::newRow("deep marks") << QByteArray(100, '(') << "MARKs nested";
+        QTest::newRow("empty stack") << raw("\x80\x02" "0.") << "empty stack";
+        QTest::newRow("unknown memo") << raw("\x80\x02h\x05.") << "never stored";
+        QTest::newRow("long string") << raw("\x80\x02X\xff\xff\xff\xff") << "runs past the end";
+        QTest::newRow("not a tensor") << raw("\x80\x02}X\x01\x00\x00\x00" "wK\x01s.") << "is not a tensor";
+    }
+    void pickleReader()
+    {
+        QFETCH(QByteArray, pickle);
+        QFETCH(QString, reason);
+        const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(pickle.constData()),
+                                                  static_cast<std::size_t>(pickle.size()));
+        try {
+            (void)readStateDictPickle(bytes, "data.pkl");
+            QVERIFY2(reason.isEmpty(), "accepted");
+        } catch (const ModelLoadError& e) {
+            QVERIFY2(!reason.isEmpty() && QString::fromUtf8(e.what()).contains(reason), e.what());
         }
     }
 
