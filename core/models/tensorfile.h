@@ -39,7 +39,7 @@ public:
     std::vector<float> readFloats(const TensorInfo& info) const;
 
 protected:
-    explicit TensorFile(const std::string& path);                             // maps the file
+    explicit TensorFile(const std::string& path);                          // maps the file
     TensorFile(std::string label, std::span<const std::uint8_t> borrowed); // caller keeps the bytes alive
     std::span<const std::uint8_t> bytes() const { return m_bytes; }
     std::map<std::string, TensorInfo> m_tensors;

@@ -41,7 +41,8 @@ void checkStored(const ZipEntry& e, const std::string& label)
         throw ModelLoadError(label + ": entry " + quotedForMessage(e.name) + " is encrypted");
     if (e.method != 0 || e.uncompressedSize != e.size)
         throw ModelLoadError(label + ": entry " + quotedForMessage(e.name) + " is compressed (method " +
-                             std::to_string(e.method) + "); torch.save stores entries uncompressed, so re-save the "
+                             std::to_string(e.method) +
+                             "); torch.save stores entries uncompressed, so re-save the "
                              "state dict with torch.save or convert it to safetensors");
 }
 
@@ -104,8 +105,8 @@ void TorchFile::parse()
         const std::uint64_t elementSize = dtypeSize(s.dtype);
         if (s.numel < 0 || static_cast<std::uint64_t>(s.numel) > maxElements ||
             static_cast<std::uint64_t>(s.numel) * elementSize != it->second.size)
-            throw ModelLoadError(where + ": " + std::to_string(s.numel) + " elements of " + s.dtype + " do not match its " +
-                                 std::to_string(it->second.size) + " bytes");
+            throw ModelLoadError(where + ": " + std::to_string(s.numel) + " elements of " + s.dtype +
+                                 " do not match its " + std::to_string(it->second.size) + " bytes");
         storageEntry.push_back(&it->second);
     }
     for (const PickledTensor& t : state.tensors) {

@@ -19,8 +19,8 @@ enum class Kind { None, Bool, Int, Float, String, Tuple, List, Dict, Global, Sto
 struct Node
 {
     Kind kind = Kind::None;
-    std::int64_t i = 0;              // Int, Bool, Storage and Tensor index
-    std::string s;                   // String, Global ("module.name")
+    std::int64_t i = 0;               // Int, Bool, Storage and Tensor index
+    std::string s;                    // String, Global ("module.name")
     std::vector<std::uint32_t> items; // Tuple, List; Dict as key, value, key, value, ...
 };
 
@@ -47,9 +47,9 @@ Node seq(Kind kind, std::vector<std::uint32_t> items)
 const std::map<std::string, const char*>& storageTypes()
 {
     static const std::map<std::string, const char*> types = {
-        {"torch.FloatStorage", "F32"}, {"torch.HalfStorage", "F16"},  {"torch.BFloat16Storage", "BF16"},
+        {"torch.FloatStorage", "F32"},  {"torch.HalfStorage", "F16"}, {"torch.BFloat16Storage", "BF16"},
         {"torch.DoubleStorage", "F64"}, {"torch.LongStorage", "I64"}, {"torch.IntStorage", "I32"},
-        {"torch.ShortStorage", "I16"}, {"torch.CharStorage", "I8"},   {"torch.ByteStorage", "U8"},
+        {"torch.ShortStorage", "I16"},  {"torch.CharStorage", "I8"},  {"torch.ByteStorage", "U8"},
         {"torch.BoolStorage", "BOOL"}};
     return types;
 }
@@ -219,7 +219,7 @@ void Machine::step(std::uint8_t op)
     case 0x95: // FRAME: a length hint only
         (void)arg(8);
         return;
-    case 'c': {
+    case 'c': { // GLOBAL
         std::string module = line();
         global(module + "." + line());
         return;
@@ -231,25 +231,48 @@ void Machine::step(std::uint8_t op)
         global(node(module).s + "." + node(name).s);
         return;
     }
-    case 'q': return memoPut(arg(1));       // BINPUT
-    case 'r': return memoPut(arg(4));       // LONG_BINPUT
-    case 0x94: return memoPut(m_memo.size()); // MEMOIZE
-    case 'h': return memoGet(arg(1));       // BINGET
-    case 'j': return memoGet(arg(4));       // LONG_BINGET
-    case '(':
+    case 'q': // BINPUT
+        return memoPut(arg(1));
+    case 'r': // LONG_BINPUT
+        return memoPut(arg(4));
+    case 0x94: // MEMOIZE
+        return memoPut(m_memo.size());
+    case 'h': // BINGET
+        return memoGet(arg(1));
+    case 'j': // LONG_BINGET
+        return memoGet(arg(4));
+    case '(': // MARK
         if (m_marks.size() >= maxMarks)
             fail("MARKs nested implausibly deep");
         m_marks.push_back(m_stack.size());
         return;
-    case '0': (void)pop(); return;
-    case '1': (void)popToMark(); return;
-    case '2': m_stack.push_back(top()); return;
-    case 'N': push(leaf(Kind::None)); return;
-    case 0x88: push(leaf(Kind::Bool, 1)); return;
-    case 0x89: push(leaf(Kind::Bool, 0)); return;
-    case 'J': push(leaf(Kind::Int, static_cast<std::int32_t>(static_cast<std::uint32_t>(arg(4))))); return;
-    case 'K': push(leaf(Kind::Int, static_cast<std::int64_t>(arg(1)))); return;
-    case 'M': push(leaf(Kind::Int, static_cast<std::int64_t>(arg(2)))); return;
+    case '0': // POP
+        (void)pop();
+        return;
+    case '1': // POP_MARK
+        (void)popToMark();
+        return;
+    case '2': // DUP
+        m_stack.push_back(top());
+        return;
+    case 'N': // NONE
+        push(leaf(Kind::None));
+        return;
+    case 0x88: // NEWTRUE
+        push(leaf(Kind::Bool, 1));
+        return;
+    case 0x89: // NEWFALSE
+        push(leaf(Kind::Bool, 0));
+        return;
+    case 'J': // BININT
+        push(leaf(Kind::Int, static_cast<std::int32_t>(static_cast<std::uint32_t>(arg(4)))));
+        return;
+    case 'K': // BININT1
+        push(leaf(Kind::Int, static_cast<std::int64_t>(arg(1))));
+        return;
+    case 'M': // BININT2
+        push(leaf(Kind::Int, static_cast<std::int64_t>(arg(2))));
+        return;
     case 0x8a: { // LONG1: n-byte two's complement
         const std::uint64_t n = arg(1);
         if (n > 8)
@@ -269,46 +292,68 @@ void Machine::step(std::uint8_t op)
         push(std::move(n));
         return;
     }
-    case 'X': push(text(Kind::String, bytesArg(arg(4)))); return;   // BINUNICODE
-    case 0x8c: push(text(Kind::String, bytesArg(arg(1)))); return;  // SHORT_BINUNICODE
-    case 0x8d: push(text(Kind::String, bytesArg(arg(8)))); return;  // BINUNICODE8
-    case 'U': push(text(Kind::String, bytesArg(arg(1)))); return;   // SHORT_BINSTRING
-    case 'T': push(text(Kind::String, bytesArg(arg(4)))); return;   // BINSTRING
-    case ')': push(leaf(Kind::Tuple)); return;
-    case ']': push(leaf(Kind::List)); return;
-    case '}': push(leaf(Kind::Dict)); return;
-    case 't': push(seq(Kind::Tuple, popToMark())); return;
-    case 'l': push(seq(Kind::List, popToMark())); return;
-    case 'd': {
+    case 'X': // BINUNICODE
+        push(text(Kind::String, bytesArg(arg(4))));
+        return;
+    case 0x8c: // SHORT_BINUNICODE
+        push(text(Kind::String, bytesArg(arg(1))));
+        return;
+    case 0x8d: // BINUNICODE8
+        push(text(Kind::String, bytesArg(arg(8))));
+        return;
+    case 'U': // SHORT_BINSTRING
+        push(text(Kind::String, bytesArg(arg(1))));
+        return;
+    case 'T': // BINSTRING
+        push(text(Kind::String, bytesArg(arg(4))));
+        return;
+    case ')': // EMPTY_TUPLE
+        push(leaf(Kind::Tuple));
+        return;
+    case ']': // EMPTY_LIST
+        push(leaf(Kind::List));
+        return;
+    case '}': // EMPTY_DICT
+        push(leaf(Kind::Dict));
+        return;
+    case 't': // TUPLE
+        push(seq(Kind::Tuple, popToMark()));
+        return;
+    case 'l': // LIST
+        push(seq(Kind::List, popToMark()));
+        return;
+    case 'd': { // DICT
         std::vector<std::uint32_t> items = popToMark();
         if (items.size() % 2 != 0)
             fail("DICT with an odd number of keys and values");
         push(seq(Kind::Dict, std::move(items)));
         return;
     }
-    case 0x85: case 0x86: case 0x87: { // TUPLE1..3
+    case 0x85:
+    case 0x86:
+    case 0x87: { // TUPLE1..3
         std::vector<std::uint32_t> items(static_cast<std::size_t>(op - 0x84));
         for (std::size_t k = items.size(); k-- > 0;)
             items[k] = pop();
         push(seq(Kind::Tuple, std::move(items)));
         return;
     }
-    case 'a': {
+    case 'a': { // APPEND
         const std::uint32_t v = pop();
         addItems(top(), {v}, Kind::List, "APPEND");
         return;
     }
-    case 'e': {
+    case 'e': { // APPENDS
         const std::vector<std::uint32_t> items = popToMark();
         addItems(top(), items, Kind::List, "APPENDS");
         return;
     }
-    case 's': {
+    case 's': { // SETITEM
         const std::uint32_t v = pop(), k = pop();
         addItems(top(), {k, v}, Kind::Dict, "SETITEM");
         return;
     }
-    case 'u': {
+    case 'u': { // SETITEMS
         const std::vector<std::uint32_t> items = popToMark();
         addItems(top(), items, Kind::Dict, "SETITEMS");
         return;
@@ -319,8 +364,12 @@ void Machine::step(std::uint8_t op)
             fail("BUILD is only allowed to set a dict's attributes");
         return;
     }
-    case 'Q': persistentId(); return;
-    case 'R': reduce(); return;
+    case 'Q': // BINPERSID
+        persistentId();
+        return;
+    case 'R': // REDUCE
+        reduce();
+        return;
     default: {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", op);

@@ -95,7 +95,8 @@ void WeightArchive::add(std::shared_ptr<const TensorFile> file, const std::strin
 {
     if (onlyName != nullptr) {
         if (file->find(*onlyName) == nullptr) {
-            throw ModelLoadError(file->path() + ": the index lists tensor " + quotedForMessage(*onlyName) + " but this shard lacks it");
+            throw ModelLoadError(file->path() + ": the index lists tensor " + quotedForMessage(*onlyName) +
+                                 " but this shard lacks it");
         }
         m_owner[*onlyName] = file.get();
     } else {
@@ -124,15 +125,15 @@ const TensorInfo& WeightArchive::info(const std::string& name) const
 }
 
 void WeightArchive::checkShape(const std::string& name, const std::vector<std::int64_t>& shape,
-                                    const std::string& source) const
+                               const std::string& source) const
 {
     auto it = m_owner.find(name);
     if (it == m_owner.end())
         throw ModelLoadError("checkpoint has no tensor " + quotedForMessage(name) + " (expected from " + source + ")");
     const TensorInfo& t = *it->second->find(name);
     if (t.shape != shape) {
-        throw ModelLoadError(it->second->path() + ": tensor " + quotedForMessage(name) + " has shape " + shapeText(t.shape) +
-                             ", expected " + shapeText(shape) + " from " + source);
+        throw ModelLoadError(it->second->path() + ": tensor " + quotedForMessage(name) + " has shape " +
+                             shapeText(t.shape) + ", expected " + shapeText(shape) + " from " + source);
     }
 }
 

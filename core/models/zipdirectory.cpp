@@ -66,7 +66,8 @@ Directory findDirectory(const Reader& r)
     }
     if (r.le(at + 4, 2, "disk number") != 0 || r.le(at + 6, 2, "disk number") != 0)
         r.fail("multi-disk archives are not supported");
-    Directory d{r.le(at + 10, 2, "entry count"), r.le(at + 16, 4, "directory offset"), r.le(at + 12, 4, "directory size")};
+    Directory d{r.le(at + 10, 2, "entry count"), r.le(at + 16, 4, "directory offset"),
+                r.le(at + 12, 4, "directory size")};
     if (d.entries != 0xffff && d.offset != 0xffffffff && d.size != 0xffffffff)
         return d;
     // ZIP64: the locator sits just before the end record and points to the 64-bit end record.

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const TorchFile file("pytorch_model.bin", bytes);
         for (const auto& [name, info] : file.tensors()) {
-            if (info.end < info.begin || info.end > size) std::abort(); // validated against the input
+            if (info.end < info.begin || info.end > size)
+                std::abort(); // validated against the input
             try {
                 (void)file.readFloats(info);
             } catch (const ModelLoadError&) {
@@ -27,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const PickledState state = readStateDictPickle(bytes, "data.pkl");
         for (const PickledTensor& t : state.tensors) {
-            if (t.storage >= state.storages.size() || t.sizes.size() != t.strides.size()) std::abort();
+            if (t.storage >= state.storages.size() || t.sizes.size() != t.strides.size())
+                std::abort();
         }
     } catch (const ModelLoadError&) {
     }

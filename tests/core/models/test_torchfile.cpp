@@ -50,8 +50,7 @@ bool openAndReadAll(const std::vector<std::uint8_t>& bytes)
 }
 
 // A byte string literal with its embedded NULs.
-template <std::size_t N>
-QByteArray raw(const char (&text)[N])
+template <std::size_t N> QByteArray raw(const char (&text)[N])
 {
     return QByteArray(text, N - 1);
 }
@@ -125,17 +124,28 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("os.system") << "global_os_system.bin" << "global \"posix.system\" is not allowed";
-        QTest::newRow("builtins.eval") << "global_builtins_eval.bin" << "global \"__builtin__.eval\" is not allowed";
-        QTest::newRow("legacy") << "legacy.bin" << "legacy (before PyTorch 1.6)";
-        QTest::newRow("not a dict") << "not_state_dict.bin" << "holds no state dict";
-        QTest::newRow("compressed") << "compressed.bin" << "is compressed (method 8)";
-        QTest::newRow("storage too small") << "storage_too_small.bin" << "do not fit its storage of 16";
-        QTest::newRow("huge sizes") << "huge_sizes.bin" << "shape is implausibly large";
-        QTest::newRow("huge numel") << "huge_numel.bin" << "do not match its 64 bytes";
-        QTest::newRow("non-contiguous") << "noncontiguous.bin" << "non-contiguous view";
-        QTest::newRow("negative offset") << "negative_offset.bin" << "offset -4";
-        QTest::newRow("missing storage") << "missing_storage.bin" << "has no entry";
+        QTest::newRow("os.system") << "global_os_system.bin"
+                                   << "global \"posix.system\" is not allowed";
+        QTest::newRow("builtins.eval") << "global_builtins_eval.bin"
+                                       << "global \"__builtin__.eval\" is not allowed";
+        QTest::newRow("legacy") << "legacy.bin"
+                                << "legacy (before PyTorch 1.6)";
+        QTest::newRow("not a dict") << "not_state_dict.bin"
+                                    << "holds no state dict";
+        QTest::newRow("compressed") << "compressed.bin"
+                                    << "is compressed (method 8)";
+        QTest::newRow("storage too small") << "storage_too_small.bin"
+                                           << "do not fit its storage of 16";
+        QTest::newRow("huge sizes") << "huge_sizes.bin"
+                                    << "shape is implausibly large";
+        QTest::newRow("huge numel") << "huge_numel.bin"
+                                    << "do not match its 64 bytes";
+        QTest::newRow("non-contiguous") << "noncontiguous.bin"
+                                        << "non-contiguous view";
+        QTest::newRow("negative offset") << "negative_offset.bin"
+                                         << "offset -4";
+        QTest::newRow("missing storage") << "missing_storage.bin"
+                                         << "has no entry";
     }
     void refusesWithReason()
     {
@@ -157,21 +167,32 @@ private slots:
         QTest::addColumn<QString>("reason"); // empty: accepted
         QTest::newRow("empty dict") << raw("\x80\x02}.") << "";
         QTest::newRow("dict attributes") << raw("\x80\x02}}b.") << "";
-        QTest::newRow("os.system") << raw("\x80\x02" "cposix\nsystem\n.") << "global \"posix.system\"";
-        QTest::newRow("stack global") << raw("\x80\x04\x8c\x08" "builtins\x8c\x04" "exec\x93.")
+        QTest::newRow("os.system") << raw("\x80\x02"
+                                          "cposix\nsystem\n.")
+                                   << "global \"posix.system\"";
+        QTest::newRow("stack global") << raw("\x80\x04\x8c\x08"
+                                             "builtins\x8c\x04"
+                                             "exec\x93.")
                                       << "global \"builtins.exec\"";
-        QTest::newRow("storage called") << raw("\x80\x02" "ctorch\nFloatStorage\n)R.")
+        QTest::newRow("storage called") << raw("\x80\x02"
+                                               "ctorch\nFloatStorage\n)R.")
                                         << "REDUCE of \"torch.FloatStorage\" is not allowed";
         QTest::newRow("NEWOBJ") << raw("\x80\x02\x81.") << "opcode 0x81 is not allowed";
         QTest::newRow("INST") << raw("(ios\nsystem\n.") << "opcode 0x69 is not allowed";
         QTest::newRow("BUILD on a list") << raw("\x80\x02]}b.") << "BUILD is only allowed";
-        QTest::newRow("list in itself") << raw("\x80\x02]q\x00h\x00" "a.") << "holds no state dict";
+        QTest::newRow("list in itself") << raw("\x80\x02]q\x00h\x00"
+                                               "a.")
+                                        << "holds no state dict";
         QTest::newRow("no STOP") << raw("\x80\x02}") << "without STOP";
         QTest::newRow("deep marks") << QByteArray(100, '(') << "MARKs nested";
-        QTest::newRow("empty stack") << raw("\x80\x02" "0.") << "empty stack";
+        QTest::newRow("empty stack") << raw("\x80\x02"
+                                            "0.")
+                                     << "empty stack";
         QTest::newRow("unknown memo") << raw("\x80\x02h\x05.") << "never stored";
         QTest::newRow("long string") << raw("\x80\x02X\xff\xff\xff\xff") << "runs past the end";
-        QTest::newRow("not a tensor") << raw("\x80\x02}X\x01\x00\x00\x00" "wK\x01s.") << "is not a tensor";
+        QTest::newRow("not a tensor") << raw("\x80\x02}X\x01\x00\x00\x00"
+                                             "wK\x01s.")
+                                      << "is not a tensor";
     }
     void pickleReader()
     {
