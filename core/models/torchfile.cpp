@@ -3,6 +3,7 @@
 #include "base/modelloaderror.h"
 #include "models/torchpickle.h"
 #include "models/zipdirectory.h"
+#include "util/lfspointer.h"
 #include "util/messagetext.h"
 
 #include <algorithm>
@@ -74,6 +75,9 @@ void TorchFile::parse()
 {
     const std::string& label = path();
     const std::span<const std::uint8_t> in = bytes();
+    const std::string_view head(reinterpret_cast<const char*>(in.data()), std::min<std::size_t>(in.size(), 200));
+    if (const auto lfs = gitLfsPointerMessage(head, label))
+        throw ModelLoadError(*lfs);
     if (in.size() >= 2 && in[0] == 0x80 && in[1] <= 5)
         throw ModelLoadError(label + ": the legacy (before PyTorch 1.6) torch.save format is not supported; "
                                      "re-save it with a recent torch.save or convert it to safetensors");

@@ -120,6 +120,21 @@ private slots:
         QVERIFY(WeightArchive::openFolder(d.string()).contains("transformer.wte.weight"));
     }
 
+    void gitLfsPointerIsNamed()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/pytorch_model.bin";
+        std::ofstream(path) << "version https://git-lfs.github.com/spec/v1\n"
+                               "oid sha256:4c3d8a1f0f5c2e6b7d9a8e1c0b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a\n"
+                               "size 548105171\n";
+        try {
+            (void)WeightArchive::openFile(path);
+            QFAIL("a Git LFS pointer was accepted");
+        } catch (const ModelLoadError& e) {
+            QVERIFY2(std::string(e.what()).find("Git LFS pointer") != std::string::npos, e.what());
+        }
+    }
+
     void refusesWithReason_data()
     {
         QTest::addColumn<QString>("file");
