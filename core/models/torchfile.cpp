@@ -28,11 +28,11 @@ const ZipEntry& findPickle(const std::map<std::string, ZipEntry>& entries, const
         found = &entry;
         prefix = name.substr(0, slash + 1);
     }
-    if (found == nullptr) {
-        const bool script = entries.count(prefix + "constants.pkl") != 0;
-        throw ModelLoadError(label + ": a zip archive without <name>/data.pkl" +
-                             (script ? " (a TorchScript file?)" : "") + "; not a torch.save checkpoint");
-    }
+    if (found == nullptr)
+        throw ModelLoadError(label + ": a zip archive without <name>/data.pkl; not a torch.save checkpoint");
+    if (entries.count(prefix + "constants.pkl") != 0) // its pickle names compiled classes, refused anyway
+        throw ModelLoadError(label + ": a TorchScript archive (torch.jit.save), not a state dict; save "
+                                     "model.state_dict() with torch.save instead");
     return *found;
 }
 

@@ -147,6 +147,7 @@ private slots:
                                 << "legacy (before PyTorch 1.6)";
         QTest::newRow("not a dict") << "not_state_dict.bin"
                                     << "holds no state dict";
+        QTest::newRow("TorchScript") << "torchscript.bin" << "a TorchScript archive";
         QTest::newRow("compressed") << "compressed.bin"
                                     << "is compressed (method 8)";
         QTest::newRow("storage too small") << "storage_too_small.bin"
