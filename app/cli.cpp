@@ -34,8 +34,8 @@ commands:
       Draw a view to a file without a display (one file per layer x head with --all-heads).
       An existing file is kept unless --force is given.
 
-MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors,
-tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
+MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors or
+pytorch_model.bin, tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
 Exit codes: 0 success, 2 bad input or usage (one message on stderr).
 )";
 

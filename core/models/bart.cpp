@@ -2,7 +2,7 @@
 
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
-#include "models/safetensors.h"
+#include "models/weightarchive.h"
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
 
@@ -46,7 +46,7 @@ Matrix marianSinusoids(Index positions, Index width)
     return out;
 }
 
-std::unique_ptr<Bart> Bart::load(const HfConfig& config, const SafetensorsArchive& weights)
+std::unique_ptr<Bart> Bart::load(const HfConfig& config, const WeightArchive& weights)
 {
     auto model = std::make_unique<Bart>();
     const std::string type = config.stringOr("model_type", "bart");

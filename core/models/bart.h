@@ -12,7 +12,7 @@
 namespace attnviz {
 
 class HfConfig;
-class SafetensorsArchive;
+class WeightArchive;
 
 struct BartVariant
 {
@@ -50,7 +50,7 @@ struct BartStack
 class Bart : public EncoderDecoder
 {
 public:
-    static std::unique_ptr<Bart> load(const HfConfig& config, const SafetensorsArchive& weights);
+    static std::unique_ptr<Bart> load(const HfConfig& config, const WeightArchive& weights);
 
     const TransformerInfo& info() const override { return m_info; }
     int encoderLayers() const override { return static_cast<int>(m_encoder.layers.size()); }

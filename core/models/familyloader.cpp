@@ -3,7 +3,7 @@
 #include "base/modelloaderror.h"
 #include "models/hfconfig.h"
 #include "models/ropescaling.h"
-#include "models/safetensors.h"
+#include "models/weightarchive.h"
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
 
@@ -86,7 +86,7 @@ std::string jsonText(const json::Value& v)
 class FamilyLoader
 {
 public:
-    FamilyLoader(const HfConfig& config, const SafetensorsArchive& weights, const FamilyDescription& family)
+    FamilyLoader(const HfConfig& config, const WeightArchive& weights, const FamilyDescription& family)
         : m_config(config), m_weights(weights), m_family(family), m_t(family.tensors)
     {
     }
@@ -148,7 +148,7 @@ private:
     void buildArchitecture();
 
     const HfConfig& m_config;
-    const SafetensorsArchive& m_weights;
+    const WeightArchive& m_weights;
     const FamilyDescription& m_family;
     const FamilyTensors& m_t;
     std::string m_prefix;
@@ -643,7 +643,7 @@ HfConfig effectiveConfig(const HfConfig& config, const FamilyDescription& family
 
 } // namespace
 
-std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const SafetensorsArchive& weights,
+std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const WeightArchive& weights,
                                                         const FamilyDescription& family)
 {
     const HfConfig effective = effectiveConfig(config, family);

@@ -11,10 +11,10 @@
 namespace attnviz {
 
 class HfConfig;
-class SafetensorsArchive;
+class WeightArchive;
 
 // Throws ModelLoadError.
-std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const SafetensorsArchive& weights,
+std::unique_ptr<GenericTransformer> loadDescribedFamily(const HfConfig& config, const WeightArchive& weights,
                                                         const FamilyDescription& family);
 
 } // namespace attnviz

@@ -5,7 +5,7 @@
 #include "models/configchecks.h"
 #include "models/familyloader.h"
 #include "models/hfconfig.h"
-#include "models/safetensors.h"
+#include "models/weightarchive.h"
 #include "models/seq2seqmodel.h"
 #include "models/t5.h"
 #include "util/regularfile.h"
@@ -28,13 +28,13 @@ bool hasTokenizerFiles(const fs::path& dir)
     return false;
 }
 
-std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const SafetensorsArchive& weights)
+std::unique_ptr<Transformer> loadFamily(const HfConfig& config, const WeightArchive& weights)
 {
     return loadDescribedFamily(config, weights, *findFamily(config.stringOr("model_type", "")));
 }
 
 // The encoder-decoder families, each with its own builder; null for any other model_type.
-std::unique_ptr<EncoderDecoder> loadEncoderDecoder(const HfConfig& config, const SafetensorsArchive& weights)
+std::unique_ptr<EncoderDecoder> loadEncoderDecoder(const HfConfig& config, const WeightArchive& weights)
 {
     const std::string type = config.stringOr("model_type", "");
     if (type == "bart" || type == "mbart" || type == "marian")
@@ -51,8 +51,8 @@ std::unique_ptr<AttentionModel> openHuggingFaceFolder(const std::string& folder)
     const fs::path dir(folder);
     const HfConfig config = HfConfig::load((dir / "config.json").string());
     checkConfigBeforeWeights(config); // a folder of another family fails before its weights are opened
-    SafetensorsArchive weights = SafetensorsArchive::openFolder(folder);
-    weights.refuseNonFinite(); // see SafetensorsArchive::floats
+    WeightArchive weights = WeightArchive::openFolder(folder);
+    weights.refuseNonFinite(); // see WeightArchive::floats
 
     std::unique_ptr<EncoderDecoder> seq2seq = loadEncoderDecoder(config, weights);
     std::unique_ptr<Transformer> net = seq2seq ? nullptr : loadFamily(config, weights);

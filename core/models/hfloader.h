@@ -1,6 +1,6 @@
 #pragma once
 // Opens checkpoints from disk as AttentionModels: a Hugging Face folder (config.json, safetensors
-// weights, tokenizer files) or a llama2.c .bin file (tokenizer next to it).
+// or pytorch_model.bin weights, tokenizer files) or a llama2.c .bin file (tokenizer next to it).
 
 #include "engine/attentionmodel.h"
 

@@ -33,7 +33,7 @@ public:
         Matrix m(rows, cols);
         std::memcpy(m.data(), m_file.data() + m_offset, bytes);
         m_offset += bytes;
-        // Refused, not shown: see SafetensorsArchive::floats.
+        // Refused, not shown: see WeightArchive::floats.
         const std::span<const float> values(m.data(), static_cast<std::size_t>(m.size()));
         if (const std::ptrdiff_t bad = checked::firstNonFinite(values); bad >= 0) {
             throw ModelLoadError(m_file.path() + ": " + what + " holds " + checked::nonFiniteName(values[bad]) +
@@ -86,8 +86,8 @@ std::unique_ptr<GenericTransformer> loadLlama2cNetwork(const std::string& binPat
     if (file.size() < 7 * sizeof(std::int32_t))
         throw ModelLoadError(binPath + ": too short for a llama2.c header");
     if (file.data()[0] == 'P' && file.data()[1] == 'K') {
-        throw ModelLoadError(binPath + ": a PyTorch (zip) checkpoint, not llama2.c; AttnViz reads Hugging Face "
-                                       "folders with .safetensors weights");
+        throw ModelLoadError(binPath + ": a PyTorch (zip) checkpoint, not llama2.c; open the Hugging Face folder "
+                                       "holding it (config.json beside pytorch_model.bin) instead");
     }
     std::int32_t h[7];
     std::memcpy(h, file.data(), sizeof h);

@@ -1,7 +1,12 @@
 # Sources of core/models: checkpoint readers and the forward passes of real transformers.
 target_sources(attnviz_core PRIVATE
     models/mappedfile.h models/mappedfile.cpp
+    models/tensorfile.h models/tensorfile.cpp
     models/safetensors.h models/safetensors.cpp
+    models/zipdirectory.h models/zipdirectory.cpp
+    models/torchpickle.h models/torchpickle.cpp
+    models/torchfile.h models/torchfile.cpp
+    models/weightarchive.h models/weightarchive.cpp
     models/hfconfig.h models/hfconfig.cpp
     models/kernels.h models/kernels.cpp models/attendheads.cpp
     models/transformer.h models/transformer.cpp

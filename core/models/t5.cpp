@@ -2,7 +2,7 @@
 
 #include "engine/attentionmodel.h"
 #include "models/hfconfig.h"
-#include "models/safetensors.h"
+#include "models/weightarchive.h"
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
 
@@ -32,7 +32,7 @@ int t5RelativeBucket(int relative, bool bidirectional, int buckets, int maxDista
     return bucket + std::min(large, buckets - 1);
 }
 
-std::unique_ptr<T5> T5::load(const HfConfig& config, const SafetensorsArchive& weights)
+std::unique_ptr<T5> T5::load(const HfConfig& config, const WeightArchive& weights)
 {
     auto model = std::make_unique<T5>();
     TransformerInfo& info = model->m_info;

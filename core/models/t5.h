@@ -13,7 +13,7 @@
 namespace attnviz {
 
 class HfConfig;
-class SafetensorsArchive;
+class WeightArchive;
 
 struct T5Attention
 {
@@ -45,7 +45,7 @@ int t5RelativeBucket(int relative, bool bidirectional, int buckets, int maxDista
 class T5 : public EncoderDecoder
 {
 public:
-    static std::unique_ptr<T5> load(const HfConfig& config, const SafetensorsArchive& weights);
+    static std::unique_ptr<T5> load(const HfConfig& config, const WeightArchive& weights);
 
     const TransformerInfo& info() const override { return m_info; }
     int encoderLayers() const override { return static_cast<int>(m_encoder.blocks.size()); }

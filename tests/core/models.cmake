@@ -6,6 +6,8 @@ attnviz_add_test(test_models_llama2c SOURCES models/test_llama2c.cpp LIBS attnvi
 attnviz_add_test(test_models_bert SOURCES models/test_bert.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_runoptions SOURCES models/test_runoptions.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_safetensors SOURCES models/test_safetensors.cpp models/modelfixture.h LIBS attnviz_core)
+# torch.save checkpoints (pytorch_model.bin): values, views, ZIP64 and every refusal.
+attnviz_add_test(test_models_torchfile SOURCES models/test_torchfile.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_bart SOURCES models/test_bart.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_t5 SOURCES models/test_t5.cpp models/modelfixture.h LIBS attnviz_core)
@@ -17,6 +19,6 @@ attnviz_add_test(test_models_configchecks SOURCES models/test_configchecks.cpp m
 attnviz_add_test(test_models_references SOURCES models/test_references.cpp models/modelfixture.h LIBS attnviz_core)
 # On a shared, oversubscribed machine spinning OpenMP workers stall every fork/join for a
 # scheduler slice; passive waiting keeps these tests fast without changing any result.
-foreach(t gpt2 llama llama2c bert runoptions safetensors builtin bart t5 specialfiles numbers references configchecks)
+foreach(t gpt2 llama llama2c bert runoptions safetensors torchfile builtin bart t5 specialfiles numbers references configchecks)
     set_property(TEST test_models_${t} APPEND PROPERTY ENVIRONMENT "OMP_WAIT_POLICY=passive")
 endforeach()

@@ -3,15 +3,16 @@
 #include "engine/attentionmodel.h"
 #include "fuzzutil.h"
 #include "models/safetensors.h"
+#include "models/weightarchive.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     using namespace attnviz;
     const std::string path = fuzz::writeScratch("model.safetensors", fuzz::asText(data, size));
     try {
-        const SafetensorsArchive archive = SafetensorsArchive::openFile(path);
+        const WeightArchive archive = WeightArchive::openFile(path);
         for (const std::string& name : archive.names()) {
-            const SafeTensorInfo& info = archive.info(name);
+            const TensorInfo& info = archive.info(name);
             if (info.end < info.begin || info.end > size) std::abort(); // validated against the file
             try {
                 (void)archive.floats(name, info.shape);

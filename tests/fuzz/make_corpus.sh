@@ -22,6 +22,20 @@ seed json "$repo"/tests/data/*/*.json "$repo"/tests/data/*/*/*.json "$repo"/reso
     "$shared"/tokenizers/*/tokenizer_config.json "$shared"/tokenizers/*/special_tokens_map.json
 seed lesson "$repo"/resources/lessons/*.json
 seed safetensors "$repo"/tests/data/models/*/*.safetensors
+seed torchpickle "$repo"/tests/data/models/*/*.bin "$repo"/tests/data/torch/*.bin
+# The harness also feeds its input to the pickle reader alone: each archive's data.pkl as a seed.
+if command -v python3 >/dev/null; then
+    python3 - "$out/torchpickle" "$repo"/tests/data/torch/*.bin "$repo"/tests/data/models/*_torch/*.bin <<'PY'
+import os, sys, zipfile
+for path in sys.argv[2:]:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.endswith("/data.pkl") and z.getinfo(name).compress_type == 0:
+                    with open(os.path.join(sys.argv[1], "pkl_" + os.path.basename(os.path.dirname(path)) + "_" + os.path.basename(path)), "wb") as f:
+                        f.write(z.read(name))
+PY
+fi
 seed tokenizerjson "$repo"/tests/data/tokenizers/*/tokenizer.json "$shared"/tokenizers/bert-base-uncased/tokenizer.json
 seed llama2c "$shared"/models/stories260K/stories260K.bin
 # The tokenizer harness reads its vocabulary size from the first byte: 128 -> 512 entries.

@@ -10,7 +10,7 @@ build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram)
 
 work="$build/fuzz/run"
 # The harnesses write each input to a scratch file (the parsers take paths): in memory (/dev/shm)
@@ -34,7 +34,8 @@ run_one() {
     rm -rf "$artifacts"    # only this run's crashes count
     mkdir -p "$corpus" "$artifacts"
     local dict=()
-    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson) dict=(-dict="$here/json.dict");; esac
+    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson) dict=(-dict="$here/json.dict");;
+        torchpickle) dict=(-dict="$here/torch.dict");; esac
     # -seed fixes the mutation sequence; -rss_limit_mb/-malloc_limit_mb turn a runaway allocation
     # into a reported failure; -timeout flags an input that takes longer than 10 s.
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \

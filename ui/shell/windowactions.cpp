@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -45,7 +46,7 @@ void WindowActions::buildFileMenu()
                       tr("Open a llama2.c .bin checkpoint, a lesson .json or a model's config.json")),
             &QAction::triggered, this, &WindowActions::openModelFile);
     connect(addAction(file, tr("Open Model &Folder…"), QKeySequence(tr("Ctrl+Shift+O")),
-                      tr("Open a Hugging Face model folder (config.json, tokenizer and .safetensors)")),
+                      tr("Open a Hugging Face model folder (config.json, tokenizer and .safetensors or pytorch_model.bin)")),
             &QAction::triggered, this, &WindowActions::openModelFolder);
     file->addSeparator();
     // Export lives in ui/export; the window only says which view is current.
@@ -188,9 +189,12 @@ void WindowActions::openModelFile()
     if (path.isEmpty())
         return;
     const QFileInfo info(path);
-    // config.json or weights inside a Hugging Face folder mean the folder; other .json files are lessons.
-    const bool inHfFolder =
-        info.fileName() == QLatin1String("config.json") || info.suffix() == QLatin1String("safetensors");
+    // config.json or weights inside a Hugging Face folder mean the folder; other .json files are
+    // lessons, other .bin files llama2.c checkpoints.
+    const bool torchWeights = info.fileName().startsWith(QLatin1String("pytorch_model")) &&
+                              info.suffix() == QLatin1String("bin") && info.dir().exists(QStringLiteral("config.json"));
+    const bool inHfFolder = info.fileName() == QLatin1String("config.json") ||
+                            info.suffix() == QLatin1String("safetensors") || torchWeights;
     m_window->openModel(inHfFolder ? info.absolutePath() : info.absoluteFilePath());
 }
 

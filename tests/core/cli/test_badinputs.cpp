@@ -117,6 +117,10 @@ QStringList prepare(const QString& setup, QStringList args, const QString& dir, 
             bytes = safetensors(quint64(header.size()), header);
         }
         writeFile(model + QStringLiteral("/model.safetensors"), bytes);
+    } else if (setup.startsWith(QLatin1String("torch "))) { // a hostile pytorch_model.bin in gpt2's folder
+        model = modelCopy(dir, "gpt2_torch");
+        writeFile(model + QStringLiteral("/pytorch_model.bin"),
+                  readFile(QStringLiteral(ATTNVIZ_TEST_DATA "/torch/") + setup.mid(6) + QStringLiteral(".bin")));
     } else if (setup == QLatin1String("symlink loop")) {
         QFile::link(dir + QStringLiteral("/loop"), dir + QStringLiteral("/loop"));
         model = dir + QStringLiteral("/loop");
@@ -177,6 +181,8 @@ void TestBadInputs::exitsCleanly_data()
                           "not json"}) {
         QTest::newRow(qPrintable(QStringLiteral("safetensors ") + s)) << QStringLiteral("safetensors ") + s << folder;
     }
+    for (const char* s : {"global_os_system", "compressed", "legacy", "huge_sizes", "storage_too_small"})
+        QTest::newRow(qPrintable(QStringLiteral("pytorch_model.bin ") + s)) << QStringLiteral("torch ") + s << folder;
     QTest::newRow("symlink loop") << "symlink loop" << folder;
     QTest::newRow("directory named config.json") << "config.json dir" << folder;
     QTest::newRow("FIFO as model.safetensors") << "fifo model.safetensors" << folder;

@@ -33,7 +33,7 @@ void patchElement(const std::string& file, const std::string& name, std::size_t 
     std::size_t offset = 0, width = 0;
     {
         const SafetensorsFile st(file);
-        const SafeTensorInfo* info = st.find(name);
+        const TensorInfo* info = st.find(name);
         QVERIFY2(info != nullptr, name.c_str());
         width = info->dtype == "F32" ? 4 : 2;
         offset = info->begin + index * width;

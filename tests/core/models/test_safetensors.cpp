@@ -5,6 +5,7 @@
 #include "registry/modelregistry.h"
 #include "modelfixture.h"
 #include "models/safetensors.h"
+#include "models/weightarchive.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -88,7 +89,7 @@ void TestSafetensors::readsAllFloatTypes()
     // f16: 1.0, -2.0, 65504 (max), smallest subnormal 2^-24, +inf; bf16: 1.0, -0.5
     const std::string data = floats({1.5f, -2.0f, 3.25f, 0.0f}) + halves({0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00}) +
                              halves({0x3f80, 0xbf00});
-    const auto archive = SafetensorsArchive::openFile(write("ok.safetensors", file(header, data)));
+    const auto archive = WeightArchive::openFile(write("ok.safetensors", file(header, data)));
     const Matrix a = archive.matrix("a", 2, 2);
     QCOMPARE(a(1, 0), 3.25f);
     QCOMPARE(a(0, 1), -2.0f);
@@ -149,7 +150,7 @@ void TestSafetensors::rejectsBrokenFiles()
     QFETCH(QString, message);
     const std::string path = write("broken.safetensors", bytes.toStdString());
     try {
-        SafetensorsArchive::openFile(path);
+        WeightArchive::openFile(path);
         QFAIL("a broken file was accepted");
     } catch (const ModelLoadError& e) {
         QVERIFY2(std::string(e.what()).find(message.toStdString()) != std::string::npos, e.what());
@@ -162,7 +163,7 @@ void TestSafetensors::checksShapeAgainstConfig()
     const std::string header = R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
                                R"("ids":{"dtype":"I64","shape":[2],"data_offsets":[16,32]}})";
     const auto archive =
-        SafetensorsArchive::openFile(write("shape.safetensors", file(header, floats({1, 2, 3, 4, 0, 0, 0, 0}))));
+        WeightArchive::openFile(write("shape.safetensors", file(header, floats({1, 2, 3, 4, 0, 0, 0, 0}))));
     try {
         archive.matrix("w", 4, 1);
         QFAIL("wrong shape accepted");
@@ -183,7 +184,7 @@ void TestSafetensors::readsShardedCheckpoint()
 {
     const std::string dir = testing::modelCase("llama_sharded");
     QVERIFY(!std::filesystem::exists(dir + "/model.safetensors"));
-    const auto sharded = SafetensorsArchive::openFolder(dir);
+    const auto sharded = WeightArchive::openFolder(dir);
     QVERIFY(sharded.contains("model.embed_tokens.weight"));
     QVERIFY(sharded.contains("lm_head.weight"));
     QVERIFY(sharded.contains("model.layers.1.mlp.down_proj.weight"));
@@ -194,13 +195,13 @@ void TestSafetensors::rejectsBadIndex()
     const std::string dir = m_dir.path().toStdString() + "/index";
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/model.safetensors.index.json") << R"({"weight_map":{"w":"../../etc/passwd"}})";
-    QVERIFY_THROWS_EXCEPTION(ModelLoadError, SafetensorsArchive::openFolder(dir));
+    QVERIFY_THROWS_EXCEPTION(ModelLoadError, WeightArchive::openFolder(dir));
     const std::string shard = file(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", floats({1}));
     std::ofstream(dir + "/a.safetensors", std::ios::binary) << shard;
     std::ofstream(dir + "/model.safetensors.index.json")
         << R"({"weight_map":{"w":"a.safetensors","x":"a.safetensors"}})";
     try {
-        SafetensorsArchive::openFolder(dir);
+        WeightArchive::openFolder(dir);
         QFAIL("an index naming a tensor its shard lacks was accepted");
     } catch (const ModelLoadError& e) {
         QVERIFY2(std::string(e.what()).find("\"x\"") != std::string::npos, e.what());
@@ -235,7 +236,7 @@ void TestSafetensors::everyTruncationIsRejected()
     for (std::size_t size = 0; size < whole.size(); size += size < 64 ? 1 : 509) {
         const std::string path = write("cut.safetensors", whole.substr(0, size));
         try {
-            SafetensorsArchive::openFile(path);
+            WeightArchive::openFile(path);
         } catch (const ModelLoadError&) {
             ++rejected;
             continue;
@@ -263,9 +264,9 @@ void TestSafetensors::corruptedHeaderNeverCrashes()
             bytes[at] = "0123456789[]{},:\" -e"[state % 20];
         }
         try {
-            const auto archive = SafetensorsArchive::openFile(write("corrupt.safetensors", bytes));
+            const auto archive = WeightArchive::openFile(write("corrupt.safetensors", bytes));
             for (const auto& name : archive.names()) {
-                const SafeTensorInfo& info = archive.info(name);
+                const TensorInfo& info = archive.info(name);
                 if (info.dtype == "F32") archive.floats(name, info.shape);
             }
         } catch (const ModelLoadError&) {
@@ -281,7 +282,7 @@ void TestSafetensors::metadataAliasesATiedTensor()
 {
     const std::string header = R"({"__metadata__":{"format":"pt","lm_head.weight":"wte.weight","note":"lm_head.bias"},)"
                                R"("wte.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})";
-    const auto archive = SafetensorsArchive::openFile(write("tied.safetensors", file(header, floats({1, 2, 3, 4}))));
+    const auto archive = WeightArchive::openFile(write("tied.safetensors", file(header, floats({1, 2, 3, 4}))));
     QVERIFY(archive.contains("lm_head.weight"));
     QCOMPARE(archive.matrix("lm_head.weight", 2, 2)(1, 1), 4.0f);
     QVERIFY(!archive.contains("format")); // metadata values that name no tensor are plain metadata
@@ -296,7 +297,7 @@ void TestSafetensors::gitLfsPointerIsNamed()
                                 "oid sha256:4c3d8a1f0f5c2e6b7d9a8e1c0b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a\n"
                                 "size 548105171\n";
     try {
-        SafetensorsArchive::openFile(write("model.safetensors", pointer));
+        WeightArchive::openFile(write("model.safetensors", pointer));
         QFAIL("a Git LFS pointer was accepted");
     } catch (const ModelLoadError& e) {
         const std::string message = e.what();
