@@ -3,6 +3,7 @@
 #include "models/checkpointmodel.h"
 #include "models/predictions.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace attnviz {
@@ -118,7 +119,10 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
         for (Token& token : plainTokens(request.text, 0))
             target.push_back(std::move(token));
     } else {
-        for (int id : m_net->translate(sourceIds, std::min(t.maxPositions, captureLimit) - 1, request.cancel)) {
+        // A translation is rarely more than twice its source; an untrained or looping model would
+        // otherwise run to the end of the context (hundreds of encoder passes for T5's 512).
+        const int longest = std::min({t.maxPositions, captureLimit, 2 * static_cast<int>(source.size()) + 11}) - 1;
+        for (int id : m_net->translate(sourceIds, longest, request.cancel)) {
             target.push_back(tokenForId(m_tokenizer.get(), id));
         }
         result->notices.push_back("the decoder reads the model's own greedy translation; type a target text to "

@@ -35,9 +35,7 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(BpeModel model, AddedTokens added, 
         toByte[cp] = static_cast<unsigned char>(b);
         std::string symbol;
         unicode::appendUtf8(cp, symbol);
-        m_byteIds[b] = m_model.idOf(symbol);
-        if (m_byteIds[b] < 0)
-            throw TokenizerError("byte-level vocabulary lacks the symbol of byte " + std::to_string(b));
+        m_byteIds[b] = m_model.idOf(symbol); // -1 when the vocabulary lacks it
     }
     for (const AddedToken& t : m_added.tokens())
         m_model.addPiece(t.content, t.id);
@@ -89,11 +87,23 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
             WordCache::Symbols initial;
             initial.reserve(w.size());
             std::string mapped; // the word in stand-in characters, as vocabulary pieces spell it
+            bool complete = true;
             for (std::size_t i = 0; i < w.size(); ++i) {
-                initial.push_back({m_byteIds[static_cast<unsigned char>(w[i])], i, i + 1});
-                mapped += m_model.piece(initial.back().id);
+                const int id = m_byteIds[static_cast<unsigned char>(w[i])];
+                if (id < 0) { // a byte the vocabulary lacks: unknown, or dropped without one
+                    complete = false;
+                    if (m_unknownId < 0)
+                        continue;
+                    if (m_fuseUnknown && !initial.empty() && initial.back().id == m_unknownId && initial.back().end == i)
+                        initial.back().end = i + 1; // fuse_unk: one unknown for a run of them
+                    else
+                        initial.push_back({m_unknownId, i, i + 1});
+                    continue;
+                }
+                initial.push_back({id, i, i + 1});
+                mapped += m_model.piece(id);
             }
-            const int whole = m_ignoreMerges ? m_model.idOf(mapped) : -1;
+            const int whole = m_ignoreMerges && complete ? m_model.idOf(mapped) : -1;
             symbols = whole >= 0 ? WordCache::Symbols{{whole, 0, w.size()}} : m_model.merge(std::move(initial));
             m_cache.insert(w, *symbols);
         }

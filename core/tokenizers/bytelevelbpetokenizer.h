@@ -21,12 +21,19 @@ public:
     // How text is cut into words before BPE (see bytelevelsplit.h); None: the text is one word.
     enum class Split { Gpt2, Llama3, Qwen2, None };
 
-    // Throws TokenizerError when the vocabulary lacks one of the 256 byte symbols.
+    // A vocabulary may lack some of the 256 byte symbols (bytes no training text had): such a
+    // byte becomes the unknown token when there is one (setUnknown) and is dropped otherwise, as
+    // Hugging Face tokenizers' BPE does.
     ByteLevelBpeTokenizer(BpeModel model, AddedTokens added, PostProcessor post, bool addPrefixSpace,
                           Split split = Split::Gpt2);
 
     // Llama 3: a word that is a whole vocabulary piece is taken as is, without merging.
     void setIgnoreMerges(bool ignore) { m_ignoreMerges = ignore; }
+    void setUnknown(int id, bool fuse)
+    {
+        m_unknownId = id;
+        m_fuseUnknown = fuse;
+    }
 
     std::vector<Token> encode(std::string_view text, int segment = 0) const override;
     std::vector<Token> encodeForModel(std::string_view text,
@@ -50,6 +57,8 @@ private:
     bool m_addPrefixSpace;
     Split m_split;
     bool m_ignoreMerges = false;
+    int m_unknownId = -1; // the unk_token's id, or -1
+    bool m_fuseUnknown = false;
     std::array<int, 256> m_byteIds{}; // vocabulary id of each single-byte symbol
     std::vector<std::string> m_bytes; // raw bytes of every piece, by id
     WordCache m_cache;

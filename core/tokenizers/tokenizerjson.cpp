@@ -133,6 +133,12 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                                                            addPrefixSpace,
                                                            split.value_or(ByteLevelBpeTokenizer::Split::None));
         tok->setIgnoreMerges(jsonBool(&model, "ignore_merges", false));
+        if (const std::string unk = jsonString(&model, "unk_token", ""); !unk.empty()) {
+            const std::optional<int> id = tok->idOf(unk);
+            if (!id)
+                throw TokenizerError("model.unk_token " + quotedForMessage(unk) + " is not in the vocabulary");
+            tok->setUnknown(*id, jsonBool(&model, "fuse_unk", false));
+        }
         return tok;
     }
 

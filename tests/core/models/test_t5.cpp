@@ -69,6 +69,18 @@ private slots:
         QVERIFY(noted); // the user learns why Q·Kᵀ is not divided by √d_k
     }
 
+    // The model's own translation stops at twice the source (plus 10): an untrained model never
+    // says </s>, and running to the end of T5's 512 positions took minutes under the sanitizers.
+    void ownTranslationIsBounded()
+    {
+        const json::Value ref = json::parseFile(modelCase("t5") + "/expected.json");
+        RunRequest request;
+        request.ids = intsOf(*ref.find("src_ids"));
+        const auto result = openModel(modelCase("t5"))->run(request);
+        QVERIFY(result->tokens.size() <= 2 * request.ids->size() + 11);
+        QVERIFY(result->tokens.size() > 1);
+    }
+
     // The encoder-decoder path bounds what it keeps as the decoder path does (it used not to).
     void captureIsBounded()
     {

@@ -252,6 +252,25 @@ private slots:
         }
         QCOMPARE(count, 20);
     }
+
+    // A byte-level vocabulary lacking most byte symbols: such bytes become <unk> (fused with
+    // fuse_unk) or, without an unk_token, are dropped, as @huggingface/transformers does
+    // (tools/tokenizers/make_bytelevel_gaps_expected.mjs).
+    void vocabularyWithoutSomeBytes()
+    {
+        const json::Value expected = json::parseFile(testData("tokenizers/bytelevel_gaps_expected.json"));
+        int count = 0;
+        for (const auto& [name, cases] : expected.find("models")->asObject()) {
+            const auto tok = loadTokenizerJson(testData("tokenizers/" + name + "/tokenizer.json"));
+            for (const json::Value& c : cases.asArray()) {
+                const std::string& text = c.find("text")->asString();
+                const std::vector<Token> tokens = tok->encodeForModel(text);
+                QCOMPARE(printable(idsOf(tokens)), printable(intsOf(*c.find("ids"))));
+                ++count;
+            }
+        }
+        QCOMPARE(count, 24);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestGpt2Bpe)

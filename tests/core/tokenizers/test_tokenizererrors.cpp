@@ -79,9 +79,6 @@ private slots:
         QTest::newRow("bad merges")
             << QByteArray(R"({"pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {}, "merges": [3]}})")
             << QByteArray("model.merges");
-        QTest::newRow("missing bytes")
-            << QByteArray(R"({"pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}})")
-            << QByteArray("lacks the symbol of byte");
         QTest::newRow("wordpiece unk")
             << QByteArray(R"({"model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"a": 0}}})")
             << QByteArray("\"[UNK]\" is not in the vocabulary");
