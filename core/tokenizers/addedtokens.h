@@ -3,6 +3,7 @@
 // normalisation, as Hugging Face tokenizers do, so typing "[MASK]" gives the mask token.
 
 #include "base/token.h"
+#include "tokenizers/bytedisplay.h"
 
 #include <cstddef>
 #include <string>
@@ -59,6 +60,20 @@ public:
                 plain(text.substr(seg.begin, seg.end - seg.begin), seg.begin);
             }
         }
+    }
+
+    // encode() for byte-level and SentencePiece tokenizers, every token's display made from its
+    // bytes: plain(stretch, offset, out, bytes) appends the tokens of each plain stretch.
+    template <typename Plain>
+    std::vector<Token> encodeShown(std::string_view text, int segment, Plain&& plain) const
+    {
+        std::vector<Token> out;
+        std::vector<std::string> bytes;
+        encode(text, segment, out, bytes,
+               [&](std::string_view stretch, std::size_t offset) { plain(stretch, offset, out, bytes); });
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i].display = displayForBytes(bytes[i]);
+        return out;
     }
 
 private:

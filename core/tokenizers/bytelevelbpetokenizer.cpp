@@ -123,22 +123,14 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
 
 std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text, int segment) const
 {
-    std::vector<Token> out;
-    std::vector<std::string> bytes;
-    m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
-        encodePlain(plain, offset, segment, out, bytes);
-    });
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i].display = displayForBytes(bytes[i]);
-    return out;
+    return m_added.encodeShown(text, segment,
+                               [&](std::string_view plain, std::size_t offset, std::vector<Token>& out,
+                                   std::vector<std::string>& bytes) { encodePlain(plain, offset, segment, out, bytes); });
 }
 
 std::vector<Token> ByteLevelBpeTokenizer::encodeForModel(std::string_view text, std::optional<std::string_view> second) const
 {
-    std::optional<std::vector<Token>> b;
-    if (second)
-        b = encode(*second, 1);
-    return m_post.apply(encode(text, 0), std::move(b));
+    return m_post.encodePair([this](std::string_view t, int segment) { return encode(t, segment); }, text, second);
 }
 
 std::string ByteLevelBpeTokenizer::decode(const std::vector<int>& ids) const

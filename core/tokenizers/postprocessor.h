@@ -6,6 +6,7 @@
 #include "util/json.h"
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,16 @@ public:
 
     // Wraps the plain tokens of A (and B) with the template's special tokens.
     std::vector<Token> apply(std::vector<Token> a, std::optional<std::vector<Token>> b) const;
+    // Every tokenizer's encodeForModel: `encode(text, segment)` of the text (segment 0) and the
+    // optional second text (segment 1), then apply().
+    template <typename Encode>
+    std::vector<Token> encodePair(Encode&& encode, std::string_view text, std::optional<std::string_view> second) const
+    {
+        std::optional<std::vector<Token>> b;
+        if (second)
+            b = encode(*second, 1);
+        return apply(encode(text, 0), std::move(b));
+    }
 
 private:
     std::vector<Item> m_single;

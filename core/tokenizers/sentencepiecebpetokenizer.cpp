@@ -1,5 +1,6 @@
 #include "tokenizers/sentencepiecebpetokenizer.h"
 
+#include "tokenizers/metaspace.h"
 #include "tokenizers/bytedisplay.h"
 #include "tokenizers/unicode.h"
 #include "util/messagetext.h"
@@ -9,25 +10,6 @@
 
 namespace attnviz {
 
-namespace {
-
-constexpr std::string_view kMetaspace = "\xE2\x96\x81"; // ▁ U+2581
-
-std::string replaceMetaspace(std::string_view piece)
-{
-    std::string out;
-    for (std::size_t pos = 0; pos < piece.size();) {
-        if (piece.compare(pos, kMetaspace.size(), kMetaspace) == 0) {
-            out += ' ';
-            pos += kMetaspace.size();
-        } else {
-            out += piece[pos++];
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 SentencePieceBpeTokenizer::SentencePieceBpeTokenizer(BpeModel model, Options options, AddedTokens added,
                                                      PostProcessor post)
@@ -62,7 +44,7 @@ std::string SentencePieceBpeTokenizer::bytesOf(int id) const
     if (const AddedToken* added = m_added.findId(id))
         return added->content;
     const int b = byteOf(id);
-    return b >= 0 ? std::string(1, static_cast<char>(b)) : replaceMetaspace(m_model.piece(id));
+    return b >= 0 ? std::string(1, static_cast<char>(b)) : metaspaceToSpaces(m_model.piece(id));
 }
 
 WordCache::Symbols SentencePieceBpeTokenizer::wordSymbols(std::string_view word) const
@@ -149,23 +131,15 @@ void SentencePieceBpeTokenizer::encodePlain(std::string_view text, std::size_t o
 
 std::vector<Token> SentencePieceBpeTokenizer::encode(std::string_view text, int segment) const
 {
-    std::vector<Token> out;
-    std::vector<std::string> bytes;
-    m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
-        encodePlain(plain, offset, offset == 0, segment, out, bytes);
-    });
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i].display = displayForBytes(bytes[i]);
-    return out;
+    return m_added.encodeShown(text, segment,
+                               [&](std::string_view plain, std::size_t offset, std::vector<Token>& out,
+                                   std::vector<std::string>& bytes) { encodePlain(plain, offset, offset == 0, segment, out, bytes); });
 }
 
 std::vector<Token> SentencePieceBpeTokenizer::encodeForModel(std::string_view text,
                                                              std::optional<std::string_view> second) const
 {
-    std::optional<std::vector<Token>> b;
-    if (second)
-        b = encode(*second, 1);
-    return m_post.apply(encode(text, 0), std::move(b));
+    return m_post.encodePair([this](std::string_view t, int segment) { return encode(t, segment); }, text, second);
 }
 
 std::string SentencePieceBpeTokenizer::decode(const std::vector<int>& ids) const

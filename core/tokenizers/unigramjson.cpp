@@ -1,6 +1,7 @@
 // tokenizer.json files whose model is "Unigram" (T5, ALBERT, XLM-RoBERTa, CamemBERT, ...).
 #include "tokenizers/tokenizerjson.h"
 
+#include "tokenizers/metaspace.h"
 #include "tokenizers/unigramtokenizer.h"
 #include "util/base64.h"
 #include "util/messagetext.h"
@@ -12,8 +13,6 @@
 namespace attnviz {
 
 namespace {
-
-constexpr std::string_view kMetaspace = "\xE2\x96\x81"; // ▁ U+2581
 
 std::vector<std::pair<std::string, double>> unigramVocab(const json::Value& model)
 {

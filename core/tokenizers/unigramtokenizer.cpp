@@ -1,5 +1,6 @@
 #include "tokenizers/unigramtokenizer.h"
 
+#include "tokenizers/metaspace.h"
 #include "tokenizers/bytedisplay.h"
 #include "tokenizers/unicode.h"
 
@@ -8,25 +9,6 @@
 
 namespace attnviz {
 
-namespace {
-
-constexpr std::string_view kMetaspace = "\xE2\x96\x81"; // ▁ U+2581
-
-std::string withSpaces(std::string_view piece)
-{
-    std::string out;
-    for (std::size_t pos = 0; pos < piece.size();) {
-        if (piece.compare(pos, kMetaspace.size(), kMetaspace) == 0) {
-            out += ' ';
-            pos += kMetaspace.size();
-        } else {
-            out += piece[pos++];
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 UnigramTokenizer::UnigramTokenizer(UnigramModel model, TextNormalizer normalizer, Options options, AddedTokens added,
                                    PostProcessor post)
@@ -119,22 +101,14 @@ void UnigramTokenizer::encodePlain(std::string_view text, std::size_t offset, in
 
 std::vector<Token> UnigramTokenizer::encode(std::string_view text, int segment) const
 {
-    std::vector<Token> out;
-    std::vector<std::string> bytes;
-    m_added.encode(text, segment, out, bytes, [&](std::string_view plain, std::size_t offset) {
-        encodePlain(plain, offset, segment, out, bytes);
-    });
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i].display = displayForBytes(bytes[i]);
-    return out;
+    return m_added.encodeShown(text, segment,
+                               [&](std::string_view plain, std::size_t offset, std::vector<Token>& out,
+                                   std::vector<std::string>& bytes) { encodePlain(plain, offset, segment, out, bytes); });
 }
 
 std::vector<Token> UnigramTokenizer::encodeForModel(std::string_view text, std::optional<std::string_view> second) const
 {
-    std::optional<std::vector<Token>> b;
-    if (second)
-        b = encode(*second, 1);
-    return m_post.apply(encode(text, 0), std::move(b));
+    return m_post.encodePair([this](std::string_view t, int segment) { return encode(t, segment); }, text, second);
 }
 
 const std::string& UnigramTokenizer::pieceOf(int id) const
@@ -162,7 +136,7 @@ std::string UnigramTokenizer::bytesOf(int id) const
     const std::string& p = pieceOf(id);
     if (isBytePiece(id))
         return std::string(1, static_cast<char>(std::stoi(p.substr(3, 2), nullptr, 16)));
-    return m_added.findId(id) ? p : withSpaces(p);
+    return m_added.findId(id) ? p : metaspaceToSpaces(p);
 }
 
 std::string UnigramTokenizer::decode(const std::vector<int>& ids) const

@@ -167,10 +167,7 @@ std::vector<Token> WordPieceTokenizer::encode(std::string_view text, int segment
 
 std::vector<Token> WordPieceTokenizer::encodeForModel(std::string_view text, std::optional<std::string_view> second) const
 {
-    std::optional<std::vector<Token>> b;
-    if (second)
-        b = encode(*second, 1);
-    return m_post.apply(encode(text, 0), std::move(b));
+    return m_post.encodePair([this](std::string_view t, int segment) { return encode(t, segment); }, text, second);
 }
 
 std::string WordPieceTokenizer::decode(const std::vector<int>& ids) const
