@@ -65,6 +65,16 @@ public:
 MaskMatrix customMaskFor(const RunRequest& request, const std::vector<int>& rowIds, const std::vector<int>& colIds,
                          const MaskMatrix& modelMask);
 
+// "none", "causal", "padding", "custom" or "the model's own", for notices.
+const char* maskOverrideName(MaskOverride mask);
+
+// The mask one stack runs with (rows × cols tokens, their ids): the model's own (modelSpec) or the
+// request's override; keyValid marks the non-padding keys for MaskOverride::Padding. For a Custom
+// request, `custom` receives the mask used. One planner for decoders, encoders and every stack of
+// an encoder-decoder. Throws InputError when a custom mask does not fit.
+MaskMatrix plannedMask(const RunRequest& request, const MaskSpec& modelSpec, const std::vector<std::uint8_t>& keyValid,
+                       const std::vector<int>& rowIds, const std::vector<int>& colIds, MaskMatrix& custom);
+
 class AttentionModel
 {
 public:

@@ -23,4 +23,48 @@ MaskMatrix customMaskFor(const RunRequest& request, const std::vector<int>& rowI
     return request.customMask;
 }
 
+const char* maskOverrideName(MaskOverride mask)
+{
+    switch (mask) {
+    case MaskOverride::ModelDefault: return "the model's own";
+    case MaskOverride::None: return "none";
+    case MaskOverride::Causal: return "causal";
+    case MaskOverride::Padding: return "padding";
+    case MaskOverride::Custom: return "custom";
+    }
+    return "";
+}
+
+MaskMatrix plannedMask(const RunRequest& request, const MaskSpec& modelSpec, const std::vector<std::uint8_t>& keyValid,
+                       const std::vector<int>& rowIds, const std::vector<int>& colIds, MaskMatrix& custom)
+{
+    const auto rows = static_cast<Index>(rowIds.size());
+    const auto cols = static_cast<Index>(colIds.size());
+    MaskSpec spec;
+    switch (request.mask) {
+    case MaskOverride::ModelDefault:
+        spec = modelSpec;
+        break;
+    case MaskOverride::None:
+        spec = MaskSpec::none();
+        break;
+    case MaskOverride::Causal:
+        spec = MaskSpec::causal();
+        break;
+    case MaskOverride::Padding:
+        spec = MaskSpec::padding(keyValid);
+        break;
+    case MaskOverride::Custom:
+        custom = customMaskFor(request, rowIds, colIds, buildMask(modelSpec, rows, cols));
+        spec = MaskSpec::matrix(custom);
+        break;
+    }
+    try {
+        return buildMask(spec, rows, cols);
+    } catch (const std::invalid_argument& e) {
+        throw InputError("custom mask does not fit the " + std::to_string(rows) + " x " + std::to_string(cols) +
+                         " tokens: " + e.what());
+    }
+}
+
 } // namespace attnviz

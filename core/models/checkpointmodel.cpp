@@ -148,33 +148,10 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
 
     ForwardOptions options;
     const MaskSpec modelSpec = t.causal ? MaskSpec::causal() : MaskSpec::padding(keyValid);
-    MaskSpec spec;
-    switch (request.mask) {
-    case MaskOverride::ModelDefault:
-        spec = modelSpec;
-        break;
-    case MaskOverride::None:
-        spec = MaskSpec::none();
-        break;
-    case MaskOverride::Causal:
-        spec = MaskSpec::causal();
-        break;
-    case MaskOverride::Padding:
-        spec = MaskSpec::padding(keyValid);
-        break;
-    case MaskOverride::Custom:
-        result->customMask = customMaskFor(request, ids, ids, buildMask(modelSpec, T, T));
-        result->customMaskStack = 0;
-        spec = MaskSpec::matrix(result->customMask);
-        break;
-    }
-    try {
-        options.mask = buildMask(spec, T, T);
-    } catch (const std::invalid_argument& e) {
-        throw InputError(std::string("custom mask does not fit the ") + std::to_string(T) + " tokens: " + e.what());
-    }
+    options.mask = plannedMask(request, modelSpec, keyValid, ids, ids, result->customMask);
+    result->customMaskStack = 0;
     if (request.mask != MaskOverride::ModelDefault) {
-        result->notices.push_back(std::string("mask overridden: ") + maskKindName(spec.kind) + " instead of " +
+        result->notices.push_back(std::string("mask overridden: ") + maskOverrideName(request.mask) + " instead of " +
                                   (t.causal ? "causal" : "padding") + "; the model was trained with its own mask");
     }
     options.scale = request.scale.value_or(true);

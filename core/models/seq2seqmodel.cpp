@@ -4,6 +4,7 @@
 #include "models/predictions.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace attnviz {
@@ -146,38 +147,17 @@ std::shared_ptr<AttentionResult> Seq2SeqModel::run(const RunRequest& request) co
     options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
     const int stack = std::clamp(request.pipelineStack, 0, 2);
     if (request.mask != MaskOverride::ModelDefault) {
-        const Index rows = stack == 0 ? S : T;
-        const Index cols = stack == 1 ? T : S;
-        MaskSpec spec;
-        switch (request.mask) {
-        case MaskOverride::ModelDefault:
-        case MaskOverride::None:
-            spec = MaskSpec::none();
-            break;
-        case MaskOverride::Causal:
-            spec = MaskSpec::causal();
-            break;
-        case MaskOverride::Padding:
-            spec = MaskSpec::padding(stack == 1 ? targetValid : valid);
-            break;
-        case MaskOverride::Custom:
-            result->customMask = customMaskFor(request, stack == 0 ? sourceIds : targetIds,
-                                               stack == 1 ? targetIds : sourceIds,
-                                               options.masks[static_cast<std::size_t>(stack)]);
-            result->customMaskStack = stack;
-            spec = MaskSpec::matrix(result->customMask);
-            break;
-        }
-        try {
-            options.masks[static_cast<std::size_t>(stack)] = buildMask(spec, rows, cols);
-        } catch (const std::invalid_argument& e) {
-            throw InputError(std::string("custom mask does not fit this stack: ") + e.what());
-        }
+        const auto index = static_cast<std::size_t>(stack);
+        const std::array<MaskSpec, 3> modelSpecs = {MaskSpec::padding(valid), MaskSpec::causal(), MaskSpec::padding(valid)};
+        options.masks[index] = plannedMask(request, modelSpecs[index], stack == 1 ? targetValid : valid,
+                                           stack == 0 ? sourceIds : targetIds, stack == 1 ? targetIds : sourceIds,
+                                           result->customMask);
+        result->customMaskStack = stack;
         result->notices.push_back(std::string("mask of the ") +
                                   (stack == 0   ? "encoder"
                                    : stack == 1 ? "decoder"
                                                 : "cross") +
-                                  " stack overridden: " + maskKindName(spec.kind));
+                                  " stack overridden: " + maskOverrideName(request.mask));
     }
     options.scale = request.scale.value_or(true);
     options.ablatedHeads[static_cast<std::size_t>(stack)] = request.ablatedHeads;
