@@ -74,10 +74,7 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
         text = prefixed;
         shift = 1;
     }
-    const std::vector<ByteRange> words = m_split == Split::Gpt2     ? splitGpt2(text)
-                                         : m_split == Split::Llama3 ? splitLlama3(text)
-                                         : m_split == Split::Qwen2  ? splitQwen2(text)
-                                                                    : std::vector<ByteRange>{{0, text.size()}};
+    const std::vector<ByteRange> words = preSplit(text);
     for (const ByteRange& word : words) {
         if (word.begin == word.end)
             continue;
@@ -119,6 +116,39 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
             out.push_back(std::move(t));
         }
     }
+}
+
+std::vector<ByteRange> ByteLevelBpeTokenizer::preSplit(std::string_view text) const
+{
+    if (m_stages.empty()) {
+        switch (m_split) {
+        case Split::Gpt2: return splitGpt2(text);
+        case Split::Llama3: return splitLlama3(text);
+        case Split::Qwen2: return splitQwen2(text);
+        case Split::None: break;
+        }
+        return {{0, text.size()}};
+    }
+    std::vector<ByteRange> pieces{{0, text.size()}};
+    for (const PreSplit stage : m_stages) {
+        std::vector<ByteRange> next;
+        for (const ByteRange& piece : pieces) {
+            const std::string_view part = text.substr(piece.begin, piece.end - piece.begin);
+            std::vector<ByteRange> parts;
+            switch (stage) {
+            case PreSplit::Gpt2: parts = splitGpt2(part); break;
+            case PreSplit::Llama3: parts = splitLlama3(part); break;
+            case PreSplit::Qwen2: parts = splitQwen2(part); break;
+            case PreSplit::Digits: parts = splitDigits(part, true); break;
+            case PreSplit::DigitRuns: parts = splitDigits(part, false); break;
+            case PreSplit::Punctuation: parts = splitPunctuation(part); break;
+            }
+            for (const ByteRange& r : parts)
+                next.push_back({piece.begin + r.begin, piece.begin + r.end});
+        }
+        pieces = std::move(next);
+    }
+    return pieces;
 }
 
 std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text, int segment) const

@@ -5,6 +5,7 @@
 
 #include "tokenizers/addedtokens.h"
 #include "tokenizers/bpemodel.h"
+#include "tokenizers/bytelevelsplit.h"
 #include "tokenizers/postprocessor.h"
 #include "tokenizers/tokenizer.h"
 #include "tokenizers/wordcache.h"
@@ -20,6 +21,8 @@ class ByteLevelBpeTokenizer : public Tokenizer
 public:
     // How text is cut into words before BPE (see bytelevelsplit.h); None: the text is one word.
     enum class Split { Gpt2, Llama3, Qwen2, None };
+    // One stage of a pre-tokenizer Sequence, applied in order to every piece of the one before.
+    enum class PreSplit { Gpt2, Llama3, Qwen2, Digits, DigitRuns, Punctuation };
 
     // A vocabulary may lack some of the 256 byte symbols (bytes no training text had): such a
     // byte becomes the unknown token when there is one (setUnknown) and is dropped otherwise, as
@@ -29,6 +32,8 @@ public:
 
     // Llama 3: a word that is a whole vocabulary piece is taken as is, without merging.
     void setIgnoreMerges(bool ignore) { m_ignoreMerges = ignore; }
+    // Replaces the constructor's single split by these stages (tokenizer.json's Sequence).
+    void setPreSplits(std::vector<PreSplit> stages) { m_stages = std::move(stages); }
     void setUnknown(int id, bool fuse)
     {
         m_unknownId = id;
@@ -57,6 +62,8 @@ private:
     bool m_addPrefixSpace;
     Split m_split;
     bool m_ignoreMerges = false;
+    std::vector<PreSplit> m_stages;
+    std::vector<ByteRange> preSplit(std::string_view text) const;
     int m_unknownId = -1; // the unk_token's id, or -1
     bool m_fuseUnknown = false;
     std::array<int, 256> m_byteIds{}; // vocabulary id of each single-byte symbol

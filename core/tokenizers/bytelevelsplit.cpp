@@ -116,6 +116,45 @@ std::vector<ByteRange> splitWith(std::string_view text, Next next)
 
 } // namespace
 
+namespace {
+
+// Pieces where `isolated(i)` holds stand alone (runs of them together when `runs`); the text
+// between them forms the other pieces.
+template <typename Isolated>
+std::vector<ByteRange> isolate(std::string_view text, bool runs, Isolated isolated)
+{
+    std::vector<ByteRange> out;
+    std::size_t start = 0;
+    bool previous = false;
+    for (std::size_t pos = 0; pos < text.size();) {
+        const unicode::Decoded d = unicode::decodeUtf8(text, pos);
+        const bool here = isolated(d.cp);
+        if (pos > start && (here || previous) && !(runs && here && previous)) {
+            out.push_back({start, pos});
+            start = pos;
+        }
+        previous = here;
+        pos += static_cast<std::size_t>(d.length);
+    }
+    if (start < text.size())
+        out.push_back({start, text.size()});
+    return out;
+}
+
+} // namespace
+
+std::vector<ByteRange> splitDigits(std::string_view text, bool individual)
+{
+    return isolate(text, !individual, [](char32_t cp) { return unicode::isNumber(cp); });
+}
+
+std::vector<ByteRange> splitPunctuation(std::string_view text)
+{
+    return isolate(text, false, [](char32_t cp) {
+        return (cp < 0x80 && std::ispunct(static_cast<int>(cp))) || unicode::isPunctuation(cp);
+    });
+}
+
 std::vector<ByteRange> splitGpt2(std::string_view text)
 {
     return splitWith(text, [](const Splitter& s, std::size_t i) -> std::size_t {

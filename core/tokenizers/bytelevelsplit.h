@@ -31,4 +31,11 @@ std::vector<ByteRange> splitQwen2(std::string_view text);
 // The pattern of both, with digit runs of at most maxDigits.
 std::vector<ByteRange> splitCl100k(std::string_view text, std::size_t maxDigits);
 
+// Hugging Face's Digits pre-tokenizer: numbers (\p{N}) isolated, one by one or as runs.
+std::vector<ByteRange> splitDigits(std::string_view text, bool individual);
+
+// Hugging Face's Punctuation pre-tokenizer (behavior isolated): every ASCII punctuation character
+// and every \p{P} character a piece of its own.
+std::vector<ByteRange> splitPunctuation(std::string_view text);
+
 } // namespace attnviz

@@ -93,6 +93,9 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     bool byteLevel = false;
     bool addPrefixSpace = false;
     std::optional<ByteLevelBpeTokenizer::Split> split;
+    using PreSplit = ByteLevelBpeTokenizer::PreSplit;
+    std::vector<PreSplit> stages; // the Sequence in order, for the byte-level tokenizer
+    bool digitsOrPunctuation = false;
     bool metaspace = false;
     SentencePieceBpeTokenizer::Options sp;
     sp.prepend = SentencePieceBpeTokenizer::Prepend::Never;
@@ -101,11 +104,27 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         if (type == "ByteLevel") {
             byteLevel = true;
             addPrefixSpace = jsonBool(&p, "add_prefix_space", false);
-            if (jsonBool(&p, "use_regex", true))
+            if (jsonBool(&p, "use_regex", true)) {
                 split = ByteLevelBpeTokenizer::Split::Gpt2;
+                stages.push_back(PreSplit::Gpt2);
+            }
+        } else if (type == "Digits") {
+            digitsOrPunctuation = true;
+            stages.push_back(jsonBool(&p, "individual_digits", false) ? PreSplit::Digits : PreSplit::DigitRuns);
+        } else if (type == "Punctuation") {
+            const std::string behavior = jsonString(&p, "behavior", "Isolated");
+            if (behavior != "Isolated" && behavior != "isolated")
+                throw TokenizerError("Punctuation pre-tokenizer with behavior " + quotedForMessage(behavior) +
+                                     " is not supported (Isolated is)");
+            digitsOrPunctuation = true;
+            stages.push_back(PreSplit::Punctuation);
         } else if (type == "Split") {
             const json::Value* pattern = p.find("pattern");
             const std::string regex = jsonString(pattern, "Regex", "");
+            const std::string behavior = jsonString(&p, "behavior", "Isolated");
+            if ((behavior != "Isolated" && behavior != "isolated") || jsonBool(&p, "invert", false))
+                throw TokenizerError("Split pre-tokenizer with behavior " + quotedForMessage(behavior) +
+                                     " or invert is not supported (Isolated is)");
             if (regex == kGpt2Pattern)
                 split = ByteLevelBpeTokenizer::Split::Gpt2;
             else if (regex == kLlama3Pattern)
@@ -114,6 +133,9 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 split = ByteLevelBpeTokenizer::Split::Qwen2;
             else
                 throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2, Llama 3 and Qwen2 patterns are implemented)");
+            stages.push_back(*split == ByteLevelBpeTokenizer::Split::Gpt2     ? PreSplit::Gpt2
+                             : *split == ByteLevelBpeTokenizer::Split::Llama3 ? PreSplit::Llama3
+                                                                              : PreSplit::Qwen2);
         } else if (type == "Metaspace") {
             metaspace = true;
             const std::string scheme = jsonString(&p, "prepend_scheme", jsonBool(&p, "add_prefix_space", true) ? "always" : "never");
@@ -133,6 +155,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                                                            addPrefixSpace,
                                                            split.value_or(ByteLevelBpeTokenizer::Split::None));
         tok->setIgnoreMerges(jsonBool(&model, "ignore_merges", false));
+        tok->setPreSplits(std::move(stages));
         if (const std::string unk = jsonString(&model, "unk_token", ""); !unk.empty()) {
             const std::optional<int> id = tok->idOf(unk);
             if (!id)
@@ -142,6 +165,8 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         return tok;
     }
 
+    if (digitsOrPunctuation)
+        throw TokenizerError("Digits and Punctuation pre-tokenizers are supported with ByteLevel only");
     // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer.
     bool replacesSpaces = metaspace;
     forEachJsonComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {

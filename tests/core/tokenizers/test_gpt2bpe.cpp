@@ -2,6 +2,7 @@
 // tests/data/tokenizers/gpt2_expected.json, made by two independent JavaScript implementations
 // (tools/tokenizers/make_expected.mjs); a few well-known ids are also checked by hand.
 #include "tokenizertestutil.h"
+#include "tokenizers/bytelevelsplit.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +22,32 @@ class TestGpt2Bpe : public QObject
 private:
     std::unique_ptr<Tokenizer> m_tok;
     json::Value m_expected;
+
+private:
+
+    // GPT-2's real vocabulary and merges as a tokenizer.json with `preTokenizer`; returns its path.
+    static std::string writeGpt2TokenizerJson(const QTemporaryDir& dir, const json::Value& preTokenizer)
+    {
+        json::Writer w;
+        w.beginObject().key("added_tokens").beginArray().beginObject();
+        w.key("id").value(50256).key("content").value("<|endoftext|>").key("special").value(true);
+        w.endObject().endArray();
+        w.key("pre_tokenizer").value(preTokenizer);
+        w.key("model").beginObject().key("type").value("BPE");
+        w.key("vocab").value(json::parseFile(sharedFixture("tokenizers/gpt2/encoder.json")));
+        w.key("merges").beginArray();
+        const std::string merges = json::readTextFile(sharedFixture("tokenizers/gpt2/vocab.bpe"));
+        for (std::size_t pos = merges.find('\n') + 1; pos < merges.size();) { // skip the #version line
+            const std::size_t end = std::min(merges.find('\n', pos), merges.size());
+            if (end > pos)
+                w.value(std::string_view(merges).substr(pos, end - pos));
+            pos = end + 1;
+        }
+        w.endArray().endObject().endObject();
+        const std::string path = dir.filePath("tokenizer.json").toStdString();
+        std::ofstream(path, std::ios::binary) << w.str();
+        return path;
+    }
 
 private slots:
     void initTestCase()
@@ -162,25 +189,8 @@ private slots:
         } else {
             pre.beginObject().key("type").value("ByteLevel").key("add_prefix_space").value(false).endObject();
         }
-        json::Writer w;
-        w.beginObject().key("added_tokens").beginArray().beginObject();
-        w.key("id").value(50256).key("content").value("<|endoftext|>").key("special").value(true);
-        w.endObject().endArray();
-        w.key("pre_tokenizer").value(json::parse(pre.str()));
-        w.key("model").beginObject().key("type").value("BPE");
-        w.key("vocab").value(json::parseFile(sharedFixture("tokenizers/gpt2/encoder.json")));
-        w.key("merges").beginArray();
-        const std::string merges = json::readTextFile(sharedFixture("tokenizers/gpt2/vocab.bpe"));
-        for (std::size_t pos = merges.find('\n') + 1; pos < merges.size();) { // skip the #version line
-            const std::size_t end = std::min(merges.find('\n', pos), merges.size());
-            if (end > pos)
-                w.value(std::string_view(merges).substr(pos, end - pos));
-            pos = end + 1;
-        }
-        w.endArray().endObject().endObject();
         QTemporaryDir dir;
-        const std::string path = dir.filePath("tokenizer.json").toStdString();
-        std::ofstream(path, std::ios::binary) << w.str();
+        const std::string path = writeGpt2TokenizerJson(dir, json::parse(pre.str()));
         const auto tok = loadTokenizerJson(path);
         for (const json::Value& c : m_expected.find("cases")->asArray())
             QCOMPARE(printable(idsOf(tok->encode(c.find("text")->asString()))), printable(intsOf(*c.find("ids"))));
@@ -270,6 +280,32 @@ private slots:
             }
         }
         QCOMPARE(count, 24);
+    }
+
+    // Pre-tokenizer Sequences of real files (Digits, Punctuation, Split patterns before ByteLevel)
+    // on GPT-2's vocabulary: ids from @huggingface/transformers (tools/tokenizers/make_presplit_expected.mjs).
+    void preTokenizerSequences()
+    {
+        const json::Value expected = json::parseFile(testData("tokenizers/presplit_expected.json"));
+        int count = 0;
+        for (const auto& [name, sequence] : expected.find("sequences")->asObject()) {
+            QTemporaryDir dir;
+            const auto tok = loadTokenizerJson(writeGpt2TokenizerJson(dir, *sequence.find("pre_tokenizer")));
+            for (const json::Value& c : sequence.find("cases")->asArray()) {
+                const std::string& text = c.find("text")->asString();
+                const std::vector<Token> tokens = tok->encode(text);
+                QVERIFY2(printable(idsOf(tokens)) == printable(intsOf(*c.find("ids"))), (name + ": " + text).c_str());
+                checkSpans(text, tokens);
+                ++count;
+            }
+        }
+        QCOMPARE(count, 44);
+        // Where Transformers.js (\d; runs of punctuation kept together) and Hugging Face tokenizers
+        // (char::is_numeric; each punctuation character isolated) part, the latter, which models
+        // were trained with: Arabic-Indic digits and ½ are numbers, and "..." is three pieces.
+        QCOMPARE(splitDigits("\xD9\xA3\xD9\xA4 \xC2\xBD", true).size(), std::size_t(4)); // ٣ ٤ " " ½
+        QCOMPARE(splitDigits("12a345", false).size(), std::size_t(3));
+        QCOMPARE(splitPunctuation("a,b...c").size(), std::size_t(7));
     }
 };
 

@@ -72,8 +72,11 @@ private slots:
                                    << QByteArray("unsupported tokenizer model type \"WordLevel\"");
         QTest::newRow("no model") << QByteArray(R"({"version": "1.0"})") << QByteArray("no \"model\"");
         QTest::newRow("pre-tokenizer")
+            << QByteArray(R"({"pre_tokenizer": {"type": "CharDelimiterSplit"}, "model": {"type": "BPE", "vocab": {}, "merges": []}})")
+            << QByteArray("unsupported pre_tokenizer \"CharDelimiterSplit\"");
+        QTest::newRow("digits without byte level")
             << QByteArray(R"({"pre_tokenizer": {"type": "Digits"}, "model": {"type": "BPE", "vocab": {}, "merges": []}})")
-            << QByteArray("unsupported pre_tokenizer \"Digits\"");
+            << QByteArray("with ByteLevel only");
         QTest::newRow("plain BPE") << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}})")
                                    << QByteArray("neither byte-level nor SentencePiece");
         QTest::newRow("bad merges")
