@@ -130,15 +130,18 @@ int main(int argc, char* argv[])
     int exitCode = 0;
     const QString file = parser.value(screenshot);
     bool shot = false;
+    bool failed = false; // the requested model did not open: a fallback model's result is never shot
     if (shooting) {
         window.resize(1280, 820);
         QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, [&]() {
             // Wait for the final result (e.g. the rerun for --layer/--head), then give the views one
             // more turn of the event loop to lay out and paint it.
-            if (shot || !window.computeService()->isIdle())
+            if (shot || failed || !window.computeService()->isIdle())
                 return;
             shot = true;
             QTimer::singleShot(50, &window, [&]() {
+                if (failed)
+                    return;
                 if (!window.grab().save(file)) {
                     exitCode = fail(QStringLiteral("could not write %1").arg(file));
                 }
@@ -146,6 +149,7 @@ int main(int argc, char* argv[])
             });
         });
         QObject::connect(&window, &attnviz::MainWindow::modelLoadFailed, &app, [&](const QString& message) {
+            failed = true;
             exitCode = fail(message);
             QApplication::exit(exitCode);
         });

@@ -29,7 +29,10 @@ SettingsAutosave::SettingsAutosave(MainWindow* window) : QObject(window), m_wind
 
 void SettingsAutosave::schedule()
 {
-    m_timer->start();
+    // Not restarted while pending: a stream of changes (typing, results arriving) must not keep
+    // postponing the save; the save reads the state as it is when it fires.
+    if (!m_timer->isActive())
+        m_timer->start();
 }
 
 bool SettingsAutosave::isPending() const
