@@ -121,13 +121,15 @@ void headSoftmax(const float* logits, float scale, const MaskMatrix& mask, const
     }
 }
 
-// Scores of each row's allowed keys scaled, plus a bias (T5's relative positions; (T, S), or
-// null), then soft-capped when cap > 0 (Gemma 2: c·tanh(s / c)).
-void adjustScores(float* scores, Index S, const std::vector<Index>& ends, float scale, const float* bias, float cap)
+// Scores of each row's allowed keys scaled, plus a bias (rows biasRowStride apart: S for T5's
+// relative positions, 0 for one row shared by all; or null), then soft-capped when cap > 0
+// (Gemma 2: c·tanh(s / c)).
+void adjustScores(float* scores, Index S, const std::vector<Index>& ends, float scale, const float* bias,
+                  Index biasRowStride, float cap)
 {
     for (std::size_t i = 0; i < ends.size(); ++i) {
         float* row = scores + static_cast<Index>(i) * S;
-        const float* add = bias != nullptr ? bias + static_cast<Index>(i) * S : nullptr;
+        const float* add = bias != nullptr ? bias + static_cast<Index>(i) * biasRowStride : nullptr;
         for (Index j = 0; j < ends[i]; ++j) {
             float v = row[j] * scale + (add != nullptr ? add[j] : 0.0f);
             row[j] = cap > 0 ? cap * std::tanh(v / cap) : v;
@@ -175,7 +177,10 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
                                                            : HeadScratch::reserve(s.weights, T * S);
             float* out = concat.data() + h * dv;
             const bool captured = h == options.captureHead && options.capture != nullptr;
-            const float* bias = options.scoreBias != nullptr ? options.scoreBias + static_cast<Index>(h) * T * S : nullptr;
+            const Index biasRowStride = options.scoreBiasPerKey ? 0 : S;
+            const float* bias = options.scoreBias != nullptr
+                                    ? options.scoreBias + static_cast<Index>(h) * (options.scoreBiasPerKey ? 1 : T) * S
+                                    : nullptr;
             if (captured) {
                 HeadCapture& c = *options.capture;
                 c.scores.resize(T, S);
@@ -183,7 +188,8 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
                 c.scaledByRootDk = options.scale;
                 c.scaled = c.scores;
                 if (adjusted) // every key, masked ones too: the pipeline view shows the whole matrix
-                    adjustScores(c.scaled.data(), S, std::vector<Index>(static_cast<std::size_t>(T), S), scale, bias, cap);
+                    adjustScores(c.scaled.data(), S, std::vector<Index>(static_cast<std::size_t>(T), S), scale, bias,
+                                 biasRowStride, cap);
                 else
                     c.scaled *= scale;
                 c.mask = mask;
@@ -192,7 +198,7 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
             } else {
                 headScores(in, ends, false, weights);
                 if (adjusted)
-                    adjustScores(weights, S, ends, scale, bias, cap);
+                    adjustScores(weights, S, ends, scale, bias, biasRowStride, cap);
                 headSoftmax(weights, adjusted ? 1.0f : scale, mask, ends, S, weights, nullptr);
             }
             headOutput(in, ends, weights, out, concat.cols());

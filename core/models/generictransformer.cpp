@@ -97,18 +97,17 @@ void GenericTransformer::addPositions(Matrix& x, const std::vector<int>& ids, co
     }
 }
 
-std::vector<float> GenericTransformer::alibiBias(Index T, Index S) const
+std::vector<float> GenericTransformer::alibiBias(Index S) const
 {
     if (m_arch.positions != PositionKind::Alibi)
         return {};
     // BLOOM adds slope × key position (not the distance): softmax gives the same weights either way,
-    // and the pipeline's scaled scores then match the reference implementation's.
-    std::vector<float> bias(static_cast<std::size_t>(m_info.heads * T * S));
+    // and the pipeline's scaled scores then match the reference implementation's. One row per head
+    // serves every query.
+    std::vector<float> bias(static_cast<std::size_t>(m_info.heads * S));
     for (int h = 0; h < m_info.heads; ++h) {
-        for (Index i = 0; i < T; ++i) {
-            for (Index j = 0; j < S; ++j)
-                bias[static_cast<std::size_t>((h * T + i) * S + j)] = m_arch.alibiSlopes[static_cast<std::size_t>(h)] * static_cast<float>(j);
-        }
+        for (Index j = 0; j < S; ++j)
+            bias[static_cast<std::size_t>(h * S + j)] = m_arch.alibiSlopes[static_cast<std::size_t>(h)] * static_cast<float>(j);
     }
     return bias;
 }
@@ -178,7 +177,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         windowed.mask = withSlidingWindow(options.mask, *m_arch.slidingWindow, m_arch.windowBothSides);
     }
     const bool rotary = m_arch.positions == PositionKind::RotaryHalf;
-    const std::vector<float> alibi = alibiBias(T, firstPosition + T);
+    const std::vector<float> alibi = alibiBias(firstPosition + T);
 
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
     for (int l = 0; l < m_info.layers; ++l) {
@@ -217,6 +216,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         attention.scaleFactor = m_arch.scoreScale;
         attention.softcap = m_arch.attnSoftcap;
         attention.scoreBias = alibi.empty() ? nullptr : alibi.data();
+        attention.scoreBiasPerKey = true;
         Matrix concat;
         if (cache != nullptr) {
             cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;

@@ -98,8 +98,8 @@ private:
     // Learned positions and token types added to x in place.
     void addPositions(Matrix& x, const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const;
     Matrix norm(const Matrix& x, const RowVector& gain, const RowVector& bias) const;
-    // (heads, T, S) ALiBi biases for T queries over S keys; empty for other position kinds.
-    std::vector<float> alibiBias(Index T, Index S) const;
+    // (heads, S) ALiBi biases over S keys, shared by every query; empty for other position kinds.
+    std::vector<float> alibiBias(Index S) const;
     Matrix mlp(const Matrix& x, const BlockWeights& block) const;
     // A sub-block's output through its post norm (Gemma 2/3), unchanged when there is none.
     Matrix outputNorm(Matrix x, const RowVector& gain) const;

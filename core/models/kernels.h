@@ -80,7 +80,10 @@ struct LayerAttentionOptions
     bool scale = true;
     float scaleFactor = 0; // > 0: the family's own score scale in place of 1/√d_k (when scale is on)
     float softcap = 0;     // > 0: scaled scores become c·tanh(score / c) before the mask (Gemma 2)
-    const float* scoreBias = nullptr; // (heads, T, S) added to the scaled scores (T5's relative positions), or null
+    // Added to the scaled scores, or null: (heads, T, S) for T5's relative positions, or with
+    // scoreBiasPerKey one row (heads, S) shared by every query (ALiBi's slope × key position).
+    const float* scoreBias = nullptr;
+    bool scoreBiasPerKey = false;
     const std::set<std::pair<int, int>>* ablated = nullptr; // (layer, head) pairs
     float* weightsOut = nullptr; // (heads, T, S) destination of the attention weights, or null
     int captureHead = -1;        // head whose full HeadCapture is kept (pipeline view), or -1
