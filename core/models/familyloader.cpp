@@ -247,23 +247,20 @@ std::vector<float> FamilyLoader::localRopeFrequencies() const
 {
     const FamilyKeys& k = m_family.keys;
     float theta = m_config.floatOr(keyOf(k.localRopeTheta), k.defaultLocalRopeTheta);
-    const HfConfig* perType = nullptr;
-    HfConfig sliding(json::Value(), m_config.path());
     if (const json::Value* p = m_config.root().find("rope_parameters"); p != nullptr && p->isObject()) {
         if (const json::Value* s = p->find("sliding_attention"); s != nullptr && s->isObject()) {
-            sliding = HfConfig(*s, m_config.path() + " (rope_parameters.sliding_attention)");
-            perType = &sliding;
+            const HfConfig sliding(*s, m_config.path() + " (rope_parameters.sliding_attention)");
+            const std::string type = sliding.stringOr("rope_type", "default");
+            if (type != "default") {
+                throw ModelLoadError(m_config.path() + ": rope_parameters.sliding_attention rope_type " +
+                                     quotedForMessage(type) + " is not supported (default is)");
+            }
             theta = sliding.floatOr("rope_theta", theta);
         }
     }
     if (!(theta > 1.0f))
         throw ModelLoadError(m_config.path() + ": " + quotedKey(k.localRopeTheta) + " must be greater than 1");
-    std::vector<float> inverse = ropeInverseFrequencies(m_arch.rotaryDim, theta);
-    if (perType != nullptr && perType->stringOr("rope_type", "default") != "default") {
-        throw ModelLoadError(m_config.path() + ": rope_parameters.sliding_attention rope_type " +
-                             quotedForMessage(perType->stringOr("rope_type", "")) + " is not supported (default is)");
-    }
-    return inverse;
+    return ropeInverseFrequencies(m_arch.rotaryDim, theta);
 }
 
 void FamilyLoader::readSizes()
