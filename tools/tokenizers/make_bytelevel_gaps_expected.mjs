@@ -6,19 +6,11 @@
 // Usage: NODE_PATH=/tmp/unigramref/node_modules node tools/tokenizers/make_bytelevel_gaps_expected.mjs
 // (install as in make_unigram_expected.mjs).
 import fs from "fs";
-import os from "os";
 import path from "path";
-import { createRequire } from "module";
+import { AutoTokenizer, root, scratchFolder, version } from "./reference.mjs";
 
-const modules = process.env.NODE_PATH ?? "/tmp/unigramref/node_modules";
-const require = createRequire(path.join(modules, "x.js"));
-const { AutoTokenizer, env } = await import(require.resolve("@huggingface/transformers"));
-const version = JSON.parse(fs.readFileSync(path.join(modules, "@huggingface", "transformers", "package.json"), "utf8")).version;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const out = path.join(root, "tests", "data", "tokenizers");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
-env.allowRemoteModels = false;
-env.localModelPath = scratch;
+const scratch = scratchFolder("gaps-");
 
 const vocab = { "<unk>": 0 };
 for (let c = 33; c < 127; ++c) vocab[String.fromCharCode(c)] = Object.keys(vocab).length;

@@ -6,19 +6,11 @@
 // are never produced by the C++ code.
 // Usage: NODE_PATH=/tmp/unigramref/node_modules node tools/tokenizers/make_presplit_expected.mjs
 import fs from "fs";
-import os from "os";
 import path from "path";
-import { createRequire } from "module";
+import { AutoTokenizer, root, scratchFolder, version } from "./reference.mjs";
 
-const modules = process.env.NODE_PATH ?? "/tmp/unigramref/node_modules";
-const require = createRequire(path.join(modules, "x.js"));
-const { AutoTokenizer, env } = await import(require.resolve("@huggingface/transformers"));
-const version = JSON.parse(fs.readFileSync(path.join(modules, "@huggingface", "transformers", "package.json"), "utf8")).version;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const gpt2 = path.resolve(root, "..", "shared", "fixtures", "tokenizers", "gpt2");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "presplit-"));
-env.allowRemoteModels = false;
-env.localModelPath = scratch;
+const scratch = scratchFolder("presplit-");
 
 const vocab = JSON.parse(fs.readFileSync(path.join(gpt2, "encoder.json"), "utf8"));
 const merges = fs.readFileSync(path.join(gpt2, "vocab.bpe"), "utf8").split("\n").filter((l) => l && !l.startsWith("#version"));

@@ -11,20 +11,11 @@
 //     npm install --ignore-scripts @huggingface/transformers@4.3.2
 //   NODE_PATH=/tmp/unigramref/node_modules node tools/tokenizers/make_qwen_expected.mjs
 import fs from "fs";
-import os from "os";
 import path from "path";
-import { createRequire } from "module";
+import { AutoTokenizer, root, scratchFolder, version } from "./reference.mjs";
 
-const modules = process.env.NODE_PATH ?? "/tmp/unigramref/node_modules";
-const require = createRequire(path.join(modules, "x.js"));
-const { AutoTokenizer, env } = await import(require.resolve("@huggingface/transformers"));
-const version = JSON.parse(fs.readFileSync(path.join(modules, "@huggingface", "transformers", "package.json"), "utf8")).version;
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const folder = path.resolve(root, "..", "shared", "fixtures", "tokenizers", "qwen2.5");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qwen-"));
-env.allowRemoteModels = false;
-env.localModelPath = scratch;
+const scratch = scratchFolder("qwen-");
 
 const pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 const config = JSON.parse(fs.readFileSync(path.join(folder, "tokenizer_config.json"), "utf8"));
