@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
+llamacpp_libs="$(tools/llamacpp/install.sh)" # the GGUF tests' reference (test tools only)
 jobs="${ATTNVIZ_TEST_JOBS:-release kernels asan fuzz}"
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
@@ -16,7 +17,8 @@ timed() { # timed NAME COMMAND...: runs a job and reports its wall time
 }
 
 release_job() {
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTNVIZ_BUILD_TESTS=ON "${launcher[@]}"
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTNVIZ_BUILD_TESTS=ON "${launcher[@]}" \
+        -DATTNVIZ_REQUIRE_LLAMACPP=ON -DATTNVIZ_LLAMACPP_LIBS="$llamacpp_libs"
     cmake --build build -j"$(nproc)"
     # GUI tests run offscreen; ctest's closing line reports passed/failed counts.
     QT_QPA_PLATFORM=offscreen ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
