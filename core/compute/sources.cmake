@@ -4,4 +4,5 @@ target_sources(attnviz_core PRIVATE
     compute/microkernel.h
     compute/packedgemm.h compute/packedgemm.cpp
     compute/vectormath.h compute/vectormath.cpp
+    compute/ggmltypes.h compute/ggmltypes.cpp
 )
