@@ -49,7 +49,7 @@ std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
         out.resize(n);
         const bool bf = info.dtype == "BF16";
         for (std::size_t i = 0; i < n; ++i) {
-            const std::uint16_t h = static_cast<std::uint16_t>(src[2 * i] | (src[2 * i + 1] << 8));
+            const std::uint16_t h = compute::loadU16(src + 2 * i);
             out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
         }
     } else {
@@ -79,41 +79,6 @@ std::string shapeText(const std::vector<std::int64_t>& shape)
         s += (i ? ", " : "") + std::to_string(shape[i]);
     }
     return s + "]";
-}
-
-float halfToFloat(std::uint16_t h)
-{
-    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
-    const std::uint32_t exponent = (h >> 10) & 0x1fu;
-    std::uint32_t mantissa = h & 0x3ffu;
-    std::uint32_t bits;
-    if (exponent == 0) {
-        if (mantissa == 0) {
-            bits = sign;
-        } else { // subnormal: renormalise
-            int e = -1;
-            do {
-                ++e;
-                mantissa <<= 1;
-            } while ((mantissa & 0x400u) == 0);
-            bits = sign | (static_cast<std::uint32_t>(127 - 15 - e) << 23) | ((mantissa & 0x3ffu) << 13);
-        }
-    } else if (exponent == 0x1f) {
-        bits = sign | 0x7f800000u | (mantissa << 13); // inf / nan
-    } else {
-        bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-    }
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-float bfloat16ToFloat(std::uint16_t b)
-{
-    const std::uint32_t bits = static_cast<std::uint32_t>(b) << 16;
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
 }
 
 } // namespace attnviz

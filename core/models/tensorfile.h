@@ -3,6 +3,8 @@
 // torch.save zip). Readers fill the table after validating every range against the bytes, so
 // readFloats never reads outside them.
 
+#include "compute/halffloat.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -54,8 +56,8 @@ private:
 std::size_t dtypeSize(const std::string& dtype);
 std::string shapeText(const std::vector<std::int64_t>& shape);
 
-// Half-precision conversions (IEEE binary16 and bfloat16) used at load time.
-float halfToFloat(std::uint16_t h);
-float bfloat16ToFloat(std::uint16_t b);
+// Half-precision conversions (IEEE binary16 and bfloat16), defined in compute/halffloat.h.
+using compute::bfloat16ToFloat;
+using compute::halfToFloat;
 
 } // namespace attnviz

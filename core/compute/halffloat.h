@@ -1,0 +1,43 @@
+#pragma once
+// Half-precision to float conversions (IEEE binary16 and bfloat16): the checkpoint readers use
+// them at load time, the ggml dequantiser for every block scale and every F16/BF16 value.
+// Both are exact (every half value is a float) and branch-free, so loops over them vectorise.
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace attnviz::compute {
+
+static_assert(std::endian::native == std::endian::little, "the file formats read here are little-endian");
+
+inline float halfToFloat(std::uint16_t h)
+{
+    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+    const std::uint32_t magnitude = h & 0x7fffu; // exponent and mantissa
+    // Normal numbers: mantissa in place, exponent rebiased from 15 to 127.
+    std::uint32_t bits = (magnitude << 13) + ((127u - 15u) << 23);
+    if (magnitude >= 0x7c00u) // infinity and NaN (payload kept)
+        bits = (magnitude << 13) | 0x7f800000u;
+    float value = std::bit_cast<float>(bits);
+    if (magnitude < 0x0400u) // zero and subnormals: mantissa × 2^-24, exact in float
+        value = static_cast<float>(magnitude) * 0x1p-24f;
+    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(value) | sign);
+}
+
+inline float bfloat16ToFloat(std::uint16_t b)
+{
+    return std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16); // bfloat16 is a float's top half
+}
+
+// The little-endian 16-bit word at `p` (any alignment).
+inline std::uint16_t loadU16(const std::uint8_t* p)
+{
+    std::uint16_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+inline float loadHalf(const std::uint8_t* p) { return halfToFloat(loadU16(p)); }
+
+} // namespace attnviz::compute
