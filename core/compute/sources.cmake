@@ -4,5 +4,8 @@ target_sources(attnviz_core PRIVATE
     compute/microkernel.h
     compute/packedgemm.h compute/packedgemm.cpp
     compute/vectormath.h compute/vectormath.cpp
+    compute/halffloat.h
     compute/ggmltypes.h compute/ggmltypes.cpp
+    compute/ggmldequant.h compute/ggmldequant.cpp
+    compute/ggmlblocks.h compute/ggmllegacyblocks.h compute/ggmlkquantblocks.h compute/ggmliq4blocks.h
 )
