@@ -158,4 +158,25 @@ inline void microTile(Index kc, const float* a, Index lda, const float* panel, f
 void microTileRows(int mr, Index kc, const float* a, Index lda, const float* panel, float* c, Index ldc, int nc,
                    bool accumulate, const float* bias, const float* upcoming = nullptr);
 
+// The depth block that keeps one panel slice (depthBlock x 32 floats) in L1.
+inline constexpr Index depthBlock = 256;
+
+// m rows cut into near-equal strips of at most tileRows (64 rows: 6 strips of 10 or 11, not 5 of
+// 12 and a slow one of 4). Strip s covers rows [start(s), start(s + 1)).
+struct RowStrips
+{
+    explicit RowStrips(Index rows) : m(rows), count((rows + tileRows - 1) / tileRows) {}
+    Index start(Index s) const { return s * m / count; }
+    Index m;
+    Index count;
+};
+
+// C (m, cols) = the bias, or zeros: a product over an empty depth.
+inline void fillWithBias(Index m, Index cols, const float* bias, float* c, Index ldc)
+{
+    for (Index i = 0; i < m; ++i)
+        for (Index j = 0; j < cols; ++j)
+            c[i * ldc + j] = bias != nullptr ? bias[j] : 0.0f;
+}
+
 } // namespace attnviz::compute

@@ -9,10 +9,9 @@
 namespace attnviz::compute {
 
 namespace {
-// Output tiles shared among threads, and the depth block that keeps one panel slice in L1.
+// Output tiles shared among threads.
 constexpr Index stripsPerTile = 8;
 constexpr Index tileWidth = 4 * panelWidth;
-constexpr Index depthBlock = 256;
 // Below this many multiply-adds a thread team costs more than it saves.
 constexpr double parallelWork = 1 << 18;
 
@@ -67,16 +66,14 @@ void multiplyPanels(const float* a, Index lda, Index m, PanelsView b, const floa
                     bool parallel)
 {
     const Index depth = b.rows;
-    if (depth == 0) { // an empty sum: the bias alone
-        for (Index i = 0; i < m; ++i)
-            for (Index j = 0; j < b.cols; ++j)
-                c[i * ldc + j] = bias != nullptr ? bias[j] : 0.0f;
+    if (depth == 0) {
+        fillWithBias(m, b.cols, bias, c, ldc);
         return;
     }
-    // Rows are cut into near-equal strips of at most tileRows (64 rows: 6 strips of 10 or 11, not
-    // 5 of 12 and a slow one of 4), and strips are grouped into tiles that share each panel slice.
-    const Index strips = (m + tileRows - 1) / tileRows;
-    const auto stripStart = [&](Index s) { return s * m / strips; };
+    // Strips of rows are grouped into tiles that share each panel slice.
+    const RowStrips rowStrips(m);
+    const Index strips = rowStrips.count;
+    const auto stripStart = [&](Index s) { return rowStrips.start(s); };
     const Index rowTiles = (strips + stripsPerTile - 1) / stripsPerTile;
     const Index colTiles = (b.cols + tileWidth - 1) / tileWidth;
     const bool useThreads = parallel && double(m) * double(depth) * double(b.cols) >= parallelWork;

@@ -8,4 +8,6 @@ target_sources(attnviz_core PRIVATE
     compute/ggmltypes.h compute/ggmltypes.cpp
     compute/ggmldequant.h compute/ggmldequant.cpp
     compute/ggmlblocks.h compute/ggmllegacyblocks.h compute/ggmlkquantblocks.h compute/ggmliq4blocks.h
+    compute/encodedmatrix.h compute/encodedmatrix.cpp
+    compute/weightmatrix.h
 )

@@ -115,6 +115,7 @@ struct FamilyTensors
     std::string postAttnNorm, postMlpNorm; // Pre placement: also norm each sub-block's output (Gemma 2/3)
     std::string gate, up, gateUp, down; // gateUp: one tensor gate | up (Phi-3)
     std::string finalNorm, lmHead;
+    std::string ropeFactors; // a tensor of per-frequency RoPE divisors, used when stored (GGUF rope_freqs)
     // Masked-LM head (HeadKind::MaskedLm); stored outside the prefix.
     std::string mlmTransform, mlmNorm, mlmDecoder, mlmBias, mlmBiasAlt;
 };
@@ -143,6 +144,7 @@ struct FamilyDescription
     PositionKind positions = PositionKind::RotaryHalf;
     QkvLayout qkv = QkvLayout::Separate;
     bool weightsInOut = false; // GPT-2 Conv1D stores (in, out); nn.Linear stores (out, in)
+    bool qkRowsInterleaved = false; // Q and K rows stored as llama.cpp's converter permutes them (GGUF llama)
     bool qkvBias = false;
     bool outputBias = false;
     ConfigKey attentionBiasKey{}; // a boolean that turns q/k/v and output biases on (attention_bias)

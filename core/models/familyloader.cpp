@@ -23,29 +23,68 @@ std::string inLayer(const std::string& pattern, int layer)
     return out;
 }
 
-// A weight as y = x·W (in, out) and its bias (empty when not stored).
+// A weight as y = x·W (in, out) and its bias (empty when not stored): floats, or the rows of a
+// file that keeps its weights encoded (GGUF), where the rows are the outputs.
 struct Dense
 {
     Matrix w;
+    compute::EncodedMatrix rows;
+    bool encoded = false;
     RowVector b;
+    Index outputs() const { return encoded ? rows.cols() : w.cols(); }
 };
 
-// Columns side by side; biases too (zeros for a part without one) when any part has one.
+Linear toLinear(Dense d)
+{
+    return d.encoded ? Linear(std::move(d.rows), std::move(d.b)) : Linear(d.w, std::move(d.b));
+}
+
+// The outputs in a new order: output r of the result is output order[r] of `d`.
+Dense reorderOutputs(const Dense& d, const std::vector<Index>& order)
+{
+    Dense out;
+    out.encoded = d.encoded;
+    if (d.encoded) {
+        out.rows = d.rows.reordered(order);
+    } else {
+        out.w = Matrix(d.w.rows(), static_cast<Index>(order.size()));
+        for (std::size_t r = 0; r < order.size(); ++r)
+            out.w.col(static_cast<Index>(r)) = d.w.col(order[r]);
+    }
+    if (d.b.size() > 0) {
+        out.b = RowVector(static_cast<Index>(order.size()));
+        for (std::size_t r = 0; r < order.size(); ++r)
+            out.b(static_cast<Index>(r)) = d.b(order[r]);
+    }
+    return out;
+}
+
+// Outputs side by side; biases too (zeros for a part without one) when any part has one.
 Linear joinColumns(const std::vector<Dense>& parts)
 {
     Index cols = 0;
     bool anyBias = false;
     for (const Dense& p : parts) {
-        cols += p.w.cols();
+        cols += p.outputs();
         anyBias = anyBias || p.b.size() > 0;
     }
-    Matrix w(parts.front().w.rows(), cols);
     RowVector b = anyBias ? RowVector(RowVector::Zero(cols)) : RowVector();
     Index at = 0;
     for (const Dense& p : parts) {
-        w.middleCols(at, p.w.cols()) = p.w;
         if (p.b.size() > 0)
             b.segment(at, p.b.size()) = p.b;
+        at += p.outputs();
+    }
+    if (parts.front().encoded) { // one archive: every part is encoded or none is
+        std::vector<const compute::EncodedMatrix*> rows;
+        for (const Dense& p : parts)
+            rows.push_back(&p.rows);
+        return Linear(compute::EncodedMatrix::joined(rows), std::move(b));
+    }
+    Matrix w(parts.front().w.rows(), cols);
+    at = 0;
+    for (const Dense& p : parts) {
+        w.middleCols(at, p.w.cols()) = p.w;
         at += p.w.cols();
     }
     return Linear(w, std::move(b));
@@ -54,18 +93,26 @@ Linear joinColumns(const std::vector<Dense>& parts)
 // GPT-NeoX stores each head's [q k v] together; the kernel wants Q | K | V.
 Dense perHeadToBlocks(const Dense& fused, int heads, int headDim)
 {
-    Dense out{Matrix(fused.w.rows(), fused.w.cols()), fused.b.size() > 0 ? RowVector(fused.b.size()) : RowVector()};
-    const Index width = static_cast<Index>(heads) * headDim;
-    for (int h = 0; h < heads; ++h) {
-        for (int part = 0; part < 3; ++part) {
-            const Index from = (static_cast<Index>(h) * 3 + part) * headDim;
-            const Index to = part * width + static_cast<Index>(h) * headDim;
-            out.w.middleCols(to, headDim) = fused.w.middleCols(from, headDim);
-            if (fused.b.size() > 0)
-                out.b.segment(to, headDim) = fused.b.segment(from, headDim);
-        }
-    }
-    return out;
+    std::vector<Index> order;
+    for (int part = 0; part < 3; ++part)
+        for (int h = 0; h < heads; ++h)
+            for (int i = 0; i < headDim; ++i)
+                order.push_back((static_cast<Index>(h) * 3 + part) * headDim + i);
+    return reorderOutputs(fused, order);
+}
+
+// llama.cpp's converter stores each head's Q and K rows interleaved for its RoPE (pairs 2i, 2i+1):
+// HF row (i, half j) of a head is its row 2i + j. Undone here, so every view shows Hugging Face's
+// layout and the rotate-half RoPE applies unchanged.
+Dense unpermuteRotaryRows(const Dense& d, int heads, int headDim)
+{
+    std::vector<Index> order;
+    const int half = headDim / 2;
+    for (int h = 0; h < heads; ++h)
+        for (int j = 0; j < 2; ++j)
+            for (int i = 0; i < half; ++i)
+                order.push_back(static_cast<Index>(h) * headDim + 2 * i + j);
+    return reorderOutputs(d, order);
 }
 
 // A JSON value as config.json would spell it, to compare with RefusedKey::allowed.
@@ -130,6 +177,11 @@ private:
     }
     std::string layerModule(int layer, const std::string& part) const { return name(inLayer(m_t.layer, layer) + part); }
     Dense dense(const std::string& module, Index in, Index out, bool biasRequired) const;
+    TokenTable tokenTable(const std::string& tensor, Index rows, Index cols) const
+    {
+        return m_weights.keepsEncoded(tensor) ? TokenTable(m_weights.encoded(tensor, rows, cols))
+                                              : TokenTable(m_weights.matrix(tensor, rows, cols));
+    }
     // ".gamma" in checkpoints converted from TensorFlow when ".weight" is absent, else ".weight".
     std::string normGainSuffix(const std::string& module) const
     {
@@ -140,6 +192,7 @@ private:
     float optionalPositive(const ConfigKey& key, float fallback) const;
     std::vector<bool> slidingLayers() const;
     std::vector<float> localRopeFrequencies() const;
+    void applyStoredRopeFactors();
     void readSizes();
     void checkRefusedKeys() const;
     void checkShapes() const;
@@ -165,8 +218,13 @@ private:
 Dense FamilyLoader::dense(const std::string& module, Index in, Index out, bool biasRequired) const
 {
     Dense d;
-    d.w = m_family.weightsInOut ? m_weights.matrix(module + ".weight", in, out)
-                                : Matrix(m_weights.matrix(module + ".weight", out, in).transpose());
+    if (m_weights.keepsEncoded(module + ".weight")) {
+        d.rows = m_weights.encoded(module + ".weight", out, in);
+        d.encoded = true;
+    } else {
+        d.w = m_family.weightsInOut ? m_weights.matrix(module + ".weight", in, out)
+                                    : Matrix(m_weights.matrix(module + ".weight", out, in).transpose());
+    }
     // A stored bias is always used, so a checkpoint with more biases than its config admits to
     // still computes what it was trained to.
     if (biasRequired || m_weights.contains(module + ".bias"))
@@ -263,6 +321,23 @@ std::vector<float> FamilyLoader::localRopeFrequencies() const
     return ropeInverseFrequencies(m_arch.rotaryDim, theta);
 }
 
+// GGUF files of Llama 3.1+ hold their rope scaling as one divisor per frequency (rope_freqs).
+void FamilyLoader::applyStoredRopeFactors()
+{
+    if (m_t.ropeFactors.empty() || !m_weights.contains(m_t.ropeFactors + ".weight"))
+        return;
+    std::vector<float>& inverse = m_arch.ropeInverseFrequencies;
+    const RowVector factors = m_weights.vector(m_t.ropeFactors + ".weight", static_cast<Index>(inverse.size()));
+    for (std::size_t i = 0; i < inverse.size(); ++i) {
+        const float f = factors(static_cast<Index>(i));
+        if (!(f > 0.0f) || !std::isfinite(f)) {
+            throw ModelLoadError(m_config.path() + ": tensor \"" + m_t.ropeFactors + ".weight\" element " +
+                                 std::to_string(i) + " must be a positive frequency divisor");
+        }
+        inverse[i] /= f;
+    }
+}
+
 void FamilyLoader::readSizes()
 {
     const FamilyKeys& k = m_family.keys;
@@ -352,8 +427,15 @@ BlockWeights FamilyLoader::readBlock(int layer) const
         normInto(part(m_t.attnNorm), d, b.attnNormGain, b.attnNormBias);
     switch (m_family.qkv) {
     case QkvLayout::Separate:
-        b.qkv = joinColumns({dense(part(m_t.q), d, m_qWidth, qkvBias), dense(part(m_t.k), d, m_kvWidth, qkvBias),
-                             dense(part(m_t.v), d, m_kvWidth, qkvBias)});
+        if (m_family.qkRowsInterleaved) {
+            b.qkv = joinColumns(
+                {unpermuteRotaryRows(dense(part(m_t.q), d, m_qWidth, qkvBias), m_info.heads, m_arch.headDim),
+                 unpermuteRotaryRows(dense(part(m_t.k), d, m_kvWidth, qkvBias), m_info.kvHeads, m_arch.headDim),
+                 dense(part(m_t.v), d, m_kvWidth, qkvBias)});
+        } else {
+            b.qkv = joinColumns({dense(part(m_t.q), d, m_qWidth, qkvBias), dense(part(m_t.k), d, m_kvWidth, qkvBias),
+                                 dense(part(m_t.v), d, m_kvWidth, qkvBias)});
+        }
         break;
     case QkvLayout::Fused:
         b.qkv = joinColumns({dense(part(m_t.qkv), d, m_qWidth + 2 * m_kvWidth, qkvBias)});
@@ -363,8 +445,7 @@ BlockWeights FamilyLoader::readBlock(int layer) const
                                              m_arch.headDim)});
         break;
     }
-    const Dense o = dense(part(m_t.o), m_qWidth, d, m_family.outputBias || m_attentionBias);
-    b.o = Linear(o.w, o.b);
+    b.o = toLinear(dense(part(m_t.o), m_qWidth, d, m_family.outputBias || m_attentionBias));
     RowVector unusedBias; // RMSNorms only: their bias stays empty
     if (!m_t.qNorm.empty()) {
         normInto(part(m_t.qNorm), m_arch.headDim, b.qNorm, unusedBias);
@@ -382,8 +463,7 @@ BlockWeights FamilyLoader::readBlock(int layer) const
     } else {
         b.up = joinColumns({dense(part(m_t.gate), d, m_inner, m_family.mlpBias), dense(part(m_t.up), d, m_inner, m_family.mlpBias)});
     }
-    const Dense down = dense(part(m_t.down), m_inner, d, m_family.mlpBias);
-    b.down = Linear(down.w, down.b);
+    b.down = toLinear(dense(part(m_t.down), m_inner, d, m_family.mlpBias));
     return b;
 }
 
@@ -398,12 +478,11 @@ void FamilyLoader::readHead(StackWeights& w)
         }
         // The transform maps back to the embedding width (ALBERT's is narrower than the model's).
         const Index e = m_embeddingWidth;
-        const Dense t = dense(m_t.mlmTransform, d, e, m_family.mlmTransformBias);
-        w.mlmTransform = Linear(t.w, t.b);
+        w.mlmTransform = toLinear(dense(m_t.mlmTransform, d, e, m_family.mlmTransformBias));
         normInto(m_t.mlmNorm, e, w.mlmNormGain, w.mlmNormBias);
         // The decoder is tied to the word embedding; safetensors usually omits the tied copy.
         if (m_weights.contains(m_t.mlmDecoder))
-            w.mlmDecoder = m_weights.matrix(m_t.mlmDecoder, m_info.vocab, e);
+            w.mlmDecoder = tokenTable(m_t.mlmDecoder, m_info.vocab, e);
         const bool primary = m_weights.contains(m_t.mlmBias) || m_t.mlmBiasAlt.empty();
         w.mlmBias = m_weights.vector(primary ? m_t.mlmBias : m_t.mlmBiasAlt, m_info.vocab);
         return;
@@ -412,7 +491,7 @@ void FamilyLoader::readHead(StackWeights& w)
         return;
     const std::string head = m_t.lmHead + ".weight";
     if (m_weights.contains(head) && embeddingTensor() != head) {
-        w.lmHead = m_weights.matrix(head, m_info.vocab, m_embeddingWidth); // OPT: the projected width
+        w.lmHead = tokenTable(head, m_info.vocab, m_embeddingWidth); // OPT: the projected width
     } else if (!m_config.boolOr("tie_word_embeddings", m_family.tiedByDefault)) {
         throw ModelLoadError(m_config.path() + ": tie_word_embeddings is false but the checkpoint has no " + head);
     }
@@ -484,6 +563,7 @@ void FamilyLoader::buildArchitecture()
             throw ModelLoadError(m_config.path() + ": " + quotedKey(k.ropeTheta) + " must be greater than 1");
         m_arch.ropeInverseFrequencies = ropeInverseFrequencies(m_arch.rotaryDim, theta);
         applyRopeScaling(m_config, m_arch.ropeInverseFrequencies);
+        applyStoredRopeFactors();
     }
     if (m_family.slidingWindow) {
         int window = present(k.slidingWindowKey) ? requiredSize(k.slidingWindowKey, SizeKind::Positions)
@@ -574,7 +654,7 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     StackWeights w;
     const Index d = m_info.dModel;
     const Index e = m_embeddingWidth;
-    w.embedding = m_weights.matrix(embeddingTensor(), m_info.vocab, e);
+    w.embedding = tokenTable(embeddingTensor(), m_info.vocab, e);
     if (!m_t.positions.empty())
         w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows,
                                        m_family.projectBeforePositions ? d : e);
@@ -584,8 +664,7 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
         normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
     // ELECTRA stores its projection only when the widths differ; ALBERT always does.
     if (!m_t.embeddingProjection.empty() && (e != d || m_weights.contains(name(m_t.embeddingProjection) + ".weight"))) {
-        const Dense p = dense(name(m_t.embeddingProjection), e, d, false); // a stored bias is still read
-        w.embeddingProjection = Linear(p.w, p.b);
+        w.embeddingProjection = toLinear(dense(name(m_t.embeddingProjection), e, d, false)); // a stored bias is still read
     } else if (e != d) {
         throw ModelLoadError(m_config.path() + ": embeddings of width " + std::to_string(e) +
                              " need a projection to the model width " + std::to_string(d));
@@ -600,8 +679,7 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     if (!m_t.finalNorm.empty() && m_arch.placement != NormPlacement::Post) // post-norm blocks end normalised
         normInto(name(m_t.finalNorm), d, w.finalNormGain, w.finalNormBias);
     if (!m_t.outputProjection.empty() && (e != d || m_weights.contains(name(m_t.outputProjection) + ".weight"))) {
-        const Dense p = dense(name(m_t.outputProjection), d, e, false);
-        w.outputProjection = Linear(p.w, p.b);
+        w.outputProjection = toLinear(dense(name(m_t.outputProjection), d, e, false));
     }
     readHead(w);
     return std::make_unique<GenericTransformer>(std::move(m_info), std::move(m_arch), std::move(w));

@@ -59,9 +59,9 @@ std::vector<int> GenericTransformer::generateGreedy(const std::vector<int>& prom
 Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<int>& segments, int firstPosition) const
 {
     const Index T = static_cast<Index>(ids.size());
-    Matrix x(T, m_w.embedding.cols());
+    Matrix x(T, m_w.embedding.width());
     for (Index t = 0; t < T; ++t) {
-        x.row(t) = m_w.embedding.row(ids[static_cast<std::size_t>(t)]);
+        m_w.embedding.rowInto(ids[static_cast<std::size_t>(t)], x.row(t).data());
         if (m_arch.embeddingScale != 1.0f)
             x.row(t) *= m_arch.embeddingScale;
     }
@@ -144,12 +144,12 @@ Matrix GenericTransformer::logits(const Matrix& hidden) const
         Matrix z = applyLinear(hidden, m_w.mlmTransform);
         activateInPlace(m_arch.mlmActivation, z);
         z = norm(z, m_w.mlmNormGain, m_w.mlmNormBias);
-        Matrix out = multiplyTransposed(z, m_w.mlmDecoder.size() > 0 ? m_w.mlmDecoder : m_w.embedding);
+        Matrix out = (m_w.mlmDecoder.empty() ? m_w.embedding : m_w.mlmDecoder).timesTransposed(z);
         if (m_w.mlmBias.size() > 0)
             out.rowwise() += m_w.mlmBias;
         return out;
     }
-    Matrix out = multiplyTransposed(hidden, m_w.lmHead.size() > 0 ? m_w.lmHead : m_w.embedding);
+    Matrix out = (m_w.lmHead.empty() ? m_w.embedding : m_w.lmHead).timesTransposed(hidden);
     if (m_arch.finalSoftcap > 0) {
         const float cap = m_arch.finalSoftcap;
         out = (out.array() / cap).tanh() * cap;

@@ -5,6 +5,7 @@
 // models/familyloader.h or by hand (llama2.c).
 
 #include "models/family.h"
+#include "models/tokentable.h"
 #include "models/transformer.h"
 
 #include <memory>
@@ -58,7 +59,7 @@ struct BlockWeights
 
 struct StackWeights
 {
-    Matrix embedding;  // (vocab, d)
+    TokenTable embedding; // (vocab, d)
     Matrix positions;  // (rows, d) learned positions, or empty
     Matrix tokenTypes; // (types, d), or empty
     RowVector embNormGain, embNormBias;
@@ -67,11 +68,11 @@ struct StackWeights
     std::vector<BlockWeights> blocks;
     std::vector<int> blockOfLayer; // layer → blocks index; empty = one block per layer
     RowVector finalNormGain, finalNormBias; // empty: no final norm (post-norm encoders)
-    Matrix lmHead;                          // (vocab, d); empty = tied to the embedding
+    TokenTable lmHead;                      // (vocab, d); empty = tied to the embedding
     // Masked-LM head: transform, norm, decoder (tied to the embedding unless stored), bias.
     Linear mlmTransform;
     RowVector mlmNormGain, mlmNormBias;
-    Matrix mlmDecoder;
+    TokenTable mlmDecoder;
     RowVector mlmBias;
 };
 

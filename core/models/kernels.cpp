@@ -39,8 +39,8 @@ Matrix applyLinear(const Matrix& x, const Linear& layer)
                                     std::to_string(x.cols()));
     }
     Matrix y(x.rows(), layer.outputs());
-    compute::multiplyPanels(x.data(), x.cols(), x.rows(), layer.packed().view(),
-                            layer.bias().size() > 0 ? layer.bias().data() : nullptr, y.data(), y.cols(), true);
+    layer.matrix().multiply(x.data(), x.cols(), x.rows(), layer.bias().size() > 0 ? layer.bias().data() : nullptr,
+                            y.data(), y.cols(), true);
     return y;
 }
 

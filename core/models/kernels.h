@@ -7,7 +7,7 @@
 // bit-identical for any number of threads (Eigen's own threaded GEMM picks thread-dependent blockings).
 
 #include "attention/attention.h"
-#include "compute/packedgemm.h"
+#include "compute/weightmatrix.h"
 
 #include <set>
 #include <string>
@@ -23,17 +23,19 @@ public:
     Linear() = default;
     // w is (in, out): PyTorch's nn.Linear (out, in) is transposed at load. b is (out), or empty.
     explicit Linear(const Matrix& w, RowVector b = RowVector()) : m_w(w), m_b(std::move(b)) {}
+    // Weights kept as a file encodes them (GGUF), stored as `out` rows of `in` values.
+    explicit Linear(compute::EncodedMatrix w, RowVector b = RowVector()) : m_w(std::move(w)), m_b(std::move(b)) {}
 
     Index inputs() const { return m_w.rows(); }
     Index outputs() const { return m_w.cols(); }
     const RowVector& bias() const { return m_b; }
-    const compute::PackedMatrix& packed() const { return m_w; }
+    const compute::WeightMatrix& matrix() const { return m_w; }
     Matrix weights() const { return m_w.unpacked(); }
     // Columns [first, first + count) of W, e.g. one head's slice for the pipeline view.
     Matrix weightColumns(Index first, Index count) const { return m_w.columns(first, count); }
 
 private:
-    compute::PackedMatrix m_w;
+    compute::WeightMatrix m_w;
     RowVector m_b;
 };
 

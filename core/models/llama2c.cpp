@@ -155,7 +155,7 @@ std::unique_ptr<GenericTransformer> loadLlama2cNetwork(const std::string& binPat
     // layout (out, in) is transposed to our (in, out).
     FloatCursor cursor(file, sizeof h);
     StackWeights w;
-    w.embedding = cursor.take(vocab, dim, "token_embedding_table");
+    w.embedding = TokenTable(cursor.take(vocab, dim, "token_embedding_table"));
     const auto count = static_cast<std::size_t>(layers);
     w.blocks.resize(count);
     std::vector<Matrix> wq(count), wk(count), wv(count), gate(count), up(count);
@@ -189,7 +189,7 @@ std::unique_ptr<GenericTransformer> loadLlama2cNetwork(const std::string& binPat
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_real");
     cursor.skip(static_cast<std::size_t>(seqLen) * headSize / 2, "freq_cis_imag");
     if (!shared)
-        w.lmHead = cursor.take(vocab, dim, "wcls");
+        w.lmHead = TokenTable(cursor.take(vocab, dim, "wcls"));
     return std::make_unique<GenericTransformer>(std::move(info), std::move(arch), std::move(w));
 }
 std::unique_ptr<AttentionModel> openLlama2c(const std::string& binPath)

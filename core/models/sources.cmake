@@ -9,6 +9,7 @@ target_sources(attnviz_core PRIVATE
     models/weightarchive.h models/weightarchive.cpp
     models/hfconfig.h models/hfconfig.cpp
     models/kernels.h models/kernels.cpp models/attendheads.cpp
+    models/tokentable.h models/tokentable.cpp
     models/transformer.h models/transformer.cpp
     models/family.h models/families.cpp
     models/configchecks.h models/configchecks.cpp

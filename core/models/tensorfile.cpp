@@ -1,6 +1,7 @@
 #include "models/tensorfile.h"
 
 #include "base/modelloaderror.h"
+#include "compute/ggmldequant.h"
 #include "models/mappedfile.h"
 #include "util/messagetext.h"
 
@@ -34,28 +35,34 @@ const TensorInfo* TensorFile::find(const std::string& name) const
     return it == m_tensors.end() ? nullptr : &it->second;
 }
 
+std::span<const std::uint8_t> TensorFile::tensorBytes(const TensorInfo& info) const
+{
+    if (info.begin > info.end || info.end > m_bytes.size())
+        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
+    return m_bytes.subspan(info.begin, info.end - info.begin);
+}
+
 std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
 {
-    const std::size_t n = static_cast<std::size_t>(info.elements());
-    if (info.begin > info.end || info.end > m_bytes.size() || info.end - info.begin != n * dtypeSize(info.dtype))
-        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
-    const std::uint8_t* src = m_bytes.data() + info.begin;
-    std::vector<float> out;
-    if (info.dtype == "F32") {
-        out.resize(n);
-        if (n > 0)
-            std::memcpy(out.data(), src, n * sizeof(float)); // the data may be unaligned
-    } else if (info.dtype == "F16" || info.dtype == "BF16") {
-        out.resize(n);
-        const bool bf = info.dtype == "BF16";
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint16_t h = compute::loadU16(src + 2 * i);
-            out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
-        }
-    } else {
+    // The dtype first: a quantised type has no element size, and "outside the file" would mislead.
+    // safetensors' F32, F16 and BF16 are ggml's too, so one decoder serves every container.
+    const compute::GgmlTypeInfo* type = compute::ggmlTypeNamed(info.dtype);
+    if (type == nullptr || !type->dequantizable) {
         throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " +
-                             quotedForMessage(info.dtype) + "; only F32, F16 and BF16 weights are supported");
+                             quotedForMessage(info.dtype) + "; only " + std::string(compute::dequantizableTypeNames()) +
+                             " weights are supported");
     }
+    const std::span<const std::uint8_t> bytes = tensorBytes(info);
+    const std::int64_t n = info.elements();
+    const std::int64_t blocks = n / type->blockElements;
+    if (n % type->blockElements != 0 || bytes.size() / static_cast<std::size_t>(type->blockBytes) !=
+                                            static_cast<std::size_t>(blocks) ||
+        bytes.size() % static_cast<std::size_t>(type->blockBytes) != 0) {
+        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
+    }
+    std::vector<float> out(static_cast<std::size_t>(n));
+    if (n > 0) // the data may be unaligned: the decoder reads bytes
+        compute::dequantizeRow(type->type, bytes.data(), out.data(), n);
     return out;
 }
 

@@ -37,8 +37,13 @@ public:
     const std::map<std::string, TensorInfo>& tensors() const { return m_tensors; }
     const TensorInfo* find(const std::string& name) const;
 
-    // The tensor converted to float32 (F32, F16 and BF16 only), row-major. Throws ModelLoadError.
+    // The tensor converted to float32 (F32, F16, BF16 and ggml's quantised types), row-major.
+    // Throws ModelLoadError.
     std::vector<float> readFloats(const TensorInfo& info) const;
+    // The tensor's bytes, checked to lie in the file.
+    std::span<const std::uint8_t> tensorBytes(const TensorInfo& info) const;
+    // True when loaders should keep this file's matrices encoded (GGUF), not widen them to floats.
+    virtual bool keepsEncodedWeights() const { return false; }
 
 protected:
     explicit TensorFile(const std::string& path);                          // maps the file

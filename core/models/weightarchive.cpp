@@ -154,6 +154,27 @@ std::vector<float> WeightArchive::floats(const std::string& name, const std::vec
     return out;
 }
 
+bool WeightArchive::keepsEncoded(const std::string& name) const
+{
+    auto it = m_owner.find(name);
+    return it != m_owner.end() && it->second->keepsEncodedWeights();
+}
+
+compute::EncodedMatrix WeightArchive::encoded(const std::string& name, Index rows, Index cols) const
+{
+    checkShape(name, {rows, cols});
+    const TensorFile* file = m_owner.at(name);
+    const TensorInfo& t = info(name);
+    const compute::GgmlTypeInfo* type = compute::ggmlTypeNamed(t.dtype);
+    if (type == nullptr || !type->dequantizable) {
+        throw ModelLoadError(file->path() + ": tensor " + quotedForMessage(name) + " has type " +
+                             quotedForMessage(t.dtype) + "; the types AttnViz reads are " +
+                             std::string(compute::dequantizableTypeNames()));
+    }
+    const auto owner = std::find_if(m_files.begin(), m_files.end(), [file](const auto& f) { return f.get() == file; });
+    return compute::EncodedMatrix(type->type, file->tensorBytes(t).data(), cols, rows, *owner);
+}
+
 Matrix WeightArchive::matrix(const std::string& name, Index rows, Index cols) const
 {
     const std::vector<float> data = floats(name, {rows, cols});

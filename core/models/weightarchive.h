@@ -4,6 +4,7 @@
 // checked against the shapes config.json implies.
 
 #include "base/tensor.h"
+#include "compute/encodedmatrix.h"
 #include "models/tensorfile.h"
 
 #include <cstdint>
@@ -43,6 +44,12 @@ public:
     Matrix matrix(const std::string& name, Index rows, Index cols) const;
     // A 1-D tensor checked to be exactly (n).
     RowVector vector(const std::string& name, Index n) const;
+    // Whether `name`'s file keeps its weights as it encodes them (GGUF): loaders then take its
+    // matrices through `encoded` instead of `matrix`, so nothing is widened to floats.
+    bool keepsEncoded(const std::string& name) const;
+    // A 2-D tensor checked to be exactly (rows, cols), as `rows` encoded rows of `cols` values,
+    // viewing the mapped file (which the result keeps alive).
+    compute::EncodedMatrix encoded(const std::string& name, Index rows, Index cols) const;
     // Any shape, checked against `shape`; returns the flat row-major floats.
     std::vector<float> floats(const std::string& name, const std::vector<std::int64_t>& shape) const;
 

@@ -9,3 +9,5 @@ if(ATTNVIZ_HAVE_LLAMACPP)
     target_compile_definitions(test_ggml_dequant PRIVATE ATTNVIZ_GGML_REFERENCE="$<TARGET_FILE:ggml_reference>")
     add_dependencies(test_ggml_dequant ggml_reference)
 endif()
+# Weights kept as GGUF encodes them: products equal to the packed-float path bit for bit.
+attnviz_add_test(test_encodedmatrix SOURCES compute/test_encodedmatrix.cpp LIBS attnviz_core LABELS core)
