@@ -111,6 +111,7 @@ struct Prediction
     int id = -1;
     std::string display;
     float probability = 0.0f;
+    float logit = 0.0f; // the model's raw score (before softmax)
 };
 
 struct AttentionResult

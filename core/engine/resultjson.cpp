@@ -124,6 +124,18 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
         w.endArray();
     }
     w.endArray();
+    if (!result.nextToken.empty()) { // decoders: what the model predicts after the last token
+        w.key("next_token").beginArray();
+        for (const Prediction& p : result.nextToken) {
+            w.beginObject();
+            w.key("id").value(p.id);
+            w.key("token").value(std::string_view(p.display));
+            w.key("logit").value(p.logit);
+            w.key("probability").value(p.probability);
+            w.endObject();
+        }
+        w.endArray();
+    }
     if (!result.notices.empty()) {
         w.key("notices").beginArray();
         for (const auto& n : result.notices) w.value(std::string_view(n));

@@ -17,7 +17,8 @@ std::string multiHeadJson(const MultiHeadResult& result, bool pretty = false);
 void writeMultiHeadJson(std::ostream& out, const MultiHeadResult& result, bool pretty = false);
 
 // {"model": {"family","name","layers","heads","d_model"}, "stack", "tokens", "token_ids",
-//  ["source_tokens", "source_token_ids",] "attention"} where attention[layer][head][query][key].
+//  ["source_tokens", "source_token_ids",] "attention", ["next_token": [{"id","token","logit",
+//  "probability"}] for decoders,] ["notices"]} where attention[layer][head][query][key].
 // layer/head restrict the output to one layer/head, still nested four deep.
 std::string attentionJson(const AttentionResult& result, int stack = 0, std::optional<int> layer = std::nullopt,
                           std::optional<int> head = std::nullopt, bool pretty = false);

@@ -42,6 +42,7 @@ std::vector<Prediction> topPredictions(const Matrix& logits, Index row, int k, c
         p.id = order[static_cast<std::size_t>(i)];
         p.display = tokenForId(tokenizer, p.id).display;
         p.probability = static_cast<float>(std::exp(static_cast<double>(logits(row, p.id) - maxLogit)) / sum);
+        p.logit = logits(row, p.id);
         out.push_back(std::move(p));
     }
     return out;
