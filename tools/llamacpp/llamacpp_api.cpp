@@ -183,6 +183,13 @@ LlamaApi LlamaApi::load(const std::string& dir, bool verbose) {
     ATTNVIZ_RESOLVE(ggml_nbytes);
     ATTNVIZ_RESOLVE(ggml_is_contiguous);
     ATTNVIZ_RESOLVE(ggml_backend_tensor_get);
+    ATTNVIZ_RESOLVE(ggml_type_name);
+    ATTNVIZ_RESOLVE(ggml_get_tensor);
+    ATTNVIZ_RESOLVE(gguf_init_from_file);
+    ATTNVIZ_RESOLVE(gguf_free);
+    ATTNVIZ_RESOLVE(gguf_get_n_tensors);
+    ATTNVIZ_RESOLVE(gguf_get_tensor_name);
+    ATTNVIZ_RESOLVE(gguf_get_tensor_type);
     ATTNVIZ_RESOLVE(llama_log_set);
     ATTNVIZ_RESOLVE(llama_version);
     ATTNVIZ_RESOLVE(llama_backend_init);

@@ -20,6 +20,7 @@ struct llama_vocab;
 struct ggml_tensor;
 struct ggml_context;
 struct llama_memory;
+struct gguf_context;
 
 using llama_token = int32_t;
 
@@ -133,6 +134,12 @@ struct GgmlInitParams {
     bool no_alloc;
 };
 
+// struct gguf_init_params
+struct GgufInitParams {
+    bool no_alloc;
+    ggml_context** ctx;
+};
+
 static_assert(sizeof(void*) == 8, "the layouts below are those of a 64-bit build");
 static_assert(sizeof(ModelParams) == 80 && offsetof(ModelParams, tensor_split) == 40 &&
               offsetof(ModelParams, vocab_only) == 72);
@@ -162,6 +169,13 @@ struct LlamaApi {
     size_t (*ggml_nbytes)(const ggml_tensor* tensor);
     bool (*ggml_is_contiguous)(const ggml_tensor* tensor);
     void (*ggml_backend_tensor_get)(const ggml_tensor* tensor, void* data, size_t offset, size_t size);
+    const char* (*ggml_type_name)(int32_t type);
+    ggml_tensor* (*ggml_get_tensor)(ggml_context* ctx, const char* name);
+    gguf_context* (*gguf_init_from_file)(const char* path, GgufInitParams params);
+    void (*gguf_free)(gguf_context* ctx);
+    int64_t (*gguf_get_n_tensors)(const gguf_context* ctx);
+    const char* (*gguf_get_tensor_name)(const gguf_context* ctx, int64_t id);
+    int32_t (*gguf_get_tensor_type)(const gguf_context* ctx, int64_t id);
     void (*llama_log_set)(void (*callback)(int32_t level, const char* text, void* user_data), void* user_data);
 
     // libllama

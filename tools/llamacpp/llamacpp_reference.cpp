@@ -31,8 +31,9 @@ const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
   quantize IN.gguf OUT.gguf TYPE [--pure | --mix] [--threads N]
                                          llama_model_quantize; TYPE: F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1
                                          Q2_K Q3_K Q4_K Q5_K Q6_K IQ4_NL IQ4_XS (all tensors one type
-                                         unless --mix) or a mixture Q2_K_S Q3_K_S Q3_K_M Q3_K_L
-                                         Q4_K_S Q4_K_M Q5_K_S Q5_K_M (llama.cpp's rules unless --pure)
+                                         unless --mix) or a mixture Q3_K_S Q3_K_M Q3_K_L Q4_K_S
+                                         Q4_K_M Q5_K_S Q5_K_M (llama.cpp's rules unless --pure)
+  tensors MODEL.gguf                     one line per tensor: name, ggml type, ne (read by ggml's gguf)
   eval MODEL.gguf (--ids 1,2,3 | --text TEXT [--no-add-special] [--parse-special]) --out DIR
        [--threads 2]                     attention maps per layer and logits of one forward pass
   bench MODEL.gguf [--tokens 512] [--threads 2] [--reps 3] [--flash-attn] [--kv-f32]
@@ -146,10 +147,10 @@ const QuantType kQuantTypes[] = {
     {"F32", 0, false},     {"F16", 1, false},     {"BF16", 32, false},   {"Q4_0", 2, false},
     {"Q4_1", 3, false},    {"Q8_0", 7, false},    {"Q5_0", 8, false},    {"Q5_1", 9, false},
     {"Q2_K", 10, false},   {"Q3_K", 12, false},   {"Q4_K", 15, false},   {"Q5_K", 17, false},
-    {"Q6_K", 18, false},   {"IQ4_NL", 25, false}, {"IQ4_XS", 30, false}, {"Q2_K_S", 21, true},
-    {"Q3_K_S", 11, true},  {"Q3_K_M", 12, true},  {"Q3_K_L", 13, true},  {"Q4_K_S", 14, true},
-    {"Q4_K_M", 15, true},  {"Q5_K_S", 16, true},  {"Q5_K_M", 17, true},
-};
+    {"Q6_K", 18, false},   {"IQ4_NL", 25, false}, {"IQ4_XS", 30, false}, {"Q3_K_S", 11, true},
+    {"Q3_K_M", 12, true},  {"Q3_K_L", 13, true},  {"Q4_K_S", 14, true},   {"Q4_K_M", 15, true},
+    {"Q5_K_S", 16, true},  {"Q5_K_M", 17, true},
+}; // Q2_K_S and the IQ1/IQ2/IQ3 types need an importance matrix
 
 const QuantType& quantType(const std::string& name) {
     for (const QuantType& type : kQuantTypes) {
@@ -174,6 +175,26 @@ int commandQuantize(const LlamaApi& api, const Args& args) {
     ModelPtr model = loadModel(api, out, false);
     std::printf("%s ftype %d (%s)\n", out.c_str(), api.llama_model_ftype(model.get()),
                 api.llama_ftype_name(api.llama_model_ftype(model.get())));
+    return 0;
+}
+
+int commandTensors(const LlamaApi& api, const Args& args) {
+    const std::string path = args.at(0, "MODEL");
+    ggml_context* tensors = nullptr;
+    gguf_context* gguf = api.gguf_init_from_file(path.c_str(), {true, &tensors});
+    if (!gguf || !tensors) throw std::runtime_error("ggml cannot read " + path);
+    for (int64_t i = 0; i < api.gguf_get_n_tensors(gguf); ++i) {
+        const char* name = api.gguf_get_tensor_name(gguf, i);
+        const ggml_tensor* tensor = api.ggml_get_tensor(tensors, name);
+        if (!tensor) throw std::runtime_error(std::string("no tensor ") + name); // layout of gguf_init_params
+        int64_t ne[4];
+        std::memcpy(ne, reinterpret_cast<const char*>(tensor) + kTensorNeOffset, sizeof ne);
+        std::printf("%s %s %lld,%lld,%lld,%lld\n", name, api.ggml_type_name(api.gguf_get_tensor_type(gguf, i)),
+                    static_cast<long long>(ne[0]), static_cast<long long>(ne[1]), static_cast<long long>(ne[2]),
+                    static_cast<long long>(ne[3]));
+    }
+    api.gguf_free(gguf);
+    api.ggml_free(tensors);
     return 0;
 }
 
@@ -381,6 +402,7 @@ int main(int argc, char** argv) {
         if (command == "info") return commandInfo(api);
         if (command == "tokenize") return commandTokenize(api, args);
         if (command == "quantize") return commandQuantize(api, args);
+        if (command == "tensors") return commandTensors(api, args);
         if (command == "eval") return commandEval(api, args);
         if (command == "bench") return commandBench(api, args);
         std::fputs(kUsage, stderr);
