@@ -37,6 +37,11 @@ const TensorInfo* TensorFile::find(const std::string& name) const
 std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
 {
     const std::size_t n = static_cast<std::size_t>(info.elements());
+    // The dtype first: a quantised GGUF type has no element size, and "outside the file" would mislead.
+    if (info.dtype != "F32" && info.dtype != "F16" && info.dtype != "BF16") {
+        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " +
+                             quotedForMessage(info.dtype) + "; only F32, F16 and BF16 weights are supported");
+    }
     if (info.begin > info.end || info.end > m_bytes.size() || info.end - info.begin != n * dtypeSize(info.dtype))
         throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
     const std::uint8_t* src = m_bytes.data() + info.begin;
@@ -45,16 +50,13 @@ std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
         out.resize(n);
         if (n > 0)
             std::memcpy(out.data(), src, n * sizeof(float)); // the data may be unaligned
-    } else if (info.dtype == "F16" || info.dtype == "BF16") {
+    } else { // F16 or BF16
         out.resize(n);
         const bool bf = info.dtype == "BF16";
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint16_t h = static_cast<std::uint16_t>(src[2 * i] | (src[2 * i + 1] << 8));
             out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
         }
-    } else {
-        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " +
-                             quotedForMessage(info.dtype) + "; only F32, F16 and BF16 weights are supported");
     }
     return out;
 }

@@ -6,6 +6,8 @@ attnviz_add_test(test_models_llama2c SOURCES models/test_llama2c.cpp LIBS attnvi
 attnviz_add_test(test_models_bert SOURCES models/test_bert.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_runoptions SOURCES models/test_runoptions.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_safetensors SOURCES models/test_safetensors.cpp models/modelfixture.h LIBS attnviz_core)
+# GGUF files (llama.cpp): every metadata type, the tensor table, and every refusal.
+attnviz_add_test(test_models_gguffile SOURCES models/test_gguffile.cpp LIBS attnviz_core)
 # torch.save checkpoints (pytorch_model.bin): values, views, ZIP64 and every refusal.
 attnviz_add_test(test_models_torchfile SOURCES models/test_torchfile.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)
