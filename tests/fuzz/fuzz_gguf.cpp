@@ -1,9 +1,12 @@
 // A GGUF file (header, typed metadata, tensor table, data): it opens or throws ModelLoadError;
 // whatever opens has every metadata value readable through its typed getters and every tensor's
-// bytes inside the input, and the float tensors read as floats.
+// bytes inside the input, and the float tensors read as floats. Its tokenizer metadata builds a
+// tokenizer or throws ModelLoadError, and a tokenizer that builds encodes and decodes a text.
 #include "base/modelloaderror.h"
 #include "fuzzutil.h"
 #include "models/gguffile.h"
+#include "models/gguftokenizer.h"
+#include "tokenizers/tokenizer.h"
 
 #include <cstdlib>
 
@@ -84,6 +87,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (info.dtype == "F32" || info.dtype == "F16" || info.dtype == "BF16") {
                 if (file.readFloats(info).size() != static_cast<std::size_t>(info.elements())) std::abort();
             }
+        }
+        try {
+            const std::unique_ptr<Tokenizer> tok = tokenizerFromGguf(file);
+            std::vector<int> ids;
+            for (const Token& t : tok->encodeForModel("Hello w\xc3\xb6rld <s> [INST] 123 \xf0\x9f\x99\x82", "b"))
+                ids.push_back(t.id);
+            (void)tok->decode(ids);
+        } catch (const ModelLoadError&) {
+        } catch (const TokenizerError&) {
         }
     } catch (const ModelLoadError&) {
     }

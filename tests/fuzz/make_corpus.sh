@@ -115,6 +115,13 @@ vocab = [kv("tokenizer.ggml.model", 8, s("gpt2")), kv("tokenizer.ggml.pre", 8, s
          kv("tokenizer.ggml.merges", 9, arr(8, [s("a b"), s("\u0120 ab")])),
          kv("tokenizer.ggml.bos_token_id", 4, u32(1)), kv("tokenizer.ggml.add_bos_token", 7, b"\x00")]
 open(os.path.join(sys.argv[1], "vocab"), "wb").write(gguf(3, vocab, []))
+pieces = ["<unk>", "<s>", "</s>", "[INST]"] + ["<0x%02X>" % b for b in range(256)] + ["\u2581", "a", "b", "\u2581a", "ab"]
+f32 = lambda v: struct.pack("<f", v)
+spm = [kv("tokenizer.ggml.model", 8, s("llama")), kv("tokenizer.ggml.tokens", 9, arr(8, [s(p) for p in pieces])),
+       kv("tokenizer.ggml.scores", 9, arr(6, [f32(0)] * 260 + [f32(-1), f32(-2), f32(-3), f32(-4), f32(-5)])),
+       kv("tokenizer.ggml.token_type", 9, arr(5, [u32(2), u32(3), u32(3), u32(3)] + [u32(6)] * 256 + [u32(1)] * 5)),
+       kv("tokenizer.ggml.add_eos_token", 7, b"\x01")]
+open(os.path.join(sys.argv[1], "spm"), "wb").write(gguf(3, spm, []))
 PY
 fi
 # Inputs that once crashed a harness (tests/fuzz/regressions/<harness>/): replayed on every run.
