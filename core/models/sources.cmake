@@ -3,6 +3,8 @@ target_sources(attnviz_core PRIVATE
     models/mappedfile.h models/mappedfile.cpp
     models/tensorfile.h models/tensorfile.cpp
     models/safetensors.h models/safetensors.cpp
+    models/gguffile.h models/gguffile.cpp
+    models/gguftokenizer.h models/gguftokenizer.cpp
     models/zipdirectory.h models/zipdirectory.cpp
     models/torchpickle.h models/torchpickle.cpp
     models/torchfile.h models/torchfile.cpp

@@ -6,6 +6,19 @@ attnviz_add_test(test_models_llama2c SOURCES models/test_llama2c.cpp LIBS attnvi
 attnviz_add_test(test_models_bert SOURCES models/test_bert.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_runoptions SOURCES models/test_runoptions.cpp models/modelfixture.h LIBS attnviz_core)
 attnviz_add_test(test_models_safetensors SOURCES models/test_safetensors.cpp models/modelfixture.h LIBS attnviz_core)
+# GGUF files (llama.cpp): every metadata type, the tensor table, and every refusal.
+attnviz_add_test(test_models_gguffile SOURCES models/test_gguffile.cpp LIBS attnviz_core)
+# The tokenizer inside GGUF files, on vocab-only files that tools/gguf/make_vocab_gguf.py makes from
+# the real GPT-2, Qwen2.5 and Mistral tokenizers in the shared fixtures (into the build folder, by
+# the gguf_vocab_files fixture), against llama.cpp's ids (tests/data/tokenizers/gguf_vocab_expected.json).
+find_program(ATTNVIZ_PYTHON3 python3 REQUIRED)
+set(attnviz_gguf_vocab_dir "${CMAKE_BINARY_DIR}/gguf-vocab")
+add_test(NAME gguf_vocab_files COMMAND ${ATTNVIZ_PYTHON3} ${PROJECT_SOURCE_DIR}/tools/gguf/make_vocab_gguf.py
+    ${ATTNVIZ_SHARED_FIXTURES}/tokenizers ${attnviz_gguf_vocab_dir})
+set_tests_properties(gguf_vocab_files PROPERTIES FIXTURES_SETUP gguf_vocab)
+attnviz_add_test(test_models_gguftokenizer SOURCES models/test_gguftokenizer.cpp LIBS attnviz_core)
+target_compile_definitions(test_models_gguftokenizer PRIVATE ATTNVIZ_GGUF_VOCAB_DIR="${attnviz_gguf_vocab_dir}")
+set_tests_properties(test_models_gguftokenizer PROPERTIES FIXTURES_REQUIRED gguf_vocab)
 # torch.save checkpoints (pytorch_model.bin): values, views, ZIP64 and every refusal.
 attnviz_add_test(test_models_torchfile SOURCES models/test_torchfile.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)

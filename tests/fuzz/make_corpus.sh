@@ -77,6 +77,53 @@ for d in "$repo"/tests/data/models/*/; do
     { cat "$d/config.json"; printf '%s' "$sep"; cat "$d/model.safetensors"; printf '%s' "$sep"; cat "$tok"; } \
         > "$out/hfloader/$(basename "$d")"
 done
+# GGUF: small files written here (every value type, nested arrays, a custom alignment, F32, F16,
+# BF16, Q8_0 and Q4_K tensors; a version 2 file; a vocab-only file with tokens, merges, types).
+mkdir -p "$out/gguf"
+if command -v python3 >/dev/null; then
+    python3 - "$out/gguf" <<'PY'
+import os, struct, sys
+def s(x): x = x.encode() if isinstance(x, str) else x; return struct.pack("<Q", len(x)) + x
+def kv(k, t, v): return s(k) + struct.pack("<I", t) + v
+def arr(t, items): return struct.pack("<IQ", t, len(items)) + b"".join(items)
+def gguf(version, kvs, tensors, align=32):
+    out = b"GGUF" + struct.pack("<IQQ", version, len(tensors), len(kvs)) + b"".join(kvs)
+    data, offs = b"", []
+    for name, ne, typ, raw in tensors:
+        data += b"\0" * (-len(data) % align); offs.append(len(data)); data += raw
+    for (name, ne, typ, raw), off in zip(tensors, offs):
+        out += s(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", d) for d in ne) + struct.pack("<IQ", typ, off)
+    if tensors: out += b"\0" * (-len(out) % align) + data
+    return out
+u32 = lambda v: struct.pack("<I", v)
+rich = [kv("general.architecture", 8, s("llama")), kv("t.u8", 0, b"\xc8"), kv("t.i8", 1, b"\xfb"),
+        kv("t.u16", 2, struct.pack("<H", 60000)), kv("t.i16", 3, struct.pack("<h", -300)), kv("t.u32", 4, u32(7)),
+        kv("t.i32", 5, struct.pack("<i", -7)), kv("t.f32", 6, struct.pack("<f", 1.5)), kv("t.b", 7, b"\x01"),
+        kv("t.u64", 10, struct.pack("<Q", 1 << 40)), kv("t.i64", 11, struct.pack("<q", -1)),
+        kv("t.f64", 12, struct.pack("<d", 0.25)), kv("t.au32", 9, arr(4, [u32(1), u32(2)])),
+        kv("t.astr", 9, arr(8, [s("a"), s(""), s("<0x0A>")])),
+        kv("t.nest", 9, arr(9, [arr(1, [b"\x01", b"\xfe"]), arr(8, [s("x")])])), kv("general.alignment", 4, u32(64))]
+tensors = [("token_embd.weight", [4, 3], 0, struct.pack("<12f", *range(12))), ("q", [32, 2], 8, bytes(range(68))),
+           ("norm", [4], 1, struct.pack("<4H", 0x3c00, 0xc000, 0x3800, 0)), ("bf", [2, 1, 1, 2], 30, b"\x80\x3f" * 4),
+           ("down", [256, 1], 12, bytes(144))]
+open(os.path.join(sys.argv[1], "rich"), "wb").write(gguf(3, rich, tensors, 64))
+open(os.path.join(sys.argv[1], "v2"), "wb").write(gguf(2, [kv("gpt2.block_count", 4, u32(1))], [("w", [8], 0, bytes(32))]))
+tokens = ["<unk>", "<s>", "</s>", "\u0120", "a", "b", "ab", "\u0120ab"]
+vocab = [kv("tokenizer.ggml.model", 8, s("gpt2")), kv("tokenizer.ggml.pre", 8, s("gpt2")),
+         kv("tokenizer.ggml.tokens", 9, arr(8, [s(t) for t in tokens])),
+         kv("tokenizer.ggml.token_type", 9, arr(5, [u32(3), u32(3), u32(3)] + [u32(1)] * 5)),
+         kv("tokenizer.ggml.merges", 9, arr(8, [s("a b"), s("\u0120 ab")])),
+         kv("tokenizer.ggml.bos_token_id", 4, u32(1)), kv("tokenizer.ggml.add_bos_token", 7, b"\x00")]
+open(os.path.join(sys.argv[1], "vocab"), "wb").write(gguf(3, vocab, []))
+pieces = ["<unk>", "<s>", "</s>", "[INST]"] + ["<0x%02X>" % b for b in range(256)] + ["\u2581", "a", "b", "\u2581a", "ab"]
+f32 = lambda v: struct.pack("<f", v)
+spm = [kv("tokenizer.ggml.model", 8, s("llama")), kv("tokenizer.ggml.tokens", 9, arr(8, [s(p) for p in pieces])),
+       kv("tokenizer.ggml.scores", 9, arr(6, [f32(0)] * 260 + [f32(-1), f32(-2), f32(-3), f32(-4), f32(-5)])),
+       kv("tokenizer.ggml.token_type", 9, arr(5, [u32(2), u32(3), u32(3), u32(3)] + [u32(6)] * 256 + [u32(1)] * 5)),
+       kv("tokenizer.ggml.add_eos_token", 7, b"\x01")]
+open(os.path.join(sys.argv[1], "spm"), "wb").write(gguf(3, spm, []))
+PY
+fi
 # Inputs that once crashed a harness (tests/fuzz/regressions/<harness>/): replayed on every run.
 for d in "$here"/regressions/*/; do
     mkdir -p "$out/$(basename "$d")"
