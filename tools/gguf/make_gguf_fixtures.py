@@ -109,8 +109,8 @@ class Fixture:
     def block(self, il, part, array):
         self.w.add_tensor(f"blk.{il}.{part}", array)
 
-    def write(self, out_dir):
-        self.w.add_uint32("general.file_type", 0)  # LLAMA_FTYPE_ALL_F32
+    def write(self, out_dir, file_type=0):  # llama_ftype: 0 all F32, 1 mostly F16
+        self.w.add_uint32("general.file_type", file_type)
         self.w.add_uint32("general.quantization_version", 2)
         self.w.write(os.path.join(out_dir, self.name + ".gguf"))
         layers = "".join("S" if self.sliding(il) else "G" for il in range(self.n_layer))
