@@ -214,7 +214,9 @@ def qwen(name, arch, seed, vocab, n_layer, tied):
     head_dim = {"head_dim": HEAD_DIM} if arch == "qwen3" else {}
     fx.hf_config = hf_config("Qwen2ForCausalLM" if arch == "qwen2" else "Qwen3ForCausalLM", arch, vocab, n_layer, n_ff,
                              n_head_kv, tied, "<|endoftext|>", eos, rms_norm_eps=1e-6, rope_theta=1000000.0,
-                             attention_bias=arch == "qwen2", use_sliding_window=False, **head_dim)
+                             use_sliding_window=False, **head_dim)
+    if arch == "qwen2":  # Qwen2's config has no attention_bias: q/k/v always have biases, o_proj never
+        del fx.hf_config["attention_bias"]
     embeddings(fx, wt, len(vocab), tied)
     for il in range(n_layer):
         fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
