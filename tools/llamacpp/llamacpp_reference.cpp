@@ -26,7 +26,7 @@ namespace {
 
 const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
   info                                   library commit and the struct layout checks
-  tokenize MODEL.gguf TEXT [--text-file PATH] [--no-add-special] [--parse-special]
+  tokenize MODEL.gguf (TEXT | --text TEXT | --text-file PATH) [--no-add-special] [--parse-special]
                                          token ids (vocab_only load), space-separated on one line
   quantize IN.gguf OUT.gguf TYPE [--pure | --mix] [--threads N]
                                          llama_model_quantize; TYPE: F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1
@@ -38,6 +38,7 @@ const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
        [--threads 2]                     attention maps per layer and logits of one forward pass
   bench MODEL.gguf [--tokens 512] [--threads 2] [--reps 3] [--flash-attn] [--kv-f32]
                                          prompt evaluation time
+"--" ends the options (for a TEXT that starts with "--").
 Set ATTNVIZ_LLAMACPP_LIBS to use another library folder, ATTNVIZ_LLAMACPP_VERBOSE=1 for llama.cpp's logs.
 )";
 
@@ -46,9 +47,12 @@ struct Args {
     std::map<std::string, std::string> options; // "--name" -> value ("" for a switch)
 
     Args(int argc, char** argv, const std::set<std::string>& withValue) {
+        bool optionsEnded = false; // after "--" everything is positional (a TEXT may start with "--")
         for (int i = 2; i < argc; ++i) {
             const std::string arg = argv[i];
-            if (arg.rfind("--", 0) != 0) {
+            if (arg == "--" && !optionsEnded) {
+                optionsEnded = true;
+            } else if (optionsEnded || arg.rfind("--", 0) != 0) {
                 positional.push_back(arg);
             } else if (withValue.count(arg)) {
                 if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
@@ -127,7 +131,9 @@ int commandInfo(const LlamaApi& api) {
 
 int commandTokenize(const LlamaApi& api, const Args& args) {
     ModelPtr model = loadModel(api, args.at(0, "MODEL"), true);
-    const std::string text = args.has("--text-file") ? readFile(args.value("--text-file", "")) : args.at(1, "TEXT");
+    const std::string text = args.has("--text-file") ? readFile(args.value("--text-file", ""))
+                             : args.has("--text")    ? args.value("--text", "")
+                                                     : args.at(1, "TEXT");
     const std::vector<llama_token> ids = tokensOfText(api, model.get(), text, args);
     for (size_t i = 0; i < ids.size(); ++i) std::printf(i ? " %d" : "%d", ids[i]);
     std::printf("\n");
