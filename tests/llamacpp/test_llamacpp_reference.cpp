@@ -306,6 +306,17 @@ private slots:
         }
     }
 
+    // bench prints one JSON line with its timings.
+    void bench() {
+        const ToolRun run = runTool({"bench", modelPath("llama3-Q4_K_M"), "--tokens", "64", "--reps", "2"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject result = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(result["tokens"].toInt(), 64);
+        QCOMPARE(result["threads"].toInt(), 2);
+        QCOMPARE(result["ms"].toArray().size(), 2);
+        QVERIFY(result["min_ms"].toDouble() > 0 && result["min_ms"].toDouble() <= result["median_ms"].toDouble());
+    }
+
     // Unknown types are refused before llama.cpp is asked.
     void refusesUnknownType() {
         const ToolRun run = runTool({"quantize", modelPath("llama3"), "/nonexistent/out.gguf", "Q9_9"});

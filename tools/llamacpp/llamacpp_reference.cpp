@@ -211,6 +211,7 @@ struct AttentionCapture {
     const LlamaApi* api = nullptr;
     std::map<int, std::vector<float>> maps; // layer -> data
     std::map<int, std::vector<int64_t>> shapes;
+    std::map<int, std::string> names;
     std::string error;
 };
 
@@ -241,6 +242,7 @@ bool captureSoftmax(ggml_tensor* tensor, bool ask, void* userData) {
     data.resize(static_cast<size_t>(count));
     api.ggml_backend_tensor_get(tensor, data.data(), 0, data.size() * sizeof(float));
     capture.shapes[layer] = {ne[0], ne[1], ne[2], ne[3]};
+    capture.names[layer] = name;
     return true;
 }
 
@@ -349,9 +351,12 @@ int commandEval(const LlamaApi& api, const Args& args) {
     }
     writeNpy(dir + "/logits.npy", {tokens, vocab}, logits.data());
     writeNpy(dir + "/tokens.npy", {tokens}, ids.data());
-    std::printf("%s: %d layers, %lld heads, %lld tokens, vocab %lld -> %s\n", args.at(0, "MODEL").c_str(), layers,
-                static_cast<long long>(capture.shapes.begin()->second[2]), static_cast<long long>(tokens),
-                static_cast<long long>(vocab), dir.c_str());
+    const std::vector<int64_t>& ne = capture.shapes.begin()->second;
+    std::printf("%s: %d layers, %lld heads, %lld tokens, vocab %lld; captured %s .. %s, ne [%lld, %lld, %lld, %lld] -> %s\n",
+                args.at(0, "MODEL").c_str(), layers, static_cast<long long>(ne[2]), static_cast<long long>(tokens),
+                static_cast<long long>(vocab), capture.names.begin()->second.c_str(),
+                capture.names.rbegin()->second.c_str(), static_cast<long long>(ne[0]), static_cast<long long>(ne[1]),
+                static_cast<long long>(ne[2]), static_cast<long long>(ne[3]), dir.c_str());
     return 0;
 }
 
