@@ -129,7 +129,15 @@ double relativeEntropy(const float* map, int64_t tokens) {
     return sum / static_cast<double>(tokens - 1);
 }
 
-bool isSmallType(const std::string& type) { return type == "F16" || type == "BF16" || type == "Q8_0"; }
+// How far layer 0's maps of an 8- or 16-bit variant may be from F32's (llama.cpp also rounds the
+// activations to the weights' type in its matrix products; these are about 3x what was measured),
+// or a negative number for the types not compared.
+float mapTolerance(const std::string& type) {
+    if (type == "F16") return 0.005f;
+    if (type == "BF16") return 0.03f;
+    if (type == "Q8_0") return 0.1f;
+    return -1.0f;
+}
 
 } // namespace
 
@@ -210,14 +218,15 @@ private slots:
             }
             if (f.window > 0 && !sliding) QVERIFY(beyondWindow); // a global layer of a windowed model
         }
-        if (!type.isEmpty() && isSmallType(type.toStdString())) {
+        const float tolerance = mapTolerance(type.toStdString());
+        if (tolerance > 0) {
             // an 8- or 16-bit variant is nearly the F32 model: same tokens, close maps
             QCOMPARE(tokens.ints, readNpy(kReference + "/eval/" + f.name + "/tokens.npy").ints);
             const Npy reference = readNpy(kReference + "/eval/" + f.name + "/attn_0.npy");
             const Npy map = readNpy(dir + "/attn_0.npy");
             float worst = 0;
             for (size_t i = 0; i < map.floats.size(); ++i) worst = std::max(worst, std::abs(map.floats[i] - reference.floats[i]));
-            QVERIFY2(worst < 0.05f, qPrintable(QString("max |A - A_f32| %1").arg(worst)));
+            QVERIFY2(worst < tolerance, qPrintable(QString("max |A - A_f32| %1").arg(worst)));
         }
     }
 
