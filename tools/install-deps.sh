@@ -11,6 +11,7 @@ packages=(
     ccache                                  # build cache only; speeds up rebuilds
     clang-14 libclang-rt-14-dev llvm-14     # libFuzzer harnesses (tests/fuzz), llvm-symbolizer for stacks
     nlohmann-json3-dev                      # bench/ only: attnviz-jsonbench's reader comparison (README)
+    python3-numpy                           # tools/gguf: the fixture GGUF files written at test time
 )
 
 missing=()

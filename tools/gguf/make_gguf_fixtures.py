@@ -57,6 +57,8 @@ class Fixture:
     def __init__(self, name, arch, n_layer, window=0, sliding=None):
         self.name, self.arch, self.n_layer, self.window = name, arch, n_layer, window
         self.sliding = sliding or (lambda il: False)
+        self.arrays = []  # (GGUF name, array) in writing order, for the HF export
+        self.hf_config = {}  # the config.json these weights would have on Hugging Face
         self.w = GGUFWriter()
         self.w.add_string("general.architecture", arch)
         self.w.add_string("general.type", "model")
@@ -104,17 +106,29 @@ class Fixture:
             w.add_bool("tokenizer.ggml.add_space_prefix", add_space_prefix)
 
     def tensor(self, name, array):
+        self.arrays.append((name, array))
         self.w.add_tensor(name, array)
 
     def block(self, il, part, array):
-        self.w.add_tensor(f"blk.{il}.{part}", array)
+        self.tensor(f"blk.{il}.{part}", array)
 
-    def write(self, out_dir):
-        self.w.add_uint32("general.file_type", 0)  # LLAMA_FTYPE_ALL_F32
+    def write(self, out_dir, file_type=0):  # llama_ftype: 0 all F32, 1 mostly F16
+        self.w.add_uint32("general.file_type", file_type)
         self.w.add_uint32("general.quantization_version", 2)
         self.w.write(os.path.join(out_dir, self.name + ".gguf"))
         layers = "".join("S" if self.sliding(il) else "G" for il in range(self.n_layer))
         return f"{self.name}\t{self.arch}\t{self.n_layer}\t{self.window}\t{layers}\t{TEXT}\n"
+
+
+def hf_config(architecture, model_type, vocab, n_layer, n_ff, n_head_kv, tied, bos, eos, **extra):
+    """config.json of a Llama-like family (keys as transformers writes them)."""
+    config = {"architectures": [architecture], "model_type": model_type, "vocab_size": len(vocab),
+              "hidden_size": N_EMBD, "intermediate_size": n_ff, "num_hidden_layers": n_layer,
+              "num_attention_heads": N_HEAD, "num_key_value_heads": n_head_kv, "hidden_act": "silu",
+              "max_position_embeddings": N_CTX, "tie_word_embeddings": tied, "attention_bias": False,
+              "bos_token_id": vocab.id(bos), "eos_token_id": vocab.id(eos), "torch_dtype": "float32"}
+    config.update(extra)
+    return config
 
 
 def llama_permute(w, n_heads):
@@ -164,10 +178,15 @@ def llama(name, seed, vocab, n_layer, n_head_kv, tied, llama3_rope, bpe):
     fx.common_keys(n_ff, n_head_kv=n_head_kv, rms_eps=1e-5, rope_base=rope_base, head_dim_keys=llama3_rope)
     fx.key("vocab_size", len(vocab))
     fx.key("rope.dimension_count", HEAD_DIM)
+    bos, eos = ("<|begin_of_text|>", "<|end_of_text|>") if bpe else ("<s>", "</s>")
     if bpe:
-        fx.vocab(vocab, "<|begin_of_text|>", "<|end_of_text|>", add_bos=True)
+        fx.vocab(vocab, bos, eos, add_bos=True)
     else:
-        fx.vocab(vocab, "<s>", "</s>", add_bos=True, unk="<unk>", add_eos=False)
+        fx.vocab(vocab, bos, eos, add_bos=True, unk="<unk>", add_eos=False)
+    scaling = {"rope_scaling": {"rope_type": "llama3", "factor": 32.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                "original_max_position_embeddings": 8192}, "head_dim": HEAD_DIM} if llama3_rope else {}
+    fx.hf_config = hf_config("LlamaForCausalLM", "llama", vocab, n_layer, n_ff, n_head_kv, tied, bos, eos,
+                             rms_norm_eps=1e-5, rope_theta=rope_base, **scaling)
     embeddings(fx, wt, len(vocab), tied)
     if llama3_rope:  # Llama 3.2's rope_scaling: factor 32, low 1, high 4, original context 8192
         fx.tensor("rope_freqs.weight", llama3_rope_factors(rope_base, HEAD_DIM, 32.0, 1.0, 4.0, 8192))
@@ -190,8 +209,14 @@ def qwen(name, arch, seed, vocab, n_layer, tied):
     wt = Weights(seed)
     n_ff, n_head_kv = (512, 2) if arch == "qwen2" else (768, 2)
     fx.common_keys(n_ff, n_head_kv=n_head_kv, rms_eps=1e-6, rope_base=1000000.0, head_dim_keys=arch == "qwen3")
-    fx.vocab(vocab, "<|endoftext|>", "<|im_end|>" if arch == "qwen3" else "<|endoftext|>", add_bos=False,
-             pad="<|endoftext|>")
+    eos = "<|im_end|>" if arch == "qwen3" else "<|endoftext|>"
+    fx.vocab(vocab, "<|endoftext|>", eos, add_bos=False, pad="<|endoftext|>")
+    head_dim = {"head_dim": HEAD_DIM} if arch == "qwen3" else {}
+    fx.hf_config = hf_config("Qwen2ForCausalLM" if arch == "qwen2" else "Qwen3ForCausalLM", arch, vocab, n_layer, n_ff,
+                             n_head_kv, tied, "<|endoftext|>", eos, rms_norm_eps=1e-6, rope_theta=1000000.0,
+                             use_sliding_window=False, **head_dim)
+    if arch == "qwen2":  # Qwen2's config has no attention_bias: q/k/v always have biases, o_proj never
+        del fx.hf_config["attention_bias"]
     embeddings(fx, wt, len(vocab), tied)
     for il in range(n_layer):
         fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
@@ -225,6 +250,16 @@ def gemma(name, arch, seed, vocab, n_layer, window):
         fx.common_keys(n_ff, n_head_kv=n_head_kv, rms_eps=1e-6, rope_base=1000000.0, head_dim_keys=True)
     fx.key("attention.sliding_window", window)
     fx.vocab(vocab, "<bos>", "<eos>", add_bos=True, unk="<unk>", pad="<pad>", add_eos=False, add_space_prefix=False)
+    softcaps = {"attn_logit_softcapping": 50.0, "final_logit_softcapping": 30.0} if arch == "gemma2" else \
+        {"attn_logit_softcapping": None, "final_logit_softcapping": None, "rope_local_base_freq": 10000.0,
+         "sliding_window_pattern": pattern}
+    fx.hf_config = hf_config("Gemma2ForCausalLM" if arch == "gemma2" else "Gemma3ForCausalLM",
+                             arch if arch == "gemma2" else "gemma3_text", vocab, n_layer, n_ff, n_head_kv, True,
+                             "<bos>", "<eos>", head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+                             rms_norm_eps=1e-6, rope_theta=10000.0 if arch == "gemma2" else 1000000.0,
+                             query_pre_attn_scalar=float(HEAD_DIM), sliding_window=window,
+                             pad_token_id=vocab.id("<pad>"), **softcaps)
+    del fx.hf_config["hidden_act"]
     embeddings(fx, wt, len(vocab), tied=True)
     for il in range(n_layer):
         fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
@@ -260,6 +295,9 @@ def phi3(name, seed, vocab, n_layer):
     fx.key("rope.freq_base", 10000.0, ValueType.FLOAT32)
     fx.key("attention.sliding_window", 2047)
     fx.vocab(vocab, "<s>", "<|endoftext|>", add_bos=True, unk="<unk>", pad="<|endoftext|>", add_eos=False)
+    fx.hf_config = hf_config("Phi3ForCausalLM", "phi3", vocab, n_layer, n_ff, n_head_kv, False, "<s>", "<|endoftext|>",
+                             rms_norm_eps=1e-5, rope_theta=10000.0, rope_scaling=None, sliding_window=2047,
+                             original_max_position_embeddings=N_CTX)
     embeddings(fx, wt, len(vocab), tied=False)
     for il in range(n_layer):
         fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
@@ -283,6 +321,11 @@ def gpt2(name, seed, vocab, n_layer):
     fx.key("attention.head_count", N_HEAD)
     fx.key("attention.layer_norm_epsilon", 1e-5, ValueType.FLOAT32)
     fx.vocab(vocab, "<|endoftext|>", "<|endoftext|>", add_bos=False)
+    fx.hf_config = {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": len(vocab),
+                    "n_positions": N_CTX, "n_ctx": N_CTX, "n_embd": N_EMBD, "n_layer": n_layer, "n_head": N_HEAD,
+                    "n_inner": None, "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5,
+                    "bos_token_id": vocab.id("<|endoftext|>"), "eos_token_id": vocab.id("<|endoftext|>"),
+                    "scale_attn_weights": True, "torch_dtype": "float32"}
     embd = wt.normal((len(vocab), N_EMBD), 0.5)
     fx.tensor("token_embd.weight", embd)
     fx.tensor("position_embd.weight", wt.normal((N_CTX, N_EMBD), 0.2))
@@ -340,9 +383,16 @@ def fixtures():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="folder for the .gguf files and manifest.tsv")
+    parser.add_argument("--hf", help="also write each fixture as a Hugging Face folder HF/<fixture>/ "
+                                     "(config.json + model.safetensors, needs torch)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    lines = [fx.write(args.out) for fx in fixtures()]
+    lines = []
+    for fx in fixtures():
+        lines.append(fx.write(args.out))
+        if args.hf:
+            from hf_export import write_hf_folder
+            write_hf_folder(fx, os.path.join(args.hf, fx.name))
     with open(os.path.join(args.out, "manifest.tsv"), "w", encoding="utf-8") as f:
         f.write("".join(lines))
 

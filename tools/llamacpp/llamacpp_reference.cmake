@@ -25,11 +25,18 @@ set_tests_properties(llamacpp_reference_outputs PROPERTIES
     FIXTURES_SETUP llamacpp_reference_outputs FIXTURES_REQUIRED gguf_fixtures LABELS gguf)
 
 # Checks the tool and its outputs: layout checks pass, every map is row-stochastic and causal,
-# sliding layers keep their window, quantised variants hold the types asked for.
+# sliding layers keep their window, quantised variants hold the types asked for, AttnViz on the
+# fixtures as Hugging Face folders gives the same maps.
 attnviz_add_test(test_llamacpp_reference SOURCES ${PROJECT_SOURCE_DIR}/tests/llamacpp/test_llamacpp_reference.cpp
                  LIBS Qt6::Core LABELS gguf)
-add_dependencies(test_llamacpp_reference llamacpp_reference)
+add_dependencies(test_llamacpp_reference llamacpp_reference attnviz-cli)
+if(ATTNVIZ_GGUF_FIXTURES_HF)
+    set(hf_folders 1)
+else()
+    set(hf_folders 0)
+endif()
 target_compile_definitions(test_llamacpp_reference PRIVATE
+    ATTNVIZ_GGUF_FIXTURES_HF=${hf_folders}
     ATTNVIZ_LLAMACPP_TOOL="${ATTNVIZ_LLAMACPP_TOOL}"
     ATTNVIZ_GGUF_FIXTURES="${ATTNVIZ_GGUF_FIXTURES}"
     ATTNVIZ_LLAMACPP_REFERENCE="${ATTNVIZ_LLAMACPP_REFERENCE}")

@@ -6,12 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <set>
@@ -26,7 +25,7 @@ namespace {
 
 const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
   info                                   library commit and the struct layout checks
-  tokenize MODEL.gguf TEXT [--text-file PATH] [--no-add-special] [--parse-special]
+  tokenize MODEL.gguf (TEXT | --text TEXT | --text-file PATH) [--no-add-special] [--parse-special]
                                          token ids (vocab_only load), space-separated on one line
   quantize IN.gguf OUT.gguf TYPE [--pure | --mix] [--threads N]
                                          llama_model_quantize; TYPE: F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1
@@ -38,6 +37,7 @@ const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
        [--threads 2]                     attention maps per layer and logits of one forward pass
   bench MODEL.gguf [--tokens 512] [--threads 2] [--reps 3] [--flash-attn] [--kv-f32]
                                          prompt evaluation time
+"--" ends the options (for a TEXT that starts with "--").
 Set ATTNVIZ_LLAMACPP_LIBS to use another library folder, ATTNVIZ_LLAMACPP_VERBOSE=1 for llama.cpp's logs.
 )";
 
@@ -46,9 +46,12 @@ struct Args {
     std::map<std::string, std::string> options; // "--name" -> value ("" for a switch)
 
     Args(int argc, char** argv, const std::set<std::string>& withValue) {
+        bool optionsEnded = false; // after "--" everything is positional (a TEXT may start with "--")
         for (int i = 2; i < argc; ++i) {
             const std::string arg = argv[i];
-            if (arg.rfind("--", 0) != 0) {
+            if (arg == "--" && !optionsEnded) {
+                optionsEnded = true;
+            } else if (optionsEnded || arg.rfind("--", 0) != 0) {
                 positional.push_back(arg);
             } else if (withValue.count(arg)) {
                 if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
@@ -127,7 +130,9 @@ int commandInfo(const LlamaApi& api) {
 
 int commandTokenize(const LlamaApi& api, const Args& args) {
     ModelPtr model = loadModel(api, args.at(0, "MODEL"), true);
-    const std::string text = args.has("--text-file") ? readFile(args.value("--text-file", "")) : args.at(1, "TEXT");
+    const std::string text = args.has("--text-file") ? readFile(args.value("--text-file", ""))
+                             : args.has("--text")    ? args.value("--text", "")
+                                                     : args.at(1, "TEXT");
     const std::vector<llama_token> ids = tokensOfText(api, model.get(), text, args);
     for (size_t i = 0; i < ids.size(); ++i) std::printf(i ? " %d" : "%d", ids[i]);
     std::printf("\n");
@@ -205,6 +210,7 @@ struct AttentionCapture {
     const LlamaApi* api = nullptr;
     std::map<int, std::vector<float>> maps; // layer -> data
     std::map<int, std::vector<int64_t>> shapes;
+    std::map<int, std::string> names;
     std::string error;
 };
 
@@ -235,6 +241,7 @@ bool captureSoftmax(ggml_tensor* tensor, bool ask, void* userData) {
     data.resize(static_cast<size_t>(count));
     api.ggml_backend_tensor_get(tensor, data.data(), 0, data.size() * sizeof(float));
     capture.shapes[layer] = {ne[0], ne[1], ne[2], ne[3]};
+    capture.names[layer] = name;
     return true;
 }
 
@@ -343,9 +350,12 @@ int commandEval(const LlamaApi& api, const Args& args) {
     }
     writeNpy(dir + "/logits.npy", {tokens, vocab}, logits.data());
     writeNpy(dir + "/tokens.npy", {tokens}, ids.data());
-    std::printf("%s: %d layers, %lld heads, %lld tokens, vocab %lld -> %s\n", args.at(0, "MODEL").c_str(), layers,
-                static_cast<long long>(capture.shapes.begin()->second[2]), static_cast<long long>(tokens),
-                static_cast<long long>(vocab), dir.c_str());
+    const std::vector<int64_t>& ne = capture.shapes.begin()->second;
+    std::printf("%s: %d layers, %lld heads, %lld tokens, vocab %lld; captured %s .. %s, ne [%lld, %lld, %lld, %lld] -> %s\n",
+                args.at(0, "MODEL").c_str(), layers, static_cast<long long>(ne[2]), static_cast<long long>(tokens),
+                static_cast<long long>(vocab), capture.names.begin()->second.c_str(),
+                capture.names.rbegin()->second.c_str(), static_cast<long long>(ne[0]), static_cast<long long>(ne[1]),
+                static_cast<long long>(ne[2]), static_cast<long long>(ne[3]), dir.c_str());
     return 0;
 }
 
