@@ -175,6 +175,7 @@ private slots:
     void quantisedRowsMatchGgml();
     void randomBlocksMatchGgml_data() { addDequantizableTypes(); }
     void randomBlocksMatchGgml();
+    // Every fp16 and bfloat16 bit pattern as a value, and every fp16 pattern as a block scale.
     void everyHalfPatternMatchesGgml_data();
     void everyHalfPatternMatchesGgml();
 
@@ -314,6 +315,7 @@ void TestGgmlDequant::everyHalfPatternMatchesGgml_data()
     QTest::addColumn<int>("id");
     QTest::newRow("F16") << static_cast<int>(GgmlType::F16);
     QTest::newRow("BF16") << static_cast<int>(GgmlType::BF16);
+    QTest::newRow("Q8_0 scales") << static_cast<int>(GgmlType::Q8_0); // the block scales' conversion
 }
 
 void TestGgmlDequant::everyHalfPatternMatchesGgml()
@@ -324,10 +326,12 @@ void TestGgmlDequant::everyHalfPatternMatchesGgml()
     for (std::uint32_t v = 0; v < 0x10000u; ++v) {
         blocks.push_back(static_cast<std::uint8_t>(v & 0xff));
         blocks.push_back(static_cast<std::uint8_t>(v >> 8));
+        for (int i = 2; i < info.blockBytes; ++i) // Q8_0: the quants -15 .. 16, so 1 · d is d itself
+            blocks.push_back(static_cast<std::uint8_t>(i - 17));
     }
     std::vector<float> reference;
     QVERIFY2(referenceDequantisation(id, blocks, reference), qPrintable(m_error));
-    const QString difference = firstDifference(ourDequantisation(info, blocks), reference, 1);
+    const QString difference = firstDifference(ourDequantisation(info, blocks), reference, info.blockElements);
     QVERIFY2(difference.isEmpty(), qPrintable(difference));
 }
 
