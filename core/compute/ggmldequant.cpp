@@ -18,8 +18,6 @@ namespace {
 
 using namespace ggmlblocks;
 
-using RowDecoder = void (*)(const std::uint8_t* blocks, float* out, std::int64_t count);
-
 template <class Block>
 void decodeBlocks(const std::uint8_t* blocks, float* out, std::int64_t count)
 {
@@ -55,7 +53,9 @@ void decodeBF16(const std::uint8_t* values, float* out, std::int64_t count)
         out[i] = bfloat16ToFloat(loadU16(values + 2 * i));
 }
 
-RowDecoder rowDecoder(GgmlType type)
+} // namespace
+
+GgmlRowDecoder ggmlRowDecoder(GgmlType type)
 {
     switch (type) {
     case GgmlType::F32: return decodeF32;
@@ -79,11 +79,9 @@ RowDecoder rowDecoder(GgmlType type)
                                 " is not dequantizable");
 }
 
-} // namespace
-
 void dequantizeRow(GgmlType type, const std::uint8_t* blocks, float* out, std::int64_t count)
 {
-    rowDecoder(type)(blocks, out, count);
+    ggmlRowDecoder(type)(blocks, out, count);
 }
 
 } // namespace attnviz::compute

@@ -9,3 +9,6 @@ if(ATTNVIZ_HAVE_LLAMACPP)
     target_compile_definitions(test_ggml_dequant PRIVATE ATTNVIZ_GGML_REFERENCE="$<TARGET_FILE:ggml_reference>")
     add_dependencies(test_ggml_dequant ggml_reference)
 endif()
+
+# dequantizePanel: the tiles of quantised weights in the matrix kernel's panel layout.
+attnviz_add_test(test_ggml_panel SOURCES compute/test_ggml_panel.cpp LIBS attnviz_core LABELS core)

@@ -239,8 +239,7 @@ void TestGgmlDequant::typeTableMatchesGgml()
     }
     QVERIFY(ggml.size() >= 40); // every type up to MXFP4
 
-    int checked = 0;
-    for (std::uint32_t i = 0; i < 256; ++i) {
+    for (std::uint32_t i = 0; i < 256; ++i) { // the table's ids are all below 256
         const GgmlTypeInfo* ours = ggmlTypeInfo(i);
         const auto it = ggml.find(static_cast<int>(i));
         if (ours == nullptr) {
@@ -254,9 +253,7 @@ void TestGgmlDequant::typeTableMatchesGgml()
         QCOMPARE(static_cast<long long>(ours->blockElements), it->second.elements);
         QCOMPARE(static_cast<long long>(ours->blockBytes), it->second.bytes);
         QCOMPARE(ggmlTypeNamed(ours->name), ours);
-        ++checked;
     }
-    QCOMPARE(checked, 32);
 }
 
 void TestGgmlDequant::quantisedRowsMatchGgml()
