@@ -16,7 +16,7 @@ namespace attnviz::compute {
 namespace {
 
 // Depth decoded per row and pass: a whole number of blocks of every type (256 = the K-quants'
-// super-block), so the scratch of 32 rows is 32 KiB and stays in L1.
+// super-block).
 constexpr int chunkDepth = 256;
 
 // dst[k * dstStride + r] = src[r * srcStride + k] for r, k < 8.
@@ -57,23 +57,26 @@ void dequantizePanel(GgmlType type, const std::uint8_t* const* rowBlocks, int ro
     if (rowsInPanel < 0 || rowsInPanel > panelWidth || depthCount < 0 || depthCount % info.blockElements != 0)
         throw std::invalid_argument("dequantizePanel: " + std::to_string(rowsInPanel) + " rows of " +
                                     std::to_string(depthCount) + " " + info.name + " values");
-    alignas(64) float scratch[panelWidth][chunkDepth];
-    for (int r = rowsInPanel; r < panelWidth; ++r) // the padding columns stay zero
-        std::fill(scratch[r], scratch[r] + chunkDepth, 0.0f);
+    // Eight rows at a time: their 8 KiB of scratch and the panel's 32 KiB chunk both stay in L1.
+    alignas(64) float scratch[8][chunkDepth];
     for (std::int64_t k0 = 0; k0 < depthCount; k0 += chunkDepth) {
         const int depth = static_cast<int>(std::min<std::int64_t>(chunkDepth, depthCount - k0));
         const std::int64_t byteOffset = k0 / info.blockElements * info.blockBytes;
-        for (int r = 0; r < rowsInPanel; ++r)
-            decode(rowBlocks[r] + byteOffset, scratch[r], depth);
         float* out = panelOut + k0 * panelWidth;
-        const int wholeEights = depth / 8 * 8;
-        for (int k = 0; k < wholeEights; k += 8) {
-            for (int r = 0; r < panelWidth; r += 8)
-                transpose8x8(&scratch[r][k], chunkDepth, out + k * panelWidth + r, panelWidth);
-        }
-        for (int k = wholeEights; k < depth; ++k) { // F32, F16, BF16 depths need not be multiples of 8
-            for (int r = 0; r < panelWidth; ++r)
-                out[k * panelWidth + r] = scratch[r][k];
+        for (int r0 = 0; r0 < panelWidth; r0 += 8) {
+            for (int r = r0; r < r0 + 8; ++r) {
+                if (r < rowsInPanel)
+                    decode(rowBlocks[r] + byteOffset, scratch[r - r0], depth);
+                else // a padding column
+                    std::fill(scratch[r - r0], scratch[r - r0] + depth, 0.0f);
+            }
+            const int wholeEights = depth / 8 * 8;
+            for (int k = 0; k < wholeEights; k += 8)
+                transpose8x8(&scratch[0][k], chunkDepth, out + k * panelWidth + r0, panelWidth);
+            for (int k = wholeEights; k < depth; ++k) { // F32, F16, BF16 depths need not be multiples of 8
+                for (int r = 0; r < 8; ++r)
+                    out[k * panelWidth + r0 + r] = scratch[r][k];
+            }
         }
     }
 }
