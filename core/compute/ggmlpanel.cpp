@@ -23,22 +23,23 @@ constexpr int chunkDepth = 256;
 inline void transpose8x8(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride)
 {
 #if defined(__AVX__)
-    __m256 row[8], pairs[8], quads[8];
-    for (int r = 0; r < 8; ++r)
-        row[r] = _mm256_loadu_ps(src + r * srcStride);
-    for (int r = 0; r < 8; r += 2) { // interleave rows r, r+1: (k0 of r, k0 of r+1, k1, k1 | k4, k4, k5, k5)
-        pairs[r] = _mm256_unpacklo_ps(row[r], row[r + 1]);
-        pairs[r + 1] = _mm256_unpackhi_ps(row[r], row[r + 1]);
-    }
-    for (int r = 0; r < 8; r += 4) { // four rows of one k per 128-bit lane: k0|k4, k1|k5, k2|k6, k3|k7
-        quads[r] = _mm256_shuffle_ps(pairs[r], pairs[r + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        quads[r + 1] = _mm256_shuffle_ps(pairs[r], pairs[r + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        quads[r + 2] = _mm256_shuffle_ps(pairs[r + 1], pairs[r + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        quads[r + 3] = _mm256_shuffle_ps(pairs[r + 1], pairs[r + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-    for (int k = 0; k < 4; ++k) { // rows 0-3 and 4-7 of k (low lanes) and of k + 4 (high lanes)
-        _mm256_storeu_ps(dst + k * dstStride, _mm256_permute2f128_ps(quads[k], quads[k + 4], 0x20));
-        _mm256_storeu_ps(dst + (k + 4) * dstStride, _mm256_permute2f128_ps(quads[k], quads[k + 4], 0x31));
+    // Per half (k 0-3, then 4-7): row r's four values beside row r + 4's in the upper lane, loaded
+    // so (an insert from memory needs no shuffle unit), then a 4 × 4 transpose within each lane.
+    for (int half = 0; half < 2; ++half) {
+        __m256 rows[4];
+        for (int r = 0; r < 4; ++r) {
+            const __m128 upper = _mm_loadu_ps(src + (r + 4) * srcStride + 4 * half);
+            rows[r] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(src + r * srcStride + 4 * half)), upper, 1);
+        }
+        const __m256 k01Rows01 = _mm256_unpacklo_ps(rows[0], rows[1]); // r0k0 r1k0 r0k1 r1k1 (| r4, r5)
+        const __m256 k23Rows01 = _mm256_unpackhi_ps(rows[0], rows[1]);
+        const __m256 k01Rows23 = _mm256_unpacklo_ps(rows[2], rows[3]);
+        const __m256 k23Rows23 = _mm256_unpackhi_ps(rows[2], rows[3]);
+        float* out = dst + 4 * half * dstStride;
+        _mm256_storeu_ps(out, _mm256_shuffle_ps(k01Rows01, k01Rows23, _MM_SHUFFLE(1, 0, 1, 0)));
+        _mm256_storeu_ps(out + dstStride, _mm256_shuffle_ps(k01Rows01, k01Rows23, _MM_SHUFFLE(3, 2, 3, 2)));
+        _mm256_storeu_ps(out + 2 * dstStride, _mm256_shuffle_ps(k23Rows01, k23Rows23, _MM_SHUFFLE(1, 0, 1, 0)));
+        _mm256_storeu_ps(out + 3 * dstStride, _mm256_shuffle_ps(k23Rows01, k23Rows23, _MM_SHUFFLE(3, 2, 3, 2)));
     }
 #else
     for (int k = 0; k < 8; ++k)
