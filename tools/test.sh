@@ -29,14 +29,16 @@ release_job() {
 # Build and run the numerical tests with AVX2 + FMA too, where this CPU can run it.
 kernels_job() {
     local kernel_targets=(test_compute test_attention test_attention_reference test_models_gpt2 test_models_llama
-        test_models_llama2c test_models_bert test_models_bart test_models_runoptions test_builtin_metrics)
+        test_models_llama2c test_models_bert test_models_bart test_models_runoptions test_builtin_metrics
+        test_ggml_dequant test_ggml_panel)
     if ! grep -qw avx2 /proc/cpuinfo || ! grep -qw fma /proc/cpuinfo; then
         echo "no AVX2 + FMA on this CPU: skipped"
         return
     fi
     local dir="build-kernels-haswell"
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTNVIZ_BUILD_TESTS=ON -DATTNVIZ_NATIVE=OFF \
-        -DCMAKE_CXX_FLAGS="-march=haswell" "${launcher[@]}" >/dev/null
+        -DCMAKE_CXX_FLAGS="-march=haswell" -DATTNVIZ_REQUIRE_LLAMACPP=ON -DATTNVIZ_LLAMACPP_LIBS="$llamacpp_libs" \
+        "${launcher[@]}" >/dev/null
     cmake --build "$dir" -j"$(nproc)" --target "${kernel_targets[@]}"
     local regex="^($(IFS='|'; echo "${kernel_targets[*]}"))\$"
     ctest --test-dir "$dir" -R "$regex" --output-on-failure -j"$(nproc)" --timeout 600

@@ -4,6 +4,10 @@
 #include "compute/ggmlkquantblocks.h"
 #include "compute/ggmllegacyblocks.h"
 
+#if defined(__F16C__)
+#include <immintrin.h>
+#endif
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -13,8 +17,6 @@ namespace attnviz::compute {
 namespace {
 
 using namespace ggmlblocks;
-
-using RowDecoder = void (*)(const std::uint8_t* blocks, float* out, std::int64_t count);
 
 template <class Block>
 void decodeBlocks(const std::uint8_t* blocks, float* out, std::int64_t count)
@@ -32,17 +34,28 @@ void decodeF32(const std::uint8_t* values, float* out, std::int64_t count)
 
 void decodeF16(const std::uint8_t* values, float* out, std::int64_t count)
 {
-    for (std::int64_t i = 0; i < count; ++i)
-        out[i] = halfToFloat(loadU16(values + 2 * i));
+    std::int64_t i = 0;
+#if defined(__F16C__)
+    // The hardware conversion, three times faster: the same float for every half but NaNs, which
+    // stay NaNs (signalling ones come out quiet, as from ggml's own conversion).
+    for (; i + 8 <= count; i += 8)
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(values + 2 * i))));
+#endif
+#pragma omp simd
+    for (std::int64_t j = i; j < count; ++j)
+        out[j] = halfToFloat(loadU16(values + 2 * j));
 }
 
 void decodeBF16(const std::uint8_t* values, float* out, std::int64_t count)
 {
+#pragma omp simd
     for (std::int64_t i = 0; i < count; ++i)
         out[i] = bfloat16ToFloat(loadU16(values + 2 * i));
 }
 
-RowDecoder rowDecoder(GgmlType type)
+} // namespace
+
+GgmlRowDecoder ggmlRowDecoder(GgmlType type)
 {
     switch (type) {
     case GgmlType::F32: return decodeF32;
@@ -66,11 +79,9 @@ RowDecoder rowDecoder(GgmlType type)
                                 " is not dequantizable");
 }
 
-} // namespace
-
 void dequantizeRow(GgmlType type, const std::uint8_t* blocks, float* out, std::int64_t count)
 {
-    rowDecoder(type)(blocks, out, count);
+    ggmlRowDecoder(type)(blocks, out, count);
 }
 
 } // namespace attnviz::compute

@@ -8,30 +8,44 @@
 
 #include "compute/ggmlblocks.h"
 
+#if defined(__SSSE3__)
+#include <immintrin.h>
+#endif
+
 namespace attnviz::compute::ggmlblocks {
 
 // The 16 levels (ggml's kvalues_iq4nl).
 inline constexpr std::int8_t iq4Levels[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
                                               1,    13,   25,  38,  53,  69,  89,  113};
 
-// A group of 32: byte i's low nibble is level i, its high nibble level i + 16.
-inline void unpackLevels(const std::uint8_t* nibbles, std::int8_t* q)
+// A group of 32: out[i] = scale · level(low nibble of byte i), out[i + 16] = scale · level(high
+// nibble). Compilers do not turn a 16-entry table lookup into a byte shuffle by themselves, hence
+// the SSSE3 version; each half is read back as it was stored (a load spanning both stores would
+// wait for them, twice as slow).
+inline void scaleLevels(float scale, const std::uint8_t* nibbles, float* out)
 {
-    splitNibbles<16>(nibbles, q);
-    for (int i = 0; i < 32; ++i)
-        q[i] = iq4Levels[q[i]];
+    alignas(16) std::int8_t lows[16], highs[16];
+#if defined(__SSSE3__)
+    const __m128i levels = _mm_loadu_si128(reinterpret_cast<const __m128i*>(iq4Levels));
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(nibbles));
+    const __m128i lowNibbles = _mm_and_si128(bytes, _mm_set1_epi8(15));
+    const __m128i highNibbles = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(15));
+    _mm_store_si128(reinterpret_cast<__m128i*>(lows), _mm_shuffle_epi8(levels, lowNibbles));
+    _mm_store_si128(reinterpret_cast<__m128i*>(highs), _mm_shuffle_epi8(levels, highNibbles));
+#else
+    for (int i = 0; i < 16; ++i) {
+        lows[i] = iq4Levels[nibbles[i] & 15];
+        highs[i] = iq4Levels[nibbles[i] >> 4];
+    }
+#endif
+    scaleQuants<16>(scale, out, [&lows](int i) { return lows[i]; });
+    scaleQuants<16>(scale, out + 16, [&highs](int i) { return highs[i]; });
 }
 
 struct IQ4_NLBlock
 {
     static constexpr int elements = 32, bytes = 18;
-    static void decode(const std::uint8_t* block, float* out)
-    {
-        const float d = loadHalf(block);
-        std::int8_t q[32];
-        unpackLevels(block + 2, q);
-        scaleQuants<32, 1>(q, &d, out);
-    }
+    static void decode(const std::uint8_t* block, float* out) { scaleLevels(loadHalf(block), block + 2, out); }
 };
 
 struct IQ4_XSBlock
@@ -42,15 +56,11 @@ struct IQ4_XSBlock
         const float d = loadHalf(block);
         const std::uint16_t scalesHigh = loadU16(block + 2);
         const std::uint8_t* scalesLow = block + 4;
-        float scales[8];
-        for (int g = 0; g < 8; ++g) {
+        forEachGroup<8>([&](auto group) {
+            constexpr int g = decltype(group)::value;
             const int scale = ((scalesLow[g / 2] >> (4 * (g % 2))) & 15) | (((scalesHigh >> (2 * g)) & 3) << 4);
-            scales[g] = d * static_cast<float>(scale - 32);
-        }
-        std::int8_t q[256];
-        for (int g = 0; g < 8; ++g)
-            unpackLevels(block + 8 + 16 * g, q + 32 * g);
-        scaleQuants<32, 8>(q, scales, out);
+            scaleLevels(d * static_cast<float>(scale - 32), block + 8 + 16 * g, out + 32 * g);
+        });
     }
 };
 

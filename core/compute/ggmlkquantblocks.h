@@ -17,19 +17,15 @@
 
 namespace attnviz::compute::ggmlblocks {
 
-inline constexpr int superBlock = 256;
-
 // Q2_K and Q3_K keep the low two bits of their 256 values in 64 bytes: each half of the block
-// (128 values) reads its 32 bytes four times, at bit shifts 0, 2, 4 and 6.
-inline void unpackTwoBitPlanes(const std::uint8_t* qs, std::int8_t* q)
+// (128 values, 8 groups of 16) reads its 32 bytes four times, at bit shifts 0, 2, 4 and 6, the
+// first 16 bytes for the even groups, the next 16 for the odd ones.
+template <int G>
+struct TwoBitPlane
 {
-    for (int half = 0; half < 2; ++half) {
-        for (int plane = 0; plane < 4; ++plane) {
-            for (int i = 0; i < 32; ++i)
-                q[128 * half + 32 * plane + i] = static_cast<std::int8_t>((qs[32 * half + i] >> (2 * plane)) & 3);
-        }
-    }
-}
+    const std::uint8_t* bytes; // qs
+    int operator()(int i) const { return (bytes[32 * (G / 8) + 16 * (G % 2) + i] >> (2 * ((G % 8) / 2))) & 3; }
+};
 
 // Q4_K and Q5_K's 8 scales and 8 mins, 6 bits each in 12 bytes: entries 0-3 are the low 6 bits
 // of bytes 0-3 (scales) and 4-7 (mins); entries 4-7 take their low 4 bits from the nibbles of
@@ -44,134 +40,109 @@ inline void unpackScalesAndMins(const std::uint8_t* packed, int* scales, int* mi
     }
 }
 
-// Scales d·scale and offsets −(dmin·min) of the 8 groups of 32 of a Q4_K or Q5_K block.
-inline void groupScalesAndOffsets(const std::uint8_t* block, float* scales, float* offsets)
+// Q4_K and Q5_K: group g of 32 takes the low (even g) or high (odd g) nibbles of bytes 32·(g/2).
+// Q5_K adds bit 4 from bit g of qh[i] (no qh: Q4_K).
+template <bool HighBit>
+void decodeFourOrFiveBitGroups(const std::uint8_t* block, const std::uint8_t* qh, const std::uint8_t* qs, float* out)
 {
     const float d = loadHalf(block);
     const float dmin = loadHalf(block + 2);
-    int scale[8], min[8];
-    unpackScalesAndMins(block + 4, scale, min);
-    for (int g = 0; g < 8; ++g) {
-        scales[g] = d * static_cast<float>(scale[g]);
-        offsets[g] = -(dmin * static_cast<float>(min[g]));
-    }
+    int scales[8], mins[8];
+    unpackScalesAndMins(block + 4, scales, mins);
+    forEachGroup<8>([&](auto group) {
+        constexpr int g = decltype(group)::value;
+        const float scale = d * static_cast<float>(scales[g]);
+        const float offset = -(dmin * static_cast<float>(mins[g]));
+        const std::uint8_t* nibbles = qs + 32 * (g / 2);
+        scaleAndShiftQuants<32>(scale, offset, out + 32 * g, [=](int i) {
+            const int low = (nibbles[i] >> (4 * (g % 2))) & 15;
+            return HighBit ? low | (((qh[i] >> g) & 1) << 4) : low;
+        });
+    });
 }
 
 struct Q2_KBlock
 {
-    static constexpr int elements = superBlock, bytes = 84;
+    static constexpr int elements = 256, bytes = 84;
     static void decode(const std::uint8_t* block, float* out)
     {
+        const std::uint8_t* scalesAndMins = block; // per group: scale in the low nibble, min in the high
         const float d = loadHalf(block + 80);
         const float dmin = loadHalf(block + 82);
-        float scales[16], offsets[16];
-        for (int g = 0; g < 16; ++g) {
-            scales[g] = d * static_cast<float>(block[g] & 15);
-            offsets[g] = -(dmin * static_cast<float>(block[g] >> 4));
-        }
-        std::int8_t q[superBlock];
-        unpackTwoBitPlanes(block + 16, q);
-        scaleAndShiftQuants<16, 16>(q, scales, offsets, out);
+        forEachGroup<16>([&](auto group) {
+            constexpr int g = decltype(group)::value;
+            const float scale = d * static_cast<float>(scalesAndMins[g] & 15);
+            const float offset = -(dmin * static_cast<float>(scalesAndMins[g] >> 4));
+            scaleAndShiftQuants<16>(scale, offset, out + 16 * g, TwoBitPlane<g>{block + 16});
+        });
     }
 };
 
 struct Q3_KBlock
 {
-    static constexpr int elements = superBlock, bytes = 110;
+    static constexpr int elements = 256, bytes = 110;
     static void decode(const std::uint8_t* block, float* out)
     {
         const std::uint8_t* hmask = block;
         const std::uint8_t* packedScales = block + 96;
         const float d = loadHalf(block + 108);
-        // 16 scales of 6 bits: the low 4 from a nibble of bytes 0-7 (low nibbles for groups 0-7,
-        // high for 8-15), the top 2 from bytes 8-11 (group g: byte 8 + g % 4, bits 2 · (g / 4)).
-        float scales[16];
-        for (int g = 0; g < 16; ++g) {
-            const int low = g < 8 ? packedScales[g] & 15 : packedScales[g - 8] >> 4;
+        forEachGroup<16>([&](auto group) {
+            constexpr int g = decltype(group)::value;
+            // A 6-bit scale: the low 4 bits from a nibble of bytes 0-7 (low nibbles for groups
+            // 0-7, high for 8-15), the top 2 from bytes 8-11 (byte 8 + g % 4, bits 2 · (g / 4)).
+            const int low = (packedScales[g % 8] >> (4 * (g / 8))) & 15;
             const int high = (packedScales[8 + g % 4] >> (2 * (g / 4))) & 3;
-            scales[g] = d * static_cast<float>((low | (high << 4)) - 32);
-        }
-        // Bit 2 of value 128·half + 32·plane + i is bit 4·half + plane of hmask[i]; ggml stores
-        // it inverted: a clear bit subtracts 4.
-        std::int8_t q[superBlock];
-        unpackTwoBitPlanes(block + 32, q);
-        for (int half = 0; half < 2; ++half) {
-            for (int plane = 0; plane < 4; ++plane) {
-                std::int8_t* values = q + 128 * half + 32 * plane;
-                for (int i = 0; i < 32; ++i)
-                    values[i] = static_cast<std::int8_t>(values[i] - 4 + 4 * ((hmask[i] >> (4 * half + plane)) & 1));
-            }
-        }
-        scaleQuants<16, 16>(q, scales, out);
+            const float scale = d * static_cast<float>((low | (high << 4)) - 32);
+            // Bit 2 of value i of group g is bit 4·(g/8) + (g%8)/2 of hmask[16·(g%2) + i], stored
+            // inverted: a clear bit subtracts 4.
+            const TwoBitPlane<g> lowBits{block + 32};
+            const std::uint8_t* highBits = hmask + 16 * (g % 2);
+            scaleQuants<16>(scale, out + 16 * g, [=](int i) {
+                return lowBits(i) - 4 + 4 * ((highBits[i] >> (4 * (g / 8) + (g % 8) / 2)) & 1);
+            });
+        });
     }
 };
 
-// Each pair of groups (64 values) of Q4_K and Q5_K reads 32 bytes: low nibbles, then high.
-inline void unpackPairedNibbles(const std::uint8_t* qs, std::int8_t* q)
-{
-    for (int pair = 0; pair < 4; ++pair)
-        splitNibbles<32>(qs + 32 * pair, q + 64 * pair);
-}
-
 struct Q4_KBlock
 {
-    static constexpr int elements = superBlock, bytes = 144;
+    static constexpr int elements = 256, bytes = 144;
     static void decode(const std::uint8_t* block, float* out)
     {
-        float scales[8], offsets[8];
-        groupScalesAndOffsets(block, scales, offsets);
-        std::int8_t q[superBlock];
-        unpackPairedNibbles(block + 16, q);
-        scaleAndShiftQuants<32, 8>(q, scales, offsets, out);
+        decodeFourOrFiveBitGroups<false>(block, nullptr, block + 16, out);
     }
 };
 
 struct Q5_KBlock
 {
-    static constexpr int elements = superBlock, bytes = 176;
+    static constexpr int elements = 256, bytes = 176;
     static void decode(const std::uint8_t* block, float* out)
     {
-        float scales[8], offsets[8];
-        groupScalesAndOffsets(block, scales, offsets);
-        const std::uint8_t* qh = block + 16;
-        std::int8_t q[superBlock];
-        unpackPairedNibbles(block + 48, q);
-        for (int g = 0; g < 8; ++g) { // bit 4 of value 32·g + i is bit g of qh[i]
-            for (int i = 0; i < 32; ++i)
-                q[32 * g + i] = static_cast<std::int8_t>(q[32 * g + i] | (((qh[i] >> g) & 1) << 4));
-        }
-        scaleAndShiftQuants<32, 8>(q, scales, offsets, out);
+        decodeFourOrFiveBitGroups<true>(block, block + 16, block + 48, out);
     }
 };
 
 struct Q6_KBlock
 {
-    static constexpr int elements = superBlock, bytes = 210;
+    static constexpr int elements = 256, bytes = 210;
     static void decode(const std::uint8_t* block, float* out)
     {
         const std::uint8_t* ql = block;
         const std::uint8_t* qh = block + 128;
-        const std::int8_t* groupScales = reinterpret_cast<const std::int8_t*>(block + 192);
+        const auto* groupScales = reinterpret_cast<const std::int8_t*>(block + 192);
         const float d = loadHalf(block + 208);
-        float scales[16];
-        for (int g = 0; g < 16; ++g)
-            scales[g] = d * static_cast<float>(groupScales[g]);
-        // Each half (128 values) has 64 bytes of ql and 32 of qh. Its quarter k (32 values) takes
-        // the low (k < 2) or high nibbles of ql bytes 32·(k % 2) + i and bits 2k, 2k+1 of qh[i].
-        std::int8_t q[superBlock];
-        for (int half = 0; half < 2; ++half) {
-            for (int quarter = 0; quarter < 4; ++quarter) {
-                const std::uint8_t* low = ql + 64 * half + 32 * (quarter % 2);
-                const std::uint8_t* high = qh + 32 * half;
-                const int nibbleShift = 4 * (quarter / 2);
-                std::int8_t* values = q + 128 * half + 32 * quarter;
-                for (int i = 0; i < 32; ++i) {
-                    const int v = ((low[i] >> nibbleShift) & 15) | (((high[i] >> (2 * quarter)) & 3) << 4);
-                    values[i] = static_cast<std::int8_t>(v - 32);
-                }
-            }
-        }
-        scaleQuants<16, 16>(q, scales, out);
+        // Each half (128 values) has 64 bytes of ql and 32 of qh. Its quarter k (32 values, two
+        // groups of 16) takes the low (k < 2) or high nibbles of ql bytes 32·(k % 2) + i and
+        // bits 2k, 2k+1 of qh[i].
+        forEachGroup<16>([&](auto group) {
+            constexpr int g = decltype(group)::value;
+            constexpr int half = g / 8, quarter = (g % 8) / 2, second = g % 2;
+            const std::uint8_t* low = ql + 64 * half + 32 * (quarter % 2) + 16 * second;
+            const std::uint8_t* high = qh + 32 * half + 16 * second;
+            scaleQuants<16>(d * static_cast<float>(groupScales[g]), out + 16 * g, [=](int i) {
+                return (((low[i] >> (4 * (quarter / 2))) & 15) | (((high[i] >> (2 * quarter)) & 3) << 4)) - 32;
+            });
+        });
     }
 };
 

@@ -7,92 +7,100 @@
 //   Q4_1  d, m, 16 bytes of nibbles                                  20 bytes
 //   Q5_0  d, 32 high bits (uint32), 16 bytes of nibbles (value − 16) 22 bytes
 //   Q5_1  d, m, 32 high bits, 16 bytes of nibbles                    24 bytes
-// Nibbles: byte j holds value j in its low half and value j + 16 in its high half; bit i of the
+// Nibbles: byte i holds value i in its low half and value i + 16 in its high half; bit i of the
 // high-bit word is bit 4 of value i.
 
 #include "compute/ggmlblocks.h"
 
 namespace attnviz::compute::ggmlblocks {
 
-inline constexpr int legacyBlock = 32;
-
-// The 32 quants of a Q4/Q5 block, without the offset of the symmetric types.
-inline void unpackFourBit(const std::uint8_t* nibbles, std::int8_t* q) { splitNibbles<16>(nibbles, q); }
-
-inline void unpackFiveBit(const std::uint8_t* highBits, const std::uint8_t* nibbles, std::int8_t* q)
+// The 4-bit quant of value i (Half 0) or i + 16 (Half 1) of a Q4 block.
+template <int Half>
+struct FourBit
 {
-    std::uint32_t high;
-    std::memcpy(&high, highBits, sizeof high);
-    splitNibbles<16>(nibbles, q);
-    for (int i = 0; i < legacyBlock; ++i)
-        q[i] = static_cast<std::int8_t>(q[i] | (((high >> i) & 1u) << 4));
-}
+    const std::uint8_t* nibbles;
+    int operator()(int i) const { return (nibbles[i] >> (4 * Half)) & 15; }
+};
 
-inline void subtract(std::int8_t* q, int zero)
+// The 5-bit quant of value i or i + 16 of a Q5 block.
+template <int Half>
+struct FiveBit
 {
-    for (int i = 0; i < legacyBlock; ++i)
-        q[i] = static_cast<std::int8_t>(q[i] - zero);
+    const std::uint8_t* nibbles;
+    std::uint32_t highBits;
+    int operator()(int i) const
+    {
+        return ((nibbles[i] >> (4 * Half)) & 15) | static_cast<int>(((highBits >> (i + 16 * Half)) & 1u) << 4);
+    }
+};
+
+inline std::uint32_t loadU32(const std::uint8_t* p)
+{
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
 
 struct Q8_0Block
 {
-    static constexpr int elements = legacyBlock, bytes = 34;
+    static constexpr int elements = 32, bytes = 34;
     static void decode(const std::uint8_t* block, float* out)
     {
         const float d = loadHalf(block);
-        scaleQuants<legacyBlock, 1>(reinterpret_cast<const std::int8_t*>(block + 2), &d, out);
+        const auto* q = reinterpret_cast<const std::int8_t*>(block + 2);
+        scaleQuants<32>(d, out, [q](int i) { return q[i]; });
     }
 };
 
 struct Q4_0Block
 {
-    static constexpr int elements = legacyBlock, bytes = 18;
+    static constexpr int elements = 32, bytes = 18;
     static void decode(const std::uint8_t* block, float* out)
     {
         const float d = loadHalf(block);
-        std::int8_t q[legacyBlock];
-        unpackFourBit(block + 2, q);
-        subtract(q, 8);
-        scaleQuants<legacyBlock, 1>(q, &d, out);
+        forEachGroup<2>([&](auto half) {
+            const FourBit<decltype(half)::value> q{block + 2};
+            scaleQuants<16>(d, out + 16 * half, [q](int i) { return q(i) - 8; });
+        });
     }
 };
 
 struct Q4_1Block
 {
-    static constexpr int elements = legacyBlock, bytes = 20;
+    static constexpr int elements = 32, bytes = 20;
     static void decode(const std::uint8_t* block, float* out)
     {
         const float d = loadHalf(block);
         const float m = loadHalf(block + 2);
-        std::int8_t q[legacyBlock];
-        unpackFourBit(block + 4, q);
-        scaleAndShiftQuants<legacyBlock, 1>(q, &d, &m, out);
+        forEachGroup<2>([&](auto half) {
+            scaleAndShiftQuants<16>(d, m, out + 16 * half, FourBit<decltype(half)::value>{block + 4});
+        });
     }
 };
 
 struct Q5_0Block
 {
-    static constexpr int elements = legacyBlock, bytes = 22;
+    static constexpr int elements = 32, bytes = 22;
     static void decode(const std::uint8_t* block, float* out)
     {
         const float d = loadHalf(block);
-        std::int8_t q[legacyBlock];
-        unpackFiveBit(block + 2, block + 6, q);
-        subtract(q, 16);
-        scaleQuants<legacyBlock, 1>(q, &d, out);
+        forEachGroup<2>([&](auto half) {
+            const FiveBit<decltype(half)::value> q{block + 6, loadU32(block + 2)};
+            scaleQuants<16>(d, out + 16 * half, [q](int i) { return q(i) - 16; });
+        });
     }
 };
 
 struct Q5_1Block
 {
-    static constexpr int elements = legacyBlock, bytes = 24;
+    static constexpr int elements = 32, bytes = 24;
     static void decode(const std::uint8_t* block, float* out)
     {
         const float d = loadHalf(block);
         const float m = loadHalf(block + 2);
-        std::int8_t q[legacyBlock];
-        unpackFiveBit(block + 4, block + 8, q);
-        scaleAndShiftQuants<legacyBlock, 1>(q, &d, &m, out);
+        forEachGroup<2>([&](auto half) {
+            scaleAndShiftQuants<16>(d, m, out + 16 * half, FiveBit<decltype(half)::value>{block + 8, loadU32(block + 4)});
+        });
     }
 };
 

@@ -11,3 +11,6 @@ if(ATTNVIZ_HAVE_LLAMACPP)
 endif()
 # Weights kept as GGUF encodes them: products equal to the packed-float path bit for bit.
 attnviz_add_test(test_encodedmatrix SOURCES compute/test_encodedmatrix.cpp LIBS attnviz_core LABELS core)
+
+# dequantizePanel: the tiles of quantised weights in the matrix kernel's panel layout.
+attnviz_add_test(test_ggml_panel SOURCES compute/test_ggml_panel.cpp LIBS attnviz_core LABELS core)

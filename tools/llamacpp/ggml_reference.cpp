@@ -62,9 +62,10 @@ void printInfo(const GgmlLibrary& ggml, const std::vector<int>& ids)
 void quantize(const GgmlLibrary& ggml, int type, const std::string& inPath, const std::string& outPath,
               std::int64_t rowLength)
 {
-    if (!ggml.canQuantize(type) || ggml.requiresImportanceMatrix(type))
-        throw std::runtime_error("ggml_quantize_chunk does not quantise " + ggml.typeName(type) +
-                                 " without an importance matrix");
+    if (!ggml.canQuantize(type))
+        throw std::runtime_error("ggml_quantize_chunk does not quantise " + ggml.typeName(type));
+    if (ggml.requiresImportanceMatrix(type))
+        throw std::runtime_error(ggml.typeName(type) + " needs an importance matrix, which this tool does not pass");
     const std::vector<std::uint8_t> bytes = readFile(inPath);
     if (bytes.size() % sizeof(float) != 0)
         throw std::runtime_error(inPath + " is not a whole number of floats");
