@@ -283,7 +283,6 @@ private slots:
     // safetensors path: the same maps as llama.cpp's on the GGUF file, so the GGUF file means what
     // the HF checkpoint means (Q/K permutation, Gemma's norms, rope_freqs, fused tensors, ...).
     void hfFolderMatchesLlamacpp() {
-        if (!ATTNVIZ_GGUF_FIXTURES_HF) QSKIP("the fixture Python has no torch: no Hugging Face folders written");
         QFETCH(QString, fixture);
         const Fixture& f = this->fixture(fixture.toStdString());
         const std::string reference = kReference + "/eval/" + f.name;

@@ -7,6 +7,7 @@ Undoes what the converter did (make_gguf_fixtures.py's docstring): the llama Q/K
 The safetensors file is written by tools/fixtures/make_model_fixtures.py's writer.
 """
 import json
+import struct
 import os
 import sys
 
@@ -58,16 +59,28 @@ def _hf_array(fixture, gguf_name, array):
     return array
 
 
-def write_hf_folder(fixture, folder):
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
-    import torch  # only needed here: the safetensors writer takes torch tensors
-    from make_model_fixtures import write_safetensors
+def write_safetensors(path, tensors):
+    """safetensors: an 8-byte little-endian header length, a JSON header giving each tensor's
+    dtype, shape and byte range, then the raw data (F32 here)."""
+    header, offset = {}, 0
+    for name, array in tensors.items():
+        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + array.nbytes]}
+        offset += array.nbytes
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for array in tensors.values():
+            f.write(array.astype("<f4").tobytes())
 
+
+def write_hf_folder(fixture, folder):
     tensors = {}
     for gguf_name, array in fixture.arrays:
         name = _hf_name(fixture.arch, gguf_name)
         if name is not None:
-            tensors[name] = torch.from_numpy(np.ascontiguousarray(_hf_array(fixture, gguf_name, array)))
+            tensors[name] = np.ascontiguousarray(_hf_array(fixture, gguf_name, array), dtype=np.float32)
     os.makedirs(folder, exist_ok=True)
     write_safetensors(os.path.join(folder, "model.safetensors"), dict(sorted(tensors.items())))
     with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:

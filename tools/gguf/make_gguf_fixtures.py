@@ -384,7 +384,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="folder for the .gguf files and manifest.tsv")
     parser.add_argument("--hf", help="also write each fixture as a Hugging Face folder HF/<fixture>/ "
-                                     "(config.json + model.safetensors, needs torch)")
+                                     "(config.json + model.safetensors)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     lines = []

@@ -30,13 +30,7 @@ set_tests_properties(llamacpp_reference_outputs PROPERTIES
 attnviz_add_test(test_llamacpp_reference SOURCES ${PROJECT_SOURCE_DIR}/tests/llamacpp/test_llamacpp_reference.cpp
                  LIBS Qt6::Core LABELS gguf)
 add_dependencies(test_llamacpp_reference llamacpp_reference attnviz-cli)
-if(ATTNVIZ_GGUF_FIXTURES_HF)
-    set(hf_folders 1)
-else()
-    set(hf_folders 0)
-endif()
 target_compile_definitions(test_llamacpp_reference PRIVATE
-    ATTNVIZ_GGUF_FIXTURES_HF=${hf_folders}
     ATTNVIZ_LLAMACPP_TOOL="${ATTNVIZ_LLAMACPP_TOOL}"
     ATTNVIZ_GGUF_FIXTURES="${ATTNVIZ_GGUF_FIXTURES}"
     ATTNVIZ_LLAMACPP_REFERENCE="${ATTNVIZ_LLAMACPP_REFERENCE}")
