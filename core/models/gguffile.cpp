@@ -713,12 +713,4 @@ compute::GgmlType GgufFile::ggmlType(const TensorInfo& info) const
     return t->type;
 }
 
-std::span<const std::uint8_t> GgufFile::tensorBytes(const TensorInfo& info) const
-{
-    const std::span<const std::uint8_t> all = bytes();
-    if (info.begin > info.end || info.end > all.size())
-        throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
-    return all.subspan(info.begin, info.end - info.begin);
-}
-
 } // namespace attnviz

@@ -108,8 +108,10 @@ public:
     // tensors() (from TensorFile) holds each tensor with dtype = the ggml type's name ("F32",
     // "Q4_K", ...), shape outer first (the reverse of GGUF's ne: a matrix ne = [in, out] has shape
     // {out, in}, rows contiguous), begin/end its absolute byte range.
+    // Their bytes: TensorFile::tensorBytes.
     compute::GgmlType ggmlType(const TensorInfo& info) const;
-    std::span<const std::uint8_t> tensorBytes(const TensorInfo& info) const;
+    // Loaders keep GGUF matrices as they are encoded (compute/encodedmatrix.h).
+    bool keepsEncodedWeights() const override { return true; }
     // Tensor names in file order.
     const std::vector<std::string>& tensorOrder() const { return m_tensorOrder; }
 

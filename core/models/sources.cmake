@@ -26,4 +26,6 @@ target_sources(attnviz_core PRIVATE
     models/t5.h models/t5.cpp
     models/seq2seqmodel.h models/seq2seqmodel.cpp
     models/hfloader.h models/hfloader.cpp
+    models/ggufdescriptions.h models/ggufdescriptions.cpp
+    models/ggufloader.h models/ggufloader.cpp
 )

@@ -2,6 +2,7 @@
 
 #include "engine/lessonmodel.h"
 #include "registry/resourcepaths.h"
+#include "models/ggufloader.h"
 #include "models/hfloader.h"
 #include "models/llama2c.h"
 #include "util/regularfile.h"
@@ -44,8 +45,10 @@ std::unique_ptr<AttentionModel> openModel(const std::string& spec)
         return openHuggingFaceFolder(path);
     }
     if (kind == FileKind::Regular && p.extension() == ".bin") return openLlama2c(path);
+    if (kind == FileKind::Regular && p.extension() == ".gguf") return openGgufFile(path);
     throw ModelLoadError("not a model AttnViz can open: " + path +
-                         " (expected a lesson .json file, a model folder with config.json, or a llama2.c .bin)");
+                         " (expected a lesson .json file, a model folder with config.json, a llama2.c .bin or a "
+                         "GGUF .gguf file)");
 }
 
 } // namespace attnviz

@@ -35,3 +35,12 @@ attnviz_add_test(test_models_references SOURCES models/test_references.cpp model
 foreach(t gpt2 llama llama2c bert runoptions safetensors torchfile builtin bart t5 specialfiles numbers references configchecks)
     set_property(TEST test_models_${t} APPEND PROPERTY ENVIRONMENT "OMP_WAIT_POLICY=passive")
 endforeach()
+# GGUF files against llama.cpp itself: every fixture architecture and quantised variant, maps and
+# logits (the reference outputs come from the ctest fixtures of tools/llamacpp/llamacpp_reference.cmake).
+if(ATTNVIZ_HAVE_LLAMACPP)
+    attnviz_add_test(test_models_gguf SOURCES models/test_gguf.cpp models/npyfile.h LIBS attnviz_core LABELS gguf)
+    target_compile_definitions(test_models_gguf PRIVATE
+        ATTNVIZ_GGUF_FIXTURES="${ATTNVIZ_GGUF_FIXTURES}" ATTNVIZ_LLAMACPP_REFERENCE="${ATTNVIZ_LLAMACPP_REFERENCE}")
+    set_tests_properties(test_models_gguf PROPERTIES FIXTURES_REQUIRED "gguf_fixtures;llamacpp_reference_outputs"
+                         ENVIRONMENT "OMP_WAIT_POLICY=passive")
+endif()

@@ -27,7 +27,7 @@ const char* const kUsage = R"(usage: llamacpp_reference COMMAND ...
   info                                   library commit and the struct layout checks
   tokenize MODEL.gguf (TEXT | --text TEXT | --text-file PATH) [--no-add-special] [--parse-special]
                                          token ids (vocab_only load), space-separated on one line
-  quantize IN.gguf OUT.gguf TYPE [--pure | --mix] [--threads N]
+  quantize IN.gguf OUT.gguf TYPE [--pure | --mix] [--allow-requantize] [--threads N]
                                          llama_model_quantize; TYPE: F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1
                                          Q2_K Q3_K Q4_K Q5_K Q6_K IQ4_NL IQ4_XS (all tensors one type
                                          unless --mix) or a mixture Q3_K_S Q3_K_M Q3_K_L Q4_K_S
@@ -171,6 +171,8 @@ int commandQuantize(const LlamaApi& api, const Args& args) {
     params.ftype = type.ftype;
     params.nthread = args.number("--threads", 2);
     params.pure = args.has("--pure") || (!type.mixture && !args.has("--mix"));
+    // F32 from a quantised file: ggml's own dequantised weights, the reference for AttnViz's F32 maths
+    params.allow_requantize = args.has("--allow-requantize");
     // the ftype's name from the library itself: a wrong enum value shows here
     std::fprintf(stderr, "quantize %s -> %s as %s (llama_ftype %d \"%s\", %s)\n", in.c_str(), out.c_str(), type.name,
                  type.ftype, api.llama_ftype_name(type.ftype), params.pure ? "pure" : "mixture");

@@ -2,7 +2,8 @@
 # the reference outputs of one forward pass each. Run as a ctest fixture setup:
 #   cmake -DTOOL=<llamacpp_reference> -DFIXTURES=<dir with manifest.tsv> -DOUT=<dir> -P this file
 # Writes OUT/quant/<fixture>-<TYPE>.gguf (every type for llama3, Q8_0 and Q4_K_M for the others)
-# and OUT/eval/<fixture>[-<TYPE>]/ (attn_<layer>.npy, logits.npy, tokens.npy; see README.md).
+# and OUT/eval/<fixture>[-<TYPE>[-dequantised]]/ (attn_<layer>.npy, logits.npy, tokens.npy; see
+# README.md), -dequantised for the variant's weights dequantised by ggml into an F32 file.
 foreach(var TOOL FIXTURES OUT)
     if(NOT DEFINED ${var})
         message(FATAL_ERROR "make_reference_outputs.cmake needs -D${var}=...")
@@ -36,6 +37,10 @@ foreach(line IN LISTS lines)
         set(variant ${name}-${type})
         run_tool(quantize ${FIXTURES}/${name}.gguf ${OUT}/quant/${variant}.gguf ${type})
         run_tool(eval ${OUT}/quant/${variant}.gguf --text "${text}" --out ${OUT}/eval/${variant})
+        # The same weights dequantised by ggml into an F32 file: llama.cpp's maps without its 8-bit
+        # activations, the reference for AttnViz's F32 arithmetic on quantised weights.
+        run_tool(quantize ${OUT}/quant/${variant}.gguf ${OUT}/quant/${variant}-dequantised.gguf F32 --allow-requantize)
+        run_tool(eval ${OUT}/quant/${variant}-dequantised.gguf --text "${text}" --out ${OUT}/eval/${variant}-dequantised)
     endforeach()
 endforeach()
 message(STATUS "llama.cpp reference outputs in ${OUT}")
