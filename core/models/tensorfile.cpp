@@ -1,10 +1,10 @@
 #include "models/tensorfile.h"
 
 #include "base/modelloaderror.h"
+#include "compute/ggmldequant.h"
 #include "models/mappedfile.h"
 #include "util/messagetext.h"
 
-#include <cstring>
 
 namespace attnviz {
 
@@ -41,17 +41,12 @@ std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
         throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " lies outside the file");
     const std::uint8_t* src = m_bytes.data() + info.begin;
     std::vector<float> out;
-    if (info.dtype == "F32") {
-        out.resize(n);
-        if (n > 0)
-            std::memcpy(out.data(), src, n * sizeof(float)); // the data may be unaligned
-    } else if (info.dtype == "F16" || info.dtype == "BF16") {
-        out.resize(n);
-        const bool bf = info.dtype == "BF16";
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint16_t h = compute::loadU16(src + 2 * i);
-            out[i] = bf ? bfloat16ToFloat(h) : halfToFloat(h);
-        }
+    if (info.dtype == "F32" || info.dtype == "F16" || info.dtype == "BF16") {
+        out.resize(n); // the data may be unaligned: the decoders read it byte-wise
+        const auto type = info.dtype == "F32"   ? compute::GgmlType::F32
+                          : info.dtype == "F16" ? compute::GgmlType::F16
+                                                : compute::GgmlType::BF16;
+        compute::dequantizeRow(type, src, out.data(), static_cast<std::int64_t>(n));
     } else {
         throw ModelLoadError(path() + ": tensor " + quotedForMessage(info.name) + " has dtype " +
                              quotedForMessage(info.dtype) + "; only F32, F16 and BF16 weights are supported");
