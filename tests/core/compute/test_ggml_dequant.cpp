@@ -113,7 +113,7 @@ std::vector<std::uint8_t> randomBlocks(const GgmlTypeInfo& info, int blockCount,
                                          0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe01, 0x3c00};
     const std::vector<int> offsets = halfScaleOffsets(info.type);
     for (std::size_t s = 0; s < specials.size() && static_cast<int>(s) < blockCount; ++s) {
-        for (std::size_t o = 0; o < offsets.size(); ++o) { // each field once with each special
+        for (std::size_t o = 0; o < offsets.size(); ++o) { // d and dmin of a block get different ones
             const std::uint16_t v = specials[(s + o * 5) % specials.size()];
             std::uint8_t* field = bytes.data() + s * info.blockBytes + offsets[o];
             field[0] = static_cast<std::uint8_t>(v & 0xff);
