@@ -33,9 +33,15 @@ commands:
          [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
       Draw a view to a file without a display (one file per layer x head with --all-heads).
       An existing file is kept unless --force is given.
+  models [--json] [FOLDER...]
+      List the GGUF models on this computer: Ollama's ($OLLAMA_MODELS or ~/.ollama/models),
+      LM Studio's (~/.lmstudio/models), the Hugging Face cache's ($HF_HUB_CACHE, $HF_HOME/hub or
+      ~/.cache/huggingface/hub) and those in FOLDERs: name, architecture, quantisation, size,
+      source and the path to give as --model.
 
 MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors or
-pytorch_model.bin, tokenizer files), a llama2.c .bin checkpoint, builtin:NAME or lesson:NAME.
+pytorch_model.bin, tokenizer files), a llama2.c .bin checkpoint, a GGUF .gguf file (llama.cpp,
+Ollama, LM Studio; an Ollama blob without extension too), builtin:NAME or lesson:NAME.
 Exit codes: 0 success, 2 bad input or usage (one message on stderr).
 )";
 
@@ -75,6 +81,7 @@ int main(int argc, char* argv[])
         if (command == "attention") return attnviz::cli::runAttentionCommand(args);
         if (command == "generate") return attnviz::cli::runGenerateCommand(args);
         if (command == "heads") return attnviz::cli::runHeadsCommand(args);
+        if (command == "models") return attnviz::cli::runModelsCommand(args);
         if (command == "render") return runRender(argv[0], args);
         std::cerr << "attnviz-cli: unknown command \"" << command << "\" (try attnviz-cli --help)\n";
         return 2;

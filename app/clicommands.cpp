@@ -3,10 +3,14 @@
 
 #include "attention/lesson.h"
 #include "engine/attentionmodel.h"
+#include "registry/localmodels.h"
 #include "registry/resourcepaths.h"
 #include "engine/resultjson.h"
 #include "stats/headstats.h"
 #include "tokenizers/tokenizer.h"
+#include "util/json.h"
+#include "util/messagetext.h"
+#include "util/regularfile.h"
 
 #include <cstdio>
 #include <iostream>
@@ -179,6 +183,44 @@ int runHeadsCommand(const std::vector<std::string>& args)
                         double(s.previousToken), double(s.firstToken), double(s.duplicateToken), double(s.induction),
                         double(s.entropy));
         }
+    }
+    return 0;
+}
+
+int runModelsCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, {{"json", false}});
+    for (const std::string& folder : parsed.positional) {
+        if (fileKind(folder) != FileKind::Directory) throw UsageError("not a folder: " + escapedForMessage(folder));
+    }
+    const std::vector<ModelRoot> roots = defaultModelRoots(parsed.positional);
+    const std::vector<LocalModel> models = discoverLocalModels(roots);
+    if (parsed.has("json")) {
+        json::Array list;
+        for (const LocalModel& m : models) {
+            json::Object o{{"name", m.name},         {"architecture", m.architecture}, {"quantisation", m.quantisation},
+                           {"bytes", m.bytes},       {"parameters", m.parameters},     {"source", m.source},
+                           {"path", m.path},         {"supported", m.supported}};
+            if (!m.supported) o.emplace_back("problem", m.problem);
+            list.emplace_back(std::move(o));
+        }
+        json::Writer out(std::cout, true);
+        out.value(json::Value(std::move(list)));
+        out.flush();
+        std::cout << "\n";
+        return 0;
+    }
+    if (models.empty()) {
+        std::cout << "no GGUF models found; looked in:\n";
+        for (const ModelRoot& r : roots) std::cout << "  " << escapedForMessage(r.path, 400) << " (" << modelStoreName(r.store) << ")\n";
+        return 0;
+    }
+    std::printf("%-32s %-10s %-8s %9s  %-18s %s\n", "name", "arch", "quant", "size", "source", "path");
+    for (const LocalModel& m : models) {
+        std::printf("%-32s %-10s %-8s %9s  %-18s %s\n", escapedForMessage(m.name, 64).c_str(),
+                    escapedForMessage(m.architecture, 32).c_str(), escapedForMessage(m.quantisation, 16).c_str(),
+                    humanBytes(m.bytes).c_str(), m.source.c_str(), escapedForMessage(m.path, 400).c_str());
+        if (!m.supported) std::printf("    not supported: %s\n", escapedForMessage(m.problem, 400).c_str());
     }
     return 0;
 }

@@ -13,5 +13,7 @@ int runLessonCommand(const std::vector<std::string>& args);
 int runAttentionCommand(const std::vector<std::string>& args);
 int runGenerateCommand(const std::vector<std::string>& args);
 int runHeadsCommand(const std::vector<std::string>& args);
+// Lists the GGUF models of Ollama, LM Studio, the Hugging Face cache and the folders given.
+int runModelsCommand(const std::vector<std::string>& args);
 
 } // namespace attnviz::cli

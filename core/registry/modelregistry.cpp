@@ -13,6 +13,19 @@ namespace fs = std::filesystem;
 
 namespace attnviz {
 
+namespace {
+
+bool hasGgufMagic(const std::string& path)
+{
+    try {
+        return RegularFile(path).readStart(4) == "GGUF";
+    } catch (const FileError& e) {
+        throw ModelLoadError(e.what());
+    }
+}
+
+} // namespace
+
 std::unique_ptr<AttentionModel> openModel(const std::string& spec)
 {
     std::string path;
@@ -46,9 +59,11 @@ std::unique_ptr<AttentionModel> openModel(const std::string& spec)
     }
     if (kind == FileKind::Regular && p.extension() == ".bin") return openLlama2c(path);
     if (kind == FileKind::Regular && p.extension() == ".gguf") return openGgufFile(path);
+    // Ollama keeps its GGUF files as blobs/sha256-<hex>, with no extension: the magic tells.
+    if (kind == FileKind::Regular && hasGgufMagic(path)) return openGgufFile(path);
     throw ModelLoadError("not a model AttnViz can open: " + path +
                          " (expected a lesson .json file, a model folder with config.json, a llama2.c .bin or a "
-                         "GGUF .gguf file)");
+                         "GGUF file)");
 }
 
 } // namespace attnviz

@@ -9,7 +9,8 @@
 namespace attnviz {
 
 // Opens a model from a spec: a lesson .json file, a Hugging Face model folder, a llama2.c .bin
-// checkpoint, or "builtin:NAME". Throws ModelLoadError.
+// checkpoint, a GGUF file (.gguf, or any file starting with "GGUF", as Ollama's blobs), or
+// "builtin:NAME". Throws ModelLoadError.
 std::unique_ptr<AttentionModel> openModel(const std::string& spec);
 
 } // namespace attnviz

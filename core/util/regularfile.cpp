@@ -98,6 +98,17 @@ RegularFile::~RegularFile()
     ::close(m_fd);
 }
 
+std::size_t RegularFile::readSome(char* into, std::size_t bytes, std::size_t offset) const
+{
+    while (true) {
+        const ssize_t n = ::pread(m_fd, into, bytes, static_cast<off_t>(offset));
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            throw FileError(shown(m_path) + ": cannot read (" + std::strerror(errno) + ")");
+    }
+}
+
 std::string RegularFile::readAll(std::size_t maxBytes) const
 {
     const auto tooLarge = [&](std::uint64_t bytes, const char* atLeast) {
@@ -115,18 +126,27 @@ std::string RegularFile::readAll(std::size_t maxBytes) const
             // The file grew, or reports size 0 (/proc): grow, never past one byte over the limit.
             data.resize(std::min(std::max<std::size_t>(data.size() * 2, 4096), maxBytes + 1));
         }
-        const ssize_t n = ::pread(m_fd, data.data() + used, data.size() - used, static_cast<off_t>(used));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw FileError(shown(m_path) + ": cannot read (" + std::strerror(errno) + ")");
-        }
+        const std::size_t n = readSome(data.data() + used, data.size() - used, used);
         if (n == 0)
             break;
-        used += static_cast<std::size_t>(n);
+        used += n;
     }
     if (used > maxBytes)
         throw tooLarge(used, "at least ");
+    data.resize(used);
+    return data;
+}
+
+std::string RegularFile::readStart(std::size_t maxBytes) const
+{
+    std::string data(maxBytes, '\0');
+    std::size_t used = 0;
+    while (used < data.size()) {
+        const std::size_t n = readSome(data.data() + used, data.size() - used, used);
+        if (n == 0)
+            break;
+        used += n;
+    }
     data.resize(used);
     return data;
 }

@@ -56,8 +56,13 @@ public:
     // The whole content; throws FileError when it is larger than `maxBytes` (checked before
     // reading and again while reading, as a file can grow).
     std::string readAll(std::size_t maxBytes) const;
+    // The first `maxBytes` bytes (fewer when the file is shorter), e.g. a format's magic.
+    std::string readStart(std::size_t maxBytes) const;
 
 private:
+    // One pread at `offset`, retried on EINTR: the bytes read, 0 at the end. Throws FileError.
+    std::size_t readSome(char* into, std::size_t bytes, std::size_t offset) const;
+
     std::string m_path;
     int m_fd = -1;
     std::uint64_t m_size = 0;

@@ -23,6 +23,8 @@ private slots:
     void errorsExitWithTwo();
     void specialFilesExitWithTwo_data();
     void specialFilesExitWithTwo();
+    void modelsListsLocalGgufModels();
+    void ggufModelRunsFromTheCli();
 };
 
 namespace {
@@ -34,9 +36,10 @@ struct Run
     QString err;
 };
 
-Run runCli(const QStringList& args)
+Run runCli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(ATTNVIZ_CLI), args);
     p.closeWriteChannel();
     if (!p.waitForFinished(60000)) {
@@ -207,6 +210,77 @@ void TestCli::specialFilesExitWithTwo()
         QVERIFY2(r.err.endsWith('\n') && !r.err.contains('\x1b'), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
     }
+}
+
+
+// A home with an Ollama store and an LM Studio folder, plus a folder given on the command line.
+void TestCli::modelsListsLocalGgufModels()
+{
+#ifndef ATTNVIZ_GGUF_FIXTURES
+    QSKIP("no GGUF fixtures (python3-numpy missing)");
+#else
+    QTemporaryDir home;
+    const QString fixtures = QStringLiteral(ATTNVIZ_GGUF_FIXTURES);
+    const QString digest(64, QLatin1Char('a'));
+    const QString ollama = home.filePath(".ollama/models");
+    QVERIFY(QDir().mkpath(ollama + "/blobs"));
+    QVERIFY(QDir().mkpath(ollama + "/manifests/registry.ollama.ai/library/llama3"));
+    QVERIFY(QFile::copy(fixtures + "/llama3.gguf", ollama + "/blobs/sha256-" + digest));
+    QFile manifest(ollama + "/manifests/registry.ollama.ai/library/llama3/latest");
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"schemaVersion":2,"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:)" +
+                   digest.toUtf8() + R"(","size":1}]})");
+    manifest.close();
+    QVERIFY(QDir().mkpath(home.filePath(".lmstudio/models/pub/repo")));
+    QVERIFY(QFile::copy(fixtures + "/gemma3.gguf", home.filePath(".lmstudio/models/pub/repo/gemma3-tiny.gguf")));
+    QTemporaryDir own;
+    QVERIFY(QFile::copy(fixtures + "/gpt2.gguf", own.filePath("mine.gguf")));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOME", home.path());
+    for (const char* name : {"OLLAMA_MODELS", "HF_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME"})
+        env.remove(name);
+
+    Run r = runCli({"models", "--json", own.path()}, env);
+    QCOMPARE(r.exitCode, 0);
+    const json::Value list = json::parse(r.out.toStdString());
+    QStringList seen;
+    for (const json::Value& m : list.asArray()) {
+        if (m.find("path")->asString().rfind("/usr/share/ollama", 0) == 0)
+            continue; // a real Ollama service on this machine
+        seen << QString::fromStdString(m.find("name")->asString() + " " + m.find("architecture")->asString() + " " +
+                                       m.find("source")->asString());
+        QVERIFY(m.find("supported")->asBool());
+        QVERIFY(m.find("bytes")->exactUint64().value_or(0) > 0);
+        QVERIFY(!m.find("quantisation")->asString().empty());
+    }
+    QCOMPARE(seen, (QStringList{"llama3:latest llama Ollama", "gemma3-tiny gemma3 LM Studio", "mine gpt2 folder"}));
+
+    r = runCli({"models", own.path()}, env);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QRegularExpression(R"(mine\s+gpt2\s+F32\s+[0-9.]+ [KM]B\s+folder\s+)" +
+                                                 QRegularExpression::escape(own.filePath("mine.gguf")))),
+             qPrintable(r.out));
+    r = runCli({"models", home.filePath("nothing-here")}, env);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("not a folder"), qPrintable(r.err));
+#endif
+}
+
+// The blob path `models` prints is a MODEL, though it has no extension.
+void TestCli::ggufModelRunsFromTheCli()
+{
+#ifndef ATTNVIZ_GGUF_FIXTURES
+    QSKIP("no GGUF fixtures (python3-numpy missing)");
+#else
+    QTemporaryDir dir;
+    const QString blob = dir.filePath("sha256-" + QString(64, QLatin1Char('f')));
+    QVERIFY(QFile::copy(QStringLiteral(ATTNVIZ_GGUF_FIXTURES "/qwen3.gguf"), blob));
+    const Run r = runCli({"attention", "--model", blob, "--text", "hello world", "--layer", "0", "--head", "0", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const json::Value v = json::parse(r.out.toStdString());
+    QVERIFY(v.find("attention") != nullptr);
+    QVERIFY2(r.err.isEmpty() || r.err.contains("weights"), qPrintable(r.err));
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,0 +1,292 @@
+// Finding local GGUF models: fake Ollama, LM Studio and Hugging Face cache trees built around
+// copies of the generated fixtures (tools/gguf/make_gguf_fixtures.py), with the hostile entries a
+// real disk can hold (symlink loops, dangling links, truncated and non-GGUF files), and opening a
+// GGUF file that has no extension (an Ollama blob) by its magic.
+
+#include "base/modelloaderror.h"
+#include "registry/localmodels.h"
+#include "registry/modelregistry.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace attnviz;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kFixtures = ATTNVIZ_GGUF_FIXTURES;
+const std::string kDigest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+void write(const fs::path& file, const std::string& bytes)
+{
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << bytes;
+}
+
+void copyFixture(const std::string& fixture, const fs::path& to)
+{
+    fs::create_directories(to.parent_path());
+    fs::copy_file(kFixtures + "/" + fixture + ".gguf", to, fs::copy_options::overwrite_existing);
+}
+
+std::string ollamaManifest(const std::string& digest, std::uint64_t size)
+{
+    // The shape `ollama pull` writes: config, then layers; only the model layer names the GGUF.
+    return R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"
+           R"("config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:)" +
+           std::string(64, 'c') + R"(","size":485},"layers":[)"
+           R"({"mediaType":"application/vnd.ollama.image.template","digest":"sha256:)" + std::string(64, 'e') +
+           R"(","size":1429},{"mediaType":"application/vnd.ollama.image.model","digest":")" + digest +
+           R"(","size":)" + std::to_string(size) + "}]}";
+}
+
+std::vector<LocalModel> discover(const fs::path& root, ModelStore store, const DiscoveryLimits& limits = {})
+{
+    return discoverLocalModels({{root.string(), store}}, limits);
+}
+
+const LocalModel* named(const std::vector<LocalModel>& models, const std::string& name)
+{
+    for (const LocalModel& m : models) {
+        if (m.name == name)
+            return &m;
+    }
+    return nullptr;
+}
+
+QStringList names(const std::vector<LocalModel>& models)
+{
+    QStringList out;
+    for (const LocalModel& m : models)
+        out << QString::fromStdString(m.name);
+    return out;
+}
+
+} // namespace
+
+class TestLocalModels : public QObject
+{
+    Q_OBJECT
+private slots:
+    void ollamaManifestNamesTheBlob();
+    void lmStudioTreeAndSplitShards();
+    void huggingFaceSnapshotsResolveTheirLinks();
+    void symlinkLoopsEndTheWalk();
+    void brokenFilesAreListedWithTheReason();
+    void limitsBoundTheScan();
+    void defaultRootsFollowTheEnvironment();
+    void rootsKeepTheirOrderAndFilesAreListedOnce();
+    void fileWithoutExtensionOpensByMagic();
+};
+
+void TestLocalModels::ollamaManifestNamesTheBlob()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    const fs::path blob = root / "blobs" / ("sha256-" + kDigest);
+    copyFixture("llama3", blob);
+    const fs::path manifests = root / "manifests" / "registry.ollama.ai";
+    write(manifests / "library" / "llama3" / "latest", ollamaManifest("sha256:" + kDigest, fs::file_size(blob)));
+    copyFixture("qwen3", root / "blobs" / ("sha256-" + std::string(64, 'b')));
+    write(manifests / "someone" / "tiny-qwen" / "q8", ollamaManifest("sha256:" + std::string(64, 'b'), 1));
+    // Skipped: a blob that is missing, a digest that tries to leave blobs/, JSON that is not a manifest.
+    write(manifests / "library" / "gone" / "latest", ollamaManifest("sha256:" + std::string(64, 'd'), 1));
+    write(manifests / "library" / "evil" / "latest", ollamaManifest("sha256:../../../etc/passwd", 1));
+    write(manifests / "library" / "broken" / "latest", "{\"layers\": [");
+
+    const auto models = discover(root, ModelStore::Ollama);
+    QCOMPARE(names(models), (QStringList{"llama3:latest", "someone/tiny-qwen:q8"}));
+    const LocalModel& llama = models[0];
+    QCOMPARE(llama.path, blob.string());
+    QCOMPARE(llama.source, std::string("Ollama"));
+    QCOMPARE(llama.architecture, std::string("llama"));
+    QVERIFY(llama.supported);
+    QVERIFY(llama.problem.empty());
+    QCOMPARE(llama.bytes, static_cast<std::uint64_t>(fs::file_size(blob)));
+    QVERIFY(llama.parameters > 0);
+    QVERIFY(!llama.quantisation.empty());
+    QCOMPARE(models[1].architecture, std::string("qwen3"));
+    // The blob has no extension: openModel recognises it by its magic.
+    QVERIFY(openModel(llama.path)->info().layers > 0);
+}
+
+void TestLocalModels::lmStudioTreeAndSplitShards()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("gemma2", root / "lmstudio-community" / "gemma-2-GGUF" / "gemma-2-tiny-F32.gguf");
+    const fs::path split = root / "someone" / "big-GGUF";
+    copyFixture("phi3", split / "big-00001-of-00002.gguf");
+    copyFixture("phi3", split / "big-00002-of-00002.gguf");
+    write(split / "README.md", "not a model");
+
+    const auto models = discover(root, ModelStore::LmStudio);
+    QCOMPARE(names(models), (QStringList{"big", "gemma-2-tiny-F32"}));
+    const LocalModel& gemma = models[1];
+    QCOMPARE(gemma.source, std::string("LM Studio"));
+    QCOMPARE(gemma.architecture, std::string("gemma2"));
+    QVERIFY(gemma.supported);
+    const LocalModel& big = models[0];
+    QVERIFY(!big.supported);
+    QVERIFY2(big.problem.find("split into 2 files") != std::string::npos, big.problem.c_str());
+    QCOMPARE(big.bytes, static_cast<std::uint64_t>(2 * fs::file_size(split / "big-00001-of-00002.gguf")));
+    QCOMPARE(big.architecture, std::string("phi3"));
+}
+
+void TestLocalModels::huggingFaceSnapshotsResolveTheirLinks()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    const fs::path repo = root / "models--Qwen--Qwen3-tiny-GGUF";
+    copyFixture("qwen3", repo / "blobs" / kDigest);
+    for (const char* revision : {"1111111", "2222222"}) { // two revisions of the same file: listed once
+        fs::create_directories(repo / "snapshots" / revision / "sub");
+        fs::create_symlink("../../../blobs/" + kDigest, repo / "snapshots" / revision / "sub" / "qwen3-tiny-F32.gguf");
+    }
+    fs::create_symlink("../../blobs/missing", repo / "snapshots" / "1111111" / "interrupted.gguf"); // dangling
+    copyFixture("gpt2", root / "not-a-repo" / "snapshots" / "x" / "gpt2.gguf");                   // not models--*
+
+    const auto models = discover(root, ModelStore::HuggingFaceCache);
+    QCOMPARE(names(models), QStringList{"qwen3-tiny-F32"});
+    QCOMPARE(models[0].path, (repo / "snapshots" / "1111111" / "sub" / "qwen3-tiny-F32.gguf").string());
+    QCOMPARE(models[0].source, std::string("Hugging Face cache"));
+    QCOMPARE(models[0].bytes, static_cast<std::uint64_t>(fs::file_size(repo / "blobs" / kDigest)));
+    QVERIFY(models[0].supported);
+}
+
+void TestLocalModels::symlinkLoopsEndTheWalk()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("llama2", root / "models" / "llama2.gguf");
+    fs::create_directory_symlink("..", root / "models" / "up");        // a folder loop
+    fs::create_symlink("self.gguf", root / "models" / "self.gguf");    // a file that links to itself
+    fs::create_symlink("b.gguf", root / "a.gguf");
+    fs::create_symlink("a.gguf", root / "b.gguf");
+
+    const auto models = discover(root, ModelStore::Folder);
+    QCOMPARE(names(models), QStringList{"llama2"});
+    QCOMPARE(models[0].source, std::string("folder"));
+    // The root itself a loop: nothing, no exception.
+    fs::create_directory_symlink("loop", root / "loop");
+    QVERIFY(discover(root / "loop", ModelStore::Folder).empty());
+}
+
+void TestLocalModels::brokenFilesAreListedWithTheReason()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("qwen2", root / "whole.gguf");
+    std::string bytes;
+    {
+        std::ifstream in(root / "whole.gguf", std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    write(root / "truncated.gguf", bytes.substr(0, bytes.size() / 2));
+    write(root / "notes.gguf", "these are my notes, not a model\n");
+    write(root / "empty.gguf", "");
+
+    const auto models = discover(root, ModelStore::Folder);
+    QCOMPARE(names(models), (QStringList{"empty", "notes", "truncated", "whole"}));
+    for (const char* name : {"empty", "notes", "truncated"}) {
+        const LocalModel* m = named(models, name);
+        QVERIFY(!m->supported);
+        QVERIFY2(!m->problem.empty(), name);
+    }
+    QVERIFY2(named(models, "notes")->problem.find("not a GGUF file") != std::string::npos,
+             named(models, "notes")->problem.c_str());
+    QVERIFY(named(models, "whole")->supported);
+    QCOMPARE(named(models, "truncated")->bytes, static_cast<std::uint64_t>(bytes.size() / 2));
+}
+
+void TestLocalModels::limitsBoundTheScan()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("llama3", root / "top.gguf");
+    copyFixture("llama3", root / "a" / "b" / "deep.gguf");
+    for (int i = 0; i < 50; ++i)
+        write(root / "many" / ("file" + std::to_string(i) + ".txt"), "x");
+
+    DiscoveryLimits shallow;
+    shallow.maxDepth = 1;
+    QCOMPARE(names(discover(root, ModelStore::Folder, shallow)), QStringList{"top"});
+    DiscoveryLimits one;
+    one.maxModels = 1;
+    QCOMPARE(discover(root, ModelStore::Folder, one).size(), std::size_t(1));
+    DiscoveryLimits few;
+    few.maxEntries = 3; // the budget runs out among the 50 files or before the deep one
+    QVERIFY(discover(root, ModelStore::Folder, few).size() < 2);
+    QCOMPARE(discover(root, ModelStore::Folder).size(), std::size_t(2));
+}
+
+void TestLocalModels::defaultRootsFollowTheEnvironment()
+{
+    qputenv("HOME", "/home/u");
+    qunsetenv("OLLAMA_MODELS");
+    qunsetenv("HF_HUB_CACHE");
+    qunsetenv("XDG_CACHE_HOME");
+    qputenv("HF_HOME", "/data/hf");
+    auto roots = defaultModelRoots({"/my/models"});
+    QCOMPARE(roots.size(), std::size_t(6));
+    QCOMPARE(roots[0].path, std::string("/home/u/.ollama/models"));
+    QCOMPARE(roots[1].path, std::string("/usr/share/ollama/.ollama/models"));
+    QCOMPARE(roots[2].path, std::string("/home/u/.lmstudio/models"));
+    QCOMPARE(roots[3].path, std::string("/home/u/.cache/lm-studio/models"));
+    QCOMPARE(roots[4].path, std::string("/data/hf/hub"));
+    QVERIFY(roots[4].store == ModelStore::HuggingFaceCache);
+    QCOMPARE(roots[5].path, std::string("/my/models"));
+    QVERIFY(roots[5].store == ModelStore::Folder);
+
+    qputenv("OLLAMA_MODELS", "/srv/ollama");
+    qputenv("HF_HUB_CACHE", "/srv/hub");
+    roots = defaultModelRoots();
+    QCOMPARE(roots[0].path, std::string("/srv/ollama"));
+    QCOMPARE(roots[4].path, std::string("/srv/hub"));
+    qunsetenv("HF_HUB_CACHE");
+    qunsetenv("HF_HOME");
+    QCOMPARE(defaultModelRoots()[4].path, std::string("/home/u/.cache/huggingface/hub"));
+}
+
+void TestLocalModels::rootsKeepTheirOrderAndFilesAreListedOnce()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("gpt2", root / "b" / "zeta.gguf");
+    copyFixture("gpt2", root / "b" / "Alpha.gguf");
+    copyFixture("gemma3", root / "a" / "middle.gguf");
+    const std::vector<ModelRoot> roots = {{(root / "b").string(), ModelStore::LmStudio},
+                                          {root.string(), ModelStore::Folder}}; // reaches b/ again
+    const auto models = discoverLocalModels(roots);
+    QCOMPARE(names(models), (QStringList{"Alpha", "zeta", "middle"}));
+    QCOMPARE(models[0].source, std::string("LM Studio"));
+    QCOMPARE(models[2].source, std::string("folder"));
+    QCOMPARE(names(discoverLocalModels(roots)), names(models));
+    QVERIFY(discoverLocalModels({{(root / "missing").string(), ModelStore::Ollama}}).empty());
+}
+
+void TestLocalModels::fileWithoutExtensionOpensByMagic()
+{
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    copyFixture("qwen3", root / "model");
+    const auto model = openModel((root / "model").string());
+    QVERIFY(model->info().layers > 0);
+    QVERIFY(model->tokenizer() != nullptr);
+    write(root / "other", "not a model at all");
+    try {
+        openModel((root / "other").string());
+        QFAIL("a file without a known extension or magic opened");
+    } catch (const ModelLoadError& e) {
+        QVERIFY2(std::string(e.what()).find("not a model AttnViz can open") != std::string::npos, e.what());
+    }
+    write(root / "short", "GG");
+    QVERIFY_THROWS_EXCEPTION(ModelLoadError, openModel((root / "short").string()));
+}
+
+QTEST_GUILESS_MAIN(TestLocalModels)
+#include "test_localmodels.moc"
