@@ -194,7 +194,7 @@ void MainWindow::openModel(const QString& spec)
 {
     if (spec.isEmpty())
         return;
-    m_notice->setText(tr("Opening %1…").arg(ModelPicker::displayName(spec)));
+    m_notice->setText(tr("Opening %1…").arg(m_input->modelPicker()->nameOf(spec)));
     m_service->loadModel(spec);
 }
 

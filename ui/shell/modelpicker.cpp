@@ -1,10 +1,12 @@
 #include "shell/modelpicker.h"
 
 #include "registry/resourcepaths.h"
+#include "shell/localmodelscanner.h"
 
 #include <QFileInfo>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
+#include <QTimer>
 
 namespace attnviz {
 
@@ -12,28 +14,85 @@ namespace {
 
 constexpr int kSpecRole = Qt::UserRole;
 const QString kOpenItem = QStringLiteral("::open");
+const QString kRescanItem = QStringLiteral("::rescan");
+constexpr int kMaxLocalNameChars = 48; // the picker widens to its longest item
+
+QStandardItem* lastItem(QComboBox* box)
+{
+    return qobject_cast<QStandardItemModel*>(box->model())->item(box->count() - 1);
+}
 
 void addHeader(QComboBox* box, const QString& text)
 {
     box->addItem(text);
-    auto* model = qobject_cast<QStandardItemModel*>(box->model());
-    QStandardItem* item = model->item(box->count() - 1);
+    QStandardItem* item = lastItem(box);
     item->setFlags(Qt::NoItemFlags); // a section title, not a choice
     QFont f = item->font();
     f.setBold(true);
     item->setFont(f);
 }
 
+// Shown but not choosable (a model AttnViz cannot open, "Scanning…"); the tooltip says why.
+void addDisabledItem(QComboBox* box, const QString& text, const QString& toolTip)
+{
+    box->addItem(text);
+    QStandardItem* item = lastItem(box);
+    item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
+    item->setToolTip(toolTip);
+}
+
+QString localItemText(const LocalModel& m)
+{
+    QString name = QString::fromStdString(m.name);
+    if (name.size() > kMaxLocalNameChars)
+        name = name.left(kMaxLocalNameChars - 1) + QStringLiteral("…");
+    return m.quantisation.empty() ? name : QStringLiteral("%1 · %2").arg(name, QString::fromStdString(m.quantisation));
+}
+
 } // namespace
 
-ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent)
+ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent), m_scanner(new LocalModelScanner(this))
 {
-    setToolTip(tr("The model to run: built-in models, lessons with hand-made matrices, or a model you opened "
-                  "(Ctrl+O opens a Hugging Face folder, a llama2.c .bin or a lesson .json)"));
+    setToolTip(tr("The model to run: built-in models, lessons with hand-made matrices, GGUF models of Ollama, "
+                  "LM Studio and the Hugging Face cache, or a model you opened (Ctrl+O opens a GGUF file, a "
+                  "llama2.c .bin or a lesson .json; Ctrl+Shift+O a Hugging Face folder)"));
     setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setMinimumContentsLength(18);
     connect(this, &QComboBox::activated, this, &ModelPicker::onActivated);
+    connect(m_scanner, &LocalModelScanner::scanStarted, this, &ModelPicker::rebuild);
+    connect(m_scanner, &LocalModelScanner::scanFinished, this, &ModelPicker::rebuild);
+    QTimer::singleShot(0, this, [this]() {
+        if (!m_scanner->hasScanned() && !m_scanner->isScanning())
+            m_scanner->rescan();
+    });
     rebuild();
+}
+
+QString ModelPicker::nameOf(const QString& spec) const
+{
+    for (const LocalModel& m : m_scanner->models()) {
+        if (QString::fromStdString(m.path) == spec)
+            return QString::fromStdString(m.name);
+    }
+    return displayName(spec);
+}
+
+void ModelPicker::rescanLocalModels()
+{
+    m_scanner->rescan();
+}
+
+QString ModelPicker::localModelToolTip(const LocalModel& m)
+{
+    QStringList lines{QString::fromStdString(m.name),
+                      tr("Architecture: %1").arg(m.architecture.empty() ? tr("unknown") : QString::fromStdString(m.architecture)),
+                      tr("Quantisation: %1").arg(m.quantisation.empty() ? tr("unknown") : QString::fromStdString(m.quantisation)),
+                      tr("Size: %1").arg(QString::fromStdString(humanBytes(m.bytes))),
+                      tr("Source: %1").arg(QString::fromStdString(m.source)),
+                      tr("Path: %1").arg(QString::fromStdString(m.path))};
+    if (!m.supported)
+        lines << tr("Cannot be opened: %1").arg(QString::fromStdString(m.problem));
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString ModelPicker::displayName(const QString& spec)
@@ -88,24 +147,56 @@ void ModelPicker::rebuild()
     if (!m_recent.isEmpty()) {
         addHeader(this, tr("Recently opened"));
         for (const QString& spec : m_recent) {
-            addItem(displayName(spec), spec);
+            addItem(nameOf(spec), spec);
             setItemData(count() - 1, spec, Qt::ToolTipRole);
         }
     }
+    addLocalModels();
     insertSeparator(count());
     addItem(tr("Open model…"), kOpenItem);
     int index = findData(m_current, kSpecRole);
     if (index < 0 && !m_current.isEmpty()) {
         // A spec given as a path to a shipped lesson still shows as that lesson.
-        addItem(displayName(m_current), m_current);
+        addItem(nameOf(m_current), m_current);
         index = count() - 1;
     }
     setCurrentIndex(index);
 }
 
+void ModelPicker::addLocalModels()
+{
+    addHeader(this, tr("Local models"));
+    const auto& models = m_scanner->models();
+    if (m_scanner->isScanning() && models.empty()) {
+        addDisabledItem(this, tr("Scanning…"), tr("Looking for the GGUF models of Ollama, LM Studio and the Hugging Face cache"));
+    } else if (models.empty()) {
+        QStringList places;
+        for (const ModelRoot& r : m_scanner->roots())
+            places << QStringLiteral("%1 (%2)").arg(QString::fromStdString(r.path), QString::fromUtf8(modelStoreName(r.store)));
+        addDisabledItem(this, tr("No GGUF models found"), tr("Looked in:\n%1").arg(places.join(QLatin1Char('\n'))));
+    }
+    for (const LocalModel& m : models) {
+        const QString path = QString::fromStdString(m.path);
+        if (m.supported) {
+            addItem(localItemText(m), path);
+            setItemData(count() - 1, localModelToolTip(m), Qt::ToolTipRole);
+        } else {
+            addDisabledItem(this, localItemText(m), localModelToolTip(m));
+        }
+    }
+    addItem(m_scanner->isScanning() ? tr("Rescan local models (scanning…)") : tr("Rescan local models"), kRescanItem);
+    setItemData(count() - 1, tr("Look again for GGUF models in Ollama, LM Studio and the Hugging Face cache"),
+                Qt::ToolTipRole);
+}
+
 void ModelPicker::onActivated(int index)
 {
     const QString spec = itemData(index, kSpecRole).toString();
+    if (spec == kRescanItem) {
+        setCurrentIndex(findData(m_current, kSpecRole));
+        rescanLocalModels();
+        return;
+    }
     if (spec == kOpenItem) {
         setCurrentIndex(findData(m_current, kSpecRole)); // stay on the current model until one is chosen
         emit openRequested();

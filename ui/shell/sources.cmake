@@ -4,6 +4,7 @@ target_sources(attnviz_ui PRIVATE
     shell/windowactions.h shell/windowactions.cpp
     shell/inputpanel.h shell/inputpanel.cpp
     shell/modelpicker.h shell/modelpicker.cpp
+    shell/localmodelscanner.h shell/localmodelscanner.cpp
     shell/sideviewdock.h shell/sideviewdock.cpp
     shell/sessionsettings.h shell/sessionsettings.cpp
     shell/settingsautosave.h shell/settingsautosave.cpp)

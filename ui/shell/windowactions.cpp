@@ -43,11 +43,16 @@ void WindowActions::buildFileMenu()
 {
     QMenu* file = m_window->menuBar()->addMenu(tr("&File"));
     connect(addAction(file, tr("&Open Model File…"), QKeySequence::Open,
-                      tr("Open a llama2.c .bin checkpoint, a lesson .json or a model's config.json")),
+                      tr("Open a GGUF .gguf file (llama.cpp, Ollama, LM Studio), a llama2.c .bin checkpoint, a "
+                         "lesson .json or a model's config.json")),
             &QAction::triggered, this, &WindowActions::openModelFile);
     connect(addAction(file, tr("Open Model &Folder…"), QKeySequence(tr("Ctrl+Shift+O")),
                       tr("Open a Hugging Face model folder (config.json, tokenizer and .safetensors or pytorch_model.bin)")),
             &QAction::triggered, this, &WindowActions::openModelFolder);
+    ModelPicker* picker = m_window->inputPanel()->modelPicker();
+    connect(addAction(file, tr("&Rescan Local Models"), QKeySequence(),
+                      tr("Look again for the GGUF models of Ollama, LM Studio and the Hugging Face cache")),
+            &QAction::triggered, picker, &ModelPicker::rescanLocalModels);
     file->addSeparator();
     // Export lives in ui/export; the window only says which view is current.
     auto* exporter = new ExportController(m_window);
@@ -185,12 +190,12 @@ QString WindowActions::shortcutsHelpText() const
 void WindowActions::openModelFile()
 {
     const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Open Model"), QString(), tr("Models and lessons (*.bin *.json *.safetensors);;All files (*)"));
+        m_window, tr("Open Model"), QString(), tr("Models and lessons (*.gguf *.bin *.json *.safetensors);;All files (*)"));
     if (path.isEmpty())
         return;
     const QFileInfo info(path);
     // config.json or weights inside a Hugging Face folder mean the folder; other .json files are
-    // lessons, other .bin files llama2.c checkpoints.
+    // lessons, other .bin files llama2.c checkpoints, .gguf (and extensionless Ollama blobs) GGUF.
     const bool torchWeights = info.fileName().startsWith(QLatin1String("pytorch_model")) &&
                               info.suffix() == QLatin1String("bin") && info.dir().exists(QStringLiteral("config.json"));
     const bool inHfFolder = info.fileName() == QLatin1String("config.json") ||
