@@ -48,7 +48,8 @@ int main(int argc, char* argv[])
     parser.addVersionOption();
     const QCommandLineOption model(
         QStringLiteral("model"),
-        QStringLiteral("Model to open: builtin:NAME, lesson:NAME, a lesson .json, a model folder or a .bin file."),
+        QStringLiteral("Model to open: builtin:NAME, lesson:NAME, a lesson .json, a model folder, a .bin file "
+                       "or a GGUF .gguf file (llama.cpp, Ollama, LM Studio)."),
         QStringLiteral("M"));
     const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Input sentence."), QStringLiteral("T"));
     const QCommandLineOption view(QStringLiteral("view"),

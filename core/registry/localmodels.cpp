@@ -11,7 +11,9 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace fs = std::filesystem;
 
@@ -33,11 +35,6 @@ std::string environment(const char* name)
 {
     const char* value = std::getenv(name);
     return value != nullptr ? value : "";
-}
-
-bool endsWith(std::string_view text, std::string_view tail)
-{
-    return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
 }
 
 bool isAllDigits(std::string_view text)

@@ -52,4 +52,12 @@ run "${model_args[@]}" --text "Unbelievably, the transformers didn't misundersta
 # The hand-made lessons, which need no trained model.
 run --model lesson:two-heads-causal --view heatmap --screenshot "$out/lesson-heatmap.png"
 run --model lesson:cross-attention-translation --view heatmap --screenshot "$out/cross-attention.png"
+# A GGUF file (the generated llama3 fixture: ctest -R gguf_fixtures_make writes it), when it is there.
+gguf="$build/gguf_fixtures/llama3.gguf"
+if [[ -f "$gguf" ]]; then
+    run --model "$gguf" --text "The cat sat on the mat because it was tired." --view heatmap --layer 1 --head 1 \
+        --screenshot "$out/gguf-llama3.png"
+else
+    echo "make_screenshots: $gguf not found (run ctest -R gguf_fixtures_make); gguf-llama3.png kept" >&2
+fi
 echo "make_screenshots: wrote $(ls "$out" | wc -l) files to $out"
