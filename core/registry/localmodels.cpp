@@ -21,6 +21,10 @@ namespace attnviz {
 
 namespace {
 
+// An Ollama manifest lists a model's layers: a few hundred bytes, or some 100 KB for a model
+// imported from safetensors (one layer per tensor).
+constexpr std::size_t kMaxManifestBytes = std::size_t(1) << 20;
+
 // A file found under a root, before its header is read.
 struct Candidate
 {
@@ -87,10 +91,11 @@ public:
     void ollama(const fs::path& root, std::size_t rootIndex)
     {
         const fs::path manifests = root / "manifests";
+        std::size_t manifestsLeft = 4 * m_limits.maxModels; // each is read whole, so they are counted too
         walkFiles(manifests, 3, m_entriesLeft, [&](const fs::path& manifest) {
             if (const auto blob = ollamaModelBlob(root, manifest))
                 add({*blob, ollamaName(manifests, manifest), rootIndex, ModelStore::Ollama});
-            return !full();
+            return !full() && --manifestsLeft > 0;
         });
     }
 
@@ -115,7 +120,7 @@ private:
     static std::optional<fs::path> ollamaModelBlob(const fs::path& root, const fs::path& manifest)
     {
         try {
-            const json::Value doc = json::parse(readTextFile(manifest.string(), fileLimits::smallJson));
+            const json::Value doc = json::parse(readTextFile(manifest.string(), kMaxManifestBytes));
             const json::Value* layers = doc.find("layers");
             if (layers == nullptr || !layers->isArray())
                 return std::nullopt;
@@ -277,11 +282,13 @@ std::vector<LocalModel> discoverLocalModels(const std::vector<ModelRoot>& roots,
         return a.root != b.root ? a.root < b.root : an != bn ? an < bn : a.file < b.file;
     });
     std::vector<LocalModel> models;
-    std::set<fs::path> seen; // each file once, however many roots, links or tags reach it
+    // Each file once per name, however many roots or links reach it; Ollama tags that share a
+    // blob stay apart, as `ollama list` shows them.
+    std::set<std::pair<fs::path, std::string>> seen;
     for (const Candidate& c : found) {
         std::error_code error;
         const fs::path target = fs::canonical(c.file, error);
-        if (!seen.insert(error ? c.file : target).second)
+        if (!seen.insert({error ? c.file : target, c.name}).second)
             continue;
         models.push_back(describe(c));
     }

@@ -48,8 +48,8 @@ struct DiscoveryLimits
 // Then `extraFolders` as ModelStore::Folder.
 std::vector<ModelRoot> defaultModelRoots(const std::vector<std::string>& extraFolders = {});
 
-// Every GGUF model under `roots`, each file once (the first root that reaches it names it), in
-// root order, then by name, then by path. Files that are not valid GGUF are listed with
+// Every GGUF model under `roots`, each file once per name (the first root that reaches it lists
+// it; Ollama tags sharing a blob are each listed), in root order, then by name, then by path. Files that are not valid GGUF are listed with
 // supported = false and the reason; a split model (name-00001-of-00003.gguf) once, by its first shard.
 std::vector<LocalModel> discoverLocalModels(const std::vector<ModelRoot>& roots, const DiscoveryLimits& limits = {});
 

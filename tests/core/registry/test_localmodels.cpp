@@ -97,10 +97,13 @@ void TestLocalModels::ollamaManifestNamesTheBlob()
     write(manifests / "library" / "gone" / "latest", ollamaManifest("sha256:" + std::string(64, 'd'), 1));
     write(manifests / "library" / "evil" / "latest", ollamaManifest("sha256:../../../etc/passwd", 1));
     write(manifests / "library" / "broken" / "latest", "{\"layers\": [");
+    // Pulled from another registry (`ollama pull hf.co/user/repo:tag`): the host is part of the name.
+    write(root / "manifests" / "hf.co" / "someone" / "Tiny-GGUF" / "Q8_0",
+          ollamaManifest("sha256:" + std::string(64, 'b'), 1));
 
     const auto models = discover(root, ModelStore::Ollama);
-    QCOMPARE(names(models), (QStringList{"llama3:latest", "someone/tiny-qwen:q8"}));
-    const LocalModel& llama = models[0];
+    QCOMPARE(names(models), (QStringList{"hf.co/someone/Tiny-GGUF:Q8_0", "llama3:latest", "someone/tiny-qwen:q8"}));
+    const LocalModel& llama = models[1];
     QCOMPARE(llama.path, blob.string());
     QCOMPARE(llama.source, std::string("Ollama"));
     QCOMPARE(llama.architecture, std::string("llama"));
@@ -109,7 +112,8 @@ void TestLocalModels::ollamaManifestNamesTheBlob()
     QCOMPARE(llama.bytes, static_cast<std::uint64_t>(fs::file_size(blob)));
     QVERIFY(llama.parameters > 0);
     QVERIFY(!llama.quantisation.empty());
-    QCOMPARE(models[1].architecture, std::string("qwen3"));
+    QCOMPARE(models[2].architecture, std::string("qwen3"));
+    QCOMPARE(models[0].path, models[2].path); // two tags, one blob: listed under both names
     // The blob has no extension: openModel recognises it by its magic.
     QVERIFY(openModel(llama.path)->info().layers > 0);
 }
@@ -189,10 +193,17 @@ void TestLocalModels::brokenFilesAreListedWithTheReason()
     write(root / "truncated.gguf", bytes.substr(0, bytes.size() / 2));
     write(root / "notes.gguf", "these are my notes, not a model\n");
     write(root / "empty.gguf", "");
+    // A valid file of an architecture AttnViz does not read: general.architecture's value renamed.
+    std::string other = bytes;
+    const std::string key = "general.architecture";
+    const std::size_t value = other.find(key) + key.size() + 4 + 8; // after the type and the length
+    QCOMPARE(other.substr(value, 5), std::string("qwen2"));
+    other.replace(value, 5, "mamba");
+    write(root / "mamba.gguf", other);
 
     const auto models = discover(root, ModelStore::Folder);
-    QCOMPARE(names(models), (QStringList{"empty", "notes", "truncated", "whole"}));
-    for (const char* name : {"empty", "notes", "truncated"}) {
+    QCOMPARE(names(models), (QStringList{"empty", "mamba", "notes", "truncated", "whole"}));
+    for (const char* name : {"empty", "mamba", "notes", "truncated"}) {
         const LocalModel* m = named(models, name);
         QVERIFY(!m->supported);
         QVERIFY2(!m->problem.empty(), name);
@@ -200,6 +211,10 @@ void TestLocalModels::brokenFilesAreListedWithTheReason()
     QVERIFY2(named(models, "notes")->problem.find("not a GGUF file") != std::string::npos,
              named(models, "notes")->problem.c_str());
     QVERIFY(named(models, "whole")->supported);
+    const LocalModel* mamba = named(models, "mamba");
+    QCOMPARE(mamba->architecture, std::string("mamba"));
+    QVERIFY2(mamba->problem.find("architecture \"mamba\" is not one AttnViz reads") != std::string::npos,
+             mamba->problem.c_str());
     QCOMPARE(named(models, "truncated")->bytes, static_cast<std::uint64_t>(bytes.size() / 2));
 }
 
