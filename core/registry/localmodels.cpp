@@ -58,12 +58,18 @@ std::pair<int, int> splitShard(std::string_view stem)
     return {std::stoi(std::string(tail.substr(1, 5))), std::stoi(std::string(tail.substr(10)))};
 }
 
+bool cancelled(const DiscoveryLimits& limits)
+{
+    return limits.cancel != nullptr && limits.cancel->load(std::memory_order_relaxed);
+}
+
 class Collector
 {
 public:
     Collector(const DiscoveryLimits& limits) : m_limits(limits), m_entriesLeft(limits.maxEntries) {}
 
     bool full() const { return m_found.size() >= m_limits.maxModels; }
+    bool stopped() const { return full() || cancelled(m_limits); }
     std::vector<Candidate> take() { return std::move(m_found); }
 
     // Every *.gguf file under `root` (LM Studio, the user's folders, an HF snapshot).
@@ -72,7 +78,7 @@ public:
         walkFiles(root, depth, m_entriesLeft, [&](const fs::path& file) {
             if (file.extension() == ".gguf")
                 addFile(file, file.stem().string(), rootIndex, store);
-            return !full();
+            return !stopped();
         });
     }
 
@@ -80,6 +86,8 @@ public:
     void huggingFaceCache(const fs::path& root, std::size_t rootIndex)
     {
         for (const fs::path& repo : subfolders(root, m_entriesLeft)) {
+            if (stopped())
+                return;
             if (repo.filename().string().rfind("models--", 0) != 0)
                 continue;
             for (const fs::path& revision : subfolders(repo / "snapshots", m_entriesLeft))
@@ -95,7 +103,7 @@ public:
         walkFiles(manifests, 3, m_entriesLeft, [&](const fs::path& manifest) {
             if (const auto blob = ollamaModelBlob(root, manifest))
                 add({*blob, ollamaName(manifests, manifest), rootIndex, ModelStore::Ollama});
-            return !full() && --manifestsLeft > 0;
+            return !stopped() && --manifestsLeft > 0;
         });
     }
 
@@ -267,7 +275,7 @@ std::vector<ModelRoot> defaultModelRoots(const std::vector<std::string>& extraFo
 std::vector<LocalModel> discoverLocalModels(const std::vector<ModelRoot>& roots, const DiscoveryLimits& limits)
 {
     Collector collector(limits);
-    for (std::size_t i = 0; i < roots.size() && !collector.full(); ++i) {
+    for (std::size_t i = 0; i < roots.size() && !collector.stopped(); ++i) {
         const fs::path root(roots[i].path);
         switch (roots[i].store) {
         case ModelStore::Ollama: collector.ollama(root, i); break;
@@ -286,6 +294,8 @@ std::vector<LocalModel> discoverLocalModels(const std::vector<ModelRoot>& roots,
     // blob stay apart, as `ollama list` shows them.
     std::set<std::pair<fs::path, std::string>> seen;
     for (const Candidate& c : found) {
+        if (cancelled(limits))
+            break;
         std::error_code error;
         const fs::path target = fs::canonical(c.file, error);
         if (!seen.insert({error ? c.file : target, c.name}).second)

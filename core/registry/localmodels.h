@@ -4,6 +4,7 @@
 // (summarizeGguf), so a scan of many gigabytes reads kilobytes. The scan is bounded (depth,
 // entries, models), follows no symlinked folder and skips what it cannot read; it never throws.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +41,7 @@ struct DiscoveryLimits
     int maxDepth = 6;                 // folders below a root (LM Studio needs 2, HF snapshots a few)
     std::size_t maxEntries = 200000;  // directory entries looked at, over all roots
     std::size_t maxModels = 1000;     // files summarised, over all roots
+    const std::atomic<bool>* cancel = nullptr; // once true, the scan ends with what it has found
 };
 
 // Where the runners keep models on this machine, from the environment: $OLLAMA_MODELS or

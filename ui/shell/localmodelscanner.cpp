@@ -12,6 +12,8 @@ LocalModelScanner::LocalModelScanner(QObject* parent) : QObject(parent), m_roots
 
 LocalModelScanner::~LocalModelScanner()
 {
+    if (m_cancel)
+        m_cancel->store(true);
     m_pool.waitForDone(); // a scan still running ends before the watcher it reports to
 }
 
@@ -24,23 +26,32 @@ void LocalModelScanner::setRoots(std::vector<ModelRoot> roots)
 void LocalModelScanner::rescan()
 {
     if (m_scanning) {
-        m_rescanWanted = true; // the running scan may have read the old roots or missed a new file
+        // The running scan may have read the old roots or missed a new file: stop it, start afresh.
+        m_rescanWanted = true;
+        m_cancel->store(true);
         return;
     }
     m_scanning = true;
     m_rescanWanted = false;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
     emit scanStarted();
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [roots = m_roots]() { return discoverLocalModels(roots); }));
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [roots = m_roots, cancel = m_cancel]() {
+        DiscoveryLimits limits;
+        limits.cancel = cancel.get();
+        return discoverLocalModels(roots, limits);
+    }));
 }
 
 void LocalModelScanner::onScanned()
 {
     m_scanning = false;
+    if (m_rescanWanted) {
+        rescan(); // the stopped scan's partial list is not shown
+        return;
+    }
     m_scanned = true;
     m_models = m_watcher.result();
     emit scanFinished();
-    if (m_rescanWanted)
-        rescan();
 }
 
 } // namespace attnviz

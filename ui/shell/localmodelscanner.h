@@ -1,7 +1,7 @@
 #pragma once
 // Finds the GGUF models local runners keep (registry/localmodels.h) on a worker thread, so
 // neither startup nor the model picker ever waits for a disk walk. One scan at a time: a rescan
-// asked for meanwhile runs once the current one ends.
+// asked for meanwhile stops the current one and starts afresh; closing stops it too.
 
 #include "registry/localmodels.h"
 
@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 namespace attnviz {
@@ -40,6 +42,7 @@ private:
     std::vector<LocalModel> m_models;
     QThreadPool m_pool; // its own, so destruction waits for a running scan instead of leaving it behind
     QFutureWatcher<std::vector<LocalModel>> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel; // the running scan's stop flag
     bool m_scanning = false;
     bool m_scanned = false;
     bool m_rescanWanted = false;

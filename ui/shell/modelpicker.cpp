@@ -3,6 +3,7 @@
 #include "registry/resourcepaths.h"
 #include "shell/localmodelscanner.h"
 
+#include <QAbstractItemView>
 #include <QFileInfo>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
@@ -59,8 +60,8 @@ ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent), m_scanner(new Loc
     setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setMinimumContentsLength(18);
     connect(this, &QComboBox::activated, this, &ModelPicker::onActivated);
-    connect(m_scanner, &LocalModelScanner::scanStarted, this, &ModelPicker::rebuild);
-    connect(m_scanner, &LocalModelScanner::scanFinished, this, &ModelPicker::rebuild);
+    connect(m_scanner, &LocalModelScanner::scanStarted, this, &ModelPicker::onLocalModelsChanged);
+    connect(m_scanner, &LocalModelScanner::scanFinished, this, &ModelPicker::onLocalModelsChanged);
     QTimer::singleShot(0, this, [this]() {
         if (!m_scanner->hasScanned() && !m_scanner->isScanning())
             m_scanner->rescan();
@@ -75,6 +76,24 @@ QString ModelPicker::nameOf(const QString& spec) const
             return QString::fromStdString(m.name);
     }
     return displayName(spec);
+}
+
+void ModelPicker::onLocalModelsChanged()
+{
+    // Rebuilding under the user's pointer would move the items while they choose.
+    if (view()->isVisible())
+        m_rebuildAfterPopup = true;
+    else
+        rebuild();
+}
+
+void ModelPicker::hidePopup()
+{
+    QComboBox::hidePopup();
+    if (m_rebuildAfterPopup) {
+        m_rebuildAfterPopup = false;
+        rebuild();
+    }
 }
 
 void ModelPicker::rescanLocalModels()

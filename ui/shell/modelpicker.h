@@ -31,6 +31,8 @@ public:
     void rescanLocalModels();
     static QString localModelToolTip(const LocalModel& model);
 
+    void hidePopup() override;
+
 signals:
     void modelChosen(const QString& spec);
     void openRequested();
@@ -38,11 +40,13 @@ signals:
 private:
     void rebuild();
     void addLocalModels();
+    void onLocalModelsChanged();
     void onActivated(int index);
 
     QStringList m_recent;
     QString m_current;
     LocalModelScanner* m_scanner;
+    bool m_rebuildAfterPopup = false; // a scan ended while the list was open
 };
 
 } // namespace attnviz

@@ -237,6 +237,10 @@ void TestLocalModels::limitsBoundTheScan()
     few.maxEntries = 3; // the budget runs out among the 50 files or before the deep one
     QVERIFY(discover(root, ModelStore::Folder, few).size() < 2);
     QCOMPARE(discover(root, ModelStore::Folder).size(), std::size_t(2));
+    const std::atomic<bool> stop{true};
+    DiscoveryLimits cancelled;
+    cancelled.cancel = &stop;
+    QVERIFY(discover(root, ModelStore::Folder, cancelled).empty());
 }
 
 void TestLocalModels::defaultRootsFollowTheEnvironment()

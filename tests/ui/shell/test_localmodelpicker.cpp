@@ -75,6 +75,7 @@ private slots:
     void listsLocalModelsWithDetails();
     void rescanFindsNewFiles();
     void emptyScanSaysWhereItLooked();
+    void newRootsDuringAScanStartAfresh();
     void openingALocalModelShowsItsNotices();
 };
 
@@ -126,6 +127,16 @@ void TestLocalModelPicker::rescanFindsNewFiles()
     QVERIFY(indexOfText(picker, "gemma2 · F32") >= 0);
     QCOMPARE(chosen.count(), 0);
     QCOMPARE(picker.currentText(), before);
+
+    // A scan that ends while the list is open changes it only once the list closes.
+    picker.show();
+    picker.showPopup();
+    QVERIFY(QFile::remove(dir.filePath("lmstudio/pub/gemma-GGUF/gemma2.gguf")));
+    picker.rescanLocalModels();
+    QVERIFY(done.wait(20000));
+    QVERIFY(indexOfText(picker, "gemma2 · F32") >= 0);
+    picker.hidePopup();
+    QCOMPARE(indexOfText(picker, "gemma2 · F32"), -1);
 }
 
 void TestLocalModelPicker::emptyScanSaysWhereItLooked()
@@ -137,6 +148,21 @@ void TestLocalModelPicker::emptyScanSaysWhereItLooked()
     QVERIFY(none >= 0);
     QVERIFY(!isEnabled(picker, none));
     QVERIFY(picker.itemData(none, Qt::ToolTipRole).toString().contains(dir.filePath("nothing") + " (Ollama)"));
+}
+
+void TestLocalModelPicker::newRootsDuringAScanStartAfresh()
+{
+    QTemporaryDir dir;
+    ModelPicker picker;
+    QSignalSpy done(picker.localModels(), &LocalModelScanner::scanFinished);
+    picker.localModels()->setRoots(makeTree(dir));
+    QVERIFY(picker.localModels()->isScanning());
+    picker.localModels()->setRoots({{dir.filePath("nothing").toStdString(), ModelStore::Folder}});
+    QVERIFY(done.wait(20000));
+    QTest::qWait(50);
+    QCOMPARE(done.count(), 1); // the first scan's list is never shown
+    QVERIFY(picker.localModels()->models().empty());
+    QVERIFY(indexOfText(picker, "No GGUF models found") >= 0);
 }
 
 void TestLocalModelPicker::openingALocalModelShowsItsNotices()
