@@ -11,4 +11,8 @@ if(ATTNVIZ_HAVE_GGUF_FIXTURES)
     attnviz_add_test(test_ui_localmodelpicker SOURCES shell/test_localmodelpicker.cpp LIBS attnviz_ui LABELS "ui;gguf")
     target_compile_definitions(test_ui_localmodelpicker PRIVATE ATTNVIZ_GGUF_FIXTURES="${ATTNVIZ_GGUF_FIXTURES}")
     set_tests_properties(test_ui_localmodelpicker PROPERTIES FIXTURES_REQUIRED gguf_fixtures)
+    if(ATTNVIZ_HAVE_LLAMACPP) # and a file llama.cpp quantised
+        target_compile_definitions(test_ui_localmodelpicker PRIVATE ATTNVIZ_LLAMACPP_REFERENCE="${ATTNVIZ_LLAMACPP_REFERENCE}")
+        set_tests_properties(test_ui_localmodelpicker PROPERTIES FIXTURES_REQUIRED "gguf_fixtures;llamacpp_reference_outputs")
+    endif()
 endif()

@@ -52,12 +52,16 @@ run "${model_args[@]}" --text "Unbelievably, the transformers didn't misundersta
 # The hand-made lessons, which need no trained model.
 run --model lesson:two-heads-causal --view heatmap --screenshot "$out/lesson-heatmap.png"
 run --model lesson:cross-attention-translation --view heatmap --screenshot "$out/cross-attention.png"
-# A GGUF file (the generated llama3 fixture: ctest -R gguf_fixtures_make writes it), when it is there.
-gguf="$build/gguf_fixtures/llama3.gguf"
-if [[ -f "$gguf" ]]; then
+# A GGUF file: the llama3 fixture quantised to Q4_K_M by llama.cpp (the ctest fixture
+# llamacpp_reference_outputs writes it), else the F32 fixture itself (ctest -R gguf_fixtures_make).
+gguf=""
+for candidate in "$build/llamacpp_reference/quant/llama3-Q4_K_M.gguf" "$build/gguf_fixtures/llama3.gguf"; do
+    if [[ -z "$gguf" && -f "$candidate" ]]; then gguf="$candidate"; fi
+done
+if [[ -n "$gguf" ]]; then
     run --model "$gguf" --text "The cat sat on the mat because it was tired." --view heatmap --layer 1 --head 1 \
         --screenshot "$out/gguf-llama3.png"
 else
-    echo "make_screenshots: $gguf not found (run ctest -R gguf_fixtures_make); gguf-llama3.png kept" >&2
+    echo "make_screenshots: no GGUF fixture in $build (run ctest -R llamacpp_reference_outputs); gguf-llama3.png kept" >&2
 fi
 echo "make_screenshots: wrote $(ls "$out" | wc -l) files to $out"

@@ -77,6 +77,7 @@ private slots:
     void emptyScanSaysWhereItLooked();
     void newRootsDuringAScanStartAfresh();
     void openingALocalModelShowsItsNotices();
+    void aQuantisedModelSaysSo();
 };
 
 void TestLocalModelPicker::listsLocalModelsWithDetails()
@@ -183,6 +184,32 @@ void TestLocalModelPicker::openingALocalModelShowsItsNotices()
     QVERIFY2(window.noticeText().contains("weights as stored in the GGUF file: F32"), qPrintable(window.noticeText()));
     QCOMPARE(picker->currentSpec(), blob);
     QVERIFY(window.result()->stacks.front().attention.layers > 0);
+}
+
+// llama.cpp's Q4_K_M of the llama3 fixture (the ctest fixture llamacpp_reference_outputs).
+void TestLocalModelPicker::aQuantisedModelSaysSo()
+{
+#ifndef ATTNVIZ_LLAMACPP_REFERENCE
+    QSKIP("no llama.cpp libraries: the quantised fixtures are not made");
+#else
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath("lmstudio/pub/llama3-GGUF")));
+    QVERIFY(QFile::copy(QStringLiteral(ATTNVIZ_LLAMACPP_REFERENCE "/quant/llama3-Q4_K_M.gguf"),
+                        dir.filePath("lmstudio/pub/llama3-GGUF/llama3-Q4_K_M.gguf")));
+    MainWindow window(nullptr, false);
+    window.setDialogsEnabled(false);
+    window.setText(QStringLiteral("The cat sat on the mat"));
+    window.show();
+    ModelPicker* picker = window.inputPanel()->modelPicker();
+    QVERIFY(waitForScan(*picker, {{dir.filePath("lmstudio").toStdString(), ModelStore::LmStudio}}));
+    const int item = indexOfText(*picker, "llama3-Q4_K_M · Q4_K_M");
+    QVERIFY(item >= 0);
+    QVERIFY(picker->itemData(item, Qt::ToolTipRole).toString().contains("Quantisation: Q4_K_M"));
+    QSignalSpy shown(&window, &MainWindow::resultShown);
+    emit picker->activated(item);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && window.computeService()->isIdle(), 30000);
+    QVERIFY2(window.noticeText().contains("the weights are quantised: Q4_K ("), qPrintable(window.noticeText()));
+#endif
 }
 
 QTEST_MAIN(TestLocalModelPicker)
