@@ -46,13 +46,14 @@ bool isAllDigits(std::string_view text)
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// llama.cpp's split naming, "<name>-00001-of-00003": the shard number and count, or {0, 0}.
+// llama.cpp's split naming, "<name>-00001-of-00003": the suffix's length, and the shard number
+// and count it gives, or {0, 0}.
+constexpr std::size_t kSplitSuffixBytes = 15; // "-NNNNN-of-NNNNN"
 std::pair<int, int> splitShard(std::string_view stem)
 {
-    constexpr std::size_t suffix = 15; // "-NNNNN-of-NNNNN"
-    if (stem.size() <= suffix)
+    if (stem.size() <= kSplitSuffixBytes)
         return {0, 0};
-    const std::string_view tail = stem.substr(stem.size() - suffix);
+    const std::string_view tail = stem.substr(stem.size() - kSplitSuffixBytes);
     if (tail[0] != '-' || tail.substr(6, 4) != "-of-" || !isAllDigits(tail.substr(1, 5)) || !isAllDigits(tail.substr(10)))
         return {0, 0};
     return {std::stoi(std::string(tail.substr(1, 5))), std::stoi(std::string(tail.substr(10)))};
@@ -66,7 +67,7 @@ bool cancelled(const DiscoveryLimits& limits)
 class Collector
 {
 public:
-    Collector(const DiscoveryLimits& limits) : m_limits(limits), m_entriesLeft(limits.maxEntries) {}
+    explicit Collector(const DiscoveryLimits& limits) : m_limits(limits), m_entriesLeft(limits.maxEntries) {}
 
     bool full() const { return m_found.size() >= m_limits.maxModels; }
     bool stopped() const { return full() || cancelled(m_limits); }
@@ -120,7 +121,7 @@ private:
         if (shard > 1)
             return; // listed through its first shard
         if (shard == 1)
-            stem.resize(stem.size() - 15);
+            stem.resize(stem.size() - kSplitSuffixBytes);
         add({file, stem, rootIndex, store, shard == 1 ? shards : 1});
     }
 
@@ -186,7 +187,7 @@ std::uint64_t sizeOf(const fs::path& file)
 std::uint64_t splitBytes(const fs::path& first, int shards)
 {
     const std::string stem = first.stem().string();
-    const std::string base = stem.substr(0, stem.size() - 15);
+    const std::string base = stem.substr(0, stem.size() - kSplitSuffixBytes);
     std::uint64_t total = 0;
     char suffix[32];
     for (int i = 1; i <= std::min(shards, 1000); ++i) {

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 using namespace attnviz;
 namespace fs = std::filesystem;
 
@@ -162,6 +164,7 @@ void TestLocalModels::huggingFaceSnapshotsResolveTheirLinks()
     QVERIFY(models[0].supported);
 }
 
+// Symlink loops, a FIFO and a device named .gguf: the walk ends, lists the one real file, never blocks.
 void TestLocalModels::symlinkLoopsEndTheWalk()
 {
     QTemporaryDir tmp;
@@ -171,6 +174,9 @@ void TestLocalModels::symlinkLoopsEndTheWalk()
     fs::create_symlink("self.gguf", root / "models" / "self.gguf");    // a file that links to itself
     fs::create_symlink("b.gguf", root / "a.gguf");
     fs::create_symlink("a.gguf", root / "b.gguf");
+    // Not files: never opened (a FIFO would block a reader, /dev/zero never ends).
+    QCOMPARE(::mkfifo((root / "fifo.gguf").c_str(), 0600), 0);
+    fs::create_symlink("/dev/zero", root / "zero.gguf");
 
     const auto models = discover(root, ModelStore::Folder);
     QCOMPARE(names(models), QStringList{"llama2"});
