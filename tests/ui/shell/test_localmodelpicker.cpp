@@ -1,14 +1,18 @@
 // The model picker's "Local models": the GGUF models of a fake LM Studio folder and Ollama store
 // (copies of the generated fixtures in a temporary tree, never the real home), listed with their
-// details in the tooltip, unsupported files disabled with the reason, a rescan that finds a new
-// file, and opening one in the main window with the model's notices in the status bar.
+// details in the tooltip, unsupported files disabled with the reason, rescans (the item, the File
+// menu, new roots mid-scan) and opening one in the main window with the model's notices
+// (a quantised file's too) in the status bar.
 #include "shell/inputpanel.h"
 #include "shell/localmodelscanner.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
 #include "state/computeservice.h"
 
+#include <QAction>
 #include <QDir>
+#include <QMenu>
+#include <QMenuBar>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -78,6 +82,7 @@ private slots:
     void newRootsDuringAScanStartAfresh();
     void openingALocalModelShowsItsNotices();
     void aQuantisedModelSaysSo();
+    void fileMenuRescans();
 };
 
 void TestLocalModelPicker::listsLocalModelsWithDetails()
@@ -210,6 +215,28 @@ void TestLocalModelPicker::aQuantisedModelSaysSo()
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && window.computeService()->isIdle(), 30000);
     QVERIFY2(window.noticeText().contains("the weights are quantised: Q4_K ("), qPrintable(window.noticeText()));
 #endif
+}
+
+void TestLocalModelPicker::fileMenuRescans()
+{
+    QTemporaryDir dir;
+    MainWindow window(nullptr, false);
+    ModelPicker* picker = window.inputPanel()->modelPicker();
+    QVERIFY(waitForScan(*picker, {{dir.path().toStdString(), ModelStore::Folder}}));
+    QVERIFY(picker->localModels()->models().empty());
+    QAction* rescan = nullptr;
+    for (QAction* menu : window.menuBar()->actions()) {
+        for (QAction* a : menu->menu() ? menu->menu()->actions() : QList<QAction*>{}) {
+            if (a->text() == QLatin1String("&Rescan Local Models"))
+                rescan = a;
+        }
+    }
+    QVERIFY(rescan != nullptr);
+    QVERIFY(copyFixture("gpt2", dir.filePath("gpt2.gguf")));
+    QSignalSpy done(picker->localModels(), &LocalModelScanner::scanFinished);
+    rescan->trigger();
+    QVERIFY(done.wait(20000));
+    QVERIFY(indexOfText(*picker, "gpt2 · F32") >= 0);
 }
 
 QTEST_MAIN(TestLocalModelPicker)
