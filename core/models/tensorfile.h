@@ -42,8 +42,9 @@ public:
     std::vector<float> readFloats(const TensorInfo& info) const;
     // The tensor's bytes, checked to lie in the file.
     std::span<const std::uint8_t> tensorBytes(const TensorInfo& info) const;
-    // True when loaders should keep this file's matrices encoded (GGUF), not widen them to floats.
-    virtual bool keepsEncodedWeights() const { return false; }
+    // True when loaders should keep this tensor as the file encodes it (compute/encodedmatrix.h)
+    // instead of widening it to floats: every GGUF tensor, safetensors' 16-bit ones.
+    virtual bool keepsEncoded(const TensorInfo& info) const { (void)info; return false; }
 
 protected:
     explicit TensorFile(const std::string& path);                          // maps the file

@@ -15,6 +15,8 @@
 //   those move llama.cpp's maps further from its own F32 maps, up to that distance).
 
 #include "npyfile.h"
+#include "models/checkpointmodel.h"
+#include "models/generictransformer.h"
 #include "registry/modelregistry.h"
 
 #include <QDir>
@@ -236,6 +238,13 @@ void TestGguf::quantisedModelsSayTheirTypes()
     const auto f32 = openModel((fixtures + "/llama3.gguf").toStdString())->run(request);
     for (const std::string& n : f32->notices)
         QVERIFY(n.find("quantised") == std::string::npos);
+    // Quantised weights stay quantised: no matrix was widened to floats at load.
+    const auto* checkpoint = dynamic_cast<const CheckpointModel*>(q.get());
+    QVERIFY(checkpoint != nullptr);
+    const auto* net = dynamic_cast<const GenericTransformer*>(&checkpoint->transformer());
+    QVERIFY(net != nullptr);
+    QCOMPARE(net->weightStorage().floatMatrices, 0);
+    QVERIFY(net->weightStorage().encodedMatrices >= 2 * 4 + 1);
 }
 
 void TestGguf::refusesWhatItCannotCompute_data()
