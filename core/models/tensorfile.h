@@ -50,6 +50,9 @@ protected:
     explicit TensorFile(const std::string& path);                          // maps the file
     TensorFile(std::string label, std::span<const std::uint8_t> borrowed); // caller keeps the bytes alive
     std::span<const std::uint8_t> bytes() const { return m_bytes; }
+    // Throws ModelLoadError naming two tensors whose byte ranges overlap (a hostile file could
+    // make writes through one show up in another's values). Sorts `tensors` by offset.
+    static void refuseOverlaps(const std::string& path, std::vector<const TensorInfo*>& tensors);
     std::map<std::string, TensorInfo> m_tensors;
 
 private:
