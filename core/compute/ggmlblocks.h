@@ -4,7 +4,8 @@
 //
 // Each decoder is a struct with `elements` (values per block), `bytes` (block size) and
 // `decode(block, out)`, which hands each group of values sharing a scale to scaleQuants or
-// scaleAndShiftQuants with a function giving the group's i-th integer quant. Every product and
+// scaleAndShiftQuants (two groups of 16 at once: the ...Pair versions) with a function giving the
+// group's i-th integer quant. Every product and
 // sum is the one ggml's dequantize_row_* computes, in the same order: the results must be
 // bit-identical (test_ggml_dequant checks them). The products scale · q are exact in float (at
 // most 24 significant bits), so a compiler fusing them with the add rounds the same.
