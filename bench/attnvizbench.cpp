@@ -6,6 +6,7 @@
 //   attnviz-bench gemm N RUNS                         SGEMM GFLOP/s (Eigen, AttnViz's packed kernel)
 //   attnviz-bench dense T RUNS                        GPT-2-small dense layers alone, GFLOP/s
 //   attnviz-bench latency MODEL TEXT RUNS             tokenise + forward + capture
+//   attnviz-bench open MODEL TEXT RUNS                open the model, then tokenise + forward + capture
 //   attnviz-bench views RUNS                          rendering times
 #include "benchcore.h"
 #include "benchviews.h"
@@ -44,7 +45,7 @@ void writeTiming(json::Writer& w, const std::string& key, const Timing& t)
 int usage()
 {
     std::cerr << "usage: attnviz-bench core|full DIR T1,T2 RUNS | rss DIR T | gemm N RUNS | dense T RUNS | "
-                 "latency MODEL TEXT RUNS | "
+                 "latency MODEL TEXT RUNS | open MODEL TEXT RUNS | "
                  "views RUNS\n";
     return 2;
 }
@@ -72,6 +73,8 @@ int main(int argc, char* argv[])
             w.key("gflops").value(denseLayersGflops(std::stoi(argv[2]), std::stoi(argv[3])));
         } else if (mode == "latency" && argc == 5) {
             writeTiming(w, "latency", timeTextToAttention(argv[2], argv[3], std::stoi(argv[4])));
+        } else if (mode == "open" && argc == 5) {
+            writeTiming(w, "open_to_attention", timeOpenToAttention(argv[2], argv[3], std::stoi(argv[4])));
         } else if (mode == "views" && argc == 3) {
             qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
             QApplication app(argc, argv);

@@ -27,6 +27,13 @@ Timing timeForward(const std::string& modelSpec, int tokens, int runs, bool pred
     return measure(runs, [&] { (void)model->run(request); });
 }
 
+Timing timeOpenToAttention(const std::string& modelSpec, const std::string& text, int runs)
+{
+    RunRequest request;
+    request.text = text;
+    return measure(runs, [&] { (void)openModel(modelSpec)->run(request); }, false);
+}
+
 Timing timeTextToAttention(const std::string& modelSpec, const std::string& text, int runs)
 {
     const auto model = openModel(modelSpec);

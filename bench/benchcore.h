@@ -14,10 +14,12 @@ struct Timing
     std::vector<double> runsMs;
 };
 
-// Runs `body` once to warm up (first touch of buffers, caches), then `runs` timed times.
-template <typename F> Timing measure(int runs, F&& body)
+// Runs `body` once to warm up (first touch of buffers, caches) unless told not to, then `runs`
+// timed times.
+template <typename F> Timing measure(int runs, F&& body, bool warmUp = true)
 {
-    body();
+    if (warmUp)
+        body();
     Timing t;
     for (int i = 0; i < runs; ++i) {
         const auto start = std::chrono::steady_clock::now();
@@ -33,6 +35,10 @@ template <typename F> Timing measure(int runs, F&& body)
 // Forward pass of a model folder on T random token ids, every attention map captured. With
 // `predict`, also the rest of the last layer and the next-token prediction (the full forward).
 Timing timeForward(const std::string& modelSpec, int tokens, int runs, bool predict = false);
+
+// Open to first heatmap: open `modelSpec` and run `text` through it, every map captured (what
+// the app does before it draws the first heatmap). One fresh open per run, no warm-up.
+Timing timeOpenToAttention(const std::string& modelSpec, const std::string& text, int runs);
 
 // Keystroke to attention: tokenise `text` and run the model (what the app does on each edit).
 Timing timeTextToAttention(const std::string& modelSpec, const std::string& text, int runs);

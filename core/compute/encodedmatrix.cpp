@@ -24,14 +24,25 @@ std::size_t offsetOf(GgmlType type, Index element)
     return static_cast<std::size_t>(element / info.blockElements) * static_cast<std::size_t>(info.blockBytes);
 }
 
-// Panel j's slice [k0, k0 + kc) in the kernel's layout (kc rows of 32 floats, zero past the last row).
+// Panel j's slice [k0, k0 + kc) in the kernel's layout (kc rows of 32 floats, zero past the last
+// row). A panel whose rows share one type (all but those straddling two joined tensors of
+// different types) is decoded in one pass; the others row by row.
 void decodePanelSlice(const EncodedMatrix& b, Index j, Index k0, Index kc, float* panel, float* rowBuffer)
 {
     const Index first = j * panelWidth;
-    const Index nc = std::min<Index>(panelWidth, b.cols() - first);
-    for (Index r = 0; r < nc; ++r) {
-        const EncodedRow& row = b.storedRows()[static_cast<std::size_t>(first + r)];
-        dequantizeRow(row.type, row.data + offsetOf(row.type, k0), rowBuffer, kc);
+    const int nc = static_cast<int>(std::min<Index>(panelWidth, b.cols() - first));
+    const EncodedRow* rows = b.storedRows().data() + first;
+    const GgmlType type = rows[0].type;
+    if (std::all_of(rows, rows + nc, [type](const EncodedRow& r) { return r.type == type; })) {
+        const std::uint8_t* starts[panelWidth];
+        const std::size_t offset = offsetOf(type, k0);
+        for (int r = 0; r < nc; ++r)
+            starts[r] = rows[r].data + offset;
+        dequantizePanel(type, starts, nc, kc, panel);
+        return;
+    }
+    for (int r = 0; r < nc; ++r) {
+        dequantizeRow(rows[r].type, rows[r].data + offsetOf(rows[r].type, k0), rowBuffer, kc);
         for (Index k = 0; k < kc; ++k)
             panel[k * panelWidth + r] = rowBuffer[k];
     }

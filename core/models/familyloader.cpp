@@ -218,7 +218,8 @@ private:
 Dense FamilyLoader::dense(const std::string& module, Index in, Index out, bool biasRequired) const
 {
     Dense d;
-    if (m_weights.keepsEncoded(module + ".weight")) {
+    // Encoded rows are the outputs: GPT-2's Conv1D (in, out) weights are widened to floats instead.
+    if (m_weights.keepsEncoded(module + ".weight") && !m_family.weightsInOut) {
         d.rows = m_weights.encoded(module + ".weight", out, in);
         d.encoded = true;
     } else {

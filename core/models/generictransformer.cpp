@@ -39,6 +39,21 @@ GenericTransformer::GenericTransformer(TransformerInfo info, Architecture arch, 
 {
 }
 
+WeightStorage GenericTransformer::weightStorage() const
+{
+    WeightStorage s;
+    const auto count = [&s](bool encoded) { ++(encoded ? s.encodedMatrices : s.floatMatrices); };
+    for (const BlockWeights& b : m_w.blocks) {
+        for (const Linear* l : {&b.qkv, &b.o, &b.up, &b.down})
+            count(l->matrix().encoded() != nullptr);
+    }
+    for (const TokenTable* t : {&m_w.embedding, &m_w.lmHead}) {
+        if (!t->empty())
+            count(t->encoded() != nullptr);
+    }
+    return s;
+}
+
 ForwardResult GenericTransformer::forward(const std::vector<int>& ids, const std::vector<int>& segments,
                                           const ForwardOptions& options) const
 {

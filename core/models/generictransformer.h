@@ -76,6 +76,14 @@ struct StackWeights
     RowVector mlmBias;
 };
 
+// How a model holds its weight matrices (layers' and token tables): widened to floats, or kept
+// as the file encodes them (16-bit, quantised).
+struct WeightStorage
+{
+    int floatMatrices = 0;
+    int encodedMatrices = 0;
+};
+
 class GenericTransformer : public Transformer
 {
 public:
@@ -83,6 +91,7 @@ public:
 
     const TransformerInfo& info() const override { return m_info; }
     const Architecture& architecture() const { return m_arch; }
+    WeightStorage weightStorage() const;
     // segments (T): token types (sentence A = 0, B = 1), or empty.
     ForwardResult forward(const std::vector<int>& ids, const std::vector<int>& segments,
                           const ForwardOptions& options) const override;

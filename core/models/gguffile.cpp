@@ -581,15 +581,7 @@ void GgufFile::parse()
         byOffset.push_back(&info);
         m_tensorOrder.push_back(t.name);
     }
-    std::sort(byOffset.begin(), byOffset.end(), [](const TensorInfo* a, const TensorInfo* b) {
-        return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
-    });
-    for (std::size_t i = 1; i < byOffset.size(); ++i) {
-        if (byOffset[i]->begin < byOffset[i - 1]->end) {
-            throw ModelLoadError(path + ": tensor " + quotedForMessage(byOffset[i]->name) + " overlaps tensor " +
-                                 quotedForMessage(byOffset[i - 1]->name));
-        }
-    }
+    refuseOverlaps(path, byOffset);
 }
 
 std::vector<std::string> GgufFile::keys() const

@@ -111,7 +111,7 @@ public:
     // Their bytes: TensorFile::tensorBytes.
     compute::GgmlType ggmlType(const TensorInfo& info) const;
     // Loaders keep GGUF matrices as they are encoded (compute/encodedmatrix.h).
-    bool keepsEncodedWeights() const override { return true; }
+    bool keepsEncoded(const TensorInfo&) const override { return true; }
     // Tensor names in file order.
     const std::vector<std::string>& tensorOrder() const { return m_tensorOrder; }
 

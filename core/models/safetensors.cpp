@@ -127,15 +127,7 @@ void SafetensorsFile::parse()
             throw ModelLoadError(where + ": listed twice");
         byOffset.push_back(&it->second);
     }
-    std::sort(byOffset.begin(), byOffset.end(), [](const TensorInfo* a, const TensorInfo* b) {
-        return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
-    });
-    for (std::size_t i = 1; i < byOffset.size(); ++i) {
-        if (byOffset[i]->begin < byOffset[i - 1]->end) {
-            throw ModelLoadError(path + ": tensor " + quotedForMessage(byOffset[i]->name) + " overlaps tensor " +
-                                 quotedForMessage(byOffset[i - 1]->name));
-        }
-    }
+    refuseOverlaps(path, byOffset);
     if (const json::Value* metadata = header.find(metadataKey); metadata != nullptr && metadata->isObject())
         addMetadataAliases(*metadata);
 }

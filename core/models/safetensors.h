@@ -21,6 +21,9 @@ public:
     // The same over bytes the caller keeps alive; `label` names them in messages.
     SafetensorsFile(std::string label, std::span<const std::uint8_t> borrowed);
 
+    // F16 and BF16 weights stay 16-bit in memory, widened per tile by the matrix kernel.
+    bool keepsEncoded(const TensorInfo& info) const override { return info.dtype == "F16" || info.dtype == "BF16"; }
+
 private:
     void parse();
     void addMetadataAliases(const json::Value& metadata);

@@ -5,6 +5,7 @@
 #include "models/mappedfile.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace attnviz {
@@ -33,6 +34,19 @@ const TensorInfo* TensorFile::find(const std::string& name) const
 {
     auto it = m_tensors.find(name);
     return it == m_tensors.end() ? nullptr : &it->second;
+}
+
+void TensorFile::refuseOverlaps(const std::string& path, std::vector<const TensorInfo*>& tensors)
+{
+    std::sort(tensors.begin(), tensors.end(), [](const TensorInfo* a, const TensorInfo* b) {
+        return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+    });
+    for (std::size_t i = 1; i < tensors.size(); ++i) {
+        if (tensors[i]->begin < tensors[i - 1]->end) {
+            throw ModelLoadError(path + ": tensor " + quotedForMessage(tensors[i]->name) + " overlaps tensor " +
+                                 quotedForMessage(tensors[i - 1]->name));
+        }
+    }
 }
 
 std::span<const std::uint8_t> TensorFile::tensorBytes(const TensorInfo& info) const

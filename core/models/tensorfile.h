@@ -42,13 +42,17 @@ public:
     std::vector<float> readFloats(const TensorInfo& info) const;
     // The tensor's bytes, checked to lie in the file.
     std::span<const std::uint8_t> tensorBytes(const TensorInfo& info) const;
-    // True when loaders should keep this file's matrices encoded (GGUF), not widen them to floats.
-    virtual bool keepsEncodedWeights() const { return false; }
+    // True when loaders should keep this tensor as the file encodes it (compute/encodedmatrix.h)
+    // instead of widening it to floats: every GGUF tensor, safetensors' 16-bit ones.
+    virtual bool keepsEncoded(const TensorInfo& info) const { (void)info; return false; }
 
 protected:
     explicit TensorFile(const std::string& path);                          // maps the file
     TensorFile(std::string label, std::span<const std::uint8_t> borrowed); // caller keeps the bytes alive
     std::span<const std::uint8_t> bytes() const { return m_bytes; }
+    // Throws ModelLoadError naming two tensors whose byte ranges overlap (a hostile file could
+    // make writes through one show up in another's values). Sorts `tensors` by offset.
+    static void refuseOverlaps(const std::string& path, std::vector<const TensorInfo*>& tensors);
     std::map<std::string, TensorInfo> m_tensors;
 
 private:

@@ -154,10 +154,38 @@ std::vector<float> WeightArchive::floats(const std::string& name, const std::vec
     return out;
 }
 
+namespace {
+
+// As floats() does for widened tensors, from the raw bits of F16 and BF16 values (all ones in the
+// exponent: Inf or NaN), so that keeping them 16-bit does not let a broken tensor through. Block
+// types are not scanned: that would decode the whole model at load.
+void refuseNonFiniteHalves(const TensorFile& file, const std::string& name, compute::GgmlType type,
+                           std::span<const std::uint8_t> bytes)
+{
+    std::uint16_t exponent = 0;
+    if (type == compute::GgmlType::F16)
+        exponent = 0x7c00;
+    else if (type == compute::GgmlType::BF16)
+        exponent = 0x7f80;
+    else
+        return;
+    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+        const auto bits = static_cast<std::uint16_t>(bytes[i] | (bytes[i + 1] << 8));
+        if ((bits & exponent) == exponent) {
+            const bool nan = (bits & static_cast<std::uint16_t>(~exponent & 0x7fff)) != 0;
+            throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds " +
+                                 (nan ? "a NaN" : "an infinite") + " value (element " + std::to_string(i / 2) +
+                                 "); the checkpoint is corrupt or was saved after training diverged");
+        }
+    }
+}
+
+} // namespace
+
 bool WeightArchive::keepsEncoded(const std::string& name) const
 {
     auto it = m_owner.find(name);
-    return it != m_owner.end() && it->second->keepsEncodedWeights();
+    return it != m_owner.end() && it->second->keepsEncoded(*it->second->find(name));
 }
 
 compute::EncodedMatrix WeightArchive::encoded(const std::string& name, Index rows, Index cols) const
@@ -172,7 +200,10 @@ compute::EncodedMatrix WeightArchive::encoded(const std::string& name, Index row
                              std::string(compute::dequantizableTypeNames()));
     }
     const auto owner = std::find_if(m_files.begin(), m_files.end(), [file](const auto& f) { return f.get() == file; });
-    return compute::EncodedMatrix(type->type, file->tensorBytes(t).data(), cols, rows, *owner);
+    const std::span<const std::uint8_t> bytes = file->tensorBytes(t);
+    if (m_refuseNonFinite)
+        refuseNonFiniteHalves(*file, name, type->type, bytes);
+    return compute::EncodedMatrix(type->type, bytes.data(), cols, rows, *owner);
 }
 
 Matrix WeightArchive::matrix(const std::string& name, Index rows, Index cols) const

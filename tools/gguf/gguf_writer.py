@@ -111,6 +111,15 @@ class _Tensor:
         return array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
 
 
+class _RawTensor:
+    def __init__(self, name, data, shape, ggml_type):
+        self.name, self._data, self.shape, self.ggml_type = name, data, tuple(int(d) for d in shape), int(ggml_type)
+        self.nbytes = len(data)
+
+    def data(self):
+        return self._data
+
+
 class GGUFWriter:
     def __init__(self, alignment=DEFAULT_ALIGNMENT):
         self.alignment = alignment
@@ -146,6 +155,11 @@ class GGUFWriter:
     def add_float32(self, key, value):
         self.add(key, value, ValueType.FLOAT32)
 
+    def remove(self, key):
+        """Drops a metadata entry (the refused-file variants of the fixtures change keys)."""
+        self._metadata = [(k, e) for k, e in self._metadata if k != key]
+        self._keys.discard(key)
+
     def _add_encoded(self, key, encoded):
         if key in self._keys:
             raise ValueError(f"duplicate metadata key {key}")
@@ -162,6 +176,15 @@ class GGUFWriter:
         if any(t.name == name for t in self._tensors):
             raise ValueError(f"duplicate tensor {name}")
         self._tensors.append(_Tensor(name, source, shape, dtype))
+
+    def remove_tensor(self, name):
+        self._tensors = [t for t in self._tensors if t.name != name]
+
+    def add_raw_tensor(self, name, shape, ggml_type, data):
+        """A tensor of any ggml type from its encoded bytes (block layouts are the caller's)."""
+        if any(t.name == name for t in self._tensors):
+            raise ValueError(f"duplicate tensor {name}")
+        self._tensors.append(_RawTensor(name, bytes(data), shape, ggml_type))
 
     # --- output --------------------------------------------------------------------------------
     def _header(self):

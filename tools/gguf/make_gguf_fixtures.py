@@ -395,6 +395,12 @@ def main():
             write_hf_folder(fx, os.path.join(args.hf, fx.name))
     with open(os.path.join(args.out, "manifest.tsv"), "w", encoding="utf-8") as f:
         f.write("".join(lines))
+    from refused_fixtures import write_refused
+    write_refused(args.out,
+                  lambda: llama("llama3", 101, fv.bpe_vocab("llama-bpe", ["<|begin_of_text|>", "<|end_of_text|>",
+                                                                         "<|eot_id|>"]),
+                                n_layer=2, n_head_kv=2, tied=True, llama3_rope=True, bpe=True),
+                  lambda: phi3("phi3", 107, phi3_spm(), n_layer=2))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 # Runs llama.cpp (through llamacpp_reference) over the fixture GGUF files: quantised variants and
 # the reference outputs of one forward pass each. Run as a ctest fixture setup:
 #   cmake -DTOOL=<llamacpp_reference> -DFIXTURES=<dir with manifest.tsv> -DOUT=<dir> -P this file
-# Writes OUT/quant/<fixture>-<TYPE>.gguf (every type for llama3, Q8_0 and Q4_K_M for the others)
+# Writes OUT/quant/<fixture>-<TYPE>.gguf (every pure type for every fixture, the mixtures for llama3)
 # and OUT/eval/<fixture>[-<TYPE>[-dequantised]]/ (attn_<layer>.npy, logits.npy, tokens.npy; see
 # README.md), -dequantised for the variant's weights dequantised by ggml into an F32 file.
 foreach(var TOOL FIXTURES OUT)
@@ -10,9 +10,11 @@ foreach(var TOOL FIXTURES OUT)
     endif()
 endforeach()
 
-set(all_types F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K Q4_K Q5_K Q6_K IQ4_NL IQ4_XS
-              Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M)
-set(common_types Q8_0 Q4_K_M)
+# Every type AttnViz reads, for every fixture; llama.cpp's mixtures too for llama3, Q4_K_M (the usual
+# download) for all.
+set(pure_types F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K Q4_K Q5_K Q6_K IQ4_NL IQ4_XS)
+set(all_types ${pure_types} Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M)
+set(common_types ${pure_types} Q4_K_M)
 
 function(run_tool)
     execute_process(COMMAND ${TOOL} ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)

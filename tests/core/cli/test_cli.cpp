@@ -19,6 +19,7 @@ private slots:
     void lessonTableIsReadable();
     void attentionJsonOfALesson();
     void attentionRestrictedToOneHeadAndMaskOverride();
+    void attentionJsonOfADecoderHasItsPredictions();
     void errorsExitWithTwo_data();
     void errorsExitWithTwo();
     void specialFilesExitWithTwo_data();
@@ -105,6 +106,28 @@ void TestCli::attentionRestrictedToOneHeadAndMaskOverride()
     const auto& heads = v.find("attention")->asArray()[0].asArray();
     QCOMPARE(heads.size(), std::size_t(1));
     QVERIFY(heads[0].asArray()[0].asArray()[1].asNumber() > 0.0); // no mask: row 0 sees key 1
+}
+
+// Decoders add the top next-token predictions with the model's logits (most likely first); a
+// lesson, which predicts nothing, has none.
+void TestCli::attentionJsonOfADecoderHasItsPredictions()
+{
+    const Run r = runCli({"attention", "--model", "builtin:decoder", "--text", "The cat sat on the", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const json::Value v = json::parse(r.out.toStdString());
+    const json::Value* next = v.find("next_token");
+    QVERIFY(next != nullptr && next->asArray().size() >= 5);
+    double lastLogit = 1e30, lastProbability = 2, total = 0;
+    for (const json::Value& p : next->asArray()) {
+        QVERIFY(p.find("id")->asNumber() >= 0 && !p.find("token")->asString().empty());
+        QVERIFY(p.find("logit")->asNumber() <= lastLogit && p.find("probability")->asNumber() <= lastProbability);
+        lastLogit = p.find("logit")->asNumber();
+        lastProbability = p.find("probability")->asNumber();
+        total += lastProbability;
+    }
+    QVERIFY(total > 0 && total <= 1.0 + 1e-6);
+    const Run lessonRun = runCli({"attention", "--model", lesson("two-heads-causal.json"), "--json"});
+    QVERIFY(json::parse(lessonRun.out.toStdString()).find("next_token") == nullptr);
 }
 
 void TestCli::errorsExitWithTwo_data()

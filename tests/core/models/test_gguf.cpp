@@ -15,6 +15,8 @@
 //   those move llama.cpp's maps further from its own F32 maps, up to that distance).
 
 #include "npyfile.h"
+#include "models/checkpointmodel.h"
+#include "models/generictransformer.h"
 #include "registry/modelregistry.h"
 
 #include <QDir>
@@ -83,6 +85,8 @@ private slots:
     void embeddedTokenizerGivesLlamaCppIds_data();
     void embeddedTokenizerGivesLlamaCppIds();
     void quantisedModelsSayTheirTypes();
+    void refusesWhatItCannotCompute_data();
+    void refusesWhatItCannotCompute();
 };
 
 void TestGguf::mapsMatchLlamaCpp_data()
@@ -234,6 +238,46 @@ void TestGguf::quantisedModelsSayTheirTypes()
     const auto f32 = openModel((fixtures + "/llama3.gguf").toStdString())->run(request);
     for (const std::string& n : f32->notices)
         QVERIFY(n.find("quantised") == std::string::npos);
+    // Quantised weights stay quantised: no matrix was widened to floats at load.
+    const auto* checkpoint = dynamic_cast<const CheckpointModel*>(q.get());
+    QVERIFY(checkpoint != nullptr);
+    const auto* net = dynamic_cast<const GenericTransformer*>(&checkpoint->transformer());
+    QVERIFY(net != nullptr);
+    QCOMPARE(net->weightStorage().floatMatrices, 0);
+    QVERIFY(net->weightStorage().encodedMatrices >= 2 * 4 + 1);
+}
+
+void TestGguf::refusesWhatItCannotCompute_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected");
+    QFile list(fixtures + "/refused/expected.tsv");
+    QVERIFY(list.open(QIODevice::ReadOnly));
+    int cases = 0;
+    for (const QByteArray& line : list.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.split('\t');
+        if (fields.size() == 2) {
+            QTest::newRow(fields[0].constData()) << fixtures + "/refused/" + QString::fromUtf8(fields[0])
+                                                 << QString::fromUtf8(fields[1]);
+            ++cases;
+        }
+    }
+    QVERIFY(cases >= 10);
+}
+
+// Variants of valid fixtures with one thing AttnViz cannot compute exactly (MoE, YaRN, partial
+// RoPE, LongRoPE, an undecodable type) or that makes the file inconsistent: each refused with a
+// ModelLoadError naming the key or tensor, never loaded into silently wrong numbers.
+void TestGguf::refusesWhatItCannotCompute()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    try {
+        (void)openModel(file.toStdString());
+        QFAIL("opened");
+    } catch (const ModelLoadError& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
+    }
 }
 
 QTEST_APPLESS_MAIN(TestGguf)

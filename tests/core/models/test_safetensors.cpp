@@ -4,6 +4,8 @@
 #include "engine/attentionmodel.h"
 #include "registry/modelregistry.h"
 #include "modelfixture.h"
+#include "models/checkpointmodel.h"
+#include "models/generictransformer.h"
 #include "models/safetensors.h"
 #include "models/weightarchive.h"
 
@@ -69,6 +71,7 @@ private slots:
     void corruptedHeaderNeverCrashes();
     void metadataAliasesATiedTensor();
     void gitLfsPointerIsNamed();
+    void sixteenBitWeightsStayEncoded();
 
 private:
     std::string write(const std::string& name, const std::string& bytes)
@@ -305,6 +308,29 @@ void TestSafetensors::gitLfsPointerIsNamed()
         QVERIFY2(message.find("git lfs pull") != std::string::npos, e.what());
         QVERIFY2(message.find("548105171") != std::string::npos, e.what()); // the size the real file has
     }
+}
+
+// BF16 and F16 checkpoints keep their 16-bit weights (widened per tile by the kernel, bit-identical
+// results: the references of test_models_llama still hold); GPT-2's Conv1D (in, out) matrices are
+// widened at load, its F16 token table stays 16-bit; F32 checkpoints are packed floats as before.
+void TestSafetensors::sixteenBitWeightsStayEncoded()
+{
+    const auto storage = [](const char* folder) {
+        const std::unique_ptr<AttentionModel> model = openModel(std::string(ATTNVIZ_TEST_DATA) + "/models/" + folder);
+        const auto* checkpoint = dynamic_cast<const CheckpointModel*>(model.get());
+        const auto* net = checkpoint ? dynamic_cast<const GenericTransformer*>(&checkpoint->transformer()) : nullptr;
+        if (net == nullptr)
+            qFatal("%s is not a GenericTransformer checkpoint", folder);
+        return net->weightStorage();
+    };
+    const WeightStorage bf16 = storage("llama_bf16");
+    QCOMPARE(bf16.floatMatrices, 0);
+    QVERIFY(bf16.encodedMatrices > 0);
+    const WeightStorage f32 = storage("llama");
+    QCOMPARE(f32.encodedMatrices, 0);
+    QVERIFY(f32.floatMatrices > 0);
+    const WeightStorage gpt2f16 = storage("gpt2_f16");
+    QCOMPARE(gpt2f16.encodedMatrices, 1); // the token table (also the tied head)
 }
 
 QTEST_APPLESS_MAIN(TestSafetensors)
