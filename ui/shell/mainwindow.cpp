@@ -105,6 +105,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     m_stale = new StaleOverlay(m_tabs);
 
     m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("notice"));
     m_notice->setTextFormat(Qt::PlainText);
     m_stats = new QLabel(this);
     m_busy = new QProgressBar(this);
@@ -194,7 +195,7 @@ void MainWindow::openModel(const QString& spec)
 {
     if (spec.isEmpty())
         return;
-    m_notice->setText(tr("Opening %1…").arg(m_input->modelPicker()->nameOf(spec)));
+    showNotice(tr("Opening %1…").arg(m_input->modelPicker()->nameOf(spec)));
     m_service->loadModel(spec);
 }
 
@@ -247,7 +248,7 @@ void MainWindow::onModelLoaded(const QString& spec)
     m_selection->setShape(std::max(1, m_selection->stackCount()), info.layers, info.heads, 0,
                           0); // until the first result
     setWindowTitle(tr("%1 — AttnViz").arg(QString::fromStdString(info.name)));
-    m_notice->setText(m_modelNotice.isEmpty() ? tr("Opened %1").arg(QString::fromStdString(info.name)) : m_modelNotice);
+    showNotice(m_modelNotice.isEmpty() ? tr("Opened %1").arg(QString::fromStdString(info.name)) : m_modelNotice);
     scheduleRun(0); // a new model: resetOverrides() left nothing of the last one's shape
 }
 
@@ -255,7 +256,7 @@ void MainWindow::onModelLoadFailed(const QString& spec, const QString& message)
 {
     m_input->modelPicker()->setCurrentSpec(m_loadedSpec); // the previous model stays
     const QString text = tr("Could not open %1:\n%2").arg(spec, message);
-    m_notice->setText(text.simplified());
+    showNotice(text.simplified());
     // With nothing loaded yet (a bad --model or a vanished last model) the window would stay empty:
     // open the default model and keep saying why.
     const QString fallback = defaultModelSpec();
@@ -278,7 +279,7 @@ void MainWindow::onModelLoadFailed(const QString& spec, const QString& message)
 void MainWindow::onComputeFailed(const QString& message)
 {
     m_stale->setStale(false); // the notice says what went wrong
-    m_notice->setText(tr("⚠ %1").arg(message));
+    showNotice(tr("⚠ %1").arg(message));
 }
 
 void MainWindow::onSelectionMoved()
@@ -304,7 +305,7 @@ void MainWindow::scheduleRun(int debounceMs)
     }
     if (const QString error = m_input->inputError(); !error.isEmpty()) {
         m_service->cancelAll();
-        m_notice->setText(tr("⚠ %1").arg(error)); // the last result stays until the input can run
+        showNotice(tr("⚠ %1").arg(error)); // the last result stays until the input can run
         return;
     }
     // Before the request: a finished job may deliver its result right away, which clears this.
@@ -350,11 +351,11 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
             notices << QString::fromStdString(n);
         if (m_selection->maskMode() == MaskOverride::Custom)
             notices << tr("custom mask: click a heatmap cell to forbid or allow it");
-        m_notice->setText(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
+        showNotice(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
         updateStats();
     } else {
         const QString hint = tr("Type a sentence to begin.");
-        m_notice->setText(m_modelNotice.isEmpty() ? hint : m_modelNotice + QStringLiteral(" · ") + hint);
+        showNotice(m_modelNotice.isEmpty() ? hint : m_modelNotice + QStringLiteral(" · ") + hint);
         updateStats();
     }
     emit resultShown();
@@ -379,6 +380,14 @@ void MainWindow::adoptCustomMask(const AttentionResult& result)
     };
     m_selection->adoptCustomMask(result.customMask, idsOf(queryTokensOf(result, shown)),
                                  idsOf(keyTokensOf(result, shown)), stack);
+}
+
+// A long notice (a quantised model's tensor types, several notices joined) is cut at the window's
+// edge; the tooltip keeps all of it.
+void MainWindow::showNotice(const QString& text)
+{
+    m_notice->setText(text);
+    m_notice->setToolTip(text);
 }
 
 QString MainWindow::noticeText() const

@@ -82,6 +82,7 @@ private:
     void onComputeFailed(const QString& message);
     void onSelectionMoved();
     void updateStats(); // token count of the stack shown, model name, compute time
+    void showNotice(const QString& text); // in the status bar, the whole text in its tooltip
 
     SelectionState* m_selection;
     ComputeService* m_service;

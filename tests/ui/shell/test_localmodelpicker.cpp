@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
+#include <QLabel>
 #include <QTest>
 
 using namespace attnviz;
@@ -214,6 +215,10 @@ void TestLocalModelPicker::aQuantisedModelSaysSo()
     emit picker->activated(item);
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && window.computeService()->isIdle(), 30000);
     QVERIFY2(window.noticeText().contains("the weights are quantised: Q4_K ("), qPrintable(window.noticeText()));
+    // The status bar cuts a long notice at the window's edge; its tooltip keeps the whole text.
+    const auto* notice = window.findChild<QLabel*>(QStringLiteral("notice"));
+    QVERIFY(notice != nullptr);
+    QCOMPARE(notice->toolTip(), window.noticeText());
 #endif
 }
 
