@@ -30,7 +30,7 @@ release_job() {
 kernels_job() {
     local kernel_targets=(test_compute test_attention test_attention_reference test_models_gpt2 test_models_llama
         test_models_llama2c test_models_bert test_models_bart test_models_runoptions test_builtin_metrics
-        test_ggml_dequant test_ggml_panel)
+        test_ggml_dequant test_ggml_panel test_encodedmatrix)
     if ! grep -qw avx2 /proc/cpuinfo || ! grep -qw fma /proc/cpuinfo; then
         echo "no AVX2 + FMA on this CPU: skipped"
         return
