@@ -107,6 +107,7 @@ const std::vector<GgufArchitecture>& architectures()
         describe("llama", "llama", "silu"),
         describe("qwen2", "qwen2", "silu"),
         describe("qwen3", "qwen3", "silu"),
+        describe("gemma", "gemma", "gelu_pytorch_tanh"),
         describe("gemma2", "gemma2", "gelu_pytorch_tanh"),
         describe("gemma3", "gemma3_text", "gelu_pytorch_tanh"),
         phi3(),

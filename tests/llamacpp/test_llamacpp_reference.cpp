@@ -157,7 +157,7 @@ private:
 private slots:
     void initTestCase() {
         fixtures_ = readManifest();
-        QCOMPARE(fixtures_.size(), size_t(8));
+        QCOMPARE(fixtures_.size(), size_t(9)); // llama 3 and 2, qwen2, qwen3, gemma, gemma2, gemma3, phi3, gpt2
     }
 
     void info() {

@@ -52,7 +52,7 @@ def _hf_array(fixture, gguf_name, array):
     if arch == "llama" and gguf_name.endswith(("attn_q.weight", "attn_k.weight")):
         heads = fixture.hf_config["num_attention_heads" if part == "attn_q" else "num_key_value_heads"]
         return llama_unpermute(array, heads)
-    if arch in ("gemma2", "gemma3") and gguf_name.endswith("norm.weight"):
+    if arch in ("gemma", "gemma2", "gemma3") and gguf_name.endswith("norm.weight"):
         return array - np.float32(1.0)
     if arch == "gpt2" and array.ndim == 2 and part in ("attn_qkv", "attn_output", "ffn_up", "ffn_down"):
         return np.ascontiguousarray(array.T)

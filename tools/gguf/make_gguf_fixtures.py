@@ -277,6 +277,30 @@ def gemma(name, arch, seed, vocab, n_layer, window):
     return fx
 
 
+def gemma1(name, seed, vocab, n_layer):
+    """Gemma (1): Llama's block with GeGLU, norms stored as 1 + w, the embedding scaled by
+    sqrt(width), tied embeddings; no soft-capping, sliding window or post norms."""
+    fx = Fixture(name, "gemma", n_layer)
+    wt = Weights(seed)
+    n_ff, n_head_kv = 512, 1  # Gemma 2B's multi-query attention
+    fx.common_keys(n_ff, n_head_kv=n_head_kv, rms_eps=1e-6, head_dim_keys=True)
+    fx.vocab(vocab, "<bos>", "<eos>", add_bos=True, unk="<unk>", pad="<pad>", add_eos=False, add_space_prefix=False)
+    fx.hf_config = hf_config("GemmaForCausalLM", "gemma", vocab, n_layer, n_ff, n_head_kv, True, "<bos>", "<eos>",
+                             head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh", rms_norm_eps=1e-6,
+                             rope_theta=10000.0, pad_token_id=vocab.id("<pad>"))
+    del fx.hf_config["hidden_act"]
+    embeddings(fx, wt, len(vocab), tied=True)
+    for il in range(n_layer):
+        fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
+        fx.block(il, "attn_q.weight", wt.normal((N_HEAD * HEAD_DIM, N_EMBD), 0.1))
+        fx.block(il, "attn_k.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.1))
+        fx.block(il, "attn_v.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.05))
+        fx.block(il, "attn_output.weight", wt.normal((N_EMBD, N_HEAD * HEAD_DIM), 0.05))
+        fx.block(il, "ffn_norm.weight", wt.norm(N_EMBD))
+        gated_ffn(fx, wt, il, n_ff)
+    return fx
+
+
 def phi3(name, seed, vocab, n_layer):
     """Phi3MiniModel: fused qkv and gate|up; sliding_window as in Phi-3-mini's config (2047, which
     llama.cpp reads but does not apply to phi3)."""
@@ -373,6 +397,7 @@ def fixtures():
         llama("llama2", 102, llama2_spm(), n_layer=2, n_head_kv=N_HEAD, tied=False, llama3_rope=False, bpe=False),
         qwen("qwen2", "qwen2", 103, qwen_bpe, n_layer=2, tied=False),
         qwen("qwen3", "qwen3", 104, qwen_bpe, n_layer=2, tied=True),
+        gemma1("gemma", 109, gemma_spm(), n_layer=2),
         gemma("gemma2", "gemma2", 105, gemma_spm(), n_layer=3, window=8),
         gemma("gemma3", "gemma3", 106, gemma_spm(), n_layer=6, window=8),
         phi3("phi3", 107, phi3_spm(), n_layer=2),
