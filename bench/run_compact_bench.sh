@@ -2,7 +2,7 @@
 # Compact 16-bit weights: AttnViz on random-weight BF16 checkpoints of Qwen2.5-0.5B's and
 # Qwen2.5-1.5B's shape (tools/fixtures/make_qwen25_shaped.py), on 2 threads. Per model and round:
 # the GEMM peak (attnviz-bench gemm), the model's dense layers on its 16-bit rows and on the same
-# weights widened to packed floats, a forward pass at 512 tokens with every map captured,
+# weights widened to packed floats (512 rows, and 16 rows where decoding the rows dominates), a forward pass at 512 tokens with every map captured,
 # open-to-first-heatmap on 16 ids, and one open + forward at 512 tokens for memory. The rounds
 # interleave every measurement (the machine is shared); bench/compact_report.py takes medians of
 # the per-round ratios and checks the targets of issue 16, section 1.
@@ -30,6 +30,7 @@ for ((r = 0; r < rounds; r++)); do
         m=$models/qwen25-$size-shaped-bf16
         lines+=("$size gemm $($bench gemm 2048 3)")
         lines+=("$size dense $($bench dense-model "$m" $dense_layers $tokens 2)")
+        lines+=("$size dense16 $($bench dense-model "$m" $dense_layers 16 3)")
         lines+=("$size forward $($bench core "$m" $tokens 1)")
         lines+=("$size open $($bench open-ids "$m" 16 1)")
         lines+=("$size memory $($bench compact "$m" $tokens)")
