@@ -5,7 +5,7 @@
 # weights widened to packed floats (512 rows, and 16 rows where decoding the rows dominates), a forward pass at 512 tokens with every map captured,
 # open-to-first-heatmap on 16 ids, and one open + forward at 512 tokens for memory. The rounds
 # interleave every measurement (the machine is shared); bench/compact_report.py takes medians of
-# the per-round ratios and checks the targets of issue 16, section 1.
+# the per-round ratios (each side's best run within a round) and checks the targets of issue 16, section 1.
 # Usage: bench/run_compact_bench.sh [ROUNDS]   (default 3). Writes bench/results-compact.json, prints a table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ for ((r = 0; r < rounds; r++)); do
     for size in 0.5b 1.5b; do
         m=$models/qwen25-$size-shaped-bf16
         lines+=("$size gemm $($bench gemm 2048 3)")
-        lines+=("$size dense $($bench dense-model "$m" $dense_layers $tokens 2)")
+        lines+=("$size dense $($bench dense-model "$m" $dense_layers $tokens 3)")
         lines+=("$size dense16 $($bench dense-model "$m" $dense_layers 16 3)")
         lines+=("$size forward $($bench core "$m" $tokens 1)")
         lines+=("$size open $($bench open-ids "$m" 16 1)")
