@@ -7,7 +7,11 @@
 //   attnviz-bench dense T RUNS                        GPT-2-small dense layers alone, GFLOP/s
 //   attnviz-bench latency MODEL TEXT RUNS             tokenise + forward + capture
 //   attnviz-bench open MODEL TEXT RUNS                open the model, then tokenise + forward + capture
+//   attnviz-bench open-ids MODEL T RUNS               open the model, then a forward of T random ids + capture
+//   attnviz-bench compact MODEL_DIR T                 open time, first forward, resident memory, weight storage
+//   attnviz-bench dense-model MODEL_DIR LAYERS T RUNS  the checkpoint's dense layers: 16-bit rows vs packed floats
 //   attnviz-bench views RUNS                          rendering times
+#include "benchcompact.h"
 #include "benchcore.h"
 #include "benchviews.h"
 
@@ -45,7 +49,8 @@ void writeTiming(json::Writer& w, const std::string& key, const Timing& t)
 int usage()
 {
     std::cerr << "usage: attnviz-bench core|full DIR T1,T2 RUNS | rss DIR T | gemm N RUNS | dense T RUNS | "
-                 "latency MODEL TEXT RUNS | open MODEL TEXT RUNS | "
+                 "latency MODEL TEXT RUNS | open MODEL TEXT RUNS | open-ids MODEL T RUNS | compact DIR T | "
+                 "dense-model DIR LAYERS T RUNS | "
                  "views RUNS\n";
     return 2;
 }
@@ -75,6 +80,21 @@ int main(int argc, char* argv[])
             writeTiming(w, "latency", timeTextToAttention(argv[2], argv[3], std::stoi(argv[4])));
         } else if (mode == "open" && argc == 5) {
             writeTiming(w, "open_to_attention", timeOpenToAttention(argv[2], argv[3], std::stoi(argv[4])));
+        } else if (mode == "open-ids" && argc == 5) {
+            writeTiming(w, "open_to_attention", timeOpenToAttentionIds(argv[2], std::stoi(argv[3]), std::stoi(argv[4])));
+        } else if (mode == "compact" && argc == 4) {
+            const OpenAndForward r = openThenForward(argv[2], std::stoi(argv[3]));
+            w.key("open_ms").value(r.openMs).key("first_forward_ms").value(r.firstForwardMs);
+            w.key("rss_before_open_mb").value(r.rssBeforeMb).key("rss_after_open_mb").value(r.rssAfterOpenMb);
+            w.key("anon_after_open_mb").value(r.anonAfterOpenMb);
+            w.key("peak_rss_mb").value(r.peakRssMb).key("captured_maps_mb").value(r.capturedMb);
+            w.key("float_matrices").value(r.floatMatrices).key("encoded_matrices").value(r.encodedMatrices);
+        } else if (mode == "dense-model" && argc == 6) {
+            const DenseComparison d =
+                compareDenseLayers(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
+            w.key("flops_per_pass").value(d.flopsPerPass);
+            writeTiming(w, "encoded", d.encoded);
+            writeTiming(w, "packed_f32", d.packed);
         } else if (mode == "views" && argc == 3) {
             qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
             QApplication app(argc, argv);

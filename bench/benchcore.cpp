@@ -14,24 +14,62 @@
 
 namespace attnviz::bench {
 
+std::vector<int> randomIds(int tokens)
+{
+    std::mt19937 rng(0);
+    std::uniform_int_distribution<int> id(0, 50000);
+    std::vector<int> ids(static_cast<std::size_t>(tokens));
+    for (int& v : ids) v = id(rng);
+    return ids;
+}
+
 Timing timeForward(const std::string& modelSpec, int tokens, int runs, bool predict)
 {
     const auto model = openModel(modelSpec);
-    std::mt19937 rng(0);
-    std::uniform_int_distribution<int> id(0, 50000);
     RunRequest request;
-    request.ids = std::vector<int>(static_cast<std::size_t>(tokens));
-    for (int& v : *request.ids) v = id(rng);
+    request.ids = randomIds(tokens);
     // Attention only: no prediction is shown, so the LM head and the last layer's tail are skipped.
     request.topK = predict ? 5 : 0;
     return measure(runs, [&] { (void)model->run(request); });
 }
 
+namespace {
+
+Timing timeOpenAndRun(const std::string& modelSpec, const RunRequest& request, int runs)
+{
+    return measure(runs, [&] { (void)openModel(modelSpec)->run(request); }, false);
+}
+
+double procStatusMb(const std::string& key)
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(key, 0) == 0) {
+            std::istringstream in(line.substr(key.size()));
+            double kb = 0;
+            in >> kb;
+            return kb / 1024.0;
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
 Timing timeOpenToAttention(const std::string& modelSpec, const std::string& text, int runs)
 {
     RunRequest request;
     request.text = text;
-    return measure(runs, [&] { (void)openModel(modelSpec)->run(request); }, false);
+    return timeOpenAndRun(modelSpec, request, runs);
+}
+
+Timing timeOpenToAttentionIds(const std::string& modelSpec, int tokens, int runs)
+{
+    RunRequest request;
+    request.ids = randomIds(tokens);
+    request.topK = 0; // the first heatmap needs no prediction
+    return timeOpenAndRun(modelSpec, request, runs);
 }
 
 Timing timeTextToAttention(const std::string& modelSpec, const std::string& text, int runs)
@@ -91,17 +129,17 @@ double denseLayersGflops(int tokens, int runs)
 
 double peakRssMb()
 {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) {
-            std::istringstream in(line.substr(6));
-            double kb = 0;
-            in >> kb;
-            return kb / 1024.0;
-        }
-    }
-    return 0;
+    return procStatusMb("VmHWM:");
+}
+
+double residentMb()
+{
+    return procStatusMb("VmRSS:");
+}
+
+double residentAnonymousMb()
+{
+    return procStatusMb("RssAnon:");
 }
 
 } // namespace attnviz::bench

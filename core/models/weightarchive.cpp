@@ -159,6 +159,17 @@ namespace {
 // As floats() does for widened tensors, from the raw bits of F16 and BF16 values (all ones in the
 // exponent: Inf or NaN), so that keeping them 16-bit does not let a broken tensor through. Block
 // types are not scanned: that would decode the whole model at load.
+// Whether any of `count` 16-bit values has every bit of `exponent` set: an OR over the whole
+// block, no early exit, so the compiler vectorises it (the scan reads every weight at load).
+bool anyAllOnesExponent(const std::uint8_t* values, std::size_t count, std::uint16_t exponent)
+{
+    unsigned any = 0;
+#pragma omp simd reduction(| : any)
+    for (std::size_t i = 0; i < count; ++i)
+        any |= static_cast<unsigned>((compute::loadU16(values + 2 * i) & exponent) == exponent);
+    return any != 0;
+}
+
 void refuseNonFiniteHalves(const TensorFile& file, const std::string& name, compute::GgmlType type,
                            std::span<const std::uint8_t> bytes)
 {
@@ -169,7 +180,9 @@ void refuseNonFiniteHalves(const TensorFile& file, const std::string& name, comp
         exponent = 0x7f80;
     else
         return;
-    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    if (!anyAllOnesExponent(bytes.data(), bytes.size() / 2, exponent))
+        return;
+    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) { // find the first, for the message
         const auto bits = static_cast<std::uint16_t>(bytes[i] | (bytes[i + 1] << 8));
         if ((bits & exponent) == exponent) {
             const bool nan = (bits & static_cast<std::uint16_t>(~exponent & 0x7fff)) != 0;
