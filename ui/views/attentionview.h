@@ -29,6 +29,8 @@ public:
     virtual void paint(QPainter& painter, const QRectF& target) const = 0;
     // The size the picture wants for export at 1x (e.g. large enough for every label).
     virtual QSizeF preferredExportSize() const { return QSizeF(size()); }
+    // The smallest size the picture keeps its labels readable in (handout pages fit it to theirs).
+    virtual QSizeF minimumExportSize() const { return preferredExportSize(); }
     virtual QString viewName() const = 0; // "heatmap", "arcs", "model", "pipeline", "chart"
 
     // Renders paint() into an image of `size` logical pixels (export, golden tests).

@@ -51,6 +51,14 @@ QColor hatchLine(const QPalette& p)
     return mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.35);
 }
 
+// The legend's captions under its bar ("weight", the masked swatch), in the legend's font.
+double legendCaptionsHeight(const QFont& base)
+{
+    QFont f = base;
+    f.setPointSizeF(std::max(7.0, (f.pointSizeF() > 0 ? f.pointSizeF() : 9.0) - 1));
+    return QFontMetricsF(f).height() * 1.6 + kLegendBar + 2;
+}
+
 } // namespace
 
 HeatmapPainter::HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette)
@@ -87,9 +95,10 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     l.colLabelHeight = colText * kCos45 + fm.height() * 1.6 + kGap;
     const double legendWidth = kGap * 2 + kLegendBar + kLegendLabels;
     const double overhang = colText * kCos45;
+    // The legend's captions hang below the grid's bottom edge: keep them inside the target.
     QRectF area(inner.left() + l.rowLabelWidth, l.title.bottom() + l.colLabelHeight,
                 inner.width() - l.rowLabelWidth - std::max(legendWidth, overhang),
-                inner.bottom() - l.title.bottom() - l.colLabelHeight);
+                inner.bottom() - l.title.bottom() - l.colLabelHeight - legendCaptionsHeight(m_font));
     const double minCell = cellSize > 0 ? cellSize : kMinCell;
     const double maxCell = cellSize > 0 ? cellSize : kMaxCell;
     l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
@@ -114,7 +123,8 @@ QSizeF HeatmapPainter::requiredSize(double cellSize) const
     const double colLabels = colText * kCos45 + fm.height() * 1.6 + kGap;
     const double right = std::max(kGap * 2 + kLegendBar + kLegendLabels, colText * kCos45);
     const double w = kPadding * 2 + rowLabels + m_data.cols() * cellSize + right;
-    const double h = kPadding * 2 + fm.height() * 1.4 + colLabels + std::max(m_data.rows() * cellSize, 150.0);
+    const double h = kPadding * 2 + fm.height() * 1.4 + colLabels + std::max(m_data.rows() * cellSize, 150.0) +
+                     legendCaptionsHeight(m_font);
     return {std::ceil(w), std::ceil(h)};
 }
 

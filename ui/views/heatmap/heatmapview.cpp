@@ -83,6 +83,11 @@ QSizeF HeatmapView::preferredExportSize() const
     return painter().requiredSize(cell).expandedTo(QSizeF(480, 360));
 }
 
+QSizeF HeatmapView::minimumExportSize() const
+{
+    return painter().requiredSize(HeatmapPainter::kMinCell);
+}
+
 HeatmapLayout HeatmapView::currentLayout() const
 {
     if (!m_layout)
