@@ -202,6 +202,7 @@ BatchOutcome BatchExporter::exportHandout(const QString& pdfPath, const ExportOp
     const int pages = scope == ViewFactory::Scope::Model ? 1 : std::max(1, layerCount());
     const QSizeF page(1123, 794); // A4 landscape at 96 logical dpi
     const ViewStyleScope style(*m_view, options);
+    m_view->setShowsTitle(true); // the page header names the layer, each picture its head
 
     QByteArray bytes;
     QBuffer buffer(&bytes);

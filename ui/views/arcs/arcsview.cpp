@@ -190,7 +190,8 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                                               : tr("%1 switched-on heads").arg(drawn.size());
     const QString titleText = QFontMetricsF(title).elidedText(
         tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads), Qt::ElideRight, titleRect.width());
-    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
+    if (showsTitle())
+        painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
 
     // Legend: one chip per head, hollow when its lines are not drawn, never over the title (a
     // narrow side dock keeps only the title, which names the heads).
@@ -198,7 +199,8 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
     small.setPixelSize(11);
     painter.setFont(small);
     const QFontMetricsF metrics(small);
-    const qreal titleRight = titleRect.left() + QFontMetricsF(title).horizontalAdvance(titleText) + 12;
+    const qreal titleRight =
+        showsTitle() ? titleRect.left() + QFontMetricsF(title).horizontalAdvance(titleText) + 12 : titleRect.left();
     qreal x = target.right() - ArcsLayout::margin;
     for (int h = stack->attention.heads - 1; h >= 0; --h) {
         const QString text = tr("H%1").arg(h);

@@ -66,6 +66,11 @@ HeatmapPainter::HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font
 {
 }
 
+double HeatmapPainter::titleHeight(const QFontMetricsF& fm) const
+{
+    return m_showTitle ? fm.height() * 1.4 : 0.0;
+}
+
 QFont HeatmapPainter::labelFont(double cellSize) const
 {
     QFont f = m_font;
@@ -89,7 +94,7 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     HeatmapLayout l;
     const QFontMetricsF fm(m_font);
     const QRectF inner = target.adjusted(kPadding, kPadding, -kPadding, -kPadding);
-    l.title = QRectF(inner.left(), inner.top(), inner.width(), fm.height() * 1.4);
+    l.title = QRectF(inner.left(), inner.top(), inner.width(), titleHeight(fm));
     l.rowLabelWidth = maxLabelWidth(m_data.rowLabels) + fm.height() * 1.5 + kGap; // + the vertical axis caption
     const double colText = maxLabelWidth(m_data.colLabels);
     l.colLabelHeight = colText * kCos45 + fm.height() * 1.6 + kGap;
@@ -123,7 +128,7 @@ QSizeF HeatmapPainter::requiredSize(double cellSize) const
     const double colLabels = colText * kCos45 + fm.height() * 1.6 + kGap;
     const double right = std::max(kGap * 2 + kLegendBar + kLegendLabels, colText * kCos45);
     const double w = kPadding * 2 + rowLabels + m_data.cols() * cellSize + right;
-    const double h = kPadding * 2 + fm.height() * 1.4 + colLabels + std::max(m_data.rows() * cellSize, 150.0) +
+    const double h = kPadding * 2 + titleHeight(fm) + colLabels + std::max(m_data.rows() * cellSize, 150.0) +
                      legendCaptionsHeight(m_font);
     return {std::ceil(w), std::ceil(h)};
 }
@@ -148,7 +153,8 @@ void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int select
     titleFont.setBold(true);
     painter.setFont(titleFont);
     painter.setPen(m_palette.color(QPalette::Text));
-    painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
+    if (m_showTitle)
+        painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
 
     paintCells(painter, l.grid);
     if (selectedRow >= 0 && selectedRow < l.grid.rows) {

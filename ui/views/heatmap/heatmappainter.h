@@ -52,6 +52,7 @@ public:
     // dearest part of painting a small area. Draws nothing for empty data.
     void paint(QPainter& painter, const HeatmapLayout& l, int selectedRow = -1) const;
     void setShowValues(bool on) { m_showValues = on; } // numbers in cells, when they fit
+    void setShowTitle(bool on) { m_showTitle = on; }   // off: no title line, the grid moves up
 
 private:
     void paintEmpty(QPainter& painter, const QRectF& target) const;
@@ -66,12 +67,14 @@ private:
     void paintLegend(QPainter& painter, const HeatmapLayout& l) const;
     double maxLabelWidth(const QStringList& labels) const;
     QFont labelFont(double cellSize) const;
+    double titleHeight(const QFontMetricsF& fm) const;
 
     const HeatmapData& m_data;
     ColorMap m_map;
     QFont m_font;
     QPalette m_palette;
     bool m_showValues = true;
+    bool m_showTitle = true;
 };
 
 } // namespace attnviz

@@ -52,6 +52,7 @@ HeatmapPainter HeatmapView::painter() const
     const ColorMap map{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
     HeatmapPainter p(m_data, map, font(), palette());
     p.setShowValues(m_showValues);
+    p.setShowTitle(showsTitle());
     return p;
 }
 
@@ -119,6 +120,11 @@ QSize HeatmapView::sizeHint() const
 void HeatmapView::resultChanged()
 {
     rebuild();
+}
+
+void HeatmapView::showsTitleChanged()
+{
+    rebuild(); // the title's line comes and goes: new layout and minimum size
 }
 
 void HeatmapView::rebuild()

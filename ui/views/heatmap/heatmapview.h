@@ -35,6 +35,7 @@ public:
 
 protected:
     void resultChanged() override;
+    void showsTitleChanged() override;
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
