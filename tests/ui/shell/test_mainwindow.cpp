@@ -510,6 +510,32 @@ private slots:
         QCOMPARE(data.colLabels, (QStringList{"the", "black", "cat", "."}));
     }
 
+    void sentencePairBlocks()
+    {
+        // A BERT-style pair: the toolbar offers A → B / B → A, and the heatmap shows that block.
+        SelectionToolBar* bar = m_window->selectionToolBar();
+        rerun([&]() { m_window->openModel(kLesson); });
+        QVERIFY(!bar->sentenceBlockBox()->isVisibleTo(bar)); // one sentence: no choice
+        rerun([&]() {
+            m_window->setText(QStringLiteral("the cat sat"));
+            m_window->inputPanel()->setSecondText(QStringLiteral("it was tired"));
+            m_window->openModel(QStringLiteral("builtin:encoder"));
+        });
+        QVERIFY(bar->sentenceBlockBox()->isVisibleTo(bar));
+        const HeatmapView* heatmap = m_window->heatmapView();
+        const int all = heatmap->data().rows();
+        QVERIFY(heatmap->data().rowBoundary > 0);
+        QComboBox* box = bar->sentenceBlockBox();
+        box->setCurrentIndex(box->findData(int(SentenceBlock::AToB)));
+        emit box->activated(box->currentIndex());
+        QCOMPARE(m_window->selection()->sentenceBlock(), SentenceBlock::AToB);
+        QCOMPARE(heatmap->data().rowBoundary, -1); // one sentence on each axis
+        QCOMPARE(heatmap->data().rows() + heatmap->data().cols(), all);
+        m_window->selection()->setSentenceBlock(SentenceBlock::All);
+        QCOMPARE(heatmap->data().rows(), all);
+        m_window->inputPanel()->setSecondText(QString());
+    }
+
     void translatorStacks()
     {
         const auto models = builtinModelNames();

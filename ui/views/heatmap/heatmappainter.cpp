@@ -157,6 +157,7 @@ void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int select
         painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
 
     paintCells(painter, l.grid);
+    paintSentenceBoundary(painter, l.grid);
     if (selectedRow >= 0 && selectedRow < l.grid.rows) {
         // The selected query row: a highlight frame drawn outside the cells so colours stay readable.
         painter.setPen(QPen(m_palette.color(QPalette::Highlight), 2.5));
@@ -166,6 +167,21 @@ void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int select
     paintLabels(painter, l);
     paintLegend(painter, l);
     painter.restore();
+}
+
+void HeatmapPainter::paintSentenceBoundary(QPainter& painter, const HeatmapGeometry& g) const
+{
+    // Where sentence B begins, across the rows and down the columns.
+    painter.setPen(QPen(m_palette.color(QPalette::Text), 2.0));
+    const QRectF grid = g.gridRect();
+    if (m_data.rowBoundary > 0) {
+        const double y = g.cellRect(m_data.rowBoundary, 0).top();
+        painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y));
+    }
+    if (m_data.colBoundary > 0) {
+        const double x = g.cellRect(0, m_data.colBoundary).left();
+        painter.drawLine(QPointF(x, grid.top()), QPointF(x, grid.bottom()));
+    }
 }
 
 void HeatmapPainter::paintEmpty(QPainter& painter, const QRectF& target) const

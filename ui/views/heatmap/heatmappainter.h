@@ -64,6 +64,7 @@ private:
     void paintValues(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     void paintSeparators(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     void paintLabels(QPainter& painter, const HeatmapLayout& l) const;
+    void paintSentenceBoundary(QPainter& painter, const HeatmapGeometry& g) const;
     void paintLegend(QPainter& painter, const HeatmapLayout& l) const;
     double maxLabelWidth(const QStringList& labels) const;
     QFont labelFont(double cellSize) const;

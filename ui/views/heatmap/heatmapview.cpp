@@ -246,7 +246,8 @@ void HeatmapView::mousePressEvent(QMouseEvent* event)
     }
     selection()->setQueryToken(m_data.tokenForRow(cell->row));
     // In custom-mask mode a click also flips whether this query may attend to this key.
-    if (selection()->maskMode() == MaskOverride::Custom && !m_data.merged && !m_data.meanOfHeads) {
+    if (selection()->maskMode() == MaskOverride::Custom && !m_data.merged && !m_data.meanOfHeads &&
+        m_data.block == SentenceBlock::All) {
         selection()->toggleCustomMaskCell(cell->row, cell->col);
     }
 }
