@@ -1,8 +1,9 @@
-// Sentence pairs (BERT's sentence B): the heatmap marks where sentence B begins and can show only
-// the block of sentence A's queries over sentence B's keys (A → B) or the reverse (B → A).
+// Sentence pairs (BERT's sentence B): the heatmap and the arcs mark where sentence B begins and can
+// show only sentence A's queries over sentence B's keys (A → B) or the reverse (B → A).
 #include "export/exportoptions.h"
 #include "registry/modelregistry.h"
 #include "state/selectionstate.h"
+#include "views/arcs/arcsview.h"
 #include "views/heatmap/heatmapdata.h"
 #include "views/heatmap/heatmappainter.h"
 #include "views/heatmap/heatmapview.h"
@@ -100,6 +101,40 @@ private slots:
         QVERIFY(d.title.contains(arrow));
         // Exports drop the view's title under their header, whose title must say it instead.
         QVERIFY(ExportOptions::defaultTitle(*result, selection, QStringLiteral("heatmap")).contains(arrow));
+    }
+
+    void arcsMarkTheBoundaryAndFilterTheLines()
+    {
+        const auto result = pairResult();
+        const int firstB = segmentTokens(*result, 1).front();
+        SelectionState selection;
+        const AttentionTensor& a = result->stacks.front().attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.setResult(result);
+        const QSize size(420, 400);
+        const ArcsLayout layout = view.layoutFor(QRectF(QPointF(0, 0), QSizeF(size)));
+        const QImage image = view.renderImage(size);
+        const QRectF firstRow = layout.leftLabelRect(firstB);
+        const QColor rule = image.pixelColor(QPointF(firstRow.center().x(), firstRow.top()).toPoint());
+        QVERIFY2(rule.lightness() < 100, qPrintable(rule.name())); // a dark rule above sentence B
+
+        const auto lineSentences = [&]() {
+            QSet<QPair<int, int>> seen; // (query sentence, key sentence) of every drawn line
+            for (const auto& group : view.linesFor(layout, {}).groups) {
+                for (const QLineF& line : group.lines) {
+                    const int q = line.p1().y() >= firstRow.top() ? 1 : 0;
+                    const int k = line.p2().y() >= layout.rightLabelRect(firstB).top() ? 1 : 0;
+                    seen.insert({q, k});
+                }
+            }
+            return seen;
+        };
+        QCOMPARE(lineSentences().size(), 4); // all four blocks
+        selection.setSentenceBlock(SentenceBlock::AToB);
+        QCOMPARE(lineSentences(), (QSet<QPair<int, int>>{{0, 1}}));
+        selection.setSentenceBlock(SentenceBlock::BToA);
+        QCOMPARE(lineSentences(), (QSet<QPair<int, int>>{{1, 0}}));
     }
 
     void singleSentenceIgnoresTheFilter()

@@ -36,6 +36,18 @@ QString label(const std::vector<Token>& tokens, int i)
 constexpr int kMinLabelPixels = 8;
 constexpr qreal kLabelPadding = 12.0; // 6 px on each side of a label's text
 
+// The first token of sentence B, or -1 when the tokens are not a sentence pair.
+int firstOfSentenceB(const std::vector<Token>& tokens)
+{
+    const auto b = std::find_if(tokens.begin(), tokens.end(), [](const Token& t) { return t.segment == 1; });
+    return b == tokens.end() || b == tokens.begin() ? -1 : static_cast<int>(b - tokens.begin());
+}
+
+int segmentOf(const std::vector<Token>& tokens, int i)
+{
+    return i >= 0 && i < int(tokens.size()) ? tokens[static_cast<std::size_t>(i)].segment : 0;
+}
+
 QFont labelFont(int pixelSize)
 {
     QFont font;
@@ -245,7 +257,16 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    // A sentence pair's A → B or B → A choice keeps only the lines from one sentence to the other.
+    const std::vector<Token>& queryTok = queryTokensOf(*result(), *stack);
+    const std::vector<Token>& keyTok = keyTokens(*result(), *stack);
+    const bool pair = !stack->keysFromSource && !stack->queriesFromSource && firstOfSentenceB(queryTok) >= 0;
+    const SentenceBlock block = pair && sel != nullptr ? sel->sentenceBlock() : SentenceBlock::All;
     auto shown = [&](int i, int j) {
+        if (block != SentenceBlock::All &&
+            (segmentOf(queryTok, i) != (block == SentenceBlock::AToB ? 0 : 1) ||
+             segmentOf(keyTok, j) == segmentOf(queryTok, i)))
+            return false;
         return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
                !(focus.side == ArcsLayout::Side::Right && focus.index != j);
     };
@@ -311,6 +332,13 @@ void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayo
         painter.drawText(box, align | Qt::AlignVCenter, metrics.elidedText(s, Qt::ElideRight, box.width()));
     };
     const bool anyFocus = focus.side != ArcsLayout::Side::None;
+    // A sentence pair: a rule above sentence B's first token in both columns.
+    const int b = stack->keysFromSource || stack->queriesFromSource ? -1 : firstOfSentenceB(keyTok);
+    if (b > 0 && b < layout.leftCount && b < layout.rightCount) {
+        painter.setPen(QPen(text, 1.5));
+        for (const QRectF& r : {layout.leftLabelRect(b), layout.rightLabelRect(b)})
+            painter.drawLine(QPointF(r.left() + 4, r.top()), QPointF(r.right() - 4, r.top()));
+    }
     for (int i = 0; i < layout.leftCount; ++i) {
         const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
         drawLabel(layout.leftLabelRect(i), label(queryTokensOf(*result(), *stack), i), Qt::AlignRight, focused,
