@@ -23,6 +23,7 @@
 #include <QPlainTextEdit>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -301,9 +302,9 @@ private slots:
         // A long input makes the view far larger than its scroll area, so it caches only around the
         // visible part. What the window shows must follow head, colour map, scrolling, zoom and hover.
         SelectionState sel;
-        sel.setShape(1, 1, 2, 400);
+        sel.setShape(1, 1, 2, 800); // long enough to scroll even at the smallest fitted cells
         auto* view = new HeatmapView(&sel);
-        view->setResult(testdata::synthetic(1, 2, 400)); // head 0: previous token, head 1: first token
+        view->setResult(testdata::synthetic(1, 2, 800)); // head 0: previous token, head 1: first token
         view->setShowValues(false);                      // sample cell centres without digits
         QScrollArea scroll;
         scroll.setWidget(view);
@@ -381,6 +382,43 @@ private slots:
         QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(m_window->currentViewName(), QStringLiteral("heatmap"));
         sel->setHead(head);
+    }
+
+    void heatmapFitFitsBothAxes()
+    {
+        // Forty tokens in a 900 x 600 window: the fitted cells used to stop at 14 px, so the last
+        // rows needed a vertical scroll bar beside 500 px of unused width. Shrinking the window and
+        // growing it again, or Fit after a zoom, must give the same fitted picture back.
+        SelectionState sel;
+        sel.setShape(1, 1, 2, 40);
+        auto* view = new HeatmapView(&sel);
+        view->setResult(testdata::synthetic(1, 2, 40));
+        QScrollArea scroll;
+        scroll.setWidget(view);
+        scroll.setWidgetResizable(true);
+        scroll.resize(900, 600);
+        scroll.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&scroll));
+        const auto fitsBothAxes = [&]() {
+            const QRectF grid = view->currentLayout().grid.gridRect();
+            return view->size() == scroll.viewport()->size() && !scroll.horizontalScrollBar()->isVisible() &&
+                   !scroll.verticalScrollBar()->isVisible() && grid.right() <= view->width() &&
+                   grid.bottom() <= view->height();
+        };
+        QTRY_VERIFY(fitsBothAxes());
+        const double fitted = view->currentLayout().grid.cellSize;
+
+        scroll.resize(300, 200); // smaller than the smallest cells: the view scrolls
+        QTRY_VERIFY(scroll.verticalScrollBar()->isVisible());
+        scroll.resize(900, 600);
+        QTRY_VERIFY(fitsBothAxes());
+        QCOMPARE(view->currentLayout().grid.cellSize, fitted);
+
+        view->zoomBy(4);
+        QTRY_VERIFY(scroll.horizontalScrollBar()->isVisible());
+        view->resetZoom();
+        QTRY_VERIFY(fitsBothAxes());
+        QCOMPARE(view->currentLayout().grid.cellSize, fitted);
     }
 
     void headAndLayerKeysWorkInTheTextField()

@@ -104,7 +104,7 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     QRectF area(inner.left() + l.rowLabelWidth, l.title.bottom() + l.colLabelHeight,
                 inner.width() - l.rowLabelWidth - std::max(legendWidth, overhang),
                 inner.bottom() - l.title.bottom() - l.colLabelHeight - legendCaptionsHeight(m_font));
-    const double minCell = cellSize > 0 ? cellSize : kMinCell;
+    const double minCell = cellSize > 0 ? cellSize : kMinFitCell;
     const double maxCell = cellSize > 0 ? cellSize : kMaxCell;
     l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
     // Centre the picture horizontally when the cells do not need the whole width.

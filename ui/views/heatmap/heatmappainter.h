@@ -30,7 +30,10 @@ struct HeatmapLayout
 class HeatmapPainter
 {
 public:
-    static constexpr double kMinCell = 14.0;
+    static constexpr double kMinCell = 14.0; // the smallest cells with a label on every row
+    // Fitting the window may go smaller, labelling every few rows, so that Fit shows rows and
+    // columns alike for a few dozen tokens; longer inputs scroll.
+    static constexpr double kMinFitCell = 6.0;
     static constexpr double kMaxCell = 96.0;
     // The fill of a masked cell (under its hatching), for the legend and for pixel tests.
     static QColor maskedColor(const QPalette& palette);
@@ -43,7 +46,7 @@ public:
 
     HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette);
 
-    // cellSize 0 = fit the target (within kMinCell..kMaxCell); otherwise exactly that size.
+    // cellSize 0 = fit the target (within kMinFitCell..kMaxCell); otherwise exactly that size.
     HeatmapLayout layout(const QRectF& target, double cellSize = 0) const;
     // The smallest target in which cells of `cellSize` fit with all labels.
     QSizeF requiredSize(double cellSize) const;

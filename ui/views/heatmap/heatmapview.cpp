@@ -134,7 +134,7 @@ void HeatmapView::rebuild()
     m_data = HeatmapData::build(result(), *selection());
     m_hover.reset();
     // Long inputs get a minimum size so the surrounding scroll area scrolls instead of squeezing.
-    const double cell = m_cellSize > 0 ? m_cellSize : HeatmapPainter::kMinCell;
+    const double cell = m_cellSize > 0 ? m_cellSize : HeatmapPainter::kMinFitCell;
     setMinimumSize(m_data.isEmpty() ? QSize(200, 150) : painter().requiredSize(cell).toSize());
     invalidate();
 }
