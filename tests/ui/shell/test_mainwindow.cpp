@@ -559,6 +559,12 @@ private slots:
             m_window->inputPanel()->setSecondText(QStringLiteral("it was tired"));
             m_window->openModel(QStringLiteral("builtin:encoder"));
         });
+        // The text edits may show a run of the lesson first: wait for the encoder's pair.
+        const auto isPair = [&]() {
+            const auto& tokens = m_window->result()->tokens;
+            return std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.segment == 1; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(isPair() && m_window->computeService()->isIdle(), 20000);
         QVERIFY(bar->sentenceBlockBox()->isVisibleTo(bar));
         const HeatmapView* heatmap = m_window->heatmapView();
         const int all = heatmap->data().rows();
