@@ -46,6 +46,21 @@ Grid bestGrid(int count, const QSizeF& picture, const QSizeF& body)
 
 } // namespace
 
+QList<HandoutPicture> BatchExporter::handoutGrid(int count, const QSizeF& preferred, const QSizeF& minimum,
+                                                 const QRectF& body)
+{
+    const QSizeF smallest = minimum.expandedTo(QSizeF(200, 150));
+    const Grid grid = bestGrid(count, preferred.expandedTo(smallest), body.size());
+    const QSizeF cell(body.width() / grid.cols, body.height() / grid.rows);
+    const double scale = std::min({1.0, cell.width() / smallest.width(), cell.height() / smallest.height()});
+    QList<HandoutPicture> pictures;
+    for (int i = 0; i < count; ++i) {
+        const QPointF origin(body.left() + (i % grid.cols) * cell.width(), body.top() + (i / grid.cols) * cell.height());
+        pictures.append({QRectF(origin, cell), cell / scale, scale});
+    }
+    return pictures;
+}
+
 BatchExporter::BatchExporter(const QString& viewName, std::shared_ptr<const AttentionResult> result,
                              const SelectionState& selection)
     : m_viewName(viewName), m_result(std::move(result))
@@ -187,6 +202,7 @@ BatchOutcome BatchExporter::exportHandout(const QString& pdfPath, const ExportOp
     const int pages = scope == ViewFactory::Scope::Model ? 1 : std::max(1, layerCount());
     const QSizeF page(1123, 794); // A4 landscape at 96 logical dpi
     const ViewStyleScope style(*m_view, options);
+    m_view->setShowsTitle(true); // the page header names the layer, each picture its head
 
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -241,18 +257,13 @@ BatchOutcome BatchExporter::exportHandout(const QString& pdfPath, const ExportOp
                 outcome.error = QObject::tr("Could not compute layer %1, head %2").arg(layer).arg(i);
                 return outcome;
             }
-            const QSizeF picture = m_view->preferredExportSize().expandedTo(QSizeF(200, 150));
-            const Grid grid = bestGrid(pictures, picture, body.size());
-            const QSizeF cell(body.width() / grid.cols, body.height() / grid.rows);
-            const QPointF cellOrigin(body.left() + (i % grid.cols) * cell.width(),
-                                     body.top() + (i / grid.cols) * cell.height());
-            // Centre each picture in its cell, scaled uniformly; text stays vector in the PDF.
-            const QSizeF drawn = picture * grid.scale;
+            const HandoutPicture picture =
+                handoutGrid(pictures, m_view->preferredExportSize(), m_view->minimumExportSize(), body).at(i);
+            // Text stays vector in the PDF, at the export's size unless the cell is too small.
             painter.save();
-            painter.translate(cellOrigin +
-                              QPointF((cell.width() - drawn.width()) / 2, (cell.height() - drawn.height()) / 2));
-            painter.scale(grid.scale, grid.scale);
-            const QRectF target(QPointF(0, 0), picture);
+            painter.translate(picture.cell.topLeft());
+            painter.scale(picture.scale, picture.scale);
+            const QRectF target(QPointF(0, 0), picture.size);
             painter.setClipRect(target);
             m_view->paint(painter, target);
             painter.restore();

@@ -9,6 +9,7 @@
 #include "state/selectionstate.h"
 
 #include <QList>
+#include <QRectF>
 #include <QString>
 #include <QStringList>
 
@@ -41,6 +42,15 @@ struct BatchOutcome
     bool ok() const { return error.isEmpty() && !cancelled; }
 };
 
+// One picture of a handout page: the view paints a target of `size` logical pixels, scaled by
+// `scale` (at most 1) so that it covers `cell`.
+struct HandoutPicture
+{
+    QRectF cell;
+    QSizeF size;
+    double scale = 1.0;
+};
+
 class BatchExporter
 {
 public:
@@ -70,6 +80,12 @@ public:
                                const ExportProgress& progress = {});
 
     AttentionView* view() const { return m_view.get(); }
+
+    // Where the `count` pictures of one page go in `body`: the grid whose cells are largest for
+    // the view's preferred shape. Each picture is laid out at its cell's size, so text keeps the
+    // export's font size, and is shrunk only where the cell is smaller than `minimum`.
+    static QList<HandoutPicture> handoutGrid(int count, const QSizeF& preferred, const QSizeF& minimum,
+                                             const QRectF& body);
 
 private:
     bool select(int layer, int head, bool singleHead);

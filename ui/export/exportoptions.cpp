@@ -136,6 +136,11 @@ QString ExportOptions::defaultTitle(const AttentionResult& result, const Selecti
         parts << (selection.meanOfHeads() ? many : QObject::tr("head %1").arg(selection.head()));
     }
     parts << maskName(result, selection);
+    // The heatmap's block of a sentence pair (its own title says so, but exports leave that out).
+    const bool pair = std::any_of(result.tokens.begin(), result.tokens.end(), [](const Token& t) { return t.segment == 1; });
+    if (pair && viewName == QLatin1String("heatmap") && selection.sentenceBlock() != SentenceBlock::All)
+        parts << (selection.sentenceBlock() == SentenceBlock::AToB ? QObject::tr("sentence A → B")
+                                                                    : QObject::tr("sentence B → A"));
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -19,6 +19,7 @@ void SelectionCopy::copy(const SelectionState& from, SelectionState& to)
     to.setMeanOfHeads(from.meanOfHeads());
     to.setRollout(from.rollout());
     to.setMergeSubwords(from.mergeSubwords());
+    to.setSentenceBlock(from.sentenceBlock());
     to.setColorMap(from.colorMap());
     to.setMaskMode(from.maskMode());
     to.setCustomMask(from.customMask());

@@ -6,10 +6,11 @@ namespace attnviz {
 
 ViewStyleScope::ViewStyleScope(AttentionView& view, const ExportOptions& options)
     : m_view(view), m_palette(view.palette()), m_font(view.font()), m_hadPalette(view.testAttribute(Qt::WA_SetPalette)),
-      m_hadFont(view.testAttribute(Qt::WA_SetFont))
+      m_hadFont(view.testAttribute(Qt::WA_SetFont)), m_showedTitle(view.showsTitle())
 {
     m_view.setPalette(palette(options.theme, options.transparent));
     m_view.setFont(font(m_font, options));
+    m_view.setShowsTitle(options.title.isEmpty());
 }
 
 ViewStyleScope::~ViewStyleScope()
@@ -21,6 +22,7 @@ ViewStyleScope::~ViewStyleScope()
         m_view.setAttribute(Qt::WA_SetPalette, false);
     if (!m_hadFont)
         m_view.setAttribute(Qt::WA_SetFont, false);
+    m_view.setShowsTitle(m_showedTitle);
 }
 
 QPalette ViewStyleScope::palette(ExportTheme theme, bool transparent)

@@ -1,6 +1,6 @@
 #pragma once
 // Lends a view the export's theme (palette) and font size for as long as the scope lives, then
-// gives the view its own back. Views read palette() and font() inside paint(), so this is how a
+// gives the view its own back; a view under an export header with a title leaves out its own. Views read palette() and font() inside paint(), so this is how a
 // dark-theme or large-font export reaches their pictures without a second drawing path.
 
 #include "export/exportoptions.h"
@@ -32,6 +32,7 @@ private:
     QFont m_font;
     bool m_hadPalette = false;
     bool m_hadFont = false;
+    bool m_showedTitle = true;
 };
 
 } // namespace attnviz

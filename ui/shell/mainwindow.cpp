@@ -325,6 +325,8 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
         const AttentionTensor& a = m_result->stacks[static_cast<std::size_t>(stack)].attention;
         m_selection->setShape(static_cast<int>(m_result->stacks.size()), a.layers, a.heads, a.queries, a.keys);
         m_toolBar->setStackNames(stackNames);
+        m_toolBar->setSentencePair(std::any_of(m_result->tokens.begin(), m_result->tokens.end(),
+                                               [](const Token& t) { return t.segment == 1; }));
         if (m_result->pipeline)
             m_selection->setModelScaling(m_result->pipeline->capture.scaledByRootDk);
         if (m_pendingLayer >= 0 || m_pendingHead >= 0) {

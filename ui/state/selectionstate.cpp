@@ -142,6 +142,14 @@ void SelectionState::setMergeSubwords(bool on)
     emit displayOptionsChanged();
 }
 
+void SelectionState::setSentenceBlock(SentenceBlock block)
+{
+    if (block == m_sentenceBlock)
+        return;
+    m_sentenceBlock = block;
+    emit displayOptionsChanged();
+}
+
 void SelectionState::setColorMap(ColorMapKind map)
 {
     if (map == m_colorMap)

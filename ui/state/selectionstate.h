@@ -12,6 +12,10 @@
 
 namespace attnviz {
 
+// Which block of a sentence pair's attention the heatmap shows: everything, sentence A's queries
+// over sentence B's keys, or B's over A's.
+enum class SentenceBlock { All, AToB, BToA };
+
 class SelectionState : public QObject
 {
     Q_OBJECT
@@ -39,6 +43,7 @@ public:
     // Attention rollout through layers 0..layer() of the switched-on heads, instead of one layer.
     bool rollout() const { return m_rollout; }
     bool mergeSubwords() const { return m_mergeSubwords; }
+    SentenceBlock sentenceBlock() const { return m_sentenceBlock; } // no effect on a single sentence
     ColorMapKind colorMap() const { return m_colorMap; }
 
     MaskOverride maskMode() const { return m_mask; }
@@ -65,6 +70,7 @@ public slots:
     void setMeanOfHeads(bool on);
     void setRollout(bool on);
     void setMergeSubwords(bool on);
+    void setSentenceBlock(attnviz::SentenceBlock block);
     void setColorMap(attnviz::ColorMapKind map);
     void setMaskMode(attnviz::MaskOverride mode);
     void setCustomMask(const attnviz::MaskMatrix& mask);
@@ -85,7 +91,7 @@ signals:
     void queryTokenChanged(int token);
     void hoveredTokenChanged(int token);
     void enabledHeadsChanged();
-    void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, colour map
+    void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, sentence block, colour map
     void computeInputsChanged();  // mask, scaling, ablation: the model must run again
 
 private:
@@ -95,6 +101,7 @@ private:
     bool m_meanOfHeads = false;
     bool m_rollout = false;
     bool m_mergeSubwords = false;
+    SentenceBlock m_sentenceBlock = SentenceBlock::All;
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
     MaskOverride m_mask = MaskOverride::ModelDefault;
     MaskMatrix m_customMask;

@@ -36,6 +36,19 @@ void AttentionView::resultChanged()
     update();
 }
 
+void AttentionView::setShowsTitle(bool on)
+{
+    if (on == m_showsTitle)
+        return;
+    m_showsTitle = on;
+    showsTitleChanged();
+}
+
+void AttentionView::showsTitleChanged()
+{
+    update();
+}
+
 void AttentionView::paintEvent(QPaintEvent* event)
 {
     Q_UNUSED(event);

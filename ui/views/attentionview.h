@@ -29,19 +29,29 @@ public:
     virtual void paint(QPainter& painter, const QRectF& target) const = 0;
     // The size the picture wants for export at 1x (e.g. large enough for every label).
     virtual QSizeF preferredExportSize() const { return QSizeF(size()); }
+    // The smallest size the picture keeps its labels readable in (handout pages fit it to theirs).
+    virtual QSizeF minimumExportSize() const { return preferredExportSize(); }
     virtual QString viewName() const = 0; // "heatmap", "arcs", "model", "pipeline", "chart"
 
     // Renders paint() into an image of `size` logical pixels (export, golden tests).
     QImage renderImage(const QSize& size, qreal devicePixelRatio = 1.0) const;
 
+    // Whether the picture carries its own title ("Layer 0 · head 2"). Exports whose header names
+    // model, layer and head turn it off, so the title is not said twice.
+    void setShowsTitle(bool on);
+    bool showsTitle() const { return m_showsTitle; }
+
 protected:
     // Called after a new result arrived; the default schedules a repaint.
     virtual void resultChanged();
+    // Called when showsTitle() changed; the default schedules a repaint.
+    virtual void showsTitleChanged();
     void paintEvent(QPaintEvent* event) override;
 
 private:
     QPointer<SelectionState> m_selection;
     std::shared_ptr<const AttentionResult> m_result;
+    bool m_showsTitle = true;
 };
 
 } // namespace attnviz

@@ -72,6 +72,14 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
                              "switched-on heads is mixed half-and-half with the residual path, then the layers "
                              "are multiplied (Ctrl+R)"));
     addWidget(m_rollout);
+    m_sentenceBlock = new QComboBox(this);
+    m_sentenceBlock->setToolTip(tr("Sentence pairs: the whole heatmap, or only sentence A's tokens attending to "
+                                   "sentence B's (A → B), or B's to A's (B → A)"));
+    m_sentenceBlock->addItem(tr("Sentences A and B"), static_cast<int>(SentenceBlock::All));
+    m_sentenceBlock->addItem(tr("A → B only"), static_cast<int>(SentenceBlock::AToB));
+    m_sentenceBlock->addItem(tr("B → A only"), static_cast<int>(SentenceBlock::BToA));
+    m_sentenceBlockAction = addWidget(m_sentenceBlock);
+    m_sentenceBlockAction->setVisible(false);
     addSeparator();
     m_colorMap = new QComboBox(this);
     m_colorMap->setToolTip(tr("Colour map. Viridis, magma and cividis are perceptually uniform; cool–warm "
@@ -89,6 +97,9 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     connect(m_merge, &QCheckBox::toggled, selection, &SelectionState::setMergeSubwords);
     connect(m_rollout, &QCheckBox::toggled, selection, &SelectionState::setRollout);
     connect(m_colorMap, &QComboBox::activated, this, &SelectionToolBar::colorMapChosen);
+    connect(m_sentenceBlock, &QComboBox::activated, this, [this](int index) {
+        m_selection->setSentenceBlock(static_cast<SentenceBlock>(m_sentenceBlock->itemData(index).toInt()));
+    });
 
     for (auto signal : {&SelectionState::stackChanged, &SelectionState::layerChanged, &SelectionState::headChanged}) {
         connect(selection, signal, this, &SelectionToolBar::refresh);
@@ -108,10 +119,15 @@ void SelectionToolBar::setStackNames(const QStringList& names)
     m_stackAction->setVisible(names.size() > 1);
 }
 
+void SelectionToolBar::setSentencePair(bool pair)
+{
+    m_sentenceBlockAction->setVisible(pair);
+}
+
 void SelectionToolBar::refresh()
 {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mask), b4(m_scaling), b5(m_mean), b6(m_merge), b7(m_colorMap),
-        b8(m_stack), b9(m_rollout);
+        b8(m_stack), b9(m_rollout), b10(m_sentenceBlock);
     // 0-based like attnviz-cli and every view; the suffix says how many there are.
     m_layer->setRange(0, std::max(0, m_selection->layerCount() - 1));
     m_layer->setSuffix(tr("  of %1").arg(m_selection->layerCount()));
@@ -128,6 +144,7 @@ void SelectionToolBar::refresh()
     m_merge->setChecked(m_selection->mergeSubwords());
     m_rollout->setChecked(m_selection->rollout());
     m_colorMap->setCurrentIndex(m_colorMap->findData(static_cast<int>(m_selection->colorMap())));
+    m_sentenceBlock->setCurrentIndex(m_sentenceBlock->findData(static_cast<int>(m_selection->sentenceBlock())));
 }
 
 void SelectionToolBar::maskChosen(int index)

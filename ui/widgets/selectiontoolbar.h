@@ -1,6 +1,6 @@
 #pragma once
 // The controls every view shares: stack, layer, head, mask mode, √d_k scaling, mean of heads,
-// merge sub-words and colour map, bound both ways to SelectionState.
+// merge sub-words, colour map and a sentence pair's block, bound both ways to SelectionState.
 
 #include <QToolBar>
 
@@ -22,6 +22,8 @@ public:
     void refresh();
     // Stack names of the current result ("encoder", "decoder", "cross"); hidden when only one.
     void setStackNames(const QStringList& names);
+    // Whether the result is a sentence pair: the A → B / B → A choice is shown only then.
+    void setSentencePair(bool pair);
 
     QSpinBox* layerBox() const { return m_layer; }
     QSpinBox* headBox() const { return m_head; }
@@ -31,6 +33,7 @@ public:
     QCheckBox* mergeBox() const { return m_merge; }
     QCheckBox* rolloutBox() const { return m_rollout; }
     QComboBox* colorMapBox() const { return m_colorMap; }
+    QComboBox* sentenceBlockBox() const { return m_sentenceBlock; }
 
 private:
     void maskChosen(int index);
@@ -47,6 +50,8 @@ private:
     QCheckBox* m_merge = nullptr;
     QCheckBox* m_rollout = nullptr;
     QComboBox* m_colorMap = nullptr;
+    QComboBox* m_sentenceBlock = nullptr;
+    QAction* m_sentenceBlockAction = nullptr;
 };
 
 } // namespace attnviz

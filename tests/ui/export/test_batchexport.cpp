@@ -1,6 +1,7 @@
 // BatchExporter: all heads of a layer or all layers × heads into a folder (names, count, distinct
 // pictures), progress and cancellation, refusing existing files, and the multi-page handout PDF.
 #include "export/batchexporter.h"
+#include "views/attentionview.h"
 #include "exporttestdata.h"
 #include "state/selectionstate.h"
 
@@ -46,6 +47,7 @@ private slots:
     void refusesExistingFiles();
     void handoutHasOnePagePerLayer();
     void handoutCancelWritesNothing();
+    void handoutKeepsTheFontSize();
     void leavesTheUsersSelectionAlone();
     void unknownView();
 };
@@ -154,6 +156,36 @@ void TestBatchExport::handoutHasOnePagePerLayer()
     QTemporaryDir dir;
     QVERIFY(model.exportHandout(dir.filePath(QStringLiteral("m.pdf")), ExportOptions()).ok());
     QCOMPARE(pdfPageCount(readAll(dir.filePath(QStringLiteral("m.pdf")))), 1);
+}
+
+void TestBatchExport::handoutKeepsTheFontSize()
+{
+    // A layer of four heads on an A4 page: each heatmap used to be drawn at its own large export
+    // size and shrunk into its quarter, so 10 pt labels came out about 5 pt amid white space.
+    RunRequest request;
+    request.text = "The animal didn't cross the street because it was too tired.";
+    const auto result = openModel("builtin:decoder")->run(request);
+    const auto& a = result->stacks.front().attention;
+    SelectionState selection;
+    selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+    BatchExporter batch(QStringLiteral("heatmap"), result, selection);
+    const QRectF body(18, 80, 1087, 700); // A4 landscape below the header band
+    const AttentionView& view = *batch.view();
+    const QList<HandoutPicture> grid =
+        BatchExporter::handoutGrid(a.heads, view.preferredExportSize(), view.minimumExportSize(), body);
+    QCOMPARE(grid.size(), a.heads);
+    QRectF covered;
+    for (const HandoutPicture& p : grid) {
+        QVERIFY2(p.scale >= 0.8, qPrintable(QString::number(p.scale))); // 10 pt labels print at 8 pt or more
+        QCOMPARE(p.size * p.scale, p.cell.size());                      // the picture fills its cell
+        covered |= p.cell;
+    }
+    QCOMPARE(covered, body); // no page left blank around the grid
+
+    // Too many pictures for their minimum size: they shrink, uniformly, and still tile the body.
+    const QList<HandoutPicture> crowded = BatchExporter::handoutGrid(12, QSizeF(600, 500), QSizeF(400, 300), body);
+    QVERIFY(crowded.front().scale < 1.0);
+    QVERIFY(crowded.front().size.width() >= 400 && crowded.front().size.height() >= 300 - 1e-9);
 }
 
 void TestBatchExport::handoutCancelWritesNothing()

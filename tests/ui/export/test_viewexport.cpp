@@ -100,6 +100,8 @@ private slots:
     void transparentBackground();
     void darkTheme();
     void svgRendersLikeThePng();
+    void titleIsNotRepeated_data();
+    void titleIsNotRepeated();
     void restoresViewStyle();
     void refusesTooManyPixels_data();
     void refusesTooManyPixels();
@@ -168,6 +170,32 @@ void TestViewExport::everyViewEveryFormat()
         QCOMPARE(pdfPageCount(bytes), 1);
         break;
     }
+}
+
+void TestViewExport::titleIsNotRepeated_data()
+{
+    QTest::addColumn<QString>("view");
+    QTest::newRow("heatmap") << QStringLiteral("heatmap");
+    QTest::newRow("arcs") << QStringLiteral("arcs");
+}
+
+void TestViewExport::titleIsNotRepeated()
+{
+    // The header's title names model, layer, head and mask; the view's own "Layer 0 · head 0"
+    // under it said the same again. Without a header title the view keeps its own.
+    QFETCH(QString, view);
+    Fixture f(view);
+    const auto viewTitles = [&](const QString& title) {
+        ExportOptions o;
+        o.format = ExportFormat::Svg;
+        o.title = title;
+        QString error;
+        const QStringList texts = svgTexts(ViewExporter::renderSvg(*f.view, o), &error);
+        return texts.filter(QStringLiteral("Layer 0 \u00b7 head 0")).size();
+    };
+    QCOMPARE(viewTitles(ExportOptions::defaultTitle(*f.result, f.selection, view)), 0);
+    QCOMPARE(viewTitles(QString()), 1);
+    QVERIFY(f.view->showsTitle()); // the window's view is given its title back
 }
 
 void TestViewExport::requestedSizeAndScale()

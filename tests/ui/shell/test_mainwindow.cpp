@@ -23,6 +23,7 @@
 #include <QPlainTextEdit>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -301,9 +302,9 @@ private slots:
         // A long input makes the view far larger than its scroll area, so it caches only around the
         // visible part. What the window shows must follow head, colour map, scrolling, zoom and hover.
         SelectionState sel;
-        sel.setShape(1, 1, 2, 400);
+        sel.setShape(1, 1, 2, 800); // long enough to scroll even at the smallest fitted cells
         auto* view = new HeatmapView(&sel);
-        view->setResult(testdata::synthetic(1, 2, 400)); // head 0: previous token, head 1: first token
+        view->setResult(testdata::synthetic(1, 2, 800)); // head 0: previous token, head 1: first token
         view->setShowValues(false);                      // sample cell centres without digits
         QScrollArea scroll;
         scroll.setWidget(view);
@@ -381,6 +382,43 @@ private slots:
         QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(m_window->currentViewName(), QStringLiteral("heatmap"));
         sel->setHead(head);
+    }
+
+    void heatmapFitFitsBothAxes()
+    {
+        // Forty tokens in a 900 x 600 window: the fitted cells used to stop at 14 px, so the last
+        // rows needed a vertical scroll bar beside 500 px of unused width. Shrinking the window and
+        // growing it again, or Fit after a zoom, must give the same fitted picture back.
+        SelectionState sel;
+        sel.setShape(1, 1, 2, 40);
+        auto* view = new HeatmapView(&sel);
+        view->setResult(testdata::synthetic(1, 2, 40));
+        QScrollArea scroll;
+        scroll.setWidget(view);
+        scroll.setWidgetResizable(true);
+        scroll.resize(900, 600);
+        scroll.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&scroll));
+        const auto fitsBothAxes = [&]() {
+            const QRectF grid = view->currentLayout().grid.gridRect();
+            return view->size() == scroll.viewport()->size() && !scroll.horizontalScrollBar()->isVisible() &&
+                   !scroll.verticalScrollBar()->isVisible() && grid.right() <= view->width() &&
+                   grid.bottom() <= view->height();
+        };
+        QTRY_VERIFY(fitsBothAxes());
+        const double fitted = view->currentLayout().grid.cellSize;
+
+        scroll.resize(300, 200); // smaller than the smallest cells: the view scrolls
+        QTRY_VERIFY(scroll.verticalScrollBar()->isVisible());
+        scroll.resize(900, 600);
+        QTRY_VERIFY(fitsBothAxes());
+        QCOMPARE(view->currentLayout().grid.cellSize, fitted);
+
+        view->zoomBy(4);
+        QTRY_VERIFY(scroll.horizontalScrollBar()->isVisible());
+        view->resetZoom();
+        QTRY_VERIFY(fitsBothAxes());
+        QCOMPARE(view->currentLayout().grid.cellSize, fitted);
     }
 
     void headAndLayerKeysWorkInTheTextField()
@@ -508,6 +546,38 @@ private slots:
         QVERIFY(data.cross);
         QCOMPARE(data.rowLabels, (QStringList{"le", "chat", "noir"}));
         QCOMPARE(data.colLabels, (QStringList{"the", "black", "cat", "."}));
+    }
+
+    void sentencePairBlocks()
+    {
+        // A BERT-style pair: the toolbar offers A → B / B → A, and the heatmap shows that block.
+        SelectionToolBar* bar = m_window->selectionToolBar();
+        rerun([&]() { m_window->openModel(kLesson); });
+        QVERIFY(!bar->sentenceBlockBox()->isVisibleTo(bar)); // one sentence: no choice
+        rerun([&]() {
+            m_window->setText(QStringLiteral("the cat sat"));
+            m_window->inputPanel()->setSecondText(QStringLiteral("it was tired"));
+            m_window->openModel(QStringLiteral("builtin:encoder"));
+        });
+        // The text edits may show a run of the lesson first: wait for the encoder's pair.
+        const auto isPair = [&]() {
+            const auto& tokens = m_window->result()->tokens;
+            return std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.segment == 1; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(isPair() && m_window->computeService()->isIdle(), 20000);
+        QVERIFY(bar->sentenceBlockBox()->isVisibleTo(bar));
+        const HeatmapView* heatmap = m_window->heatmapView();
+        const int all = heatmap->data().rows();
+        QVERIFY(heatmap->data().rowBoundary > 0);
+        QComboBox* box = bar->sentenceBlockBox();
+        box->setCurrentIndex(box->findData(int(SentenceBlock::AToB)));
+        emit box->activated(box->currentIndex());
+        QCOMPARE(m_window->selection()->sentenceBlock(), SentenceBlock::AToB);
+        QCOMPARE(heatmap->data().rowBoundary, -1); // one sentence on each axis
+        QCOMPARE(heatmap->data().rows() + heatmap->data().cols(), all);
+        m_window->selection()->setSentenceBlock(SentenceBlock::All);
+        QCOMPARE(heatmap->data().rows(), all);
+        m_window->inputPanel()->setSecondText(QString());
     }
 
     void translatorStacks()

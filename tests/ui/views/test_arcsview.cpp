@@ -359,6 +359,43 @@ private slots:
         QCOMPARE(spy.count(), 1);
     }
 
+    void labelsFitANarrowDock_data()
+    {
+        QTest::addColumn<int>("width");
+        QTest::newRow("side dock as it opens") << 176;
+        QTest::newRow("wider dock") << 230;
+        QTest::newRow("narrowest dock") << 130;
+        QTest::newRow("tab") << 900;
+    }
+    void labelsFitANarrowDock()
+    {
+        // The side dock is narrow: labels such as "<|endoftext|>" were cut at both edges. Now they
+        // keep a margin and the lines a minimum width; a smaller font fits them whole, and where even
+        // the smallest does not, the label is elided (paintLabels) rather than cut.
+        auto result = std::make_shared<AttentionResult>(*testdata::synthetic(1, 2, 15));
+        result->tokens[0].display = "<|endoftext|>";
+        result->tokens[8].display = " because";
+        SelectionState selection;
+        selection.setShape(1, 1, 2, 15, 15);
+        ArcsView view(&selection);
+        view.setResult(result);
+        QFETCH(int, width);
+        const ArcsLayout layout = view.layoutFor(QRectF(0, 0, width, 644));
+        QVERIFY(layout.labelPixelSize >= 8); // still readable
+        QFont font;
+        font.setPixelSize(layout.labelPixelSize);
+        const QFontMetricsF metrics(font);
+        for (const Token& t : result->tokens) {
+            const QString text = QString::fromStdString(t.display).trimmed();
+            const double room = layout.labelWidth - 12; // the label's padding
+            // Whole labels, unless the dock is too narrow even for the smallest font (then elided).
+            QVERIFY2(metrics.horizontalAdvance(text) <= room || width < 200, qPrintable(text));
+        }
+        QVERIFY(layout.leftColumn.left() >= 0);
+        QVERIFY(layout.rightColumn.right() <= width);
+        QVERIFY(layout.rightColumn.left() - layout.leftColumn.right() >= ArcsLayout::minLinesWidth);
+    }
+
     void crossAttentionPutsSourceOnTheRight()
     {
         const auto result = testdata::lesson("cross-attention-translation");

@@ -27,9 +27,10 @@ ArcsLayout ArcsLayout::compute(const QRectF& area, int leftCount, int rightCount
     const int rows = std::max({layout.leftCount, layout.rightCount, 1});
     layout.rowHeight = std::min(maxRowHeight, bodyHeight / rows);
 
-    // Labels never take more than a third of the width each; lines get the rest, up to a cap.
+    // Labels take what they need as long as the lines keep a minimum width; lines get the
+    // rest, up to a cap.
     const qreal usable = std::max(0.0, area.width() - 2 * margin);
-    layout.labelWidth = std::min(labelWidth, usable / 3.0);
+    layout.labelWidth = std::min(labelWidth, std::max(0.0, (usable - minLinesWidth) / 2.0));
     const qreal linesWidth = std::min(maxLinesWidth, usable - 2 * layout.labelWidth);
     const qreal total = 2 * layout.labelWidth + linesWidth;
     const qreal left = area.left() + (area.width() - total) / 2.0;

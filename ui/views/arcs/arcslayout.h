@@ -22,12 +22,14 @@ struct ArcsLayout
     static constexpr qreal maxRowHeight = 26.0;
     static constexpr qreal labelGap = 8.0;       // between a label and its line ends
     static constexpr qreal maxLinesWidth = 320.0; // beyond this, lines only get flatter
+    static constexpr qreal minLinesWidth = 40.0;  // narrow areas (the side dock) give labels the rest
 
     QRectF area;
     int leftCount = 0;
     int rightCount = 0;
     qreal labelWidth = 0.0;
     qreal rowHeight = 0.0;
+    int labelPixelSize = 0; // the labels' font, chosen by the view so they fit labelWidth
     QRectF leftColumn;  // label boxes of the queries
     QRectF rightColumn; // label boxes of the keys
 

@@ -33,10 +33,25 @@ QString label(const std::vector<Token>& tokens, int i)
     return text.isEmpty() ? QStringLiteral("␣") : text;
 }
 
-QFont labelFont(qreal rowHeight)
+constexpr int kMinLabelPixels = 8;
+constexpr qreal kLabelPadding = 12.0; // 6 px on each side of a label's text
+
+// The first token of sentence B, or -1 when the tokens are not a sentence pair.
+int firstOfSentenceB(const std::vector<Token>& tokens)
+{
+    const auto b = std::find_if(tokens.begin(), tokens.end(), [](const Token& t) { return t.segment == 1; });
+    return b == tokens.end() || b == tokens.begin() ? -1 : static_cast<int>(b - tokens.begin());
+}
+
+int segmentOf(const std::vector<Token>& tokens, int i)
+{
+    return i >= 0 && i < int(tokens.size()) ? tokens[static_cast<std::size_t>(i)].segment : 0;
+}
+
+QFont labelFont(int pixelSize)
 {
     QFont font;
-    font.setPixelSize(std::clamp(int(rowHeight * 0.62), 7, 14));
+    font.setPixelSize(pixelSize);
     return font;
 }
 
@@ -81,13 +96,28 @@ ArcsLayout ArcsView::layoutFor(const QRectF& target) const
     if (stack == nullptr) return ArcsLayout::compute(target, 0, 0, 0);
     const int queries = stack->attention.queries;
     const int keys = stack->attention.keys;
-    const ArcsLayout probe = ArcsLayout::compute(target, queries, keys, 0);
-    const QFontMetricsF metrics(labelFont(probe.rowHeight));
-    qreal width = 24.0;
-    for (int i = 0; i < queries; ++i) width = std::max(width, metrics.horizontalAdvance(label(queryTokensOf(*result(), *stack), i)));
-    const auto& keyTok = keyTokens(*result(), *stack);
-    for (int j = 0; j < keys; ++j) width = std::max(width, metrics.horizontalAdvance(label(keyTok, j)));
-    return ArcsLayout::compute(target, queries, keys, width + 12.0);
+    // The widest label in each size: both columns use it, so the picture stays symmetric.
+    const auto widestLabel = [&](int pixelSize) {
+        const QFontMetricsF metrics(labelFont(pixelSize));
+        qreal width = 24.0;
+        for (int i = 0; i < queries; ++i)
+            width = std::max(width, metrics.horizontalAdvance(label(queryTokensOf(*result(), *stack), i)));
+        for (int j = 0; j < keys; ++j)
+            width = std::max(width, metrics.horizontalAdvance(label(keyTokens(*result(), *stack), j)));
+        return width;
+    };
+    const ArcsLayout roomiest = ArcsLayout::compute(target, queries, keys, target.width());
+    int pixelSize = std::clamp(int(roomiest.rowHeight * 0.62), 7, 14);
+    qreal width = widestLabel(pixelSize);
+    const qreal room = roomiest.labelWidth - kLabelPadding;
+    if (width > room && pixelSize > kMinLabelPixels) {
+        // A narrow area (the side dock): a smaller font before cutting any label.
+        pixelSize = std::max(kMinLabelPixels, int(std::floor(pixelSize * room / width)));
+        width = widestLabel(pixelSize);
+    }
+    ArcsLayout layout = ArcsLayout::compute(target, queries, keys, width + kLabelPadding);
+    layout.labelPixelSize = pixelSize;
+    return layout;
 }
 
 ArcsLayout::Hit ArcsView::focus() const
@@ -163,24 +193,32 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
     title.setBold(true);
     painter.setFont(title);
     painter.setPen(palette().color(QPalette::Text));
-    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6, target.width() / 2, 18);
+    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6,
+                           target.width() - 2 * ArcsLayout::margin, 18);
     const QList<int> drawn = drawnHeads();
     const bool single = sel != nullptr && !sel->meanOfHeads();
     const QString heads = single               ? tr("head %1").arg(drawn.value(0))
                           : drawn.size() == 1 ? tr("1 switched-on head")
                                               : tr("%1 switched-on heads").arg(drawn.size());
-    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads));
+    const QString titleText = QFontMetricsF(title).elidedText(
+        tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads), Qt::ElideRight, titleRect.width());
+    if (showsTitle())
+        painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
 
-    // Legend: one chip per head, hollow when its lines are not drawn.
+    // Legend: one chip per head, hollow when its lines are not drawn, never over the title (a
+    // narrow side dock keeps only the title, which names the heads).
     QFont small;
     small.setPixelSize(11);
     painter.setFont(small);
     const QFontMetricsF metrics(small);
+    const qreal titleRight =
+        showsTitle() ? titleRect.left() + QFontMetricsF(title).horizontalAdvance(titleText) + 12 : titleRect.left();
     qreal x = target.right() - ArcsLayout::margin;
     for (int h = stack->attention.heads - 1; h >= 0; --h) {
         const QString text = tr("H%1").arg(h);
         const qreal w = metrics.horizontalAdvance(text) + 16;
+        if (x - w < titleRight)
+            break; // too many heads for the line: the rest are implied
         x -= w;
         const QRectF chip(x, target.top() + 8, w - 4, 14);
         const QColor color = ArcsPalette::headColor(h);
@@ -190,7 +228,6 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
         painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3, 8, 8), 2, 2);
         painter.setPen(palette().color(on ? QPalette::Text : QPalette::PlaceholderText));
         painter.drawText(chip.adjusted(11, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
-        if (x < titleRect.left() + 80) break; // too many heads for one line: the rest are implied
     }
 
     painter.setPen(palette().color(QPalette::PlaceholderText));
@@ -220,7 +257,16 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    // A sentence pair's A → B or B → A choice keeps only the lines from one sentence to the other.
+    const std::vector<Token>& queryTok = queryTokensOf(*result(), *stack);
+    const std::vector<Token>& keyTok = keyTokens(*result(), *stack);
+    const bool pair = !stack->keysFromSource && !stack->queriesFromSource && firstOfSentenceB(queryTok) >= 0;
+    const SentenceBlock block = pair && sel != nullptr ? sel->sentenceBlock() : SentenceBlock::All;
     auto shown = [&](int i, int j) {
+        if (block != SentenceBlock::All &&
+            (segmentOf(queryTok, i) != (block == SentenceBlock::AToB ? 0 : 1) ||
+             segmentOf(keyTok, j) == segmentOf(queryTok, i)))
+            return false;
         return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
                !(focus.side == ArcsLayout::Side::Right && focus.index != j);
     };
@@ -266,7 +312,9 @@ void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayo
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     const auto& keyTok = keyTokens(*result(), *stack);
-    painter.setFont(labelFont(layout.rowHeight));
+    const QFont font = labelFont(layout.labelPixelSize);
+    const QFontMetricsF metrics(font);
+    painter.setFont(font);
     const QColor text = palette().color(QPalette::Text);
     const QColor dim = palette().color(QPalette::PlaceholderText);
     const QColor highlight = palette().color(QPalette::Highlight);
@@ -279,9 +327,18 @@ void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayo
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4);
         }
         painter.setPen(faded ? dim : text);
-        painter.drawText(rect.adjusted(6, 0, -6, 0), align | Qt::AlignVCenter, s);
+        // Too narrow even for the smallest font: an ellipsis says the label goes on.
+        const QRectF box = rect.adjusted(kLabelPadding / 2, 0, -kLabelPadding / 2, 0);
+        painter.drawText(box, align | Qt::AlignVCenter, metrics.elidedText(s, Qt::ElideRight, box.width()));
     };
     const bool anyFocus = focus.side != ArcsLayout::Side::None;
+    // A sentence pair: a rule above sentence B's first token in both columns.
+    const int b = stack->keysFromSource || stack->queriesFromSource ? -1 : firstOfSentenceB(keyTok);
+    if (b > 0 && b < layout.leftCount && b < layout.rightCount) {
+        painter.setPen(QPen(text, 1.5));
+        for (const QRectF& r : {layout.leftLabelRect(b), layout.rightLabelRect(b)})
+            painter.drawLine(QPointF(r.left() + 4, r.top()), QPointF(r.right() - 4, r.top()));
+    }
     for (int i = 0; i < layout.leftCount; ++i) {
         const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
         drawLabel(layout.leftLabelRect(i), label(queryTokensOf(*result(), *stack), i), Qt::AlignRight, focused,

@@ -33,6 +33,87 @@ bool captureCovers(const AttentionResult& r, int stack, Index t, Index s)
            r.pipeline->capture.mask.cols() == s;
 }
 
+// The sentence (token segment) of each displayed row or column: that of its first token.
+std::vector<int> displayedSegments(const std::vector<int>& groups, const std::vector<Token>& tokens, int count)
+{
+    std::vector<int> segments(static_cast<std::size_t>(count), -1);
+    for (std::size_t t = 0; t < groups.size() && t < tokens.size(); ++t) {
+        int& s = segments[static_cast<std::size_t>(groups[t])];
+        if (s < 0)
+            s = tokens[t].segment;
+    }
+    return segments;
+}
+
+int firstOfSegment(const std::vector<int>& segments, int segment)
+{
+    const auto it = std::find(segments.begin(), segments.end(), segment);
+    return it == segments.end() ? -1 : static_cast<int>(it - segments.begin());
+}
+
+std::vector<int> indicesOfSegment(const std::vector<int>& segments, int segment)
+{
+    std::vector<int> out;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (segments[i] == segment)
+            out.push_back(static_cast<int>(i));
+    }
+    return out;
+}
+
+template <typename M> M pick(const M& m, const std::vector<int>& rows, const std::vector<int>& cols)
+{
+    M out(static_cast<Index>(rows.size()), static_cast<Index>(cols.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        for (std::size_t j = 0; j < cols.size(); ++j)
+            out(Index(i), Index(j)) = m(rows[i], cols[j]);
+    }
+    return out;
+}
+
+QStringList pick(const QStringList& labels, const std::vector<int>& kept)
+{
+    QStringList out;
+    for (int k : kept)
+        out << labels.value(k);
+    return out;
+}
+
+// Token -> displayed index after only `kept` stay (-1 for the others).
+void renumber(std::vector<int>& groups, const std::vector<int>& kept)
+{
+    for (int& g : groups) {
+        const auto it = std::find(kept.begin(), kept.end(), g);
+        g = it == kept.end() ? -1 : static_cast<int>(it - kept.begin());
+    }
+}
+
+// Marks where sentence B starts, or keeps only the A → B or B → A block of a sentence pair.
+void applySentencePair(HeatmapData& d, const std::vector<Token>& rowTokens, const std::vector<Token>& colTokens,
+                       SentenceBlock block)
+{
+    const std::vector<int> rowSegments = displayedSegments(d.rowGroups, rowTokens, d.rows());
+    const std::vector<int> colSegments = displayedSegments(d.colGroups, colTokens, d.cols());
+    if (firstOfSegment(rowSegments, 1) < 0 || firstOfSegment(rowSegments, 0) < 0)
+        return; // one sentence
+    if (block == SentenceBlock::All) {
+        d.rowBoundary = firstOfSegment(rowSegments, 1);
+        d.colBoundary = firstOfSegment(colSegments, 1);
+        return;
+    }
+    const int querySentence = block == SentenceBlock::AToB ? 0 : 1;
+    const std::vector<int> rows = indicesOfSegment(rowSegments, querySentence);
+    const std::vector<int> cols = indicesOfSegment(colSegments, 1 - querySentence);
+    d.block = block;
+    d.values = pick(d.values, rows, cols);
+    if (d.mask.size() != 0)
+        d.mask = pick(d.mask, rows, cols);
+    d.rowLabels = pick(d.rowLabels, rows);
+    d.colLabels = pick(d.colLabels, cols);
+    renumber(d.rowGroups, rows);
+    renumber(d.colGroups, cols);
+}
+
 } // namespace
 
 MaskMatrix effectiveMask(const AttentionResult& result, const SelectionState& selection, int stack)
@@ -78,8 +159,8 @@ int HeatmapData::rowForToken(int token) const
 
 const HeadCapture* HeatmapData::capture() const
 {
-    if (!result || !result->pipeline || merged || meanOfHeads)
-        return nullptr;
+    if (!result || !result->pipeline || merged || meanOfHeads || block != SentenceBlock::All)
+        return nullptr; // rows and columns are not the capture's
     const HeadCapture& c = result->pipeline->capture;
     return c.weights.rows() == values.rows() && c.weights.cols() == values.cols() ? &c : nullptr;
 }
@@ -185,6 +266,9 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         }
     }
 
+    if (!d.cross && tokensMatch)
+        applySentencePair(d, rowTokens, colTokens, selection.sentenceBlock());
+
     if (d.showsScores) {
         // Symmetric around 0 over the allowed cells, so white means "no preference".
         float m = 0.0f;
@@ -209,6 +293,8 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         d.title += tr(" · scaled scores before softmax");
     if (d.merged)
         d.title += tr(" · sub-words merged into words");
+    if (d.block != SentenceBlock::All)
+        d.title += d.block == SentenceBlock::AToB ? tr(" · sentence A → B") : tr(" · sentence B → A");
     return d;
 }
 

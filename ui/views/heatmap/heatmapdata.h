@@ -4,6 +4,7 @@
 // plain function so tests can compare it with the core's numbers.
 
 #include "engine/attentionresult.h"
+#include "state/selectionstate.h"
 
 #include <QString>
 #include <QStringList>
@@ -12,8 +13,6 @@
 #include <vector>
 
 namespace attnviz {
-
-class SelectionState;
 
 struct HeatmapData
 {
@@ -29,6 +28,11 @@ struct HeatmapData
     bool meanOfHeads = false;
     bool rollout = false; // values are the attention rollout up to the layer (self-attention only)
     bool cross = false;
+    // Sentence pairs: the first displayed row and column of sentence B (-1 = no boundary), and the
+    // block shown when only A → B or B → A is asked for.
+    int rowBoundary = -1;
+    int colBoundary = -1;
+    SentenceBlock block = SentenceBlock::All;
     float minValue = 0.0f; // colour scale range
     float maxValue = 1.0f;
     QString title;

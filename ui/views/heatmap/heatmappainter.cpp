@@ -51,11 +51,24 @@ QColor hatchLine(const QPalette& p)
     return mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.35);
 }
 
+// The legend's captions under its bar ("weight", the masked swatch), in the legend's font.
+double legendCaptionsHeight(const QFont& base)
+{
+    QFont f = base;
+    f.setPointSizeF(std::max(7.0, (f.pointSizeF() > 0 ? f.pointSizeF() : 9.0) - 1));
+    return QFontMetricsF(f).height() * 1.6 + kLegendBar + 2;
+}
+
 } // namespace
 
 HeatmapPainter::HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette)
     : m_data(data), m_map(map), m_font(std::move(font)), m_palette(std::move(palette))
 {
+}
+
+double HeatmapPainter::titleHeight(const QFontMetricsF& fm) const
+{
+    return m_showTitle ? fm.height() * 1.4 : 0.0;
 }
 
 QFont HeatmapPainter::labelFont(double cellSize) const
@@ -81,16 +94,17 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     HeatmapLayout l;
     const QFontMetricsF fm(m_font);
     const QRectF inner = target.adjusted(kPadding, kPadding, -kPadding, -kPadding);
-    l.title = QRectF(inner.left(), inner.top(), inner.width(), fm.height() * 1.4);
+    l.title = QRectF(inner.left(), inner.top(), inner.width(), titleHeight(fm));
     l.rowLabelWidth = maxLabelWidth(m_data.rowLabels) + fm.height() * 1.5 + kGap; // + the vertical axis caption
     const double colText = maxLabelWidth(m_data.colLabels);
     l.colLabelHeight = colText * kCos45 + fm.height() * 1.6 + kGap;
     const double legendWidth = kGap * 2 + kLegendBar + kLegendLabels;
     const double overhang = colText * kCos45;
+    // The legend's captions hang below the grid's bottom edge: keep them inside the target.
     QRectF area(inner.left() + l.rowLabelWidth, l.title.bottom() + l.colLabelHeight,
                 inner.width() - l.rowLabelWidth - std::max(legendWidth, overhang),
-                inner.bottom() - l.title.bottom() - l.colLabelHeight);
-    const double minCell = cellSize > 0 ? cellSize : kMinCell;
+                inner.bottom() - l.title.bottom() - l.colLabelHeight - legendCaptionsHeight(m_font));
+    const double minCell = cellSize > 0 ? cellSize : kMinFitCell;
     const double maxCell = cellSize > 0 ? cellSize : kMaxCell;
     l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
     // Centre the picture horizontally when the cells do not need the whole width.
@@ -114,7 +128,8 @@ QSizeF HeatmapPainter::requiredSize(double cellSize) const
     const double colLabels = colText * kCos45 + fm.height() * 1.6 + kGap;
     const double right = std::max(kGap * 2 + kLegendBar + kLegendLabels, colText * kCos45);
     const double w = kPadding * 2 + rowLabels + m_data.cols() * cellSize + right;
-    const double h = kPadding * 2 + fm.height() * 1.4 + colLabels + std::max(m_data.rows() * cellSize, 150.0);
+    const double h = kPadding * 2 + titleHeight(fm) + colLabels + std::max(m_data.rows() * cellSize, 150.0) +
+                     legendCaptionsHeight(m_font);
     return {std::ceil(w), std::ceil(h)};
 }
 
@@ -138,9 +153,11 @@ void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int select
     titleFont.setBold(true);
     painter.setFont(titleFont);
     painter.setPen(m_palette.color(QPalette::Text));
-    painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
+    if (m_showTitle)
+        painter.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, m_data.title);
 
     paintCells(painter, l.grid);
+    paintSentenceBoundary(painter, l.grid);
     if (selectedRow >= 0 && selectedRow < l.grid.rows) {
         // The selected query row: a highlight frame drawn outside the cells so colours stay readable.
         painter.setPen(QPen(m_palette.color(QPalette::Highlight), 2.5));
@@ -150,6 +167,21 @@ void HeatmapPainter::paint(QPainter& painter, const HeatmapLayout& l, int select
     paintLabels(painter, l);
     paintLegend(painter, l);
     painter.restore();
+}
+
+void HeatmapPainter::paintSentenceBoundary(QPainter& painter, const HeatmapGeometry& g) const
+{
+    // Where sentence B begins, across the rows and down the columns.
+    painter.setPen(QPen(m_palette.color(QPalette::Text), 2.0));
+    const QRectF grid = g.gridRect();
+    if (m_data.rowBoundary > 0) {
+        const double y = g.cellRect(m_data.rowBoundary, 0).top();
+        painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y));
+    }
+    if (m_data.colBoundary > 0) {
+        const double x = g.cellRect(0, m_data.colBoundary).left();
+        painter.drawLine(QPointF(x, grid.top()), QPointF(x, grid.bottom()));
+    }
 }
 
 void HeatmapPainter::paintEmpty(QPainter& painter, const QRectF& target) const

@@ -30,7 +30,10 @@ struct HeatmapLayout
 class HeatmapPainter
 {
 public:
-    static constexpr double kMinCell = 14.0;
+    static constexpr double kMinCell = 14.0; // the smallest cells with a label on every row
+    // Fitting the window may go smaller, labelling every few rows, so that Fit shows rows and
+    // columns alike for a few dozen tokens; longer inputs scroll.
+    static constexpr double kMinFitCell = 6.0;
     static constexpr double kMaxCell = 96.0;
     // The fill of a masked cell (under its hatching), for the legend and for pixel tests.
     static QColor maskedColor(const QPalette& palette);
@@ -43,7 +46,7 @@ public:
 
     HeatmapPainter(const HeatmapData& data, ColorMap map, QFont font, QPalette palette);
 
-    // cellSize 0 = fit the target (within kMinCell..kMaxCell); otherwise exactly that size.
+    // cellSize 0 = fit the target (within kMinFitCell..kMaxCell); otherwise exactly that size.
     HeatmapLayout layout(const QRectF& target, double cellSize = 0) const;
     // The smallest target in which cells of `cellSize` fit with all labels.
     QSizeF requiredSize(double cellSize) const;
@@ -52,6 +55,7 @@ public:
     // dearest part of painting a small area. Draws nothing for empty data.
     void paint(QPainter& painter, const HeatmapLayout& l, int selectedRow = -1) const;
     void setShowValues(bool on) { m_showValues = on; } // numbers in cells, when they fit
+    void setShowTitle(bool on) { m_showTitle = on; }   // off: no title line, the grid moves up
 
 private:
     void paintEmpty(QPainter& painter, const QRectF& target) const;
@@ -63,15 +67,18 @@ private:
     void paintValues(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     void paintSeparators(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     void paintLabels(QPainter& painter, const HeatmapLayout& l) const;
+    void paintSentenceBoundary(QPainter& painter, const HeatmapGeometry& g) const;
     void paintLegend(QPainter& painter, const HeatmapLayout& l) const;
     double maxLabelWidth(const QStringList& labels) const;
     QFont labelFont(double cellSize) const;
+    double titleHeight(const QFontMetricsF& fm) const;
 
     const HeatmapData& m_data;
     ColorMap m_map;
     QFont m_font;
     QPalette m_palette;
     bool m_showValues = true;
+    bool m_showTitle = true;
 };
 
 } // namespace attnviz

@@ -52,6 +52,7 @@ HeatmapPainter HeatmapView::painter() const
     const ColorMap map{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
     HeatmapPainter p(m_data, map, font(), palette());
     p.setShowValues(m_showValues);
+    p.setShowTitle(showsTitle());
     return p;
 }
 
@@ -81,6 +82,11 @@ QSizeF HeatmapView::preferredExportSize() const
 {
     const double cell = m_cellSize > 0 ? m_cellSize : 40.0;
     return painter().requiredSize(cell).expandedTo(QSizeF(480, 360));
+}
+
+QSizeF HeatmapView::minimumExportSize() const
+{
+    return painter().requiredSize(HeatmapPainter::kMinCell);
 }
 
 HeatmapLayout HeatmapView::currentLayout() const
@@ -116,6 +122,11 @@ void HeatmapView::resultChanged()
     rebuild();
 }
 
+void HeatmapView::showsTitleChanged()
+{
+    rebuild(); // the title's line comes and goes: new layout and minimum size
+}
+
 void HeatmapView::rebuild()
 {
     if (selection() == nullptr)
@@ -123,7 +134,7 @@ void HeatmapView::rebuild()
     m_data = HeatmapData::build(result(), *selection());
     m_hover.reset();
     // Long inputs get a minimum size so the surrounding scroll area scrolls instead of squeezing.
-    const double cell = m_cellSize > 0 ? m_cellSize : HeatmapPainter::kMinCell;
+    const double cell = m_cellSize > 0 ? m_cellSize : HeatmapPainter::kMinFitCell;
     setMinimumSize(m_data.isEmpty() ? QSize(200, 150) : painter().requiredSize(cell).toSize());
     invalidate();
 }
@@ -235,7 +246,8 @@ void HeatmapView::mousePressEvent(QMouseEvent* event)
     }
     selection()->setQueryToken(m_data.tokenForRow(cell->row));
     // In custom-mask mode a click also flips whether this query may attend to this key.
-    if (selection()->maskMode() == MaskOverride::Custom && !m_data.merged && !m_data.meanOfHeads) {
+    if (selection()->maskMode() == MaskOverride::Custom && !m_data.merged && !m_data.meanOfHeads &&
+        m_data.block == SentenceBlock::All) {
         selection()->toggleCustomMaskCell(cell->row, cell->col);
     }
 }

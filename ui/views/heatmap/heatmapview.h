@@ -19,6 +19,7 @@ public:
 
     void paint(QPainter& painter, const QRectF& target) const override;
     QSizeF preferredExportSize() const override;
+    QSizeF minimumExportSize() const override; // cells of the smallest size, every label
     QString viewName() const override { return QStringLiteral("heatmap"); }
 
     const HeatmapData& data() const { return m_data; }
@@ -34,6 +35,7 @@ public:
 
 protected:
     void resultChanged() override;
+    void showsTitleChanged() override;
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
