@@ -233,6 +233,14 @@ def qwen(name, arch, seed, vocab, n_layer, tied):
     return fx
 
 
+def gemma_attention_inputs(fx, wt, il, n_head_kv):
+    """A Gemma layer's input norm and its separate Q, K, V (drawn in this order)."""
+    fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
+    fx.block(il, "attn_q.weight", wt.normal((N_HEAD * HEAD_DIM, N_EMBD), 0.1))
+    fx.block(il, "attn_k.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.1))
+    fx.block(il, "attn_v.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.05))
+
+
 def gemma(name, arch, seed, vocab, n_layer, window):
     """gemma2: logit softcapping, every other layer sliding (llama.cpp: pattern 2, layer 0 sliding);
     gemma3: q/k norms, five sliding layers then one global (pattern 6), global RoPE base 1e6 (the
@@ -262,10 +270,7 @@ def gemma(name, arch, seed, vocab, n_layer, window):
     del fx.hf_config["hidden_act"]
     embeddings(fx, wt, len(vocab), tied=True)
     for il in range(n_layer):
-        fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
-        fx.block(il, "attn_q.weight", wt.normal((N_HEAD * HEAD_DIM, N_EMBD), 0.1))
-        fx.block(il, "attn_k.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.1))
-        fx.block(il, "attn_v.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.05))
+        gemma_attention_inputs(fx, wt, il, n_head_kv)
         if arch == "gemma3":
             fx.block(il, "attn_q_norm.weight", wt.norm(HEAD_DIM, mean=1.4))
             fx.block(il, "attn_k_norm.weight", wt.norm(HEAD_DIM, mean=1.4))
@@ -291,10 +296,7 @@ def gemma1(name, seed, vocab, n_layer):
     del fx.hf_config["hidden_act"]
     embeddings(fx, wt, len(vocab), tied=True)
     for il in range(n_layer):
-        fx.block(il, "attn_norm.weight", wt.norm(N_EMBD))
-        fx.block(il, "attn_q.weight", wt.normal((N_HEAD * HEAD_DIM, N_EMBD), 0.1))
-        fx.block(il, "attn_k.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.1))
-        fx.block(il, "attn_v.weight", wt.normal((n_head_kv * HEAD_DIM, N_EMBD), 0.05))
+        gemma_attention_inputs(fx, wt, il, n_head_kv)
         fx.block(il, "attn_output.weight", wt.normal((N_EMBD, N_HEAD * HEAD_DIM), 0.05))
         fx.block(il, "ffn_norm.weight", wt.norm(N_EMBD))
         gated_ffn(fx, wt, il, n_ff)
