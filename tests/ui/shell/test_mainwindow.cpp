@@ -565,7 +565,8 @@ private slots:
             return std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.segment == 1; });
         };
         QTRY_VERIFY_WITH_TIMEOUT(isPair() && m_window->computeService()->isIdle(), 20000);
-        QVERIFY(bar->sentenceBlockBox()->isVisibleTo(bar));
+        // The toolbar lays out a widget it shows on a later event, not at once.
+        QTRY_VERIFY_WITH_TIMEOUT(bar->sentenceBlockBox()->isVisibleTo(bar), 5000);
         const HeatmapView* heatmap = m_window->heatmapView();
         const int all = heatmap->data().rows();
         QVERIFY(heatmap->data().rowBoundary > 0);
