@@ -281,11 +281,13 @@ GgufSummary summarizeGguf(const std::string& path)
     s.bytes = std::filesystem::file_size(path, error);
     if (const auto type = file.unsignedInteger("general.file_type"))
         s.quantisation = fileTypeName(*type);
-    int most = 0;
-    for (const auto& [type, n] : matrixTypes(file)) {
-        if (s.quantisation.empty() && n > most) {
-            most = n;
-            s.quantisation = type;
+    if (s.quantisation.empty()) { // no file type: the type most matrices have
+        int most = 0;
+        for (const auto& [type, n] : matrixTypes(file)) {
+            if (n > most) {
+                most = n;
+                s.quantisation = type;
+            }
         }
     }
     for (const auto& [name, info] : file.tensors())

@@ -5,6 +5,7 @@
 
 #include "base/modelloaderror.h"
 #include "models/gguffile.h"
+#include "models/ggufloader.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -211,6 +212,7 @@ private slots:
     void hugeCountsFailFast();
     void messagesEscapeControlBytes();
     void corruptedBytesNeverCrash();
+    void summaryNamesTheMostUsedMatrixType();
 };
 
 void TestGgufFile::readsEveryValueType()
@@ -635,6 +637,28 @@ void TestGgufFile::corruptedBytesNeverCrash()
         }
     }
     QVERIFY(refused > 100);
+}
+
+// Without general.file_type a picker shows the type most matrices have: here Q8_0 (two) over
+// F32 (one, first in name order); 1-D tensors do not count.
+void TestGgufFile::summaryNamesTheMostUsedMatrixType()
+{
+    Spec spec;
+    spec.kvs = {kv("general.architecture", STRING, gstr("llama"))};
+    spec.tensors = {
+        {"a.weight", {4, 3}, F32, floatBytes({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}), std::nullopt},
+        {"b.weight", {32, 2}, Q8_0, pattern(68, 1), std::nullopt},
+        {"c.weight", {32, 2}, Q8_0, pattern(68, 2), std::nullopt},
+        {"d.weight", {4}, F32, floatBytes({1, 2, 3, 4}), std::nullopt},
+    };
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.path().toStdString() + "/model.gguf";
+    const std::string bytes = build(spec);
+    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const GgufSummary summary = summarizeGguf(path);
+    QCOMPARE(summary.quantisation, std::string("Q8_0"));
+    QCOMPARE(summary.parameters, std::int64_t(12 + 64 + 64 + 4));
 }
 
 QTEST_APPLESS_MAIN(TestGgufFile)
