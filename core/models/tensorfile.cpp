@@ -56,9 +56,8 @@ std::span<const std::uint8_t> TensorFile::tensorBytes(const TensorInfo& info) co
     return m_bytes.subspan(info.begin, info.end - info.begin);
 }
 
-std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
+const compute::GgmlTypeInfo& TensorFile::decodableType(const TensorInfo& info) const
 {
-    // The dtype first: a quantised type has no element size, and "outside the file" would mislead.
     // safetensors' F32, F16 and BF16 are ggml's too, so one decoder serves every container.
     const compute::GgmlTypeInfo* type = compute::ggmlTypeNamed(info.dtype);
     if (type == nullptr || !type->dequantizable) {
@@ -66,6 +65,13 @@ std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
                              quotedForMessage(info.dtype) + "; only " + std::string(compute::dequantizableTypeNames()) +
                              " weights are supported");
     }
+    return *type;
+}
+
+std::vector<float> TensorFile::readFloats(const TensorInfo& info) const
+{
+    // The dtype first: a quantised type has no element size, and "outside the file" would mislead.
+    const compute::GgmlTypeInfo* type = &decodableType(info);
     const std::span<const std::uint8_t> bytes = tensorBytes(info);
     const std::int64_t n = info.elements();
     const std::int64_t blocks = n / type->blockElements;

@@ -3,6 +3,7 @@
 // torch.save zip). Readers fill the table after validating every range against the bytes, so
 // readFloats never reads outside them.
 
+#include "compute/ggmltypes.h"
 #include "compute/halffloat.h"
 
 #include <cstdint>
@@ -40,6 +41,9 @@ public:
     // The tensor converted to float32 (F32, F16, BF16 and ggml's quantised types), row-major.
     // Throws ModelLoadError.
     std::vector<float> readFloats(const TensorInfo& info) const;
+    // The decoder's view of the tensor's dtype; throws ModelLoadError, naming it, for a dtype
+    // AttnViz does not decode.
+    const compute::GgmlTypeInfo& decodableType(const TensorInfo& info) const;
     // The tensor's bytes, checked to lie in the file.
     std::span<const std::uint8_t> tensorBytes(const TensorInfo& info) const;
     // True when loaders should keep this tensor as the file encodes it (compute/encodedmatrix.h)

@@ -137,63 +137,47 @@ void WeightArchive::checkShape(const std::string& name, const std::vector<std::i
     }
 }
 
+namespace {
+
+// Refused rather than shown with a notice: one NaN or Inf weight turns every score it reaches
+// into NaN, and softmax then gives rows the views would draw as plausible numbers (or zeros).
+// No result of such a file is trustworthy, so the user learns which tensor is broken instead.
+[[noreturn]] void refuseNonFiniteValue(const TensorFile& file, const std::string& name,
+                                       const std::vector<float>& values, std::ptrdiff_t bad)
+{
+    throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds " +
+                         checked::nonFiniteName(values[static_cast<std::size_t>(bad)]) + " value (element " +
+                         std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
+}
+
+// Whether F16 or BF16 values kept 16-bit hold an Inf or NaN (every exponent bit set): one OR over
+// the raw bits with no early exit, so the compiler vectorises it (the scan reads every weight at
+// load). Block types are not scanned: that would decode the whole model.
+bool holdsNonFiniteHalves(compute::GgmlType type, std::span<const std::uint8_t> bytes)
+{
+    if (type != compute::GgmlType::F16 && type != compute::GgmlType::BF16)
+        return false;
+    const std::uint16_t exponent = type == compute::GgmlType::F16 ? 0x7c00 : 0x7f80;
+    const std::uint8_t* values = bytes.data();
+    unsigned any = 0;
+#pragma omp simd reduction(| : any)
+    for (std::size_t i = 0; i < bytes.size() / 2; ++i)
+        any |= static_cast<unsigned>((compute::loadU16(values + 2 * i) & exponent) == exponent);
+    return any != 0;
+}
+
+} // namespace
+
 std::vector<float> WeightArchive::floats(const std::string& name, const std::vector<std::int64_t>& shape) const
 {
     checkShape(name, shape);
     const TensorFile& file = *m_owner.at(name);
     std::vector<float> out = file.readFloats(info(name));
-    // Refused rather than shown with a notice: one NaN or Inf weight turns every score it reaches
-    // into NaN, and softmax then gives rows the views would draw as plausible numbers (or zeros).
-    // No result of such a file is trustworthy, so the user learns which tensor is broken instead.
     // The scan costs one pass over floats just converted, small beside the conversion itself.
-    if (const std::ptrdiff_t bad = m_refuseNonFinite ? checked::firstNonFinite(out) : -1; bad >= 0) {
-        throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds " +
-                             checked::nonFiniteName(out[static_cast<std::size_t>(bad)]) + " value (element " +
-                             std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
-    }
+    if (const std::ptrdiff_t bad = m_refuseNonFinite ? checked::firstNonFinite(out) : -1; bad >= 0)
+        refuseNonFiniteValue(file, name, out, bad);
     return out;
 }
-
-namespace {
-
-// As floats() does for widened tensors, from the raw bits of F16 and BF16 values (all ones in the
-// exponent: Inf or NaN), so that keeping them 16-bit does not let a broken tensor through. Block
-// types are not scanned: that would decode the whole model at load.
-// Whether any of `count` 16-bit values has every bit of `exponent` set: an OR over the whole
-// block, no early exit, so the compiler vectorises it (the scan reads every weight at load).
-bool anyAllOnesExponent(const std::uint8_t* values, std::size_t count, std::uint16_t exponent)
-{
-    unsigned any = 0;
-#pragma omp simd reduction(| : any)
-    for (std::size_t i = 0; i < count; ++i)
-        any |= static_cast<unsigned>((compute::loadU16(values + 2 * i) & exponent) == exponent);
-    return any != 0;
-}
-
-void refuseNonFiniteHalves(const TensorFile& file, const std::string& name, compute::GgmlType type,
-                           std::span<const std::uint8_t> bytes)
-{
-    std::uint16_t exponent = 0;
-    if (type == compute::GgmlType::F16)
-        exponent = 0x7c00;
-    else if (type == compute::GgmlType::BF16)
-        exponent = 0x7f80;
-    else
-        return;
-    if (!anyAllOnesExponent(bytes.data(), bytes.size() / 2, exponent))
-        return;
-    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) { // find the first, for the message
-        const auto bits = static_cast<std::uint16_t>(bytes[i] | (bytes[i + 1] << 8));
-        if ((bits & exponent) == exponent) {
-            const bool nan = (bits & static_cast<std::uint16_t>(~exponent & 0x7fff)) != 0;
-            throw ModelLoadError(file.path() + ": tensor " + quotedForMessage(name) + " holds " +
-                                 (nan ? "a NaN" : "an infinite") + " value (element " + std::to_string(i / 2) +
-                                 "); the checkpoint is corrupt or was saved after training diverged");
-        }
-    }
-}
-
-} // namespace
 
 bool WeightArchive::keepsEncoded(const std::string& name) const
 {
@@ -206,17 +190,14 @@ compute::EncodedMatrix WeightArchive::encoded(const std::string& name, Index row
     checkShape(name, {rows, cols});
     const TensorFile* file = m_owner.at(name);
     const TensorInfo& t = info(name);
-    const compute::GgmlTypeInfo* type = compute::ggmlTypeNamed(t.dtype);
-    if (type == nullptr || !type->dequantizable) {
-        throw ModelLoadError(file->path() + ": tensor " + quotedForMessage(name) + " has type " +
-                             quotedForMessage(t.dtype) + "; the types AttnViz reads are " +
-                             std::string(compute::dequantizableTypeNames()));
-    }
+    const compute::GgmlTypeInfo& type = file->decodableType(t);
     const auto owner = std::find_if(m_files.begin(), m_files.end(), [file](const auto& f) { return f.get() == file; });
     const std::span<const std::uint8_t> bytes = file->tensorBytes(t);
-    if (m_refuseNonFinite)
-        refuseNonFiniteHalves(*file, name, type->type, bytes);
-    return compute::EncodedMatrix(type->type, bytes.data(), cols, rows, *owner);
+    if (m_refuseNonFinite && holdsNonFiniteHalves(type.type, bytes)) { // a broken file: find the value
+        const std::vector<float> values = file->readFloats(t);
+        refuseNonFiniteValue(*file, name, values, checked::firstNonFinite(values));
+    }
+    return compute::EncodedMatrix(type.type, bytes.data(), cols, rows, *owner);
 }
 
 Matrix WeightArchive::matrix(const std::string& name, Index rows, Index cols) const
