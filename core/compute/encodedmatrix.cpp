@@ -122,14 +122,6 @@ EncodedMatrix EncodedMatrix::reordered(const std::vector<Index>& order) const
     return out;
 }
 
-EncodedMatrix EncodedMatrix::slice(Index first, Index count) const
-{
-    std::vector<Index> order(static_cast<std::size_t>(count));
-    for (Index r = 0; r < count; ++r)
-        order[static_cast<std::size_t>(r)] = first + r;
-    return reordered(order);
-}
-
 void multiplyEncoded(const float* a, Index lda, Index m, const EncodedMatrix& b, const float* bias, float* c,
                      Index ldc, bool parallel)
 {

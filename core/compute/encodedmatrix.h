@@ -49,8 +49,6 @@ public:
     static EncodedMatrix joined(const std::vector<const EncodedMatrix*>& parts);
     // Row r of the result is row order[r] of this one.
     EncodedMatrix reordered(const std::vector<Index>& order) const;
-    // Rows [first, first + count).
-    EncodedMatrix slice(Index first, Index count) const;
 
 private:
     Index m_depth = 0;

@@ -21,11 +21,6 @@ namespace {
 // Arrays longer than this (vocabularies, merges) are not settings and stay out of the config.
 constexpr std::size_t maxSettingArray = 4096;
 
-std::string quotedKey(const std::string& key)
-{
-    return "\"" + key + "\"";
-}
-
 json::Value scalarJson(const GgufValue& v)
 {
     if (v.kind() == GgufKind::Bool)
@@ -104,12 +99,12 @@ private:
     void refuseWhatIsNotCovered() const
     {
         if (const auto experts = m_file.unsignedInteger(m_prefix + "expert_count"); experts && *experts > 0)
-            refuse(quotedKey(m_prefix + "expert_count") + " " + std::to_string(*experts) +
+            refuse(quotedForMessage(m_prefix + "expert_count") + " " + std::to_string(*experts) +
                    ": mixture-of-experts models are not supported");
         for (const char* perLayer : {"attention.head_count", "attention.head_count_kv", "feed_forward_length"}) {
             const std::string key = m_prefix + perLayer;
             if (const GgufValue* v = m_file.value(key); v != nullptr && v->isArray())
-                refuse(quotedKey(key) + " differs per layer; AttnViz reads models whose layers share one size");
+                refuse(quotedForMessage(key) + " differs per layer; AttnViz reads models whose layers share one size");
         }
         const std::optional<std::uint64_t> ropeDims = m_file.unsignedInteger(m_prefix + "rope.dimension_count");
         const std::optional<std::uint64_t> keyLength = m_file.unsignedInteger(m_prefix + "attention.key_length");
@@ -117,15 +112,15 @@ private:
         const std::optional<std::uint64_t> heads = m_file.unsignedInteger(m_prefix + "attention.head_count");
         const std::uint64_t headSize = keyLength ? *keyLength : (width && heads && *heads > 0 ? *width / *heads : 0);
         if (ropeDims && headSize > 0 && *ropeDims != headSize && m_arch.name != "gpt2")
-            refuse(quotedKey(m_prefix + "rope.dimension_count") + " " + std::to_string(*ropeDims) +
+            refuse(quotedForMessage(m_prefix + "rope.dimension_count") + " " + std::to_string(*ropeDims) +
                    " rotates part of each head; AttnViz reads GGUF models whose RoPE turns the whole head (" +
                    std::to_string(headSize) + ")");
         if (const auto valueLength = m_file.unsignedInteger(m_prefix + "attention.value_length");
             valueLength && headSize > 0 && *valueLength != headSize)
-            refuse(quotedKey(m_prefix + "attention.value_length") + " differs from the key length");
+            refuse(quotedForMessage(m_prefix + "attention.value_length") + " differs from the key length");
         for (const char* tensor : {"rope_factors_long.weight", "rope_factors_short.weight"}) {
             if (m_file.find(tensor) != nullptr)
-                refuse("tensor " + quotedKey(tensor) + ": LongRoPE scaling is not supported");
+                refuse("tensor " + quotedForMessage(tensor) + ": LongRoPE scaling is not supported");
         }
     }
 
@@ -170,11 +165,11 @@ private:
         if (type == "none")
             return;
         if (type != "linear")
-            refuse(quotedKey(typeKey) + " " + quotedForMessage(type) + " is not supported (none and linear are)");
+            refuse(quotedForMessage(typeKey) + " " + quotedForMessage(type) + " is not supported (none and linear are)");
         const std::string factorKey = m_prefix + "rope.scaling.factor";
         const std::optional<double> factor = m_file.number(factorKey);
         if (!factor || !(*factor > 0))
-            refuse(quotedKey(factorKey) + " must be a positive number for linear RoPE scaling");
+            refuse(quotedForMessage(factorKey) + " must be a positive number for linear RoPE scaling");
         json::Object scaling;
         scaling.emplace_back("rope_type", json::Value("linear"));
         scaling.emplace_back("factor", json::Value(*factor));
@@ -255,7 +250,7 @@ std::unique_ptr<AttentionModel> openGgufFile(const std::string& path)
     const GgufArchitecture& arch = architectureOf(*file);
     const HfConfig config = GgufConfigBuilder(*file, arch).build();
     WeightArchive weights = WeightArchive::fromFile(file);
-    weights.refuseNonFinite(); // norms and other float tensors; encoded matrices are not widened to scan
+    weights.refuseNonFinite(); // float and 16-bit tensors; quantised blocks are not decoded to scan
     std::unique_ptr<Transformer> net = loadDescribedFamily(config, weights, arch.family);
 
     std::vector<std::string> notices{quantisationNotice(*file)};

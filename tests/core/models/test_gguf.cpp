@@ -120,8 +120,8 @@ NpyArray referenceMaps(const QString& evalDir, int layer, const AttentionTensor&
     return maps;
 }
 
-// max |x - y| over layer l's maps; x is AttnViz's (heads, T, T), y llama.cpp's (heads, T, kv ≥ T).
-double mapDistance(const AttentionTensor& a, int l, const std::vector<float>& x, const NpyArray& y)
+// max |x - y| over one layer's maps; x is AttnViz's (heads, T, T), y llama.cpp's (heads, T, kv ≥ T).
+double mapDistance(const AttentionTensor& a, const std::vector<float>& x, const NpyArray& y)
 {
     const std::int64_t T = a.queries, kv = y.shape[2];
     double worst = 0;
@@ -170,16 +170,16 @@ void TestGguf::mapsMatchLlamaCpp()
         const double f32Tolerance = usesGelu(arch) && l > 0 ? 2e-3 : 1e-4;
         const std::vector<float> ours = layerOf(a, l);
         const NpyArray exact = referenceMaps(exactDir, l, a);
-        const double toExact = mapDistance(a, l, ours, exact);
+        const double toExact = mapDistance(a, ours, exact);
         QVERIFY2(toExact <= f32Tolerance, qPrintable(QString("layer %1: max |AttnViz - llama.cpp on F32 weights| = %2 > %3")
                                                        .arg(l).arg(toExact).arg(f32Tolerance)));
         if (quantised) {
             // llama.cpp's own quantised maps come from 8-bit activations: 0.05 from AttnViz's, or
             // as far as they are from llama.cpp's own F32 maps of the same weights, if further.
             const NpyArray own = referenceMaps(evalDir, l, a);
-            const double ownError = mapDistance(a, l, asVector(own, a.queries), exact);
+            const double ownError = mapDistance(a, asVector(own, a.queries), exact);
             const double tolerance = std::max(0.05, ownError + f32Tolerance);
-            const double toOwn = mapDistance(a, l, ours, own);
+            const double toOwn = mapDistance(a, ours, own);
             QVERIFY2(toOwn <= tolerance, qPrintable(QString("layer %1: max |AttnViz - llama.cpp quantised| = %2 > %3")
                                                         .arg(l).arg(toOwn).arg(tolerance)));
         }
