@@ -427,17 +427,16 @@ BlockWeights FamilyLoader::readBlock(int layer) const
     if (layer > 0 || m_family.firstLayerAttnNorm)
         normInto(part(m_t.attnNorm), d, b.attnNormGain, b.attnNormBias);
     switch (m_family.qkv) {
-    case QkvLayout::Separate:
+    case QkvLayout::Separate: {
+        Dense q = dense(part(m_t.q), d, m_qWidth, qkvBias);
+        Dense k = dense(part(m_t.k), d, m_kvWidth, qkvBias);
         if (m_family.qkRowsInterleaved) {
-            b.qkv = joinColumns(
-                {unpermuteRotaryRows(dense(part(m_t.q), d, m_qWidth, qkvBias), m_info.heads, m_arch.headDim),
-                 unpermuteRotaryRows(dense(part(m_t.k), d, m_kvWidth, qkvBias), m_info.kvHeads, m_arch.headDim),
-                 dense(part(m_t.v), d, m_kvWidth, qkvBias)});
-        } else {
-            b.qkv = joinColumns({dense(part(m_t.q), d, m_qWidth, qkvBias), dense(part(m_t.k), d, m_kvWidth, qkvBias),
-                                 dense(part(m_t.v), d, m_kvWidth, qkvBias)});
+            q = unpermuteRotaryRows(q, m_info.heads, m_arch.headDim);
+            k = unpermuteRotaryRows(k, m_info.kvHeads, m_arch.headDim);
         }
+        b.qkv = joinColumns({q, k, dense(part(m_t.v), d, m_kvWidth, qkvBias)});
         break;
+    }
     case QkvLayout::Fused:
         b.qkv = joinColumns({dense(part(m_t.qkv), d, m_qWidth + 2 * m_kvWidth, qkvBias)});
         break;
