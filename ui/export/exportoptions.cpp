@@ -151,14 +151,21 @@ QString ExportOptions::defaultSentence(const AttentionResult& result)
     bool ownSpaces = false;
     for (const Token& t : result.tokens)
         ownSpaces = ownSpaces || (!t.display.empty() && t.display.front() == ' ');
+    // A sentence pair's two sentences are kept apart by " / ".
     QString text;
+    int segment = -1;
     for (const Token& t : result.tokens) {
         if (t.special)
             continue;
-        const QString piece = QString::fromStdString(t.display);
-        if (!ownSpaces && !text.isEmpty() && !piece.startsWith(QLatin1String("##")))
+        QString piece = QString::fromStdString(t.display);
+        if (segment >= 0 && t.segment != segment) {
+            text = text.trimmed() + QStringLiteral(" / ");
+            piece = piece.trimmed();
+        } else if (!ownSpaces && !text.isEmpty() && !piece.startsWith(QLatin1String("##"))) {
             text += QLatin1Char(' ');
-        text += ownSpaces ? piece : QString(piece).remove(QLatin1String("##"));
+        }
+        segment = t.segment;
+        text += ownSpaces ? piece : piece.remove(QLatin1String("##"));
     }
     return text.trimmed();
 }

@@ -39,6 +39,16 @@ class TestSentencePairs : public QObject
 {
     Q_OBJECT
 private slots:
+    // The export's sentence line keeps the two sentences apart ("…sat. / It was…"), not run
+    // together where sentence B's first token has no space of its own.
+    void exportSentenceSeparatesThePair()
+    {
+        const auto result = pairResult();
+        const QString sentence = ExportOptions::defaultSentence(*result);
+        QVERIFY2(sentence.contains(QStringLiteral(". / It")), qPrintable(sentence));
+        QVERIFY2(!sentence.contains(QStringLiteral(".It")), qPrintable(sentence));
+    }
+
     void boundaryBetweenTheSentences()
     {
         const auto result = pairResult();
