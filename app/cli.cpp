@@ -23,6 +23,10 @@ commands:
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
             [--mask none|causal] [--stack S] [--layer L] [--head H] [--json]
       Run a model and print its attention weights, attention[layer][head][query][key].
+  export [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT] [--mask none|causal]
+         [--heads L.H,L.H...] [--top-k K] [--dtype f16|f32] [--force] -o OUT.attention.safetensors
+      Write the run's attention as an attention file (docs/attention-file.md): every stack, all
+      heads or those listed, whole rows or the K largest weights of each query row.
   generate --model MODEL [--text PROMPT | --ids 1,2,3] --greedy N
       Greedy text generation with a decoder model.
   heads [--model MODEL] [--text TEXT] [--json]
@@ -41,7 +45,8 @@ commands:
 
 MODEL is a lesson .json file, a Hugging Face model folder (config.json, model.safetensors or
 pytorch_model.bin, tokenizer files), a llama2.c .bin checkpoint, a GGUF .gguf file (llama.cpp,
-Ollama, LM Studio; an Ollama blob without extension too), builtin:NAME or lesson:NAME.
+Ollama, LM Studio; an Ollama blob without extension too), an attention file (.safetensors written by
+export or tools/export/attnviz_export.py), builtin:NAME or lesson:NAME.
 Exit codes: 0 success, 2 bad input or usage (one message on stderr).
 )";
 
@@ -79,6 +84,7 @@ int main(int argc, char* argv[])
     try {
         if (command == "lesson") return attnviz::cli::runLessonCommand(args);
         if (command == "attention") return attnviz::cli::runAttentionCommand(args);
+        if (command == "export") return attnviz::cli::runExportCommand(args);
         if (command == "generate") return attnviz::cli::runGenerateCommand(args);
         if (command == "heads") return attnviz::cli::runHeadsCommand(args);
         if (command == "models") return attnviz::cli::runModelsCommand(args);

@@ -3,6 +3,7 @@
 
 #include "attention/lesson.h"
 #include "engine/attentionmodel.h"
+#include "models/attentionfilewriter.h"
 #include "registry/localmodels.h"
 #include "registry/resourcepaths.h"
 #include "engine/resultjson.h"
@@ -12,7 +13,9 @@
 #include "util/messagetext.h"
 #include "util/regularfile.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <iostream>
 
 namespace attnviz::cli {
@@ -41,6 +44,10 @@ void printAttentionTable(const AttentionResult& result, int stackIndex, std::opt
               << queries.size() << " query tokens\n";
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+            if (!a.holds(l, h)) {
+                std::cout << "\nlayer " << l << " head " << h << ": not in this attention file\n";
+                continue;
+            }
             std::cout << "\nlayer " << l << " head " << h << " (rows: queries, columns: keys)\n";
             for (int q = 0; q < a.queries; ++q) {
                 std::printf("%-12.12s", queries[static_cast<std::size_t>(q)].display.c_str());
@@ -79,20 +86,13 @@ int runLessonCommand(const std::vector<std::string>& args)
     return 0;
 }
 
-int runAttentionCommand(const std::vector<std::string>& args)
+namespace {
+
+// The input options that attention and export share: --text, --ids, --second, --mask.
+const std::vector<OptionSpec> inputOptions{{"model", true}, {"text", true}, {"second", true}, {"ids", true}, {"mask", true}};
+
+RunRequest inputRequest(const ParsedArgs& parsed, const ModelInfo& info)
 {
-    const ParsedArgs parsed = parseArgs(args, {{"model", true},
-                                               {"text", true},
-                                               {"second", true},
-                                               {"ids", true},
-                                               {"mask", true},
-                                               {"layer", true},
-                                               {"head", true},
-                                               {"stack", true},
-                                               {"json", false}});
-    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
-    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
-    const ModelInfo info = model->info();
     RunRequest request;
     if (parsed.has("text") && parsed.has("ids")) throw UsageError("give either --text or --ids, not both");
     if (parsed.has("ids")) {
@@ -112,6 +112,44 @@ int runAttentionCommand(const std::vector<std::string>& args)
         request.secondText.clear();
     }
     request.mask = parseMaskOption(parsed);
+    return request;
+}
+
+std::vector<OptionSpec> withInputOptions(std::vector<OptionSpec> own)
+{
+    own.insert(own.end(), inputOptions.begin(), inputOptions.end());
+    return own;
+}
+
+// "0.3,1.0" -> {(0, 3), (1, 0)}: layer.head pairs.
+std::set<std::pair<int, int>> parseHeadList(const std::string& text)
+{
+    std::set<std::pair<int, int>> heads;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        const std::size_t dot = item.find('.');
+        const auto number = [&](const std::string& digits) {
+            if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+                throw UsageError("--heads expects LAYER.HEAD pairs separated by commas (0.3,1.0), got \"" + text + "\"");
+            return std::stoi(digits);
+        };
+        if (dot == std::string::npos) number("");
+        heads.emplace(number(item.substr(0, dot)), number(item.substr(dot + 1)));
+        start = comma + 1;
+    }
+    return heads;
+}
+
+} // namespace
+
+int runAttentionCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed = parseArgs(args, withInputOptions({{"layer", true}, {"head", true}, {"stack", true}, {"json", false}}));
+    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
+    const RunRequest request = inputRequest(parsed, model->info());
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     const int stack = parsed.getInt("stack", 0, 16).value_or(0);
@@ -127,6 +165,31 @@ int runAttentionCommand(const std::vector<std::string>& args)
         checkAttentionSelection(*result, stack, layer, head); // the same range checks as the JSON path
         printAttentionTable(*result, stack, layer, head);
     }
+    return 0;
+}
+
+int runExportCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed =
+        parseArgs(args, withInputOptions({{"o", true}, {"heads", true}, {"top-k", true}, {"dtype", true}, {"force", false}}));
+    if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    const auto out = parsed.get("o");
+    if (!out) throw UsageError("give the file to write with -o FILE.attention.safetensors");
+    if (!parsed.has("force") && fileKind(*out) != FileKind::Missing)
+        throw UsageError(escapedForMessage(*out) + " exists (give --force to replace it)");
+    AttentionFileOptions options;
+    const std::string dtype = parsed.get("dtype").value_or("f16");
+    if (dtype != "f16" && dtype != "f32") throw UsageError("--dtype expects f16 or f32, got \"" + dtype + "\"");
+    options.half = dtype == "f16";
+    options.topK = parsed.getInt("top-k", 1, 1 << 24).value_or(0);
+    if (parsed.has("heads")) options.heads = parseHeadList(*parsed.get("heads"));
+    const auto model = openModel(parsed.get("model").value_or(DefaultModel));
+    const RunRequest request = inputRequest(parsed, model->info());
+    const auto result = model->run(request);
+    options.text = request.text;
+    options.secondText = request.secondText;
+    writeAttentionFile(*out, *result, options);
+    for (const auto& n : result->notices) std::cerr << "note: " << n << "\n";
     return 0;
 }
 

@@ -11,6 +11,8 @@ namespace attnviz::cli {
 
 int runLessonCommand(const std::vector<std::string>& args);
 int runAttentionCommand(const std::vector<std::string>& args);
+// Writes a run's attention as an attention file (docs/attention-file.md).
+int runExportCommand(const std::vector<std::string>& args);
 int runGenerateCommand(const std::vector<std::string>& args);
 int runHeadsCommand(const std::vector<std::string>& args);
 // Lists the GGUF models of Ollama, LM Studio, the Hugging Face cache and the folders given.

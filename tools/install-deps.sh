@@ -12,6 +12,7 @@ packages=(
     clang-14 libclang-rt-14-dev llvm-14     # libFuzzer harnesses (tests/fuzz), llvm-symbolizer for stacks
     nlohmann-json3-dev                      # bench/ only: attnviz-jsonbench's reader comparison (README)
     python3-numpy                           # tools/gguf: the fixture GGUF files written at test time
+    python3-torch                           # tests: the attention exporter run on a torch forward pass
 )
 
 missing=()

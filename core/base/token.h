@@ -14,6 +14,7 @@ struct Token
     int end = -1;
     int segment = 0;      // 0 = text / sentence A, 1 = sentence B
     bool special = false; // [CLS], [SEP], <s>, BOS, ...
+    int word = -1;        // index of its word when the source says (attention files); −1 = found from the text
 };
 
 } // namespace attnviz

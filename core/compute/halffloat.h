@@ -35,6 +35,29 @@ inline float bfloat16ToFloat(std::uint16_t b)
     return std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16); // bfloat16 is a float's top half
 }
 
+// The nearest binary16 value (ties to even), for writers of F16 files; overflow gives ±Inf.
+inline std::uint16_t floatToHalf(float value)
+{
+    const std::uint32_t x = std::bit_cast<std::uint32_t>(value);
+    const auto sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
+    const std::uint32_t magnitude = x & 0x7fffffffu;
+    if (magnitude >= 0x7f800000u) // Inf stays Inf, NaN stays a (quiet) NaN
+        return static_cast<std::uint16_t>(sign | (magnitude > 0x7f800000u ? 0x7e00u : 0x7c00u));
+    if (magnitude >= 0x477ff000u) // 65520 and above round past the largest half, 65504
+        return static_cast<std::uint16_t>(sign | 0x7c00u);
+    if (magnitude < 0x38800000u) { // below 2^-14: a subnormal half in units of 2^-24 (1024 = the smallest normal)
+        const float units = std::bit_cast<float>(magnitude) * 0x1p24f; // exact: a power of two
+        const auto whole = static_cast<std::uint32_t>(units);
+        const float rest = units - static_cast<float>(whole);
+        const std::uint32_t rounded = whole + (rest > 0.5f || (rest == 0.5f && (whole & 1u)) ? 1u : 0u);
+        return static_cast<std::uint16_t>(sign | rounded);
+    }
+    std::uint32_t half = (magnitude - 0x38000000u) >> 13; // exponent rebiased 127 → 15, 10 mantissa bits
+    const std::uint32_t rest = magnitude & 0x1fffu;
+    if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half; // a carry into the exponent is right
+    return static_cast<std::uint16_t>(sign | half);
+}
+
 // The little-endian 16-bit word at `p` (any alignment).
 inline std::uint16_t loadU16(const std::uint8_t* p)
 {

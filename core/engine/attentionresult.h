@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace attnviz {
@@ -28,28 +29,54 @@ struct ModelInfo
     // An encoder–decoder (translator): people type the source first and the target second, while
     // RunRequest takes the target as text and the source as secondText.
     bool encoderDecoder = false;
+    // Maps read from an attention file, not computed: nothing can be recomputed (ablation, masks,
+    // the Q/K/V pipeline), and the tokens are the file's.
+    bool recorded = false;
 };
 
 // Attention weights of one stack: (layers, heads, queries, keys) row-major, float32.
+// A tensor may hold only some heads (an attention file that kept selected heads): `headSlots` then
+// gives each (layer, head), layer-major, its place in `data`, or −1 for a head it does not hold.
 struct AttentionTensor
 {
     int layers = 0;
     int heads = 0;
     int queries = 0;
     int keys = 0;
-    // (layers, heads, queries, keys) row-major; recycled memory (see util/recyclingallocator.h)
+    // (held heads, queries, keys) row-major; recycled memory (see util/recyclingallocator.h)
     std::vector<float, RecyclingAllocator<float>> data;
+    std::vector<int> headSlots; // (layers × heads) place in data, −1 = not held; empty = every head in order
 
-    void resize(int l, int h, int q, int k);            // zero-filled
+    void resize(int l, int h, int q, int k);            // zero-filled, every head
     void resizeForOverwrite(int l, int h, int q, int k); // values unset: the caller writes them all
+    // Zero-filled, holding only the heads flagged in `held` (layers × heads, layer-major).
+    void resizeHolding(int l, int h, int q, int k, const std::vector<bool>& held);
+
+    bool holdsEveryHead() const { return headSlots.empty(); }
+    bool holds(int layer, int head) const
+    {
+        return layer >= 0 && head >= 0 && layer < layers && head < heads &&
+               (headSlots.empty() || headSlots[static_cast<std::size_t>(layer) * heads + head] >= 0);
+    }
+    int heldHeads() const; // how many (layer, head) maps data holds
+    // 0 for a head the tensor does not hold.
     float at(int layer, int head, int query, int key) const
     {
-        return data[((static_cast<std::size_t>(layer) * heads + head) * queries + query) * keys + key];
+        const float* h = this->head(layer, head);
+        return h == nullptr ? 0.0f : h[static_cast<std::size_t>(query) * keys + key];
     }
-    float* head(int layer, int head) { return data.data() + (static_cast<std::size_t>(layer) * heads + head) * queries * keys; }
+    // The (queries, keys) map of one head; nullptr for a head the tensor does not hold.
+    float* head(int layer, int head) { return const_cast<float*>(std::as_const(*this).head(layer, head)); }
     const float* head(int layer, int head) const
     {
-        return data.data() + (static_cast<std::size_t>(layer) * heads + head) * queries * keys;
+        const int slot = slotOf(layer, head);
+        return slot < 0 ? nullptr : data.data() + static_cast<std::size_t>(slot) * queries * keys;
+    }
+    // The head's place among the held maps, −1 when not held (no range check: callers pass valid indices).
+    int slotOf(int layer, int head) const
+    {
+        const int index = layer * heads + head;
+        return headSlots.empty() ? index : headSlots[static_cast<std::size_t>(index)];
     }
 };
 
@@ -72,12 +99,25 @@ struct AttentionStack
     AttentionTensor attention;
     std::vector<std::string> headNames; // (heads) names a lesson gives its heads ("looks back"); empty for models
     std::vector<HeadSummary> summaries; // (layers × heads), layer-major; empty until derived
+    // Set when the maps come from an attention file that kept only the k largest weights of each
+    // query row (the rest read 0): k, and the share of each row kept, (held heads, queries) in
+    // the order of attention.data.
+    int keptPerQuery = 0;
+    std::vector<float> retainedMass;
     const HeadSummary* summary(int layer, int head) const
     {
         const std::size_t i = static_cast<std::size_t>(layer) * attention.heads + head;
         return layer >= 0 && head >= 0 && head < attention.heads && i < summaries.size() ? &summaries[i] : nullptr;
     }
 };
+
+// A top-k stack's retained mass for one head, (queries); nullptr for whole rows or a head not held.
+inline const float* retainedMassOf(const AttentionStack& s, int layer, int head)
+{
+    if (s.keptPerQuery <= 0 || !s.attention.holds(layer, head)) return nullptr;
+    const std::size_t at = static_cast<std::size_t>(s.attention.slotOf(layer, head)) * s.attention.queries;
+    return at + s.attention.queries <= s.retainedMass.size() ? s.retainedMass.data() + at : nullptr;
+}
 
 // Attention rollout of one stack after every layer, for the heads it averaged.
 struct RolloutMaps

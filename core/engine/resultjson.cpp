@@ -113,6 +113,10 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         w.beginArray();
         for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+            if (!a.holds(l, h)) { // an attention file that kept other heads
+                w.null();
+                continue;
+            }
             w.beginArray();
             for (int q = 0; q < a.queries; ++q) {
                 w.beginArray();
@@ -124,6 +128,25 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
         w.endArray();
     }
     w.endArray();
+    if (stack.keptPerQuery > 0) { // top-k maps: k and the share of each row the file kept
+        w.key("kept_per_query").value(stack.keptPerQuery);
+        w.key("retained_mass").beginArray();
+        for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
+            w.beginArray();
+            for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+                const float* m = retainedMassOf(stack, l, h);
+                if (m == nullptr) {
+                    w.null();
+                    continue;
+                }
+                w.beginArray(true);
+                for (int q = 0; q < a.queries; ++q) w.value(m[q]);
+                w.endArray();
+            }
+            w.endArray();
+        }
+        w.endArray();
+    }
     if (!result.nextToken.empty()) { // decoders: what the model predicts after the last token
         w.key("next_token").beginArray();
         for (const Prediction& p : result.nextToken) {

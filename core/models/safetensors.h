@@ -24,8 +24,12 @@ public:
     // F16 and BF16 weights stay 16-bit in memory, widened per tile by the matrix kernel.
     bool keepsEncoded(const TensorInfo& info) const override { return info.dtype == "F16" || info.dtype == "BF16"; }
 
+    // A string of the header's __metadata__ (safetensors keeps only strings there); nullptr if absent.
+    const std::string* metadata(const std::string& key) const;
+
 private:
     void parse();
+    std::map<std::string, std::string> m_metadata;
     void addMetadataAliases(const json::Value& metadata);
 };
 

@@ -3,6 +3,8 @@ target_sources(attnviz_core PRIVATE
     models/mappedfile.h models/mappedfile.cpp
     models/tensorfile.h models/tensorfile.cpp
     models/safetensors.h models/safetensors.cpp
+    models/attentionfile.h models/attentionfile.cpp
+    models/attentionfilewriter.h models/attentionfilewriter.cpp
     models/gguffile.h models/gguffile.cpp
     models/gguftokenizer.h models/gguftokenizer.cpp
     models/zipdirectory.h models/zipdirectory.cpp

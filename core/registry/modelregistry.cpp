@@ -2,6 +2,7 @@
 
 #include "engine/lessonmodel.h"
 #include "registry/resourcepaths.h"
+#include "models/attentionfile.h"
 #include "models/ggufloader.h"
 #include "models/hfloader.h"
 #include "models/llama2c.h"
@@ -59,11 +60,13 @@ std::unique_ptr<AttentionModel> openModel(const std::string& spec)
     }
     if (kind == FileKind::Regular && p.extension() == ".bin") return openLlama2c(path);
     if (kind == FileKind::Regular && p.extension() == ".gguf") return openGgufFile(path);
+    // Attention computed elsewhere (docs/attention-file.md); a checkpoint's own .safetensors is refused by it.
+    if (kind == FileKind::Regular && p.extension() == ".safetensors") return openAttentionFile(path);
     // Ollama keeps its GGUF files as blobs/sha256-<hex>, with no extension: the magic tells.
     if (kind == FileKind::Regular && hasGgufMagic(path)) return openGgufFile(path);
     throw ModelLoadError("not a model AttnViz can open: " + path +
-                         " (expected a lesson .json file, a model folder with config.json, a llama2.c .bin or a "
-                         "GGUF file)");
+                         " (expected a lesson .json file, a model folder with config.json, a llama2.c .bin, a "
+                         "GGUF file, or an attention file .safetensors)");
 }
 
 } // namespace attnviz

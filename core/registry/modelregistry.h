@@ -9,8 +9,9 @@
 namespace attnviz {
 
 // Opens a model from a spec: a lesson .json file, a Hugging Face model folder, a llama2.c .bin
-// checkpoint, a GGUF file (.gguf, or any file starting with "GGUF", as Ollama's blobs), or
-// "builtin:NAME". Throws ModelLoadError.
+// checkpoint, a GGUF file (.gguf, or any file starting with "GGUF", as Ollama's blobs),
+// an attention file (.safetensors with AttnViz metadata, docs/attention-file.md) or "builtin:NAME".
+// Throws ModelLoadError.
 std::unique_ptr<AttentionModel> openModel(const std::string& spec);
 
 } // namespace attnviz

@@ -12,7 +12,13 @@ bool rolloutDefined(const AttentionStack& stack, const std::vector<bool>& heads)
     const AttentionTensor& a = stack.attention;
     const bool self = stack.keysFromSource == stack.queriesFromSource && a.queries == a.keys;
     const bool anyHead = std::find(heads.begin(), heads.end(), true) != heads.end();
-    return self && a.layers > 0 && a.queries > 0 && static_cast<int>(heads.size()) == a.heads && anyHead;
+    if (!self || a.layers <= 0 || a.queries <= 0 || static_cast<int>(heads.size()) != a.heads || !anyHead)
+        return false;
+    // Rollout multiplies every layer: each averaged head must be there in every layer.
+    for (int l = 0; l < a.layers; ++l)
+        for (int h = 0; h < a.heads; ++h)
+            if (heads[static_cast<std::size_t>(h)] && !a.holds(l, h)) return false;
+    return true;
 }
 
 void deriveStatistics(AttentionResult& result, const RunRequest& request)

@@ -114,6 +114,7 @@ HeadStatsReport computeHeadStats(const AttentionModel& model, const std::string&
         for (int h = 0; h < a.heads; ++h) {
             HeadStats& s = report.heads[static_cast<std::size_t>(l)][static_cast<std::size_t>(h)];
             const float* w = a.head(l, h);
+            if (w == nullptr || !b.holds(l, h)) continue; // not held: the scores stay undefined
             s.previousToken = previousTokenScore(w, a.queries);
             s.firstToken = firstTokenScore(w, a.queries, a.keys);
             s.duplicateToken = duplicateTokenScore(w, ids);

@@ -15,6 +15,7 @@ std::vector<HeadSummary> summariseHeads(const AttentionStack& stack)
 #pragma omp parallel for schedule(dynamic)
     for (int i = 0; i < count; ++i) {
         const float* w = a.head(i / a.heads, i % a.heads);
+        if (w == nullptr) continue; // a head the stack does not hold has no scores (NaN)
         HeadSummary& s = out[static_cast<std::size_t>(i)];
         s.entropy = attentionEntropy(w, a.queries, a.keys);
         if (a.queries >= 2) {

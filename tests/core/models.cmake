@@ -19,6 +19,17 @@ set_tests_properties(gguf_vocab_files PROPERTIES FIXTURES_SETUP gguf_vocab)
 attnviz_add_test(test_models_gguftokenizer SOURCES models/test_gguftokenizer.cpp LIBS attnviz_core)
 target_compile_definitions(test_models_gguftokenizer PRIVATE ATTNVIZ_GGUF_VOCAB_DIR="${attnviz_gguf_vocab_dir}")
 set_tests_properties(test_models_gguftokenizer PROPERTIES FIXTURES_REQUIRED gguf_vocab)
+# Attention files (docs/attention-file.md): AttnViz's writer and reader, and files that the Python
+# exporter (tools/export) writes from a torch forward of the GPT-2 fixture, with Debian's torch.
+find_program(ATTNVIZ_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
+set(attnviz_export_dir "${CMAKE_BINARY_DIR}/attention-exports")
+add_test(NAME attention_export_files COMMAND ${ATTNVIZ_SYSTEM_PYTHON3}
+    ${CMAKE_CURRENT_SOURCE_DIR}/models/export_fixture_attention.py ${attnviz_export_dir})
+set_tests_properties(attention_export_files PROPERTIES FIXTURES_SETUP attention_exports)
+attnviz_add_test(test_models_attentionfile SOURCES models/test_attentionfile.cpp models/modelfixture.h LIBS attnviz_core)
+target_compile_definitions(test_models_attentionfile PRIVATE ATTNVIZ_EXPORT_DIR="${attnviz_export_dir}")
+set_tests_properties(test_models_attentionfile PROPERTIES FIXTURES_REQUIRED attention_exports)
+add_dependencies(test_models_attentionfile attnviz-cli)
 # torch.save checkpoints (pytorch_model.bin): values, views, ZIP64 and every refusal.
 attnviz_add_test(test_models_torchfile SOURCES models/test_torchfile.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)

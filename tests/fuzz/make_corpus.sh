@@ -22,6 +22,7 @@ seed json "$repo"/tests/data/*/*.json "$repo"/tests/data/*/*/*.json "$repo"/reso
     "$shared"/tokenizers/*/tokenizer_config.json "$shared"/tokenizers/*/special_tokens_map.json
 seed lesson "$repo"/resources/lessons/*.json
 seed safetensors "$repo"/tests/data/models/*/*.safetensors
+seed attentionfile "$repo"/tests/data/attentionfiles/*.safetensors
 seed torchpickle "$repo"/tests/data/models/*/*.bin "$repo"/tests/data/torch/*.bin
 # The harness also feeds its input to the pickle reader alone: each archive's data.pkl as a seed.
 if command -v python3 >/dev/null; then

@@ -10,7 +10,8 @@ build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram gguf)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram gguf
+    attentionfile)
 
 work="$build/fuzz/run"
 # The harnesses write each input to a scratch file (the parsers take paths): in memory (/dev/shm)
@@ -34,7 +35,7 @@ run_one() {
     rm -rf "$artifacts"    # only this run's crashes count
     mkdir -p "$corpus" "$artifacts"
     local dict=()
-    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson) dict=(-dict="$here/json.dict");;
+    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson|attentionfile) dict=(-dict="$here/json.dict");;
         torchpickle) dict=(-dict="$here/torch.dict");; esac
     # -seed fixes the mutation sequence; -rss_limit_mb/-malloc_limit_mb turn a runaway allocation
     # into a reported failure; -timeout flags an input that takes longer than 10 s.

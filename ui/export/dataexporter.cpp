@@ -12,6 +12,7 @@
 #include <QObject>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace attnviz {
@@ -119,6 +120,7 @@ QByteArray DataExporter::attentionCsv(const AttentionResult& result, int stack, 
     QByteArray out = "layer,head,query,key,query_token,key_token,weight\n";
     for (int l = r.layerBegin; l < r.layerEnd; ++l) {
         for (int h = r.headBegin; h < r.headEnd; ++h) {
+            if (!a.holds(l, h)) continue; // not in the attention file: no rows rather than false zeros
             for (int q = 0; q < a.queries; ++q) {
                 for (int k = 0; k < a.keys; ++k) {
                     out += QByteArray::number(l) + ',' + QByteArray::number(h) + ',' + QByteArray::number(q) + ',' +
@@ -148,7 +150,11 @@ QByteArray DataExporter::attentionNpy(const AttentionResult& result, int stack, 
     for (int l = r.layerBegin; l < r.layerEnd; ++l) {
         for (int h = r.headBegin; h < r.headEnd; ++h) {
             const float* w = a.head(l, h);
-            values.insert(values.end(), w, w + static_cast<std::size_t>(a.queries) * a.keys);
+            const std::size_t cells = static_cast<std::size_t>(a.queries) * a.keys;
+            if (w == nullptr) // a head the attention file does not hold reads NaN, never a false 0
+                values.insert(values.end(), cells, std::numeric_limits<float>::quiet_NaN());
+            else
+                values.insert(values.end(), w, w + cells);
         }
     }
     return NpyWriter::encode({r.layerEnd - r.layerBegin, r.headEnd - r.headBegin, a.queries, a.keys}, values.data());

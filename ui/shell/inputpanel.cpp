@@ -160,6 +160,10 @@ void InputPanel::setModelInfo(const ModelInfo& info)
     const bool ids = !info.takesText && info.takesIds;
     m_text->setVisible(info.takesText || ids);
     m_fixedTokens->setVisible(!info.takesText && !ids);
+    m_fixedTokens->setText(info.recorded ? tr("An attention file: its tokens and maps were computed elsewhere. Open a "
+                                              "model to type your own text.")
+                                         : tr("This lesson has fixed tokens and hand-made matrices. Pick a built-in "
+                                              "model to type your own text."));
     m_info = info;
     const bool seq2seq = info.encoderDecoder;
     m_textLabel->setText(ids ? tr("Token &ids") : (seq2seq ? tr("&Source") : tr("&Text")));

@@ -56,7 +56,7 @@ ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent), m_scanner(new Loc
 {
     setToolTip(tr("The model to run: built-in models, lessons with hand-made matrices, GGUF models of Ollama, "
                   "LM Studio and the Hugging Face cache, or a model you opened (Ctrl+O opens a GGUF file, a "
-                  "llama2.c .bin or a lesson .json; Ctrl+Shift+O a Hugging Face folder)"));
+                  "llama2.c .bin, a lesson .json or an attention file; Ctrl+Shift+O a Hugging Face folder)"));
     setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setMinimumContentsLength(18);
     connect(this, &QComboBox::activated, this, &ModelPicker::onActivated);

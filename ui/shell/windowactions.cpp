@@ -190,7 +190,7 @@ QString WindowActions::shortcutsHelpText() const
 void WindowActions::openModelFile()
 {
     const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Open Model"), QString(), tr("Models and lessons (*.gguf *.bin *.json *.safetensors);;All files (*)"));
+        m_window, tr("Open Model"), QString(), tr("Models, lessons and attention files (*.gguf *.bin *.json *.safetensors);;All files (*)"));
     if (path.isEmpty())
         return;
     const QFileInfo info(path);
@@ -198,8 +198,9 @@ void WindowActions::openModelFile()
     // lessons, other .bin files llama2.c checkpoints, .gguf (and extensionless Ollama blobs) GGUF.
     const bool torchWeights = info.fileName().startsWith(QLatin1String("pytorch_model")) &&
                               info.suffix() == QLatin1String("bin") && info.dir().exists(QStringLiteral("config.json"));
-    const bool inHfFolder = info.fileName() == QLatin1String("config.json") ||
-                            info.suffix() == QLatin1String("safetensors") || torchWeights;
+    // A .safetensors without config.json beside it is an attention file (docs/attention-file.md).
+    const bool folderWeights = info.suffix() == QLatin1String("safetensors") && info.dir().exists(QStringLiteral("config.json"));
+    const bool inHfFolder = info.fileName() == QLatin1String("config.json") || folderWeights || torchWeights;
     m_window->openModel(inHfFolder ? info.absolutePath() : info.absoluteFilePath());
 }
 

@@ -30,6 +30,8 @@ bool continuesWord(const Token& prev, const Token& t)
 {
     if (t.special || prev.special)
         return false;
+    if (t.word >= 0 && prev.word >= 0) // the file that recorded the tokens said which word each is
+        return t.word == prev.word;
     if (t.piece.rfind("##", 0) == 0)
         return true;
     if (t.begin < 0 || prev.begin < 0)

@@ -173,7 +173,7 @@ QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const Se
     auto* series = new QBarSeries;
     double peak = 0.0;
     for (int h = 0; h < a.heads; ++h) {
-        if (!selection.isHeadEnabled(h)) continue;
+        if (!selection.isHeadEnabled(h) || !a.holds(layer, h)) continue; // no bars for a head the file lacks
         auto* set = new QBarSet(tr("head %1").arg(h));
         set->setColor(ArcsPalette::headColor(h));
         set->setBorderColor(ArcsPalette::headColor(h));

@@ -3,6 +3,8 @@
 #include "state/selectionstate.h"
 #include "state/stacktokens.h"
 #include "state/subwordmerge.h"
+#include "stats/derive.h"
+#include "views/heldheads.h"
 #include "widgets/tokenlabel.h"
 
 #include <QCoreApplication>
@@ -206,6 +208,13 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             d.emptyMessage = tr("Every head is switched off: turn a head chip back on to see the rollout.");
             return d;
         }
+        if (!rolloutDefined(st, chosen)) {
+            d.emptyMessage = tr("The rollout needs every chosen head in every layer, and this attention file "
+                                "holds only %1 of the %2 maps: choose heads it holds in every layer.")
+                                 .arg(a.heldHeads())
+                                 .arg(a.layers * a.heads);
+            return d;
+        }
         // Computed with the run (stats/derive.h), off the UI thread; a newer run is on its way.
         if (!r.rollout || !r.rollout->covers(stack, chosen) ||
             layer >= static_cast<int>(r.rollout->layers.size())) {
@@ -220,10 +229,18 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             d.emptyMessage = tr("Every head is switched off: turn a head chip back on to see the mean.");
             return d;
         }
+        heads.erase(std::remove_if(heads.begin(), heads.end(), [&](int h) { return !a.holds(layer, h); }), heads.end());
+        if (heads.isEmpty()) {
+            d.emptyMessage = notHeldMessage(a, layer, -1);
+            return d;
+        }
         weights = Matrix::Zero(a.queries, a.keys);
         for (int h : heads)
             weights += Eigen::Map<const Matrix>(a.head(layer, h), a.queries, a.keys);
         weights /= static_cast<float>(heads.size());
+    } else if (!a.holds(layer, head)) {
+        d.emptyMessage = notHeldMessage(a, layer, head);
+        return d;
     } else {
         weights = Eigen::Map<const Matrix>(a.head(layer, head), a.queries, a.keys);
     }

@@ -69,6 +69,13 @@ void ModelGridView::ensureCache() const
     for (int l = 0; l < a.layers; ++l) {
         for (int h = 0; h < a.heads; ++h) {
             const float* w = a.head(l, h);
+            if (w == nullptr) { // not in the attention file: a grey thumbnail, not a blank map
+                for (int y = 0; y < m_cellsY; ++y) {
+                    auto* line = reinterpret_cast<QRgb*>(m_atlas.scanLine(l * m_cellsY + y)) + h * m_cellsX;
+                    std::fill(line, line + m_cellsX, qRgb(128, 128, 128));
+                }
+                continue;
+            }
             // Max-pooling keeps thin patterns (a diagonal) visible when a long input is shrunk.
             std::fill(pooled.begin(), pooled.end(), 0.0f);
             for (int q = 0; q < a.queries; ++q) {

@@ -138,9 +138,12 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     if (f.columns.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.setFont(pixelFont(13));
+        const bool recorded = result() && result()->model.recorded;
         painter.drawText(target.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
-                         tr("No Q/K/V capture for this result.\nSelect a layer and head; the pipeline is computed "
-                            "for the focused head when the model can provide it."));
+                         recorded ? tr("An attention file holds only the attention maps: the Q/K/V pipeline needs "
+                                       "the model itself (open its checkpoint to see Q, K, V and the scores).")
+                                  : tr("No Q/K/V capture for this result.\nSelect a layer and head; the pipeline is "
+                                       "computed for the focused head when the model can provide it."));
         painter.restore();
         return;
     }
