@@ -21,8 +21,9 @@ commands:
   lesson (FILE | lesson:NAME) [--json] [--mask none|causal] [--no-scale]
       Run a lesson (hand-written attention example) and print every stage.
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
-            [--mask none|causal] [--stack S] [--layer L] [--head H] [--json]
-      Run a model and print its attention weights, attention[layer][head][query][key].
+            [--mask none|causal] [--stack S] [--layer L] [--head H] [--json] [--attention-budget MIB]
+      Run a model and print its attention weights, attention[layer][head][query][key]. Maps beyond
+      the budget (default 1024 MiB) are left out, keeping the layers around --layer.
   export [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT] [--mask none|causal]
          [--heads L.H,L.H...] [--top-k K] [--dtype f16|f32] [--force] -o OUT.attention.safetensors
       Write the run's attention as an attention file (docs/attention-file.md): every stack, all

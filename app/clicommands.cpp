@@ -45,7 +45,9 @@ void printAttentionTable(const AttentionResult& result, int stackIndex, std::opt
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
             if (!a.holds(l, h)) {
-                std::cout << "\nlayer " << l << " head " << h << ": not in this attention file\n";
+                std::cout << "\nlayer " << l << " head " << h
+                          << (result.model.recorded ? ": not in this attention file\n"
+                                                    : ": not kept (over the attention budget; give --layer or --attention-budget)\n");
                 continue;
             }
             std::cout << "\nlayer " << l << " head " << h << " (rows: queries, columns: keys)\n";
@@ -89,7 +91,8 @@ int runLessonCommand(const std::vector<std::string>& args)
 namespace {
 
 // The input options that attention and export share: --text, --ids, --second, --mask.
-const std::vector<OptionSpec> inputOptions{{"model", true}, {"text", true}, {"second", true}, {"ids", true}, {"mask", true}};
+const std::vector<OptionSpec> inputOptions{{"model", true}, {"text", true}, {"second", true},
+                                           {"ids", true},   {"mask", true}, {"attention-budget", true}};
 
 RunRequest inputRequest(const ParsedArgs& parsed, const ModelInfo& info)
 {
@@ -112,6 +115,8 @@ RunRequest inputRequest(const ParsedArgs& parsed, const ModelInfo& info)
         request.secondText.clear();
     }
     request.mask = parseMaskOption(parsed);
+    // MiB of attention maps a run keeps; a longer input keeps the layers around --layer.
+    if (const auto mib = parsed.getInt("attention-budget", 1, 1 << 20)) request.attentionBudgetBytes = std::size_t(*mib) << 20;
     return request;
 }
 
@@ -149,9 +154,11 @@ int runAttentionCommand(const std::vector<std::string>& args)
     const ParsedArgs parsed = parseArgs(args, withInputOptions({{"layer", true}, {"head", true}, {"stack", true}, {"json", false}}));
     if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
     const auto model = openModel(parsed.get("model").value_or(DefaultModel));
-    const RunRequest request = inputRequest(parsed, model->info());
+    RunRequest request = inputRequest(parsed, model->info());
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
+    if (layer && !model->info().encoderDecoder && model->info().layers > 0) // the maps kept first when they do not all fit the budget
+        request.pipelineHead = std::make_pair(std::min(*layer, model->info().layers - 1), std::min(head.value_or(0), std::max(0, model->info().heads - 1)));
     const int stack = parsed.getInt("stack", 0, 16).value_or(0);
     const auto result = model->run(request);
     if (stack >= static_cast<int>(result->stacks.size())) {

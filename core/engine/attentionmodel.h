@@ -6,6 +6,7 @@
 #include "engine/attentionresult.h"
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <set>
@@ -40,6 +41,9 @@ struct RunRequest
     std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture for the pipeline view
     int pipelineStack = 0;
     int topK = 10;                      // predictions to return
+    // Bytes of attention maps a run may keep (0 = engine/captureplan.h's default): beyond it the
+    // maps around pipelineHead's layer are kept and the others computed when asked for.
+    std::size_t attentionBudgetBytes = 0;
     // Attention rollout of this stack through every layer, averaging the heads flagged true; computed
     // with the derived statistics (stats/derive.h), not by the model.
     struct Rollout

@@ -173,8 +173,8 @@ Matrix attendHeads(ConstRowsRef q, ConstRowsRef k, ConstRowsRef v, int heads, in
             compute::packPanels(k.data() + g * dk, 1, k.outerStride(), dk, S, keys);
             compute::packPanels(v.data() + g * dv, v.outerStride(), 1, S, dv, values);
             const HeadInputs in{q.data() + h * dk, q.outerStride(), {keys, dk, S}, {values, S, dv}, T, S};
-            float* weights = options.weightsOut != nullptr ? options.weightsOut + static_cast<Index>(h) * T * S
-                                                           : HeadScratch::reserve(s.weights, T * S);
+            float* held = options.maps != nullptr ? options.maps->head(options.layer, h) : nullptr;
+            float* weights = held != nullptr ? held : HeadScratch::reserve(s.weights, T * S);
             float* out = concat.data() + h * dv;
             const bool captured = h == options.captureHead && options.capture != nullptr;
             const Index biasRowStride = options.scoreBiasPerKey ? 0 : S;

@@ -1,5 +1,6 @@
 #include "models/checkpointmodel.h"
 
+#include "engine/captureplan.h"
 #include "models/predictions.h"
 
 #include <algorithm>
@@ -128,15 +129,14 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
                                   " tokens; only the first " + std::to_string(t.maxPositions) + " are shown");
         tokens.resize(static_cast<std::size_t>(t.maxPositions));
     }
-    // Every layer's and head's (T, T) weights are kept; bound that to about 1 GB.
-    const int captureLimit = attentionCaptureLimit(t.layers, t.heads);
-    if (static_cast<int>(tokens.size()) > captureLimit) {
-        result->notices.push_back("input truncated to " + std::to_string(captureLimit) +
-                                  " tokens: keeping the attention of all " +
-                                  std::to_string(static_cast<std::int64_t>(t.layers) * t.heads) +
-                                  " heads for more would need over 1 GB");
-        tokens.resize(static_cast<std::size_t>(captureLimit));
-    }
+    // The maps kept: all that fit the budget, around the layer on screen (pipelineHead).
+    const auto focus = request.pipelineHead.value_or(std::make_pair(0, 0));
+    CapturePlan capture = planCapture(t.layers, t.heads, static_cast<int>(tokens.size()), focus.first, focus.second,
+                                      request.attentionBudgetBytes);
+    if (capture.tokens < static_cast<int>(tokens.size()))
+        tokens.resize(static_cast<std::size_t>(capture.tokens));
+    if (!capture.notice.empty())
+        result->notices.push_back(capture.notice);
     const Index T = static_cast<Index>(tokens.size());
     std::vector<int> ids, segments;
     std::vector<std::uint8_t> keyValid;
@@ -165,6 +165,7 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
         options.pipelineHead = request.pipelineHead;
     }
     options.cancel = request.cancel;
+    options.capturedHeads = std::move(capture.heads);
     std::vector<Index> maskPositions;
     if (!t.causal && t.hasLmHead) {
         // BERT's [MASK] or RoBERTa's <mask>, as the tokenizer names it; else config.json's

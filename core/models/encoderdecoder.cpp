@@ -88,7 +88,7 @@ Matrix attendSeq2Seq(const Matrix& x, const Matrix& source, const Seq2SeqProject
     o.scaleFactor = step.scaleFactor;
     o.scoreBias = step.scoreBias;
     o.ablated = &options.ablatedHeads[s];
-    o.weightsOut = options.captureAttention ? result.attention[s].head(step.layer, 0) : nullptr;
+    o.maps = options.captureAttention ? &result.attention[s] : nullptr;
     const bool capture = result.pipeline && options.pipelineStack == step.stack && result.pipeline->layer == step.layer;
     if (capture) {
         o.captureHead = result.pipeline->head;

@@ -8,6 +8,7 @@
 
 #include "attention/attention.h"
 #include "compute/weightmatrix.h"
+#include "engine/attentionresult.h"
 
 #include <set>
 #include <string>
@@ -87,7 +88,9 @@ struct LayerAttentionOptions
     const float* scoreBias = nullptr;
     bool scoreBiasPerKey = false;
     const std::set<std::pair<int, int>>* ablated = nullptr; // (layer, head) pairs
-    float* weightsOut = nullptr; // (heads, T, S) destination of the attention weights, or null
+    // Keeps the weights of the heads it holds in this layer (all, some or none), or null: the
+    // other heads' weights live only in per-thread scratch.
+    AttentionTensor* maps = nullptr;
     int captureHead = -1;        // head whose full HeadCapture is kept (pipeline view), or -1
     HeadCapture* capture = nullptr;
 };

@@ -27,9 +27,12 @@ int generationContext(const TransformerInfo& info, Index cacheWidth)
 ForwardResult beginForward(const TransformerInfo& info, Index tokens, const ForwardOptions& options)
 {
     ForwardResult result;
-    if (options.captureAttention) {
+    const int t = static_cast<int>(tokens);
+    if (options.captureAttention && !options.capturedHeads.empty()) {
+        result.attention.resizeHolding(info.layers, info.heads, t, t, options.capturedHeads);
+    } else if (options.captureAttention) {
         // attendHeads writes every weight of every head (zeros included), so no zero-fill first.
-        result.attention.resizeForOverwrite(info.layers, info.heads, static_cast<int>(tokens), static_cast<int>(tokens));
+        result.attention.resizeForOverwrite(info.layers, info.heads, t, t);
     }
     if (options.pipelineHead) {
         const auto [layer, head] = *options.pipelineHead;
@@ -51,9 +54,7 @@ LayerAttentionOptions layerAttentionOptions(int layer, const ForwardOptions& opt
     o.mask = &options.mask;
     o.scale = options.scale;
     o.ablated = &options.ablatedHeads;
-    o.weightsOut = options.captureAttention && !result.attention.data.empty() && result.attention.heads > 0
-                       ? result.attention.head(layer, 0)
-                       : nullptr;
+    o.maps = options.captureAttention && !result.attention.data.empty() ? &result.attention : nullptr;
     if (result.pipeline && result.pipeline->layer == layer) {
         o.captureHead = result.pipeline->head;
         o.capture = &result.pipeline->capture;

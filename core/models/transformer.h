@@ -48,6 +48,7 @@ struct ForwardOptions
     std::optional<std::pair<int, int>> pipelineHead; // (layer, head) to capture in full
     const std::atomic<bool>* cancel = nullptr;       // checked between layers
     bool captureAttention = true;                    // fill ForwardResult::attention
+    std::vector<bool> capturedHeads;                 // (layers × heads) maps it keeps; empty = every one
     // false when only attention is wanted: decoders then stop the last layer once its weights are
     // known (no W_O unless the pipeline shows it, no MLP, no final norm); hidden and logits may
     // stay empty. The attention is bit-identical either way.

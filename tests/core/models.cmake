@@ -30,6 +30,8 @@ attnviz_add_test(test_models_attentionfile SOURCES models/test_attentionfile.cpp
 target_compile_definitions(test_models_attentionfile PRIVATE ATTNVIZ_EXPORT_DIR="${attnviz_export_dir}")
 set_tests_properties(test_models_attentionfile PROPERTIES FIXTURES_REQUIRED attention_exports)
 add_dependencies(test_models_attentionfile attnviz-cli)
+# The attention budget: which maps a run keeps on a long input (engine/captureplan.h).
+attnviz_add_test(test_models_capturebudget SOURCES models/test_capturebudget.cpp models/modelfixture.h LIBS attnviz_core)
 # torch.save checkpoints (pytorch_model.bin): values, views, ZIP64 and every refusal.
 attnviz_add_test(test_models_torchfile SOURCES models/test_torchfile.cpp LIBS attnviz_core)
 attnviz_add_test(test_models_builtin SOURCES models/test_builtin.cpp models/modelfixture.h LIBS attnviz_core)

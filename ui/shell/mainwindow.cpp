@@ -21,6 +21,7 @@
 #include <QCloseEvent>
 #include <QGridLayout>
 #include <QLabel>
+#include <QSettings>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QScrollArea>
@@ -142,6 +143,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
 
     resize(defaultSize());
     if (m_useSettings) {
+        m_attentionBudget = std::size_t(QSettings().value(QStringLiteral("attentionBudgetMiB"), 0).toULongLong()) << 20;
         SessionSettings::restore(*this);
         new SettingsAutosave(this);
     }
@@ -291,6 +293,10 @@ void MainWindow::onSelectionMoved()
         scheduleRun(80);
     } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get())) {
         scheduleRun(80);
+    } else if (m_result && !m_result->model.recorded && m_selection->stack() < int(m_result->stacks.size()) &&
+               !m_result->stacks[std::size_t(m_selection->stack())].attention.holds(m_selection->layer(),
+                                                                                   m_selection->head())) {
+        scheduleRun(80); // a long input keeps only the maps around the layer shown: compute this one
     }
 }
 
@@ -310,7 +316,16 @@ void MainWindow::scheduleRun(int debounceMs)
     }
     // Before the request: a finished job may deliver its result right away, which clears this.
     m_stale->setStale(m_result != nullptr); // nothing on screen yet is nothing stale
-    m_service->requestRun(RunRequestBuilder::build(*m_input, *m_selection, m_result.get()), debounceMs);
+    RunRequest request = RunRequestBuilder::build(*m_input, *m_selection, m_result.get());
+    request.attentionBudgetBytes = m_attentionBudget;
+    m_service->requestRun(std::move(request), debounceMs);
+}
+
+void MainWindow::setAttentionBudget(std::size_t bytes)
+{
+    m_attentionBudget = bytes;
+    if (m_useSettings) QSettings().setValue(QStringLiteral("attentionBudgetMiB"), qulonglong(bytes >> 20));
+    scheduleRun(0);
 }
 
 void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)

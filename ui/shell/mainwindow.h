@@ -43,6 +43,10 @@ public:
     void setPendingLayerHead(int layer, int head);
     // Off: failures go to the status bar and signals only, never a modal dialog.
     void setDialogsEnabled(bool on) { m_dialogs = on; }
+    // Bytes of attention maps one run keeps (0 = the core's default); the rest are computed when
+    // shown. Remembered in the settings when the window uses them. Runs again with the new budget.
+    void setAttentionBudget(std::size_t bytes);
+    std::size_t attentionBudget() const { return m_attentionBudget; }
     static QString defaultModelSpec();
     static QString defaultText();
     static QSize defaultSize(); // fits a 1280 x 800 screen with its title bar and panel
@@ -107,6 +111,7 @@ private:
     int m_pendingHead = -1;
     bool m_useSettings;
     bool m_dialogs = true;
+    std::size_t m_attentionBudget = 0;
 };
 
 } // namespace attnviz

@@ -1,5 +1,7 @@
 #include "shell/windowactions.h"
 
+#include "engine/captureplan.h"
+
 #include "views/attentionview.h"
 #include "export/exportcontroller.h"
 #include "views/heatmap/heatmapview.h"
@@ -15,6 +17,7 @@
 #include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -152,6 +155,22 @@ void WindowActions::buildViewMenu()
             &QAction::triggered, heatmap, [heatmap]() { heatmap->zoomBy(-1); });
     connect(addAction(view, tr("&Fit Heatmap"), QKeySequence(tr("Ctrl+0")), tr("Fit the heatmap to the window")),
             &QAction::triggered, heatmap, &HeatmapView::resetZoom);
+    view->addSeparator();
+    connect(addAction(view, tr("Attention Memory &Budget…"), QKeySequence(),
+                      tr("How much memory one run may keep for attention maps; a longer input keeps the layers "
+                         "around the one shown and computes the others when you show them")),
+            &QAction::triggered, this, &WindowActions::chooseAttentionBudget);
+}
+
+void WindowActions::chooseAttentionBudget()
+{
+    const std::size_t current = m_window->attentionBudget() > 0 ? m_window->attentionBudget() : defaultAttentionBudgetBytes;
+    bool ok = false;
+    const int mib = QInputDialog::getInt(m_window, tr("Attention Memory Budget"),
+                                         tr("Memory for the attention maps of one run (MiB).\nAll layers × heads × "
+                                            "tokens² × 4 bytes; beyond it only the layers around the one shown are kept:"),
+                                         int(current >> 20), 64, 1 << 20, 256, &ok);
+    if (ok) m_window->setAttentionBudget(std::size_t(mib) << 20);
 }
 
 void WindowActions::buildHelpMenu()

@@ -20,6 +20,7 @@ public:
 
     void openModelFile();
     void openModelFolder();
+    void chooseAttentionBudget(); // asks for MainWindow::setAttentionBudget
     // Moves the selection by the given steps, wrapping around at the ends.
     void step(int layerDelta, int headDelta, int queryDelta);
     // Every shortcut of the menus with its action, one per line (Help → Keyboard Shortcuts).

@@ -5,8 +5,13 @@
 
 namespace attnviz {
 
-QString notHeldMessage(const AttentionTensor& a, int layer, int head)
+QString notHeldMessage(const AttentionTensor& a, int layer, int head, bool recorded)
 {
+    if (!recorded)
+        return QCoreApplication::translate("HeldHeads", "Computing the maps of layer %1… (with this many tokens the "
+                                                        "attention budget keeps only the layers around the one shown; "
+                                                        "View → Attention Memory Budget)")
+            .arg(layer);
     QStringList held;
     for (int h = 0; h < a.heads; ++h)
         if (a.holds(layer, h)) held << QString::number(h);

@@ -7,8 +7,9 @@
 
 namespace attnviz {
 
-// "This attention file does not hold layer 3 head 5; in layer 3 it holds heads 0, 2 and 7."
-// head < 0: none of the chosen heads of the layer is held.
-QString notHeldMessage(const AttentionTensor& a, int layer, int head);
+// "This attention file does not hold layer 3 head 5; in that layer it holds head 0, 2, 7." For a
+// computed result (recorded = false), that the map is being computed: a long input keeps only
+// the maps around the layer shown. head < 0: none of the chosen heads of the layer is held.
+QString notHeldMessage(const AttentionTensor& a, int layer, int head, bool recorded);
 
 } // namespace attnviz

@@ -209,8 +209,12 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             return d;
         }
         if (!rolloutDefined(st, chosen)) {
-            d.emptyMessage = tr("The rollout needs every chosen head in every layer, and this attention file "
-                                "holds only %1 of the %2 maps: choose heads it holds in every layer.")
+            d.emptyMessage = (r.model.recorded ? tr("The rollout needs every chosen head in every layer, and this "
+                                                    "attention file holds only %1 of the %2 maps: choose heads it "
+                                                    "holds in every layer.")
+                                               : tr("The rollout needs every chosen head in every layer, and with "
+                                                    "this many tokens the attention budget keeps %1 of the %2 maps "
+                                                    "(View → Attention Memory Budget)."))
                                  .arg(a.heldHeads())
                                  .arg(a.layers * a.heads);
             return d;
@@ -231,7 +235,7 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         }
         heads.erase(std::remove_if(heads.begin(), heads.end(), [&](int h) { return !a.holds(layer, h); }), heads.end());
         if (heads.isEmpty()) {
-            d.emptyMessage = notHeldMessage(a, layer, -1);
+            d.emptyMessage = notHeldMessage(a, layer, -1, r.model.recorded);
             return d;
         }
         weights = Matrix::Zero(a.queries, a.keys);
@@ -239,7 +243,7 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             weights += Eigen::Map<const Matrix>(a.head(layer, h), a.queries, a.keys);
         weights /= static_cast<float>(heads.size());
     } else if (!a.holds(layer, head)) {
-        d.emptyMessage = notHeldMessage(a, layer, head);
+        d.emptyMessage = notHeldMessage(a, layer, head, r.model.recorded);
         return d;
     } else {
         weights = Eigen::Map<const Matrix>(a.head(layer, head), a.queries, a.keys);
