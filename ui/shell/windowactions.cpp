@@ -7,6 +7,7 @@
 #include "lessons/lessoneditor.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
+#include "shell/presentationmode.h"
 #include "state/selectionstate.h"
 #include "shell/sideviewdock.h"
 
@@ -107,6 +108,9 @@ void WindowActions::buildViewMenu()
     editor->setToolTip(tr("Edit the lesson's matrices and watch every view recompute (lessons only)"));
     editor->setStatusTip(editor->toolTip());
     view->addAction(editor);
+    PresentationMode* presentation = m_window->presentationMode();
+    view->addAction(presentation->toggleAction());
+    connect(presentation, &PresentationMode::stepRequested, this, &WindowActions::step);
     view->addSeparator();
     struct Step
     {
@@ -184,6 +188,8 @@ QString WindowActions::shortcutsHelpText() const
     }
     lines << tr("Left / Right in the token strip: previous / next query token")
           << tr("Ctrl+wheel over the heatmap: zoom");
+    for (const QString& key : m_window->presentationMode()->keyHelp())
+        lines << tr("In presentation mode, %1").arg(key);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -2,6 +2,7 @@
 
 #include "views/charts/chartsbuilder.h"
 
+#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -64,8 +65,15 @@ void ChartsView::paintEvent(QPaintEvent* event)
 void ChartsView::changeEvent(QEvent* event)
 {
     AttentionView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
         rebuild();
+}
+
+qreal ChartsView::textScale() const
+{
+    // Qt Charts takes no font from its widget: the builders get the view's font as a factor.
+    const qreal base = QApplication::font().pointSizeF();
+    return base > 0 && font().pointSizeF() > 0 ? std::clamp(font().pointSizeF() / base, 0.5, 4.0) : 1.0;
 }
 
 void ChartsView::rebuild()
@@ -82,8 +90,8 @@ void ChartsView::rebuild()
         chart->setBackgroundBrush(palette().color(QPalette::Base));
         return chart;
     };
-    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette()) : blank());
-    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette()) : blank());
+    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette(), textScale()) : blank());
+    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette(), textScale()) : blank());
     for (QChartView* view : {m_distribution, m_stats})
         view->setBackgroundBrush(palette().color(QPalette::Base));
 }
@@ -100,8 +108,8 @@ void ChartsView::paint(QPainter& painter, const QRectF& target) const
     // The same 3:2 split as on screen.
     const QRectF top(target.topLeft(), QSizeF(target.width(), target.height() * 0.6));
     const QRectF bottom(top.bottomLeft(), QSizeF(target.width(), target.height() - top.height()));
-    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection(), palette()), top);
-    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection(), palette()), bottom);
+    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection(), palette(), textScale()), top);
+    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection(), palette(), textScale()), bottom);
     painter.restore();
 }
 

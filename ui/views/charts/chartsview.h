@@ -23,11 +23,13 @@ public:
 
     QChartView* distributionView() const { return m_distribution; }
     QChartView* statsView() const { return m_stats; }
+    // The view's font over the application's: the charts' text grows with it.
+    qreal textScale() const;
 
 protected:
     void resultChanged() override;
     void paintEvent(QPaintEvent* event) override;
-    void changeEvent(QEvent* event) override; // a new palette (dark mode) rebuilds the charts
+    void changeEvent(QEvent* event) override; // a new palette (dark mode) or font rebuilds the charts
 
 private:
     void rebuild();
