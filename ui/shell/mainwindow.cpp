@@ -108,6 +108,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     addDockWidget(Qt::RightDockWidgetArea, m_lessonEditor);
     m_lessonEditor->hide(); // View → Lesson Editor (Ctrl+L), enabled while a lesson is open
     m_presentation = new PresentationMode(this);
+    connect(m_presentation, &PresentationMode::activeChanged, m_hint, &ViewHint::setSuppressed);
     new WindowActions(this);
     m_stale = new StaleOverlay(m_tabs);
 

@@ -56,6 +56,12 @@ void ViewHint::setActive(bool on)
     refresh();
 }
 
+void ViewHint::setSuppressed(bool on)
+{
+    m_suppressed = on;
+    refresh();
+}
+
 void ViewHint::setViewName(const QString& viewName)
 {
     m_view = viewName;
@@ -78,7 +84,7 @@ void ViewHint::refresh()
 {
     const QString text = textFor(m_view);
     m_label->setText(text);
-    setVisible(m_active && !text.isEmpty() && !SessionSettings::dismissedHints().contains(m_view));
+    setVisible(m_active && !m_suppressed && !text.isEmpty() && !SessionSettings::dismissedHints().contains(m_view));
 }
 
 } // namespace attnviz

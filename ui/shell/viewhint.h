@@ -21,6 +21,8 @@ public:
 
     void setActive(bool on);
     bool isActive() const { return m_active; }
+    // Hidden whatever the view, e.g. while presenting (the view alone on screen).
+    void setSuppressed(bool on);
     void setViewName(const QString& viewName); // the view now on screen
     QString viewName() const { return m_view; }
     QString text() const;
@@ -34,6 +36,7 @@ private:
     QToolButton* m_close;
     QString m_view;
     bool m_active = false;
+    bool m_suppressed = false;
 };
 
 } // namespace attnviz

@@ -120,6 +120,14 @@ private slots:
         QCOMPARE(sel->layer(), 0);
         QCOMPARE(sel->queryToken(), 0); // each key moves only its own part of the selection
         QCOMPARE(sel->head(), sel->headCount() - 1);
+        // The menus' keys keep working with the menu bar hidden: another view, the next head.
+        press(Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(w.currentViewName(), QStringLiteral("arcs"));
+        QVERIFY(!w.viewTabs()->tabBar()->isVisible());
+        press(Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(sel->head(), 0);
+        press(Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(w.currentViewName(), QStringLiteral("heatmap"));
         press(Qt::Key_F5);
         QVERIFY(!w.presentationMode()->isActive());
         sel->setHead(0);

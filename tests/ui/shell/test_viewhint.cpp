@@ -76,8 +76,11 @@ private slots:
         QVERIFY(window.viewHint()->isVisible());
         window.presentationMode()->setActive(true); // presenting shows the view alone
         QVERIFY(!window.viewHint()->isVisible());
+        QVERIFY(window.setCurrentView(QStringLiteral("arcs"))); // another view, still alone
+        QVERIFY(!window.viewHint()->isVisible());
         window.presentationMode()->setActive(false);
         QVERIFY(window.viewHint()->isVisible());
+        QCOMPARE(window.viewHint()->text(), ViewHint::textFor(QStringLiteral("arcs")));
     }
 
     void cleanupTestCase() { QSettings().clear(); }
