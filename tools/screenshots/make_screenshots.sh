@@ -44,13 +44,15 @@ run_on_screen() {
     rm -f "$config"
 }
 
-# Presentation mode: the heatmap and the charts, full screen at a small and a large screen.
+# Presentation mode: the heatmap, the charts and the arcs, full screen at a small and a large screen.
 for size in 1280x800 1920x1080; do
     echo "make_screenshots: presentation $size"
     run_on_screen "$size" "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --presentation \
         --screenshot "$out/presentation-heatmap-$size.png"
     run_on_screen "$size" "${model_args[@]}" --text "$text" --view chart --layer 3 --presentation \
         --screenshot "$out/presentation-chart-$size.png"
+    run_on_screen "$size" "${model_args[@]}" --text "$text" --view arcs --layer 3 --head 2 --presentation \
+        --screenshot "$out/presentation-arcs-$size.png"
 done
 if [[ "${ATTNVIZ_SCREENSHOTS:-all}" == presentation ]]; then
     exit 0

@@ -10,6 +10,7 @@
 #include "shell/windowactions.h"
 #include "state/computeservice.h"
 #include "state/selectionstate.h"
+#include "views/arcs/arcsview.h"
 #include "views/charts/chartsview.h"
 #include "views/heatmap/heatmapview.h"
 #include "widgets/selectiontoolbar.h"
@@ -213,6 +214,28 @@ private slots:
         w.presentationMode()->setActive(false);
         QTRY_VERIFY(lightShare(charts->distributionView()->grab().toImage()) > 0.5);
         QCOMPARE(charts->distributionView()->chart()->titleFont().pixelSize(), titlePixels);
+        QVERIFY(w.setCurrentView(QStringLiteral("heatmap")));
+    }
+
+    void arcsGrowWithTheType()
+    {
+        // The arcs draw in pixel sizes: they follow the view's text scale, rows and header with them.
+        MainWindow& w = *m_window;
+        QVERIFY(w.setCurrentView(QStringLiteral("arcs")));
+        auto* arcs = qobject_cast<ArcsView*>(w.currentView());
+        QVERIFY(arcs != nullptr);
+        const QRectF screen(0, 0, 1280, 800);
+        const ArcsLayout normal = arcs->layoutFor(screen);
+        QCOMPARE(arcs->textScale(), 1.0);
+        w.presentationMode()->setActive(true);
+        QCOMPARE(arcs->textScale(), PresentationMode::kFontScale);
+        const ArcsLayout large = arcs->layoutFor(screen);
+        QVERIFY2(large.labelPixelSize >= normal.labelPixelSize * 1.4,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(normal.labelPixelSize).arg(large.labelPixelSize)));
+        QVERIFY(large.rowHeight > normal.rowHeight);
+        QVERIFY(large.leftColumn.bottom() <= screen.bottom()); // still fits
+        w.presentationMode()->setActive(false);
+        QCOMPARE(arcs->layoutFor(screen).labelPixelSize, normal.labelPixelSize);
         QVERIFY(w.setCurrentView(QStringLiteral("heatmap")));
     }
 

@@ -28,8 +28,8 @@ struct ChartsBuilder
     // enabled heads; all keys when there are at most kMaxKeyBars.
     static std::vector<int> shownKeys(const AttentionResult& result, const SelectionState& selection, int query);
     // Colours follow `palette` (dark palettes get dark charts); labels are plain text, never HTML.
-    // Text sizes are multiplied by `textScale` (ChartsView::textScale(): the view's font over the
-    // application's, so presentation mode and an export's font size reach the charts).
+    // Text sizes are multiplied by `textScale` (AttentionView::textScale(): Qt Charts takes no font
+    // from its widget, so presentation mode and an export's font size reach the charts this way).
     static QChart* distributionChart(const AttentionResult& result, const SelectionState& selection,
                                      const QPalette& palette = QPalette(), qreal textScale = 1.0);
     static QChart* headStatsChart(const AttentionResult& result, const SelectionState& selection,

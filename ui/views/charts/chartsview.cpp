@@ -2,7 +2,6 @@
 
 #include "views/charts/chartsbuilder.h"
 
-#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -69,12 +68,6 @@ void ChartsView::changeEvent(QEvent* event)
         rebuild();
 }
 
-qreal ChartsView::textScale() const
-{
-    // Qt Charts takes no font from its widget: the builders get the view's font as a factor.
-    const qreal base = QApplication::font().pointSizeF();
-    return base > 0 && font().pointSizeF() > 0 ? std::clamp(font().pointSizeF() / base, 0.5, 4.0) : 1.0;
-}
 
 void ChartsView::rebuild()
 {

@@ -23,8 +23,6 @@ public:
 
     QChartView* distributionView() const { return m_distribution; }
     QChartView* statsView() const { return m_stats; }
-    // The view's font over the application's: the charts' text grows with it.
-    qreal textScale() const;
 
 protected:
     void resultChanged() override;
