@@ -12,6 +12,7 @@
 #include "state/selectionstate.h"
 #include "views/arcs/arcsview.h"
 #include "views/charts/chartsview.h"
+#include "views/modelgrid/modelgridview.h"
 #include "views/heatmap/heatmapview.h"
 #include "widgets/selectiontoolbar.h"
 #include "widgets/tokenstrip.h"
@@ -214,6 +215,26 @@ private slots:
         w.presentationMode()->setActive(false);
         QTRY_VERIFY(lightShare(charts->distributionView()->grab().toImage()) > 0.5);
         QCOMPARE(charts->distributionView()->chart()->titleFont().pixelSize(), titlePixels);
+        QVERIFY(w.setCurrentView(QStringLiteral("heatmap")));
+    }
+
+    void modelGridGrowsWithTheType()
+    {
+        MainWindow& w = *m_window;
+        QVERIFY(w.setCurrentView(QStringLiteral("model")));
+        auto* grid = qobject_cast<ModelGridView*>(w.currentView());
+        QVERIFY(grid != nullptr);
+        const QRectF screen(0, 0, 1280, 800);
+        const ModelGridLayout normal = grid->layoutFor(screen);
+        w.presentationMode()->setActive(true);
+        const ModelGridLayout large = grid->layoutFor(screen);
+        QVERIFY(large.rowLabelRect(0).width() >= normal.rowLabelRect(0).width() * 1.5);
+        QVERIFY(large.badgeRect(0, 0).height() >= normal.badgeRect(0, 0).height() * 1.5);
+        QVERIFY(large.badges);
+        const int last = large.layers - 1;
+        QVERIFY(large.badgeRect(last, 0).bottom() <= screen.bottom()); // the grid still fits
+        w.presentationMode()->setActive(false);
+        QCOMPARE(grid->layoutFor(screen).rowLabelRect(0), normal.rowLabelRect(0));
         QVERIFY(w.setCurrentView(QStringLiteral("heatmap")));
     }
 
