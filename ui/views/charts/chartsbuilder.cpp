@@ -221,7 +221,8 @@ QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const Selec
                                      const QPalette& palette, qreal textScale)
 {
     const AttentionStack* stack = currentStack(result, selection);
-    if (stack == nullptr || stack->attention.queries == 0) return newChart(tr("No attention to show yet"), palette, textScale);
+    if (stack == nullptr || stack->attention.queries == 0)
+        return newChart(tr("No attention to show yet"), palette, textScale);
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
     QChart* chart = newChart(tr("Head statistics · layer %1").arg(layer), palette, textScale);

@@ -83,8 +83,10 @@ void ChartsView::rebuild()
         chart->setBackgroundBrush(palette().color(QPalette::Base));
         return chart;
     };
-    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette(), textScale()) : blank());
-    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette(), textScale()) : blank());
+    const qreal scale = textScale();
+    replace(m_distribution,
+            ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette(), scale) : blank());
+    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette(), scale) : blank());
     for (QChartView* view : {m_distribution, m_stats})
         view->setBackgroundBrush(palette().color(QPalette::Base));
 }
