@@ -3,6 +3,7 @@
 #include "state/computeservice.h"
 #include "lessons/lessoneditor.h"
 #include "shell/mainwindow.h"
+#include "shell/presentationmode.h"
 #include "state/selectionstate.h"
 #include "shell/sessionsettings.h"
 #include "util/memorypolicy.h"
@@ -71,7 +72,11 @@ int main(int argc, char* argv[])
                                    QStringLiteral("Join sub-word pieces into words."));
     const QCommandLineOption lessonEditor(QStringLiteral("lesson-editor"),
                                           QStringLiteral("Show the lesson editor (when the model is a lesson)."));
-    parser.addOptions({model, text, view, layer, head, colorMap, merge, lessonEditor, screenshot});
+    const QCommandLineOption presentation(
+        QStringLiteral("presentation"),
+        QStringLiteral("Start in presentation mode: the view alone, full screen, large type, dark (F5 or Esc "
+                       "leaves). With --screenshot the picture has the screen's size."));
+    parser.addOptions({model, text, view, layer, head, colorMap, merge, lessonEditor, presentation, screenshot});
     parser.process(app); // exits after printing --help or --version
     if (infoOnly)
         return 0;
@@ -166,6 +171,8 @@ int main(int argc, char* argv[])
     }
     window.openModel(spec);
     window.show();
+    if (parser.isSet(presentation))
+        window.presentationMode()->setActive(true);
     const int code = QApplication::exec();
     return shooting ? exitCode : code;
 }

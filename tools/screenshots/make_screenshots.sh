@@ -2,7 +2,9 @@
 # Renders docs/screenshots/<view>.png for every view with the app's own --screenshot option.
 # Usage: tools/screenshots/make_screenshots.sh [BUILD_DIR] [MODEL] [TEXT]
 # Runs offscreen (or under xvfb-run when it is installed and ATTNVIZ_XVFB=1) at the app's
-# fixed screenshot size (1280x820), so the pictures are reproducible.
+# fixed screenshot size (1280x820), so the pictures are reproducible. Presentation mode is shot
+# full screen on offscreen screens of 1280x800 and 1920x1080. ATTNVIZ_SCREENSHOTS=presentation
+# makes only those.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +32,31 @@ run() {
 
 model_args=()
 [[ -n "$model" ]] && model_args=(--model "$model")
+
+# run_on_screen WxH ARGS...: the app on an offscreen screen of that size (presentation mode fills it).
+run_on_screen() {
+    local width="${1%x*}" height="${1#*x}" config
+    shift
+    config="$(mktemp --suffix=.json)"
+    printf '{"screens":[{"name":"screen","x":0,"y":0,"width":%d,"height":%d,"logicalDpi":96,"dpr":1}]}' \
+        "$width" "$height" >"$config"
+    QT_QPA_PLATFORM="offscreen:configfile=$config" "$app" "$@" || { rm -f "$config"; return 1; }
+    rm -f "$config"
+}
+
+# Presentation mode: the heatmap, the charts and the arcs, full screen at a small and a large screen.
+for size in 1280x800 1920x1080; do
+    echo "make_screenshots: presentation $size"
+    run_on_screen "$size" "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --presentation \
+        --screenshot "$out/presentation-heatmap-$size.png"
+    run_on_screen "$size" "${model_args[@]}" --text "$text" --view chart --layer 3 --presentation \
+        --screenshot "$out/presentation-chart-$size.png"
+    run_on_screen "$size" "${model_args[@]}" --text "$text" --view arcs --layer 3 --head 2 --presentation \
+        --screenshot "$out/presentation-arcs-$size.png"
+done
+if [[ "${ATTNVIZ_SCREENSHOTS:-all}" == presentation ]]; then
+    exit 0
+fi
 
 # view name, layer, head (0-based, as in attnviz-cli): a layer and head where each view has something to show.
 while read -r view layer head; do

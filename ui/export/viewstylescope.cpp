@@ -46,6 +46,9 @@ QPalette ViewStyleScope::palette(ExportTheme theme, bool transparent)
         p.setColor(group, QPalette::BrightText, dark ? QColor(Qt::white) : QColor(Qt::black));
         p.setColor(group, QPalette::PlaceholderText, dim);
         p.setColor(group, QPalette::Mid, mid);
+        // Grid lines (Qt Charts): a quiet step from the dark background, not the default light grey.
+        if (dark)
+            p.setColor(group, QPalette::Midlight, QColor(0x3a, 0x3c, 0x42));
         p.setColor(group, QPalette::Dark, mid.darker(130));
         p.setColor(group, QPalette::Light, window.lighter(120));
         p.setColor(group, QPalette::Highlight, highlight);

@@ -8,6 +8,7 @@
 #include "shell/inputpanel.h"
 #include "lessons/lessoneditor.h"
 #include "shell/modelpicker.h"
+#include "shell/presentationmode.h"
 #include "state/runrequestbuilder.h"
 #include "state/selectionstate.h"
 #include "widgets/selectiontoolbar.h"
@@ -16,6 +17,7 @@
 #include "shell/sideviewdock.h"
 #include "widgets/staleoverlay.h"
 #include "widgets/tokenstrip.h"
+#include "shell/viewhint.h"
 #include "shell/windowactions.h"
 
 #include <QCloseEvent>
@@ -91,17 +93,23 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     layout->addWidget(strips);
     m_toolBar->setMovable(false);
     layout->addWidget(m_toolBar);
+    m_hint = new ViewHint(central);
+    layout->addWidget(m_hint);
     m_tabs = new QTabWidget(central);
     m_tabs->setDocumentMode(true);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
     buildViews();
+    connect(m_tabs, &QTabWidget::currentChanged, m_hint, [this]() { m_hint->setViewName(currentViewName()); });
+    m_hint->setViewName(currentViewName());
     m_sideView = new SideViewDock(m_selection, this);
     addDockWidget(Qt::RightDockWidgetArea, m_sideView);
     m_sideView->hide(); // View → Side View (Ctrl+D) shows it; the saved window state remembers
     m_lessonEditor = new LessonEditor(m_service, this);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonEditor);
     m_lessonEditor->hide(); // View → Lesson Editor (Ctrl+L), enabled while a lesson is open
+    m_presentation = new PresentationMode(this);
+    connect(m_presentation, &PresentationMode::activeChanged, m_hint, &ViewHint::setSuppressed);
     new WindowActions(this);
     m_stale = new StaleOverlay(m_tabs);
 
@@ -146,6 +154,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
         m_attentionBudget = std::size_t(QSettings().value(QStringLiteral("attentionBudgetMiB"), 0).toULongLong()) << 20;
         SessionSettings::restore(*this);
         new SettingsAutosave(this);
+        m_hint->setActive(true); // first-run hints only for a real session, never tests or screenshots
     }
 }
 

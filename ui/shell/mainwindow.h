@@ -21,11 +21,13 @@ class HeadChips;
 class HeatmapView;
 class InputPanel;
 class LessonEditor;
+class PresentationMode;
 class SelectionState;
 class SelectionToolBar;
 class SideViewDock;
 class StaleOverlay;
 class TokenStrip;
+class ViewHint;
 
 class MainWindow : public QMainWindow
 {
@@ -61,6 +63,8 @@ public:
     SideViewDock* sideViewDock() const { return m_sideView; }
     LessonEditor* lessonEditor() const { return m_lessonEditor; }
     StaleOverlay* staleOverlay() const { return m_stale; }
+    PresentationMode* presentationMode() const { return m_presentation; }
+    ViewHint* viewHint() const { return m_hint; } // active only with settings
     const QList<AttentionView*>& views() const { return m_views; }
     const std::shared_ptr<const AttentionResult>& result() const { return m_result; }
     QTabWidget* viewTabs() const { return m_tabs; }
@@ -99,6 +103,8 @@ private:
     SideViewDock* m_sideView = nullptr;
     LessonEditor* m_lessonEditor = nullptr;
     StaleOverlay* m_stale = nullptr;
+    PresentationMode* m_presentation = nullptr;
+    ViewHint* m_hint = nullptr;
     QList<AttentionView*> m_views;
     QLabel* m_notice = nullptr;
     QLabel* m_stats = nullptr;

@@ -3,6 +3,7 @@
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
+#include "shell/presentationmode.h"
 #include "state/selectionstate.h"
 #include "shell/sideviewdock.h"
 
@@ -29,11 +30,25 @@ QString SessionSettings::lastModel()
     return QSettings().value(QStringLiteral("models/last")).toString();
 }
 
+QStringList SessionSettings::dismissedHints()
+{
+    return QSettings().value(QStringLiteral("hints/dismissed")).toStringList();
+}
+
+void SessionSettings::dismissHint(const QString& viewName)
+{
+    QStringList dismissed = dismissedHints();
+    if (dismissed.contains(viewName))
+        return;
+    dismissed << viewName;
+    QSettings().setValue(QStringLiteral("hints/dismissed"), dismissed);
+}
+
 void SessionSettings::save(const MainWindow& window)
 {
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), window.saveState());
+    settings.setValue(QStringLiteral("window/geometry"), window.presentationMode()->windowGeometry());
+    settings.setValue(QStringLiteral("window/state"), window.presentationMode()->windowState());
     settings.setValue(QStringLiteral("view/side"), window.sideViewDock()->viewName());
     settings.setValue(QStringLiteral("models/recent"), window.inputPanel()->modelPicker()->recent());
     if (!window.loadedModelSpec().isEmpty())

@@ -7,4 +7,6 @@ target_sources(attnviz_ui PRIVATE
     shell/localmodelscanner.h shell/localmodelscanner.cpp
     shell/sideviewdock.h shell/sideviewdock.cpp
     shell/sessionsettings.h shell/sessionsettings.cpp
-    shell/settingsautosave.h shell/settingsautosave.cpp)
+    shell/settingsautosave.h shell/settingsautosave.cpp
+    shell/presentationmode.h shell/presentationmode.cpp
+    shell/viewhint.h shell/viewhint.cpp)

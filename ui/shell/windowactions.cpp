@@ -9,6 +9,7 @@
 #include "lessons/lessoneditor.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
+#include "shell/presentationmode.h"
 #include "state/selectionstate.h"
 #include "shell/sideviewdock.h"
 
@@ -30,6 +31,8 @@ WindowActions::WindowActions(MainWindow* window) : QObject(window), m_window(win
     buildFileMenu();
     buildViewMenu();
     buildHelpMenu();
+    // On the window too: a hidden menu bar (presentation mode) would take the shortcuts with it.
+    m_window->addActions(menuShortcuts());
     connect(window->inputPanel()->modelPicker(), &ModelPicker::openRequested, this, &WindowActions::openModelFile);
 }
 
@@ -110,6 +113,9 @@ void WindowActions::buildViewMenu()
     editor->setToolTip(tr("Edit the lesson's matrices and watch every view recompute (lessons only)"));
     editor->setStatusTip(editor->toolTip());
     view->addAction(editor);
+    PresentationMode* presentation = m_window->presentationMode();
+    view->addAction(presentation->toggleAction());
+    connect(presentation, &PresentationMode::stepRequested, this, &WindowActions::step);
     view->addSeparator();
     struct Step
     {
@@ -187,22 +193,30 @@ void WindowActions::buildHelpMenu()
     });
 }
 
+QList<QAction*> WindowActions::menuShortcuts() const
+{
+    QList<QAction*> actions;
+    for (QAction* menuAction : m_window->menuBar()->actions()) {
+        if (const QMenu* menu = menuAction->menu()) {
+            for (QAction* a : menu->actions()) {
+                if (!a->shortcut().isEmpty())
+                    actions << a;
+            }
+        }
+    }
+    return actions;
+}
+
 QString WindowActions::shortcutsHelpText() const
 {
     // Built from the menus themselves, so the list can never disagree with what the keys do.
     QStringList lines;
-    for (QAction* menuAction : m_window->menuBar()->actions()) {
-        const QMenu* menu = menuAction->menu();
-        if (menu == nullptr)
-            continue;
-        for (QAction* a : menu->actions()) {
-            if (a->shortcut().isEmpty())
-                continue;
-            lines << tr("%1: %2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
-        }
-    }
+    for (const QAction* a : menuShortcuts())
+        lines << tr("%1: %2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
     lines << tr("Left / Right in the token strip: previous / next query token")
           << tr("Ctrl+wheel over the heatmap: zoom");
+    for (const QString& key : m_window->presentationMode()->keyHelp())
+        lines << tr("In presentation mode, %1").arg(key);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -2,6 +2,7 @@
 // The main window's menus and keyboard shortcuts (open, export, views, layer/head/query
 // stepping, zoom). Works through MainWindow's public API only.
 
+#include <QList>
 #include <QObject>
 
 class QAction;
@@ -31,6 +32,7 @@ private:
     void buildViewMenu();
     void buildHelpMenu();
     QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& keys, const QString& tip);
+    QList<QAction*> menuShortcuts() const; // every menu action that has a shortcut, in menu order
 
     MainWindow* m_window;
 };

@@ -2,8 +2,11 @@
 
 #include "state/selectionstate.h"
 
+#include <QApplication>
 #include <QPaintEvent>
 #include <QPainter>
+
+#include <algorithm>
 
 namespace attnviz {
 
@@ -29,6 +32,12 @@ QImage AttentionView::renderImage(const QSize& size, qreal devicePixelRatio) con
     painter.setRenderHint(QPainter::TextAntialiasing);
     paint(painter, QRectF(QPointF(0, 0), QSizeF(size)));
     return image;
+}
+
+qreal AttentionView::textScale() const
+{
+    const qreal base = QApplication::font().pointSizeF();
+    return base > 0 && font().pointSizeF() > 0 ? std::clamp(font().pointSizeF() / base, 0.5, 4.0) : 1.0;
 }
 
 void AttentionView::resultChanged()

@@ -33,6 +33,10 @@ public:
     virtual QSizeF minimumExportSize() const { return preferredExportSize(); }
     virtual QString viewName() const = 0; // "heatmap", "arcs", "model", "pipeline", "chart"
 
+    // The view's font over the application's. Views that draw in fixed pixel sizes multiply them by
+    // it, so presentation mode's large type and an export's font size reach them too.
+    qreal textScale() const;
+
     // Renders paint() into an image of `size` logical pixels (export, golden tests).
     QImage renderImage(const QSize& size, qreal devicePixelRatio = 1.0) const;
 

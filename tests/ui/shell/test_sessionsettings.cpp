@@ -1,6 +1,7 @@
 // What the window remembers between runs: text, colour map, current view, side view, last model.
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
+#include "shell/presentationmode.h"
 #include "state/selectionstate.h"
 #include "shell/sessionsettings.h"
 #include "shell/sideviewdock.h"
@@ -64,6 +65,29 @@ private slots:
         QVERIFY(window.sideViewDock()->setViewName(QStringLiteral("chart")));
         QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("view/side")).toString(), QStringLiteral("chart"),
                                   5000);
+    }
+
+    void presentingIsNotSaved()
+    {
+        // Quitting (or an autosave) while presenting keeps the window as it was outside it.
+        QSettings().clear();
+        QByteArray state;
+        {
+            MainWindow window(nullptr, true);
+            window.resize(1000, 640);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            state = window.saveState();
+            window.presentationMode()->setActive(true);
+            QTRY_VERIFY(window.isFullScreen());
+            window.close(); // saves
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("window/state")).toByteArray(), state);
+        MainWindow second(nullptr, true);
+        second.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&second));
+        QVERIFY(!second.isFullScreen());
+        QCOMPARE(second.size(), QSize(1000, 640));
     }
 
     void withoutSettingsNothingIsRead()

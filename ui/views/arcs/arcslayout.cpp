@@ -16,16 +16,17 @@ QRectF columnRect(qreal x, qreal width, int count, qreal rowHeight, qreal bodyTo
 
 } // namespace
 
-ArcsLayout ArcsLayout::compute(const QRectF& area, int leftCount, int rightCount, qreal labelWidth)
+ArcsLayout ArcsLayout::compute(const QRectF& area, int leftCount, int rightCount, qreal labelWidth, qreal scale)
 {
     ArcsLayout layout;
     layout.area = area;
+    layout.scale = scale;
     layout.leftCount = std::max(0, leftCount);
     layout.rightCount = std::max(0, rightCount);
-    const qreal bodyTop = area.top() + headerHeight;
-    const qreal bodyHeight = std::max(0.0, area.height() - headerHeight - margin);
+    const qreal bodyTop = area.top() + headerHeight * scale;
+    const qreal bodyHeight = std::max(0.0, area.height() - headerHeight * scale - margin);
     const int rows = std::max({layout.leftCount, layout.rightCount, 1});
-    layout.rowHeight = std::min(maxRowHeight, bodyHeight / rows);
+    layout.rowHeight = std::min(maxRowHeight * scale, bodyHeight / rows);
 
     // Labels take what they need as long as the lines keep a minimum width; lines get the
     // rest, up to a cap.
@@ -76,9 +77,9 @@ ArcsLayout::Hit ArcsLayout::hitTest(const QPointF& point) const
     return {};
 }
 
-qreal ArcsLayout::preferredHeight(int leftCount, int rightCount, qreal rowHeight)
+qreal ArcsLayout::preferredHeight(int leftCount, int rightCount, qreal rowHeight, qreal scale)
 {
-    return headerHeight + std::max({leftCount, rightCount, 1}) * rowHeight + margin;
+    return headerHeight * scale + std::max({leftCount, rightCount, 1}) * rowHeight + margin;
 }
 
 } // namespace attnviz

@@ -30,11 +30,14 @@ struct ArcsLayout
     qreal labelWidth = 0.0;
     qreal rowHeight = 0.0;
     int labelPixelSize = 0; // the labels' font, chosen by the view so they fit labelWidth
+    qreal scale = 1.0;      // the view's text scale: header and rows grow with the type
     QRectF leftColumn;  // label boxes of the queries
     QRectF rightColumn; // label boxes of the keys
 
     // labelWidth: width of the widest label (both columns use it, so the picture is symmetric).
-    static ArcsLayout compute(const QRectF& area, int leftCount, int rightCount, qreal labelWidth);
+    // scale multiplies headerHeight and maxRowHeight (large type, e.g. presentation mode).
+    static ArcsLayout compute(const QRectF& area, int leftCount, int rightCount, qreal labelWidth,
+                              qreal scale = 1.0);
 
     QRectF leftLabelRect(int i) const;
     QRectF rightLabelRect(int j) const;
@@ -43,7 +46,7 @@ struct ArcsLayout
     Hit hitTest(const QPointF& point) const;
 
     // The height needed to give every row `rowHeight` (for export sizes).
-    static qreal preferredHeight(int leftCount, int rightCount, qreal rowHeight = maxRowHeight);
+    static qreal preferredHeight(int leftCount, int rightCount, qreal rowHeight = maxRowHeight, qreal scale = 1.0);
 };
 
 } // namespace attnviz

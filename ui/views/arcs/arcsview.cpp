@@ -3,7 +3,6 @@
 #include "views/arcs/arcspalette.h"
 
 #include <QFontMetricsF>
-#include <QGuiApplication>
 #include <QMouseEvent>
 #include <QPainter>
 
@@ -93,7 +92,8 @@ QList<int> ArcsView::drawnHeads() const
 ArcsLayout ArcsView::layoutFor(const QRectF& target) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
-    if (stack == nullptr) return ArcsLayout::compute(target, 0, 0, 0);
+    const qreal scale = textScale();
+    if (stack == nullptr) return ArcsLayout::compute(target, 0, 0, 0, scale);
     const int queries = stack->attention.queries;
     const int keys = stack->attention.keys;
     // The widest label in each size: both columns use it, so the picture stays symmetric.
@@ -106,8 +106,8 @@ ArcsLayout ArcsView::layoutFor(const QRectF& target) const
             width = std::max(width, metrics.horizontalAdvance(label(keyTokens(*result(), *stack), j)));
         return width;
     };
-    const ArcsLayout roomiest = ArcsLayout::compute(target, queries, keys, target.width());
-    int pixelSize = std::clamp(int(roomiest.rowHeight * 0.62), 7, 14);
+    const ArcsLayout roomiest = ArcsLayout::compute(target, queries, keys, target.width(), scale);
+    int pixelSize = std::clamp(int(roomiest.rowHeight * 0.62), 7, int(14 * scale));
     qreal width = widestLabel(pixelSize);
     const qreal room = roomiest.labelWidth - kLabelPadding;
     if (width > room && pixelSize > kMinLabelPixels) {
@@ -115,7 +115,7 @@ ArcsLayout ArcsView::layoutFor(const QRectF& target) const
         pixelSize = std::max(kMinLabelPixels, int(std::floor(pixelSize * room / width)));
         width = widestLabel(pixelSize);
     }
-    ArcsLayout layout = ArcsLayout::compute(target, queries, keys, width + kLabelPadding);
+    ArcsLayout layout = ArcsLayout::compute(target, queries, keys, width + kLabelPadding, scale);
     layout.labelPixelSize = pixelSize;
     return layout;
 }
@@ -162,7 +162,7 @@ ArcsView::PictureKey ArcsView::pictureKey() const
     key.size = size();
     key.devicePixelRatio = devicePixelRatioF();
     key.palette = palette().cacheKey();
-    key.font = QGuiApplication::font(); // paint() uses the application font
+    key.font = font(); // paint() scales its pixel sizes by textScale()
     return key;
 }
 
@@ -188,13 +188,13 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     const SelectionState* sel = selection();
-    QFont title;
-    title.setPixelSize(13);
+    const qreal s = layout.scale;
+    QFont title = labelFont(int(13 * s));
     title.setBold(true);
     painter.setFont(title);
     painter.setPen(palette().color(QPalette::Text));
-    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6,
-                           target.width() - 2 * ArcsLayout::margin, 18);
+    const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6 * s,
+                           target.width() - 2 * ArcsLayout::margin, 18 * s);
     const QList<int> drawn = drawnHeads();
     const bool single = sel != nullptr && !sel->meanOfHeads();
     const QString heads = single               ? tr("head %1").arg(drawn.value(0))
@@ -207,8 +207,7 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
 
     // Legend: one chip per head, hollow when its lines are not drawn, never over the title (a
     // narrow side dock keeps only the title, which names the heads).
-    QFont small;
-    small.setPixelSize(11);
+    const QFont small = labelFont(int(11 * s));
     painter.setFont(small);
     const QFontMetricsF metrics(small);
     const qreal titleRight =
@@ -216,26 +215,26 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
     qreal x = target.right() - ArcsLayout::margin;
     for (int h = stack->attention.heads - 1; h >= 0; --h) {
         const QString text = tr("H%1").arg(h);
-        const qreal w = metrics.horizontalAdvance(text) + 16;
+        const qreal w = metrics.horizontalAdvance(text) + 16 * s;
         if (x - w < titleRight)
             break; // too many heads for the line: the rest are implied
         x -= w;
-        const QRectF chip(x, target.top() + 8, w - 4, 14);
+        const QRectF chip(x, target.top() + 8 * s, w - 4 * s, 14 * s);
         const QColor color = ArcsPalette::headColor(h);
         const bool on = drawn.contains(h);
         painter.setPen(QPen(color, 1.5));
         painter.setBrush(on ? color : Qt::NoBrush);
-        painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3, 8, 8), 2, 2);
+        painter.drawRoundedRect(QRectF(chip.left(), chip.top() + 3 * s, 8 * s, 8 * s), 2, 2);
         painter.setPen(palette().color(on ? QPalette::Text : QPalette::PlaceholderText));
-        painter.drawText(chip.adjusted(11, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+        painter.drawText(chip.adjusted(11 * s, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
     }
 
     painter.setPen(palette().color(QPalette::PlaceholderText));
-    const qreal captionY = target.top() + ArcsLayout::headerHeight - 20;
+    const qreal captionY = target.top() + (ArcsLayout::headerHeight - 20) * s;
     const bool cross = stack->keysFromSource != stack->queriesFromSource;
-    painter.drawText(QRectF(layout.leftColumn.left(), captionY, layout.leftColumn.width(), 16),
+    painter.drawText(QRectF(layout.leftColumn.left(), captionY, layout.leftColumn.width(), 16 * s),
                      Qt::AlignRight | Qt::AlignVCenter, cross ? tr("target (queries)") : tr("queries"));
-    painter.drawText(QRectF(layout.rightColumn.left(), captionY, layout.rightColumn.width(), 16),
+    painter.drawText(QRectF(layout.rightColumn.left(), captionY, layout.rightColumn.width(), 16 * s),
                      Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
 }
 
@@ -355,7 +354,9 @@ QSizeF ArcsView::preferredExportSize() const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     if (stack == nullptr) return {560.0, 400.0};
-    return {560.0, std::max(240.0, ArcsLayout::preferredHeight(stack->attention.queries, stack->attention.keys))};
+    const qreal s = textScale();
+    return {560.0 * s, std::max(240.0, ArcsLayout::preferredHeight(stack->attention.queries, stack->attention.keys,
+                                                                    ArcsLayout::maxRowHeight * s, s))};
 }
 
 void ArcsView::setHover(ArcsLayout::Hit hit)

@@ -36,7 +36,23 @@ QString plain(const QString& text)
     return text.toHtmlEscaped();
 }
 
-QChart* newChart(const QString& title, const QPalette& palette)
+// A font of `pixels` at the chart's text scale (large type in presentation mode).
+QFont scaledFont(QFont font, int pixels, qreal textScale)
+{
+    font.setPixelSize(std::max(1, int(std::lround(pixels * textScale))));
+    return font;
+}
+
+// The theme's own font (legend, value axis) grown by the text scale; untouched at 1.
+QFont grown(QFont font, qreal textScale)
+{
+    if (font.pixelSize() > 0)
+        return scaledFont(font, font.pixelSize(), textScale);
+    font.setPointSizeF(font.pointSizeF() * textScale);
+    return font;
+}
+
+QChart* newChart(const QString& title, const QPalette& palette, qreal textScale)
 {
     auto* chart = new QChart;
     chart->setTitle(plain(title));
@@ -46,15 +62,16 @@ QChart* newChart(const QString& title, const QPalette& palette)
     chart->setAnimationOptions(QChart::NoAnimation); // exports must show the final state
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    QFont font = chart->titleFont();
-    font.setPixelSize(13);
+    QFont font = scaledFont(chart->titleFont(), 13, textScale);
     font.setBold(true);
     chart->setTitleFont(font);
+    chart->legend()->setFont(grown(chart->legend()->font(), textScale));
     return chart;
 }
 
-void styleAxis(QAbstractAxis* axis, const QPalette& palette)
+void styleAxis(QAbstractAxis* axis, const QPalette& palette, qreal textScale)
 {
+    axis->setTitleFont(grown(axis->titleFont(), textScale));
     axis->setLabelsColor(palette.color(QPalette::Text));
     axis->setTitleBrush(palette.color(QPalette::Text));
     axis->setLinePenColor(palette.color(QPalette::Mid));
@@ -62,7 +79,7 @@ void styleAxis(QAbstractAxis* axis, const QPalette& palette)
 }
 
 void attachAxes(QChart* chart, QBarSeries* series, const QStringList& categories, double peak, const QString& yTitle,
-                const QPalette& palette)
+                const QPalette& palette, qreal textScale)
 {
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
@@ -70,11 +87,10 @@ void attachAxes(QChart* chart, QBarSeries* series, const QStringList& categories
     for (const QString& c : categories)
         escaped << plain(c);
     x->append(escaped);
-    if (categories.size() > 24) x->setLabelsAngle(-90); // long inputs: vertical labels still fit
-    QFont labels = x->labelsFont();
-    labels.setPixelSize(categories.size() > 40 ? 8 : 11);
-    x->setLabelsFont(labels);
-    styleAxis(x, palette);
+    // Long inputs, or fewer in large type: vertical labels still fit where level ones would be cut.
+    if (categories.size() * textScale > 24) x->setLabelsAngle(-90);
+    x->setLabelsFont(scaledFont(x->labelsFont(), categories.size() > 40 ? 8 : 11, textScale));
+    styleAxis(x, palette, textScale);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
     auto* y = new QValueAxis;
@@ -85,7 +101,8 @@ void attachAxes(QChart* chart, QBarSeries* series, const QStringList& categories
     y->setTickInterval(nice.interval);
     y->setTitleText(yTitle);
     y->setLabelFormat(QStringLiteral("%.1f"));
-    styleAxis(y, palette);
+    y->setLabelsFont(grown(y->labelsFont(), textScale));
+    styleAxis(y, palette, textScale);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
 }
@@ -138,11 +155,11 @@ int ChartsBuilder::effectiveQuery(const AttentionResult& result, const Selection
 }
 
 QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const SelectionState& selection,
-                                        const QPalette& palette)
+                                        const QPalette& palette, qreal textScale)
 {
     const AttentionStack* stack = currentStack(result, selection);
     const int query = effectiveQuery(result, selection);
-    if (stack == nullptr || query < 0) return newChart(tr("No attention to show yet"), palette);
+    if (stack == nullptr || query < 0) return newChart(tr("No attention to show yet"), palette, textScale);
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
     const auto& keyTokens = keyTokensOf(result, *stack);
@@ -159,7 +176,7 @@ QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const Se
                                               .arg(keys.size())
                                               .arg(a.keys)
                                         : tr("Where “%1” (#%2) looks · layer %3").arg(queryText).arg(query).arg(layer),
-                             palette);
+                             palette, textScale);
 
     QStringList categories;
     for (int k : keys) {
@@ -195,19 +212,20 @@ QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const Se
         }
         series->append(set);
     }
-    attachAxes(chart, series, categories, peak, tr("weight"), palette);
+    attachAxes(chart, series, categories, peak, tr("weight"), palette, textScale);
     chart->legend()->setVisible(series->count() > 1);
     return chart;
 }
 
 QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const SelectionState& selection,
-                                     const QPalette& palette)
+                                     const QPalette& palette, qreal textScale)
 {
     const AttentionStack* stack = currentStack(result, selection);
-    if (stack == nullptr || stack->attention.queries == 0) return newChart(tr("No attention to show yet"), palette);
+    if (stack == nullptr || stack->attention.queries == 0)
+        return newChart(tr("No attention to show yet"), palette, textScale);
     const AttentionTensor& a = stack->attention;
     const int layer = std::clamp(selection.layer(), 0, a.layers - 1);
-    QChart* chart = newChart(tr("Head statistics · layer %1").arg(layer), palette);
+    QChart* chart = newChart(tr("Head statistics · layer %1").arg(layer), palette, textScale);
     const bool self = stack->keysFromSource == stack->queriesFromSource && a.queries == a.keys;
     auto* previous = new QBarSet(tr("previous-token"));
     auto* first = new QBarSet(tr("first-token"));
@@ -240,7 +258,7 @@ QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const Selec
     else delete previous;
     series->append(first);
     series->append(entropy);
-    attachAxes(chart, series, categories, 1.0, tr("score"), palette);
+    attachAxes(chart, series, categories, 1.0, tr("score"), palette, textScale);
     return chart;
 }
 

@@ -28,10 +28,12 @@ struct ChartsBuilder
     // enabled heads; all keys when there are at most kMaxKeyBars.
     static std::vector<int> shownKeys(const AttentionResult& result, const SelectionState& selection, int query);
     // Colours follow `palette` (dark palettes get dark charts); labels are plain text, never HTML.
+    // Text sizes are multiplied by `textScale` (AttentionView::textScale(): Qt Charts takes no font
+    // from its widget, so presentation mode and an export's font size reach the charts this way).
     static QChart* distributionChart(const AttentionResult& result, const SelectionState& selection,
-                                     const QPalette& palette = QPalette());
+                                     const QPalette& palette = QPalette(), qreal textScale = 1.0);
     static QChart* headStatsChart(const AttentionResult& result, const SelectionState& selection,
-                                  const QPalette& palette = QPalette());
+                                  const QPalette& palette = QPalette(), qreal textScale = 1.0);
     // A 0..max axis with round ticks: max is a multiple of interval (0.1, or 0.2 above 0.5).
     struct Axis
     {

@@ -64,9 +64,10 @@ void ChartsView::paintEvent(QPaintEvent* event)
 void ChartsView::changeEvent(QEvent* event)
 {
     AttentionView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
         rebuild();
 }
+
 
 void ChartsView::rebuild()
 {
@@ -82,8 +83,10 @@ void ChartsView::rebuild()
         chart->setBackgroundBrush(palette().color(QPalette::Base));
         return chart;
     };
-    replace(m_distribution, ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette()) : blank());
-    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette()) : blank());
+    const qreal scale = textScale();
+    replace(m_distribution,
+            ready ? ChartsBuilder::distributionChart(*result(), *selection(), palette(), scale) : blank());
+    replace(m_stats, ready ? ChartsBuilder::headStatsChart(*result(), *selection(), palette(), scale) : blank());
     for (QChartView* view : {m_distribution, m_stats})
         view->setBackgroundBrush(palette().color(QPalette::Base));
 }
@@ -100,8 +103,8 @@ void ChartsView::paint(QPainter& painter, const QRectF& target) const
     // The same 3:2 split as on screen.
     const QRectF top(target.topLeft(), QSizeF(target.width(), target.height() * 0.6));
     const QRectF bottom(top.bottomLeft(), QSizeF(target.width(), target.height() - top.height()));
-    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection(), palette()), top);
-    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection(), palette()), bottom);
+    renderChart(painter, ChartsBuilder::distributionChart(*result(), *selection(), palette(), textScale()), top);
+    renderChart(painter, ChartsBuilder::headStatsChart(*result(), *selection(), palette(), textScale()), bottom);
     painter.restore();
 }
 

@@ -27,7 +27,7 @@ public:
 protected:
     void resultChanged() override;
     void paintEvent(QPaintEvent* event) override;
-    void changeEvent(QEvent* event) override; // a new palette (dark mode) rebuilds the charts
+    void changeEvent(QEvent* event) override; // a new palette (dark mode) or font rebuilds the charts
 
 private:
     void rebuild();

@@ -264,7 +264,9 @@ void HeatmapPainter::paintHatching(QPainter& painter, const HeatmapGeometry& g, 
 void HeatmapPainter::paintValues(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
 {
     QFont valueFont = m_font;
-    valueFont.setPointSizeF(std::clamp(g.cellSize * 0.24, 6.0, 9.5));
+    // Up to 9.5 pt, or more with a large UI font (presentation mode), always within the cell.
+    const double base = m_font.pointSizeF() > 0 ? m_font.pointSizeF() : 9.0;
+    valueFont.setPointSizeF(std::clamp(g.cellSize * 0.24, 6.0, std::max(9.5, base * 0.8)));
     const QFontMetricsF vfm(valueFont);
     if (!m_showValues || vfm.horizontalAdvance(QStringLiteral("-0.00")) + 4 > g.cellSize)
         return;

@@ -7,27 +7,28 @@
 
 namespace attnviz {
 
-ModelGridLayout ModelGridLayout::compute(const QRectF& area, int layers, int heads)
+ModelGridLayout ModelGridLayout::compute(const QRectF& area, int layers, int heads, qreal scale)
 {
     ModelGridLayout g;
     g.area = area;
+    g.scale = scale;
     g.layers = std::max(0, layers);
     g.heads = std::max(0, heads);
     if (g.layers == 0 || g.heads == 0) return g;
-    const qreal width = area.width() - 2 * margin - rowLabelWidth;
-    const qreal height = area.height() - 2 * margin - titleHeight - columnLabelHeight;
+    const qreal width = area.width() - 2 * margin - g.labelWidth();
+    const qreal height = area.height() - 2 * margin - g.titleLine() - g.labelHeight();
     auto fit = [&](qreal badge) {
         return std::min(width / g.heads - spacing, height / g.layers - spacing - badge);
     };
-    g.thumb = fit(badgeHeight);
+    g.thumb = fit(g.badgeLine());
     g.badges = g.thumb >= minBadgeThumb;
     if (!g.badges) g.thumb = fit(0.0);
     g.thumb = std::clamp(std::floor(g.thumb), 1.0, maxThumb);
 
     // Centre the grid horizontally; keep it at the top so the title stays put while resizing.
-    const qreal gridWidth = rowLabelWidth + g.heads * g.cellWidth();
+    const qreal gridWidth = g.labelWidth() + g.heads * g.cellWidth();
     const qreal left = area.left() + std::max(margin, (area.width() - gridWidth) / 2.0);
-    g.origin = {left + rowLabelWidth, area.top() + margin + titleHeight + columnLabelHeight};
+    g.origin = {left + g.labelWidth(), area.top() + margin + g.titleLine() + g.labelHeight()};
     return g;
 }
 
@@ -39,19 +40,19 @@ QRectF ModelGridLayout::thumbRect(int layer, int head) const
 QRectF ModelGridLayout::badgeRect(int layer, int head) const
 {
     const QRectF t = thumbRect(layer, head);
-    return {t.left(), t.bottom(), t.width(), badges ? badgeHeight : 0.0};
+    return {t.left(), t.bottom(), t.width(), badges ? badgeLine() : 0.0};
 }
 
 QRectF ModelGridLayout::rowLabelRect(int layer) const
 {
     const QRectF t = thumbRect(layer, 0);
-    return {t.left() - rowLabelWidth, t.top(), rowLabelWidth - 6.0, thumb};
+    return {t.left() - labelWidth(), t.top(), labelWidth() - 6.0, thumb};
 }
 
 QRectF ModelGridLayout::columnLabelRect(int head) const
 {
     const QRectF t = thumbRect(0, head);
-    return {t.left(), t.top() - columnLabelHeight, thumb, columnLabelHeight};
+    return {t.left(), t.top() - labelHeight(), thumb, labelHeight()};
 }
 
 QPoint ModelGridLayout::hitTest(const QPointF& point) const
@@ -64,11 +65,11 @@ QPoint ModelGridLayout::hitTest(const QPointF& point) const
     return {layer, head};
 }
 
-QSizeF ModelGridLayout::preferredSize(int layers, int heads, qreal thumb)
+QSizeF ModelGridLayout::preferredSize(int layers, int heads, qreal thumb, qreal scale)
 {
-    const qreal badge = thumb >= minBadgeThumb ? badgeHeight : 0.0;
-    return {2 * margin + rowLabelWidth + heads * (thumb + spacing),
-            2 * margin + titleHeight + columnLabelHeight + layers * (thumb + badge + spacing)};
+    const qreal badge = thumb >= minBadgeThumb ? badgeHeight * scale : 0.0;
+    return {2 * margin + rowLabelWidth * scale + heads * (thumb + spacing),
+            2 * margin + (titleHeight + columnLabelHeight) * scale + layers * (thumb + badge + spacing)};
 }
 
 } // namespace attnviz

@@ -25,11 +25,17 @@ struct ModelGridLayout
     qreal thumb = 0.0;       // side of one thumbnail
     bool badges = false;     // whether a badge line fits under each thumbnail
     QPointF origin;          // top-left of thumbnail (0, 0)
+    qreal scale = 1.0;       // the view's text scale: labels, title and badges grow with the type
 
-    static ModelGridLayout compute(const QRectF& area, int layers, int heads);
+    // scale multiplies the label, title and badge sizes (large type, e.g. presentation mode).
+    static ModelGridLayout compute(const QRectF& area, int layers, int heads, qreal scale = 1.0);
 
+    qreal labelWidth() const { return rowLabelWidth * scale; }
+    qreal labelHeight() const { return columnLabelHeight * scale; }
+    qreal titleLine() const { return titleHeight * scale; }
+    qreal badgeLine() const { return badgeHeight * scale; }
     qreal cellWidth() const { return thumb + spacing; }
-    qreal cellHeight() const { return thumb + (badges ? badgeHeight : 0.0) + spacing; }
+    qreal cellHeight() const { return thumb + (badges ? badgeLine() : 0.0) + spacing; }
     QRectF thumbRect(int layer, int head) const;
     QRectF badgeRect(int layer, int head) const;
     QRectF rowLabelRect(int layer) const;
@@ -38,7 +44,7 @@ struct ModelGridLayout
     QPoint hitTest(const QPointF& point) const;
 
     // The size that gives each thumbnail `thumb` pixels (for export).
-    static QSizeF preferredSize(int layers, int heads, qreal thumb);
+    static QSizeF preferredSize(int layers, int heads, qreal thumb, qreal scale = 1.0);
 };
 
 } // namespace attnviz

@@ -108,7 +108,7 @@ const std::vector<HeadSummary>& ModelGridView::headStats() const
 ModelGridLayout ModelGridView::layoutFor(const QRectF& target) const
 {
     const AttentionStack* s = stack();
-    return ModelGridLayout::compute(target, s ? s->attention.layers : 0, s ? s->attention.heads : 0);
+    return ModelGridLayout::compute(target, s ? s->attention.layers : 0, s ? s->attention.heads : 0, textScale());
 }
 
 void ModelGridView::paint(QPainter& painter, const QRectF& target) const
@@ -129,18 +129,20 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
     const QColor dim = palette().color(QPalette::PlaceholderText);
     const QColor highlight = palette().color(QPalette::Highlight);
 
-    QFont titleFont;
-    titleFont.setPixelSize(13);
+    auto pixelFont = [&g](qreal pixels) {
+        QFont font;
+        font.setPixelSize(int(std::lround(pixels * g.scale)));
+        return font;
+    };
+    QFont titleFont = pixelFont(13);
     titleFont.setBold(true);
     painter.setFont(titleFont);
     painter.setPen(text);
     const QRectF titleRect(target.left() + ModelGridLayout::margin, target.top() + ModelGridLayout::margin,
-                           target.width() - 2 * ModelGridLayout::margin, ModelGridLayout::titleHeight - 6);
+                           target.width() - 2 * ModelGridLayout::margin, g.titleLine() - 6);
     painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
                      tr("%1 stack: %2 layers × %3 heads").arg(QString::fromStdString(s->name)).arg(g.layers).arg(g.heads));
-    QFont small;
-    small.setPixelSize(g.thumb < 30 ? 9 : 11);
-    painter.setFont(small);
+    painter.setFont(pixelFont(g.thumb < 30 ? 9 : 11));
     painter.setPen(dim);
     painter.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, tr("each thumbnail scaled to its own maximum"));
 
@@ -155,8 +157,7 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
 
     // Upscaled thumbnails stay crisp (each cell a block); shrunk ones are smoothed.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, g.thumb < std::max(m_cellsX, m_cellsY));
-    QFont badgeFont;
-    badgeFont.setPixelSize(10);
+    const QFont badgeFont = pixelFont(10);
     for (int l = 0; l < g.layers; ++l) {
         for (int h = 0; h < g.heads; ++h) {
             const QRectF r = g.thumbRect(l, h);
@@ -191,7 +192,7 @@ QSizeF ModelGridView::preferredExportSize() const
     if (s == nullptr) return {640.0, 480.0};
     const int heads = s->attention.heads;
     const qreal thumb = std::clamp(960.0 / std::max(1, heads), 40.0, 120.0);
-    return ModelGridLayout::preferredSize(s->attention.layers, heads, thumb);
+    return ModelGridLayout::preferredSize(s->attention.layers, heads, thumb, textScale());
 }
 
 void ModelGridView::mousePressEvent(QMouseEvent* event)
