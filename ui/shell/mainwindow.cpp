@@ -138,6 +138,10 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     connect(m_service, &ComputeService::busyChanged, m_busy, &QWidget::setVisible);
     connect(m_selection, &SelectionState::computeInputsChanged, this, [this]() { scheduleRun(0); });
     connect(m_selection, &SelectionState::layerChanged, this, &MainWindow::onSelectionMoved);
+    // Showing the pipeline (a tab, the side dock, raw scores) fetches the capture of the head shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onSelectionMoved);
+    connect(m_sideView, &SideViewDock::viewChanged, this, &MainWindow::onSelectionMoved);
+    connect(m_selection, &SelectionState::displayOptionsChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::headChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::onSelectionMoved);
     connect(m_selection, &SelectionState::stackChanged, this, &MainWindow::updateStats);
@@ -293,10 +297,20 @@ void MainWindow::onComputeFailed(const QString& message)
     showNotice(tr("⚠ %1").arg(message));
 }
 
+bool MainWindow::pipelineShown() const
+{
+    // The Q/K/V view, in a tab or the side dock, or the heatmap's raw scores (diverging colours).
+    return currentViewName() == QLatin1String("pipeline") ||
+           (m_sideView->isVisible() && m_sideView->viewName() == QLatin1String("pipeline")) ||
+           m_selection->colorMap() == ColorMapKind::Diverging;
+}
+
 void MainWindow::onSelectionMoved()
 {
-    // The pipeline capture is per (stack, layer, head): fetch the new one once the user settles.
-    if (m_result && m_result->pipeline &&
+    // The pipeline capture is per (stack, layer, head): fetch the new one once the user settles,
+    // when something on screen shows it. A move with only the maps on screen runs nothing: every
+    // map the run kept is already there.
+    if (m_result && m_result->pipeline && pipelineShown() &&
         (m_result->pipeline->layer != m_selection->layer() || m_result->pipeline->head != m_selection->head() ||
          m_result->pipeline->stack != m_selection->stack())) {
         scheduleRun(80);

@@ -83,6 +83,7 @@ protected:
 private:
     void buildViews();
     void scheduleRun(int debounceMs);
+    bool pipelineShown() const; // a view on screen needs the Q/K/V capture of the selected head
     void adoptCustomMask(const AttentionResult& result);
     void showResult(std::shared_ptr<const AttentionResult> result);
     void onModelLoaded(const QString& spec);
