@@ -14,6 +14,14 @@ tokens=${2:-4096}
 models=bench/models
 model=$models/qwen25-0.5b-shaped-bf16
 
+need=()
+for p in python3-torch python3-numpy libopenblas0-openmp libjemalloc2; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then # without OpenBLAS, Debian's torch falls back to the reference BLAS
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
+fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTNVIZ_BUILD_BENCH=ON >/dev/null
 cmake --build build -j"$(nproc)" --target attnviz-bench >/dev/null
 [ -f "$model/model.safetensors" ] || /usr/bin/python3 tools/fixtures/make_qwen25_shaped.py --out "$models" --only 0.5b

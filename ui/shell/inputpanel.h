@@ -44,7 +44,8 @@ public:
     static std::optional<std::vector<int>> parseIds(const QString& text, QString* error);
     int labelWidth() const; // so rows below can line up with this panel's labels
 
-    static constexpr int kMaxChars = 20000; // longer pastes are cut (the model truncates tokens anyway)
+    // Longer pastes are cut: about 40,000 tokens of English, past a 32k context and the budget.
+    static constexpr int kMaxChars = 200000;
 
 signals:
     void textEdited();
