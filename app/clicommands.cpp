@@ -90,7 +90,7 @@ int runLessonCommand(const std::vector<std::string>& args)
 
 namespace {
 
-// The input options that attention and export share: --text, --ids, --second, --mask.
+// The options that attention and export share: the model, its input, the mask and the attention budget.
 const std::vector<OptionSpec> inputOptions{{"model", true}, {"text", true}, {"second", true},
                                            {"ids", true},   {"mask", true}, {"attention-budget", true}};
 

@@ -44,14 +44,11 @@ CapturePlan planCapture(int layers, int heads, int tokens, int focusLayer, int f
     if (static_cast<double>(plan.tokens) > longest) {
         plan.tokens = static_cast<int>(std::max(1.0, longest));
         plan.notice = "input truncated to " + std::to_string(plan.tokens) + " tokens: one attention map of more " +
-                      "would not fit the attention budget of " + budgetText + "; ";
+                      "would not fit the attention budget of " + budgetText;
     }
     const double perMap = static_cast<double>(plan.tokens) * plan.tokens * sizeof(float);
     const double all = perMap * layers * heads;
-    if (all <= budget) {
-        if (!plan.notice.empty()) plan.notice.resize(plan.notice.size() - 2); // the "; " it would continue with
-        return plan;
-    }
+    if (all <= budget) return plan;
     const int fit = static_cast<int>(std::max(1.0, std::floor(budget / perMap)));
     const int layer = std::clamp(focusLayer, 0, layers - 1);
     plan.heads.assign(static_cast<std::size_t>(layers) * heads, false);
@@ -67,7 +64,7 @@ CapturePlan planCapture(int layers, int heads, int tokens, int focusLayer, int f
         std::fill_n(plan.heads.begin() + static_cast<std::ptrdiff_t>(layer) * heads + first, fit, true);
         kept = "layer " + std::to_string(layer) + " " + range("head", first, fit) + " of " + std::to_string(heads);
     }
-    plan.notice += "keeping the attention maps of " + kept + ": all " + std::to_string(layers * heads) +
+    plan.notice += (plan.notice.empty() ? "" : "; ") + std::string("keeping the attention maps of ") + kept + ": all " + std::to_string(layers * heads) +
                    " would need " + byteSizeText(all) + ", over the attention budget of " + budgetText +
                    "; the others are computed when shown";
     return plan;

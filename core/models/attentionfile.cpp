@@ -306,8 +306,8 @@ Document readDocument(const SafetensorsFile& file)
     return doc;
 }
 
-// Decodes one stack from the mapped file; with `check`, refuses a weight that is not finite or
-// outside [0, 1] and a repeated or out-of-range key index.
+// Decodes one stack from the mapped file, refusing a weight that is not finite or outside [0, 1]
+// and a repeated or out-of-range key index.
 AttentionStack decodeStack(const SafetensorsFile& file, const StoredStack& s, const std::atomic<bool>* cancel)
 {
     AttentionStack out;
@@ -370,10 +370,10 @@ public:
     explicit AttentionFileModel(const std::string& path) : m_file(path), m_doc(readDocument(m_file))
     {
         for (const StoredStack& s : m_doc.stacks) { // every value checked at open
-            const AttentionStack decoded = decodeStack(m_file, s, nullptr);
-            if (s.kept > 0 && !decoded.retainedMass.empty()) {
-                m_leastRetained = std::min(m_leastRetained, *std::min_element(decoded.retainedMass.begin(), decoded.retainedMass.end()));
-            }
+            m_opened.push_back(decodeStack(m_file, s, nullptr));
+            const std::vector<float>& mass = m_opened.back().retainedMass;
+            if (s.kept > 0 && !mass.empty())
+                m_leastRetained = std::min(m_leastRetained, *std::min_element(mass.begin(), mass.end()));
         }
     }
 
@@ -385,7 +385,11 @@ public:
         result->model = m_doc.info;
         result->tokens = m_doc.tokens;
         result->sourceTokens = m_doc.sourceTokens;
-        for (const StoredStack& s : m_doc.stacks) result->stacks.push_back(decodeStack(m_file, s, request.cancel));
+        if (!m_opened.empty()) // the first run takes what open decoded to check it, instead of decoding again
+            result->stacks = std::move(m_opened);
+        else
+            for (const StoredStack& s : m_doc.stacks) result->stacks.push_back(decodeStack(m_file, s, request.cancel));
+        m_opened.clear();
         result->notices = m_doc.notices;
         result->notices.push_back(describe());
         const char* needsModel = nullptr;
@@ -419,6 +423,8 @@ private:
     SafetensorsFile m_file;
     Document m_doc;
     float m_leastRetained = 1.0f; // the smallest retained mass of any row of a top-k stack
+    // What open decoded to validate every value, handed to the first run (one run at a time).
+    mutable std::vector<AttentionStack> m_opened;
 };
 
 } // namespace

@@ -128,23 +128,24 @@ void SafetensorsFile::parse()
         byOffset.push_back(&it->second);
     }
     refuseOverlaps(path, byOffset);
-    if (const json::Value* metadata = header.find(metadataKey); metadata != nullptr && metadata->isObject())
+    if (const json::Value* metadata = header.find(metadataKey); metadata != nullptr && metadata->isObject()) {
+        for (const auto& [key, value] : metadata->asObject())
+            if (value.isString()) m_metadata.emplace(key, value.asString());
         addMetadataAliases(*metadata);
+    }
 }
 
-// safetensors.torch.save_model stores a tensor shared under two names once and records the
-// dropped name in __metadata__ as {"dropped": "kept"}. Only entries whose value names a stored
-// tensor are aliases; the rest ("format": "pt", ...) is ordinary metadata.
 const std::string* SafetensorsFile::metadata(const std::string& key) const
 {
     const auto it = m_metadata.find(key);
     return it == m_metadata.end() ? nullptr : &it->second;
 }
 
+// safetensors.torch.save_model stores a tensor shared under two names once and records the
+// dropped name in __metadata__ as {"dropped": "kept"}. Only entries whose value names a stored
+// tensor are aliases; the rest ("format": "pt", ...) is ordinary metadata.
 void SafetensorsFile::addMetadataAliases(const json::Value& metadata)
 {
-    for (const auto& [key, value] : metadata.asObject())
-        if (value.isString()) m_metadata.emplace(key, value.asString());
     for (const auto& [alias, target] : metadata.asObject()) {
         if (!target.isString() || m_tensors.count(alias) != 0)
             continue;

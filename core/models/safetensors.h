@@ -29,8 +29,8 @@ public:
 
 private:
     void parse();
-    std::map<std::string, std::string> m_metadata;
     void addMetadataAliases(const json::Value& metadata);
+    std::map<std::string, std::string> m_metadata; // __metadata__'s string entries
 };
 
 } // namespace attnviz

@@ -2,6 +2,7 @@
 
 #include "util/json.h"
 
+#include <limits>
 #include <cmath>
 
 namespace attnviz {
@@ -114,7 +115,11 @@ HeadStatsReport computeHeadStats(const AttentionModel& model, const std::string&
         for (int h = 0; h < a.heads; ++h) {
             HeadStats& s = report.heads[static_cast<std::size_t>(l)][static_cast<std::size_t>(h)];
             const float* w = a.head(l, h);
-            if (w == nullptr || !b.holds(l, h)) continue; // not held: the scores stay undefined
+            if (w == nullptr || !b.holds(l, h)) { // not kept (a text over the attention budget): NaN, never 0
+                constexpr float undefined = std::numeric_limits<float>::quiet_NaN();
+                s = {undefined, undefined, undefined, undefined, undefined};
+                continue;
+            }
             s.previousToken = previousTokenScore(w, a.queries);
             s.firstToken = firstTokenScore(w, a.queries, a.keys);
             s.duplicateToken = duplicateTokenScore(w, ids);
