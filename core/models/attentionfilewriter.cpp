@@ -201,23 +201,22 @@ void writeStack(Output& out, const StackPlan& p, bool half, bool topK)
         for (const auto& [l, h] : p.heads) out.floats(a.head(l, h), static_cast<std::size_t>(a.queries) * a.keys, half);
         return;
     }
+    // The weights of every head, then their keys: each row's top k is found once and its keys
+    // kept for the second tensor.
     std::vector<int> order;
     std::vector<float> values;
     std::vector<std::int32_t> keys;
-    for (const auto& [l, h] : p.heads) // the weights of every head, then their keys
+    keys.reserve(p.heads.size() * static_cast<std::size_t>(a.queries) * p.columns);
+    for (const auto& [l, h] : p.heads)
         for (int q = 0; q < a.queries; ++q) {
             const float* row = a.head(l, h) + static_cast<std::size_t>(q) * a.keys;
             topKeys(row, a.keys, p.columns, order);
             values.clear();
             for (int k : order) values.push_back(row[k]);
             out.floats(values.data(), values.size(), half);
+            keys.insert(keys.end(), order.begin(), order.end());
         }
-    for (const auto& [l, h] : p.heads)
-        for (int q = 0; q < a.queries; ++q) {
-            topKeys(a.head(l, h) + static_cast<std::size_t>(q) * a.keys, a.keys, p.columns, order);
-            keys.assign(order.begin(), order.end());
-            out.bytes(keys.data(), keys.size() * 4);
-        }
+    out.bytes(keys.data(), keys.size() * 4);
 }
 
 } // namespace
