@@ -52,6 +52,14 @@ struct RunRequest
         std::vector<bool> heads;
     };
     std::optional<Rollout> rollout;
+    Measure measure = Measure::Raw; // what the maps' cells mean (engine/readouts.h)
+    bool logitLens = false;         // read the residual stream out after every layer
+    bool attribution = false;       // split one logit into the parts of the residual stream
+    std::optional<int> attributionTarget; // token id whose logit is split; unset = the predicted one
+    // Decoders: report log P(this token) after the last token (AttentionResult::scoredLogProbability).
+    std::optional<int> scoredToken;
+    // Position read out by the lens (when every position would cost too much) and attributed; −1 = the last.
+    int readoutPosition = -1;
     const std::atomic<bool>* cancel = nullptr; // raised by the caller to stop a stale job early
 };
 

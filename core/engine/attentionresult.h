@@ -4,6 +4,7 @@
 
 #include "attention/attention.h"
 #include "base/token.h"
+#include "engine/readouts.h"
 #include "util/recyclingallocator.h"
 
 #include <limits>
@@ -104,6 +105,17 @@ struct AttentionStack
     // the order of attention.data.
     int keptPerQuery = 0;
     std::vector<float> retainedMass;
+    // What attention's cells mean (engine/readouts.h). For a measure other than Raw each row holds
+    // shares summing to 1 and measureRowTotals (held heads, queries) the row's total before it was
+    // divided; layerMeasure (layers, 1 head, queries, keys) is the measure of the whole layer, which
+    // is not the mean of its heads' (value-weighted: the norm of the heads' summed writes).
+    Measure measure = Measure::Raw;
+    std::vector<float> measureRowTotals;
+    AttentionTensor layerMeasure;
+    std::vector<float> layerMeasureRowTotals; // (layers, queries)
+    // Filled by models that can, for RunRequest::measure ValueWeighted, and consumed by
+    // stats/derive.h: per layer and key j, <f_h(x_j), f_g(x_j)> for heads h, g, (layers, keys, heads, heads).
+    std::vector<float> valueGram;
     const HeadSummary* summary(int layer, int head) const
     {
         const std::size_t i = static_cast<std::size_t>(layer) * attention.heads + head;
@@ -146,14 +158,6 @@ struct PipelineCapture
     std::string note; // e.g. "Q and K are shown after rotary position embedding"
 };
 
-struct Prediction
-{
-    int id = -1;
-    std::string display;
-    float probability = 0.0f;
-    float logit = 0.0f; // the model's raw score (before softmax)
-};
-
 struct AttentionResult
 {
     ModelInfo model;
@@ -164,6 +168,9 @@ struct AttentionResult
     std::vector<Prediction> nextToken;  // decoders: top-k after the last token
     std::vector<std::pair<int, std::vector<Prediction>>> maskedPredictions; // encoders: per [MASK] position
     std::optional<RolloutMaps> rollout; // when the request asked for it
+    std::optional<LogitLens> logitLens;           // when the request asked and the model can
+    std::optional<LogitAttribution> attribution;  // likewise
+    std::optional<float> scoredLogProbability;    // log P(RunRequest::scoredToken) after the last token
     MaskMatrix customMask;              // the custom mask this run applied (to stack customMaskStack), so edits go on from it
     int customMaskStack = -1;
     std::vector<std::string> notices;   // e.g. "input truncated to 1024 tokens"

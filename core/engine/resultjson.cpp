@@ -89,6 +89,62 @@ void writeMultiHead(json::Writer& w, const MultiHeadResult& result)
     w.endObject();
 }
 
+// A measure's rows are shares: each row's total, and the whole layer's maps with theirs.
+void writeMeasureTotals(json::Writer& w, const AttentionStack& stack, std::optional<int> layer, std::optional<int> head)
+{
+    const AttentionTensor& a = stack.attention;
+    w.key("measure_legend").value(std::string_view(measureLegend(stack.measure)));
+    w.key("row_totals").beginArray();
+    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
+        w.beginArray();
+        for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+            if (!a.holds(l, h)) {
+                w.null();
+                continue;
+            }
+            w.beginArray(true);
+            const std::size_t at = static_cast<std::size_t>(a.slotOf(l, h)) * a.queries;
+            for (int q = 0; q < a.queries; ++q) w.value(stack.measureRowTotals[at + q]);
+            w.endArray();
+        }
+        w.endArray();
+    }
+    w.endArray();
+    const AttentionTensor& m = stack.layerMeasure;
+    w.key("layer_measure").beginArray();
+    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : m.layers); ++l) {
+        if (!m.holds(l, 0)) {
+            w.null();
+            continue;
+        }
+        w.beginArray();
+        for (int q = 0; q < m.queries; ++q) {
+            w.beginArray(true);
+            for (int k = 0; k < m.keys; ++k) w.value(m.at(l, 0, q, k));
+            w.endArray();
+        }
+        w.endArray();
+    }
+    w.endArray();
+    w.key("layer_row_totals").beginArray();
+    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : m.layers); ++l) {
+        w.beginArray(true);
+        for (int q = 0; q < m.queries; ++q) w.value(stack.layerMeasureRowTotals[static_cast<std::size_t>(l) * m.queries + q]);
+        w.endArray();
+    }
+    w.endArray();
+}
+
+void writePrediction(json::Writer& w, const Prediction& p)
+{
+    w.beginObject();
+    w.key("id").value(p.id);
+    w.key("token").value(std::string_view(p.display));
+    w.key("logit").value(p.logit);
+    w.key("probability").value(p.probability);
+    w.endObject();
+}
+
 void writeAttention(json::Writer& w, const AttentionResult& result, int stackIndex, std::optional<int> layer,
                     std::optional<int> head)
 {
@@ -128,6 +184,9 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
         w.endArray();
     }
     w.endArray();
+    w.key("measure").value(std::string_view(measureName(stack.measure)));
+    if (stack.measure != Measure::Raw)
+        writeMeasureTotals(w, stack, layer, head);
     if (stack.keptPerQuery > 0) { // top-k maps: k and the share of each row the file kept
         w.key("kept_per_query").value(stack.keptPerQuery);
         w.key("retained_mass").beginArray();
@@ -149,15 +208,16 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
     }
     if (!result.nextToken.empty()) { // decoders: what the model predicts after the last token
         w.key("next_token").beginArray();
-        for (const Prediction& p : result.nextToken) {
-            w.beginObject();
-            w.key("id").value(p.id);
-            w.key("token").value(std::string_view(p.display));
-            w.key("logit").value(p.logit);
-            w.key("probability").value(p.probability);
-            w.endObject();
-        }
+        for (const Prediction& p : result.nextToken) writePrediction(w, p);
         w.endArray();
+    }
+    if (result.logitLens) {
+        w.key("logit_lens");
+        writeLogitLens(w, *result.logitLens);
+    }
+    if (result.attribution) {
+        w.key("attribution");
+        writeAttribution(w, *result.attribution);
     }
     if (!result.notices.empty()) {
         w.key("notices").beginArray();
@@ -168,6 +228,52 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
 }
 
 } // namespace
+
+void writeLogitLens(json::Writer& w, const LogitLens& lens)
+{
+    w.beginObject();
+    w.key("positions").beginArray(true);
+    for (int p : lens.positions) w.value(p);
+    w.endArray();
+    w.key("layers").beginArray(); // [layer][position][rank]
+    for (int l = 0; l < lens.layers; ++l) {
+        w.beginArray();
+        for (std::size_t p = 0; p < lens.positions.size(); ++p) {
+            w.beginArray();
+            for (int k = 0; k < lens.top; ++k) writePrediction(w, lens.at(l, static_cast<int>(p), k));
+            w.endArray();
+        }
+        w.endArray();
+    }
+    w.endArray();
+    w.endObject();
+}
+
+void writeAttribution(json::Writer& w, const LogitAttribution& a)
+{
+    w.beginObject();
+    w.key("position").value(a.position);
+    w.key("target_id").value(a.target);
+    w.key("target").value(std::string_view(a.targetDisplay));
+    w.key("logit").value(a.logit);
+    w.key("sum_of_parts").value(a.total());
+    w.key("embedding").value(a.embedding);
+    w.key("heads").beginArray(); // [layer][head]
+    for (int l = 0; l < a.layers; ++l) {
+        w.beginArray(true);
+        for (int h = 0; h < a.heads; ++h) w.value(a.headAt(l, h));
+        w.endArray();
+    }
+    w.endArray();
+    w.key("attention_bias").beginArray(true);
+    for (float v : a.attentionBias) w.value(v);
+    w.endArray();
+    w.key("mlp").beginArray(true);
+    for (float v : a.mlp) w.value(v);
+    w.endArray();
+    w.key("final_bias").value(a.finalBias);
+    w.endObject();
+}
 
 std::string multiHeadJson(const MultiHeadResult& result, bool pretty)
 {

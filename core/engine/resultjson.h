@@ -3,6 +3,7 @@
 
 #include "attention/attention.h"
 #include "engine/attentionresult.h"
+#include "util/json.h"
 
 #include <iosfwd>
 #include <optional>
@@ -28,6 +29,12 @@ void writeAttentionJson(std::ostream& out, const AttentionResult& result, int st
 // Throws std::out_of_range, as attentionJson() does, when the stack, layer or head does not exist.
 void checkAttentionSelection(const AttentionResult& result, int stack, std::optional<int> layer,
                              std::optional<int> head);
+
+// {"positions": [...], "layers": [layer][position][rank] predictions} and
+// {"position","target_id","target","logit","sum_of_parts","embedding","heads": [layer][head],
+//  "attention_bias","mlp","final_bias"}; attentionJson includes them as "logit_lens" / "attribution".
+void writeLogitLens(json::Writer& w, const LogitLens& lens);
+void writeAttribution(json::Writer& w, const LogitAttribution& a);
 
 // A human-readable rendering of a lesson run: every stage of every head as aligned tables.
 std::string multiHeadTable(const MultiHeadResult& result, const std::vector<std::string>& queryTokens,

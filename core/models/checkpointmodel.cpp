@@ -27,7 +27,63 @@ std::vector<int> segmentsFromSeparators(const std::vector<Token>& tokens, std::o
     return segments;
 }
 
+// The position the lens (when it cannot read every one) and the attribution read: the request's,
+// else the last token.
+Index readoutRow(const RunRequest& request, Index tokens)
+{
+    if (request.readoutPosition < 0)
+        return tokens - 1;
+    if (request.readoutPosition >= tokens) {
+        throw InputError("position " + std::to_string(request.readoutPosition) + " is past the last token (" +
+                         std::to_string(tokens - 1) + ")");
+    }
+    return request.readoutPosition;
+}
+
+// Every position while layers × positions × vocabulary logits stay within 2^25 floats (128 MB,
+// well under a second of unembedding on a laptop), else only `readout`.
+std::vector<Index> lensRows(const TransformerInfo& t, Index tokens, Index readout, std::vector<std::string>& notices)
+{
+    constexpr double maxLensLogits = 33554432.0;
+    std::vector<Index> rows;
+    if (static_cast<double>(t.layers) * static_cast<double>(tokens) * t.vocab <= maxLensLogits) {
+        for (Index i = 0; i < tokens; ++i)
+            rows.push_back(i);
+        return rows;
+    }
+    notices.push_back("logit lens read at position " + std::to_string(readout) + " only: every position of " +
+                      std::to_string(tokens) + " tokens through " + std::to_string(t.vocab) +
+                      " vocabulary entries would cost too much");
+    return {readout};
+}
+
+constexpr int lensTop = 5;
+
 } // namespace
+
+void CheckpointModel::addReadouts(ForwardResult& forward, const ForwardOptions& options, AttentionResult& result) const
+{
+    for (std::string& note : forward.readoutNotes)
+        result.notices.push_back(std::move(note));
+    const Index lensCount = static_cast<Index>(options.lensRows.size());
+    if (lensCount > 0 && forward.lensLogits.rows() == lensCount * m_net->info().layers) {
+        LogitLens lens;
+        lens.layers = m_net->info().layers;
+        lens.top = std::min(lensTop, static_cast<int>(forward.lensLogits.cols()));
+        for (Index row : options.lensRows)
+            lens.positions.push_back(static_cast<int>(row));
+        for (Index r = 0; r < forward.lensLogits.rows(); ++r) {
+            std::vector<Prediction> top = topPredictions(forward.lensLogits, r, lens.top, m_tokenizer.get());
+            lens.predictions.insert(lens.predictions.end(), top.begin(), top.end());
+        }
+        result.logitLens = std::move(lens);
+    }
+    if (forward.attribution) {
+        result.attribution = std::move(forward.attribution);
+        result.attribution->position = static_cast<int>(options.attributionRow);
+        result.attribution->targetDisplay = tokenForId(m_tokenizer.get(), result.attribution->target).display;
+    }
+}
 
 int attentionCaptureLimit(int layers, int heads)
 {
@@ -185,19 +241,34 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     }
 
     options.finalHidden = options.logits != LogitRows::None; // nothing reads hidden states otherwise
+    const Index readout = readoutRow(request, T);
+    options.valueGram = request.measure == Measure::ValueWeighted;
+    if (request.logitLens) {
+        options.lensRows = lensRows(t, T, readout, result->notices);
+        options.finalHidden = true;
+    }
+    if (request.attribution) {
+        options.attributionRow = readout;
+        options.attributionTarget = request.attributionTarget;
+        options.finalHidden = true;
+    }
     ForwardResult forward = m_net->forward(ids, segments, options);
 
     result->tokens = std::move(tokens);
     AttentionStack stack;
     stack.name = "self";
     stack.attention = std::move(forward.attention);
+    stack.valueGram = std::move(forward.valueGram);
     result->stacks.push_back(std::move(stack));
+    addReadouts(forward, options, *result);
     if (forward.pipeline) {
         result->pipeline = std::move(forward.pipeline);
         result->pipeline->stack = 0;
     }
     if (options.logits == LogitRows::Last) {
         result->nextToken = topPredictions(forward.logits, 0, request.topK, m_tokenizer.get());
+        if (request.scoredToken && *request.scoredToken >= 0 && *request.scoredToken < forward.logits.cols())
+            result->scoredLogProbability = logProbabilityOf(forward.logits, 0, *request.scoredToken);
     } else if (options.logits == LogitRows::All) {
         for (Index pos : maskPositions) {
             result->maskedPredictions.emplace_back(

@@ -33,6 +33,8 @@ public:
 
 private:
     std::vector<Token> tokensOf(const RunRequest& request, std::vector<std::string>& notices) const;
+    // The lens and attribution readings of `forward` as the result shows them (tokens named).
+    void addReadouts(ForwardResult& forward, const ForwardOptions& options, AttentionResult& result) const;
 
     std::unique_ptr<Transformer> m_net;
     std::unique_ptr<Tokenizer> m_tokenizer;

@@ -1,5 +1,7 @@
 #include "models/generictransformer.h"
 
+#include "models/residualreadings.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -195,6 +197,25 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const std::vector<float> alibi = alibiBias(firstPosition + T);
 
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
+    // Readings for the measures (engine/readouts.h); none of them changes the pass. Generation
+    // (a cache) never asks for them.
+    const bool readLens = !options.lensRows.empty() && m_info.hasLmHead && cache == nullptr;
+    if (!options.lensRows.empty() && !m_info.hasLmHead)
+        result.readoutNotes.push_back("the logit lens needs an output head, which this model lacks");
+    const std::string noAttribution = options.attributionRow >= 0 ? attributionUnavailable() : std::string();
+    if (!noAttribution.empty())
+        result.readoutNotes.push_back("direct logit attribution is not defined for this model: " + noAttribution);
+    const Index attributedRow = options.attributionRow;
+    const bool attributing = attributedRow >= 0 && attributedRow < T && noAttribution.empty() && cache == nullptr;
+    const AttributionLayout layout{m_info.layers, heads};
+    const Index lensCount = static_cast<Index>(options.lensRows.size());
+    Matrix parts, lensInput;
+    if (attributing) {
+        parts = Matrix::Zero(layout.rows(), x.cols());
+        parts.row(0) = x.row(attributedRow);
+    }
+    if (readLens)
+        lensInput.resize(static_cast<Index>(m_info.layers) * lensCount, x.cols());
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
         const BlockWeights& block =
@@ -242,9 +263,19 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         } else {
             concat = attendHeads(q, k, v, heads, kvHeads, attention);
         }
+        Matrix denseWo; // the measures read W_O per head
+        if ((options.valueGram && cache == nullptr) || attributing)
+            denseWo = block.o.weights();
+        if (options.valueGram && cache == nullptr)
+            appendValueGram(v, denseWo, heads, kvHeads, m_arch.headDim, result.valueGram);
         if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
             break; // every attention map is known; W_O and the MLP would only feed the hidden states
         Matrix attnOut = applyLinear(concat, block.o); // (T, d)
+        if (attributing) {
+            parts.middleRows(layout.head(l, 0), heads) = headWrites(concat.row(attributedRow), denseWo, heads, m_arch.headDim);
+            if (block.o.bias().size() > 0)
+                parts.row(layout.attentionBias(l)) = block.o.bias();
+        }
         if (pipelineShows(l, result)) {
             capturePipeline(l, result, xn, {block.qkv, 0, qWidth}, {block.qkv, qWidth, kvW},
                             {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
@@ -253,29 +284,115 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         if (lastWanted(l, m_info, options))
             break;
         switch (m_arch.placement) {
-        case NormPlacement::Pre:
+        case NormPlacement::Pre: {
             x += outputNorm(std::move(attnOut), block.postAttnNormGain);
-            x += outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
+            const Matrix m = outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
+            if (attributing)
+                parts.row(layout.mlp(l)) = m.row(attributedRow);
+            x += m;
             break;
+        }
         case NormPlacement::Post:
             x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);
             x = norm(x + mlp(x, block), block.mlpNormGain, block.mlpNormBias);
             break;
-        case NormPlacement::Parallel:
-            x += attnOut + mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+        case NormPlacement::Parallel: {
+            const Matrix m = mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            if (attributing)
+                parts.row(layout.mlp(l)) = m.row(attributedRow);
+            x += attnOut + m;
             break;
         }
+        }
+        for (Index i = 0; readLens && i < lensCount; ++i)
+            lensInput.row(static_cast<Index>(l) * lensCount + i) = x.row(options.lensRows[static_cast<std::size_t>(i)]);
     }
     throwIfCancelled(options.cancel);
     if (!options.finalHidden)
         return result;
-    result.hidden = m_w.finalNormGain.size() > 0 ? norm(x, m_w.finalNormGain, m_w.finalNormBias) : std::move(x);
-    if (m_w.outputProjection.outputs() > 0)
-        result.hidden = applyLinear(result.hidden, m_w.outputProjection);
+    if (readLens)
+        result.lensLogits = logits(finalStage(lensInput));
+    if (attributing) {
+        result.attribution = attribute(parts, x.row(attributedRow), options.attributionTarget.value_or(-1));
+    }
+    result.hidden = finalStage(x);
     if (!m_info.hasLmHead || options.logits == LogitRows::None || T == 0)
         return result;
     result.logits = logits(options.logits == LogitRows::All ? result.hidden : Matrix(result.hidden.bottomRows(1)));
     return result;
+}
+
+Matrix GenericTransformer::finalStage(const Matrix& residual) const
+{
+    Matrix hidden = m_w.finalNormGain.size() > 0 ? norm(residual, m_w.finalNormGain, m_w.finalNormBias) : residual;
+    if (m_w.outputProjection.outputs() > 0)
+        hidden = applyLinear(hidden, m_w.outputProjection);
+    return hidden;
+}
+
+std::string GenericTransformer::attributionUnavailable() const
+{
+    if (!m_info.hasLmHead)
+        return "the model has no output head";
+    if (m_arch.head == HeadKind::MaskedLm)
+        return "the masked-LM head is not linear (it is defined for decoders)";
+    if (m_arch.placement == NormPlacement::Post)
+        return "the residual stream is normalised after every sub-block (post-norm), so it is no sum of parts";
+    for (const BlockWeights& b : m_w.blocks) {
+        if (b.postAttnNormGain.size() > 0 || b.postMlpNormGain.size() > 0)
+            return "each sub-block's output passes through its own norm, so the heads' writes do not add up";
+    }
+    if (m_arch.finalSoftcap > 0)
+        return "the logits are soft-capped, so they are no sum of parts";
+    if (m_w.outputProjection.outputs() > 0)
+        return "the projection after the final norm is not taken apart";
+    return {};
+}
+
+
+LogitAttribution GenericTransformer::attribute(const Matrix& parts, const RowVector& finalResidual, int target) const
+{
+    const Matrix rowLogits = logits(finalStage(Matrix(finalResidual)));
+    if (target < 0 || target >= rowLogits.cols())
+        rowLogits.row(0).maxCoeff(&target);
+    const TokenTable& unembedding = m_w.lmHead.empty() ? m_w.embedding : m_w.lmHead;
+    RowVector u(unembedding.width());
+    unembedding.rowInto(target, u.data());
+
+    // The final norm with its scale frozen is linear in the residual: each part goes through it alone.
+    Matrix normed = parts;
+    float finalBias = 0.0f;
+    if (m_w.finalNormGain.size() > 0) {
+        const double d = static_cast<double>(finalResidual.size());
+        if (m_arch.norm == NormKind::LayerNorm) {
+            const double mean = finalResidual.cast<double>().mean();
+            const double var = (finalResidual.cast<double>().array() - mean).square().sum() / d;
+            normed = (parts.colwise() - parts.rowwise().mean()) / static_cast<float>(std::sqrt(var + m_arch.normEps));
+            if (m_w.finalNormBias.size() > 0)
+                finalBias = m_w.finalNormBias.dot(u);
+        } else {
+            const double meanSquare = finalResidual.cast<double>().squaredNorm() / d;
+            normed = parts / static_cast<float>(std::sqrt(meanSquare + m_arch.normEps));
+        }
+        normed.array().rowwise() *= m_w.finalNormGain.array();
+    }
+    const Eigen::VectorXf share = normed * u.transpose();
+
+    const AttributionLayout layout{m_info.layers, m_info.heads};
+    LogitAttribution a;
+    a.target = target;
+    a.logit = rowLogits(0, target);
+    a.layers = m_info.layers;
+    a.heads = m_info.heads;
+    a.embedding = share(0);
+    for (int l = 0; l < m_info.layers; ++l) {
+        for (int h = 0; h < m_info.heads; ++h)
+            a.head.push_back(share(layout.head(l, h)));
+        a.attentionBias.push_back(share(layout.attentionBias(l)));
+        a.mlp.push_back(share(layout.mlp(l)));
+    }
+    a.finalBias = finalBias;
+    return a;
 }
 
 } // namespace attnviz

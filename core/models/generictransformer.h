@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace attnviz {
 
@@ -115,6 +116,13 @@ private:
     Matrix outputNorm(Matrix x, const RowVector& gain) const;
     void activate(Matrix& x) const;
     Matrix logits(const Matrix& hidden) const;
+    // The final norm (and output projection, if any) over residual rows: the hidden states.
+    Matrix finalStage(const Matrix& residual) const;
+    // Why direct logit attribution is not defined for this family; empty when it is.
+    std::string attributionUnavailable() const;
+    // Splits the logit of `target` at one row into the parts (residualreadings.h's layout) whose
+    // sum is the row's final residual, the final norm's scale frozen at its value for that row.
+    LogitAttribution attribute(const Matrix& parts, const RowVector& finalResidual, int target) const;
     bool isSliding(int layer) const
     {
         return m_arch.slidingLayer.empty() || m_arch.slidingLayer[static_cast<std::size_t>(layer)];

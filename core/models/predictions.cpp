@@ -23,13 +23,30 @@ Token tokenForId(const Tokenizer* tokenizer, int id)
     return token;
 }
 
+namespace {
+
+// Σ_i exp(logit_i − max) of one row, and the max: the softmax's denominator without overflow.
+std::pair<float, double> softmaxDenominator(const Matrix& logits, Index row)
+{
+    const float maxLogit = logits.row(row).maxCoeff();
+    double sum = 0.0;
+    for (Index i = 0; i < logits.cols(); ++i)
+        sum += std::exp(static_cast<double>(logits(row, i) - maxLogit));
+    return {maxLogit, sum};
+}
+
+} // namespace
+
+float logProbabilityOf(const Matrix& logits, Index row, int id)
+{
+    const auto [maxLogit, sum] = softmaxDenominator(logits, row);
+    return static_cast<float>(static_cast<double>(logits(row, id) - maxLogit) - std::log(sum));
+}
+
 std::vector<Prediction> topPredictions(const Matrix& logits, Index row, int k, const Tokenizer* tokenizer)
 {
     const Index n = logits.cols();
-    const float maxLogit = logits.row(row).maxCoeff();
-    double sum = 0.0;
-    for (Index i = 0; i < n; ++i)
-        sum += std::exp(static_cast<double>(logits(row, i) - maxLogit));
+    const auto [maxLogit, sum] = softmaxDenominator(logits, row);
     std::vector<int> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     const auto count = static_cast<std::ptrdiff_t>(std::clamp<Index>(k, 0, n));

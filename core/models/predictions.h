@@ -17,4 +17,7 @@ Token tokenForId(const Tokenizer* tokenizer, int id);
 // The k most likely ids of one logits row with softmax probabilities (ties: lower id first).
 std::vector<Prediction> topPredictions(const Matrix& logits, Index row, int k, const Tokenizer* tokenizer);
 
+// log softmax(logits.row(row))[id], in double (a logsumexp over the whole vocabulary).
+float logProbabilityOf(const Matrix& logits, Index row, int id);
+
 } // namespace attnviz

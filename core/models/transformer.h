@@ -54,6 +54,12 @@ struct ForwardOptions
     // stay empty. The attention is bit-identical either way.
     bool finalHidden = true;
     LogitRows logits = LogitRows::All;
+    // Readings of the residual stream for the measures (engine/readouts.h); families that cannot
+    // take one leave its field of ForwardResult empty and say why in readoutNotes.
+    bool valueGram = false;         // ForwardResult::valueGram
+    std::vector<Index> lensRows;    // rows read out after every layer into ForwardResult::lensLogits
+    Index attributionRow = -1;      // row whose logit is split into ForwardResult::attribution
+    std::optional<int> attributionTarget; // its token; unset = the row's top prediction
 };
 
 struct ForwardResult
@@ -62,6 +68,10 @@ struct ForwardResult
     Matrix hidden;             // (T, d_model) final hidden states (after the final norm)
     Matrix logits;             // (T, vocab), (1, vocab) for LogitRows::Last, or empty
     std::optional<PipelineCapture> pipeline;
+    std::vector<float> valueGram; // (layers, T, heads, heads): see AttentionStack::valueGram
+    Matrix lensLogits;            // (layers × lensRows, vocab), layer-major
+    std::optional<LogitAttribution> attribution; // target/logit/parts; display filled by the caller
+    std::vector<std::string> readoutNotes; // why a requested reading is missing
 };
 
 class Transformer

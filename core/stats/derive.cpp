@@ -2,6 +2,7 @@
 
 #include "stats/headsummary.h"
 #include "stats/rollout.h"
+#include "stats/valueweighted.h"
 
 #include <algorithm>
 
@@ -21,8 +22,43 @@ bool rolloutDefined(const AttentionStack& stack, const std::vector<bool>& heads)
     return true;
 }
 
+namespace {
+
+bool mentions(const std::vector<std::string>& notices, const std::string& start)
+{
+    return std::any_of(notices.begin(), notices.end(), [&](const std::string& n) { return n.rfind(start, 0) == 0; });
+}
+
+// The measure the request asked for, on every stack that can have it; a notice for the rest.
+void applyMeasure(AttentionResult& result, const RunRequest& request)
+{
+    if (request.measure == Measure::Raw)
+        return;
+    for (AttentionStack& stack : result.stacks) {
+        throwIfCancelled(request.cancel);
+        if (stack.measure == request.measure || applyValueWeighting(stack, request.ablatedHeads, request.cancel))
+            continue;
+        result.notices.push_back(std::string(measureName(request.measure)) + " attention is not available for the " +
+                                 stack.name + " stack of this model (it does not expose what each head writes); "
+                                 "its raw attention weights are shown");
+    }
+}
+
+// Readings a model could not give say so, unless it already said why.
+void noteMissingReadouts(AttentionResult& result, const RunRequest& request)
+{
+    if (request.logitLens && !result.logitLens && !mentions(result.notices, "the logit lens"))
+        result.notices.push_back("the logit lens is not available for this model");
+    if (request.attribution && !result.attribution && !mentions(result.notices, "direct logit attribution"))
+        result.notices.push_back("direct logit attribution is not available for this model");
+}
+
+} // namespace
+
 void deriveStatistics(AttentionResult& result, const RunRequest& request)
 {
+    applyMeasure(result, request);
+    noteMissingReadouts(result, request);
     for (AttentionStack& stack : result.stacks) {
         throwIfCancelled(request.cancel);
         stack.summaries = summariseHeads(stack);

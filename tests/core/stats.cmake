@@ -5,3 +5,5 @@ attnviz_add_test(test_builtin_metrics SOURCES stats/test_builtin_metrics.cpp LIB
 set_tests_properties(test_builtin_metrics PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=passive")
 # Attention rollout: hand-worked values and a real model's rollout.
 attnviz_add_test(test_rollout SOURCES stats/test_rollout.cpp LIBS attnviz_core LABELS core)
+# Compare mode's token alignment and map differences, by hand.
+attnviz_add_test(test_tokenalignment SOURCES stats/test_tokenalignment.cpp LIBS attnviz_core LABELS core)
