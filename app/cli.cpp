@@ -22,8 +22,20 @@ commands:
       Run a lesson (hand-written attention example) and print every stage.
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
             [--mask none|causal] [--stack S] [--layer L] [--head H] [--json] [--attention-budget MIB]
+            [--measure raw|value-weighted]
       Run a model and print its attention weights, attention[layer][head][query][key]. Maps beyond
-      the budget (default 1024 MiB) are left out, keeping the layers around --layer.
+      the budget (default 1024 MiB) are left out, keeping the layers around --layer. value-weighted:
+      each weight times the norm of what the head writes for that key (Kobayashi et al. 2020), as
+      shares of each query's row, per head and for every layer's heads together.
+  lens [--model MODEL] (--text TEXT | --ids 1,2,3) [--position P] [--json]
+      The logit lens: the top tokens the residual stream predicts after every layer, at every
+      position (or at P, the last token by default, when all would cost too much).
+  attribute [--model MODEL] (--text TEXT | --ids 1,2,3) [--position P] [--target TOKEN|#ID] [--json]
+      Direct logit attribution: how much each head, MLP and bias adds to the logit of TARGET (the
+      top prediction by default) at P (the last token), with the final norm's scale frozen.
+  importance [--model MODEL] (--text TEXT | --ids 1,2,3) [--target TOKEN|#ID] [--json]
+      Head importance by ablation: the change in log P(TARGET) after the last token when each
+      head is zeroed, one run per head (decoders).
   export [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT] [--mask none|causal]
          [--heads L.H,L.H...] [--top-k K] [--dtype f16|f32] [--force] -o OUT.attention.safetensors
       Write the run's attention as an attention file (docs/attention-file.md): every stack, all
@@ -32,9 +44,10 @@ commands:
       Greedy text generation with a decoder model.
   heads [--model MODEL] [--text TEXT] [--json]
       Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
-  render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart]
+  render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart|lens|attribution]
          [--stack S] [--layer L] [--head H] [--query I] [--mask none|causal] [--theme light|dark]
-         [--rollout] [--size WxH] [--scale 1-4] [--font-size PT] [--transparent] [--no-legend] [--no-title]
+         [--rollout] [--measure raw|value-weighted] [--size WxH] [--scale 1-4] [--font-size PT]
+         [--transparent] [--no-legend] [--no-title]
          [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
       Draw a view to a file without a display (one file per layer x head with --all-heads).
       An existing file is kept unless --force is given.
@@ -89,6 +102,9 @@ int main(int argc, char* argv[])
         if (command == "generate") return attnviz::cli::runGenerateCommand(args);
         if (command == "heads") return attnviz::cli::runHeadsCommand(args);
         if (command == "models") return attnviz::cli::runModelsCommand(args);
+        if (command == "lens") return attnviz::cli::runLensCommand(args);
+        if (command == "attribute") return attnviz::cli::runAttributeCommand(args);
+        if (command == "importance") return attnviz::cli::runImportanceCommand(args);
         if (command == "render") return runRender(argv[0], args);
         std::cerr << "attnviz-cli: unknown command \"" << command << "\" (try attnviz-cli --help)\n";
         return 2;

@@ -7,6 +7,7 @@
 #include "registry/localmodels.h"
 #include "registry/resourcepaths.h"
 #include "engine/resultjson.h"
+#include "stats/derive.h"
 #include "stats/headstats.h"
 #include "tokenizers/tokenizer.h"
 #include "util/json.h"
@@ -22,7 +23,6 @@ namespace attnviz::cli {
 
 namespace {
 
-constexpr const char* DefaultModel = "builtin:decoder";
 constexpr const char* DefaultSentence = "The animal didn't cross the street because it was too tired.";
 
 MaskOverride parseMaskOption(const ParsedArgs& parsed)
@@ -42,6 +42,14 @@ void printAttentionTable(const AttentionResult& result, int stackIndex, std::opt
     const AttentionTensor& a = stack.attention;
     std::cout << result.model.name << " (" << result.model.family << "), stack \"" << stack.name << "\", "
               << queries.size() << " query tokens\n";
+    if (stack.measure != Measure::Raw) std::cout << "cells: " << measureLegend(stack.measure) << "\n";
+    const auto printMap = [&](const AttentionTensor& t, int l, int h) {
+        for (int q = 0; q < t.queries; ++q) {
+            std::printf("%-12.12s", queries[static_cast<std::size_t>(q)].display.c_str());
+            for (int k = 0; k < t.keys; ++k) std::printf(" %6.3f", static_cast<double>(t.at(l, h, q, k)));
+            std::printf("\n");
+        }
+    };
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
         for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
             if (!a.holds(l, h)) {
@@ -51,11 +59,11 @@ void printAttentionTable(const AttentionResult& result, int stackIndex, std::opt
                 continue;
             }
             std::cout << "\nlayer " << l << " head " << h << " (rows: queries, columns: keys)\n";
-            for (int q = 0; q < a.queries; ++q) {
-                std::printf("%-12.12s", queries[static_cast<std::size_t>(q)].display.c_str());
-                for (int k = 0; k < a.keys; ++k) std::printf(" %6.3f", static_cast<double>(a.at(l, h, q, k)));
-                std::printf("\n");
-            }
+            printMap(a, l, h);
+        }
+        if (stack.measure != Measure::Raw && !head && stack.layerMeasure.holds(l, 0)) {
+            std::cout << "\nlayer " << l << ", all heads together\n";
+            printMap(stack.layerMeasure, l, 0);
         }
     }
     std::fflush(stdout);
@@ -94,6 +102,8 @@ namespace {
 const std::vector<OptionSpec> inputOptions{{"model", true}, {"text", true}, {"second", true},
                                            {"ids", true},   {"mask", true}, {"attention-budget", true}};
 
+} // namespace
+
 RunRequest inputRequest(const ParsedArgs& parsed, const ModelInfo& info)
 {
     RunRequest request;
@@ -126,6 +136,15 @@ std::vector<OptionSpec> withInputOptions(std::vector<OptionSpec> own)
     return own;
 }
 
+namespace {
+
+Measure parseMeasureOption(const ParsedArgs& parsed)
+{
+    const std::string name = parsed.get("measure").value_or("raw");
+    if (const auto m = measureNamed(name)) return *m;
+    throw UsageError("--measure expects raw or value-weighted, got \"" + name + "\"");
+}
+
 // "0.3,1.0" -> {(0, 3), (1, 0)}: layer.head pairs.
 std::set<std::pair<int, int>> parseHeadList(const std::string& text)
 {
@@ -151,16 +170,19 @@ std::set<std::pair<int, int>> parseHeadList(const std::string& text)
 
 int runAttentionCommand(const std::vector<std::string>& args)
 {
-    const ParsedArgs parsed = parseArgs(args, withInputOptions({{"layer", true}, {"head", true}, {"stack", true}, {"json", false}}));
+    const ParsedArgs parsed = parseArgs(
+        args, withInputOptions({{"layer", true}, {"head", true}, {"stack", true}, {"json", false}, {"measure", true}}));
     if (!parsed.positional.empty()) throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
     const auto model = openModel(parsed.get("model").value_or(DefaultModel));
     RunRequest request = inputRequest(parsed, model->info());
+    request.measure = parseMeasureOption(parsed);
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     if (layer && !model->info().encoderDecoder && model->info().layers > 0) // the maps kept first when they do not all fit the budget
         request.pipelineHead = std::make_pair(std::min(*layer, model->info().layers - 1), std::min(head.value_or(0), std::max(0, model->info().heads - 1)));
     const int stack = parsed.getInt("stack", 0, 16).value_or(0);
-    const auto result = model->run(request);
+    // A measure other than the raw weights is derived from the run (stats/derive.h).
+    const auto result = request.measure == Measure::Raw ? model->run(request) : runWithStatistics(*model, request);
     if (stack >= static_cast<int>(result->stacks.size())) {
         throw UsageError("--stack " + std::to_string(stack) + " is out of range (the model has " +
                          std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");

@@ -96,7 +96,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
                {"layer", true},     {"head", true},   {"query", true},     {"mask", true},         {"theme", true},
                {"size", true},      {"scale", true},  {"font-size", true}, {"transparent", false}, {"no-legend", false},
                {"no-title", false}, {"force", false}, {"output", true},    {"all-heads", true},    {"format", true},
-               {"stack", true},     {"rollout", false}});
+               {"stack", true},     {"rollout", false}, {"measure", true}});
     if (!parsed.positional.empty())
         throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
 
@@ -164,6 +164,12 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     request.mask = parseMask(parsed);
     request.pipelineHead = std::make_pair(layer.value_or(0), head.value_or(0));
     request.pipelineStack = stack;
+    const std::string measure = parsed.get("measure").value_or("raw");
+    if (!measureNamed(measure))
+        throw UsageError("--measure expects raw or value-weighted, got \"" + measure + "\"");
+    request.measure = *measureNamed(measure);
+    request.logitLens = viewName == QLatin1String("lens");
+    request.attribution = viewName == QLatin1String("attribution");
     if (parsed.has("rollout")) // every head, as the switched-on heads of a fresh selection
         request.rollout = RunRequest::Rollout{stack, std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true)};
     const auto result = runWithStatistics(*model, request);
@@ -196,6 +202,7 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     selection.setQueryToken(query.value_or(-1));
     selection.setRollout(parsed.has("rollout"));
     selection.setMaskMode(request.mask);
+    selection.setMeasure(request.measure);
     options.sentence = ExportOptions::defaultSentence(*result);
 
     if (!output.isEmpty()) {

@@ -7,6 +7,7 @@
 #include "state/selectionstate.h"
 #include "shell/sessionsettings.h"
 #include "util/memorypolicy.h"
+#include "views/viewfactory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -54,7 +55,7 @@ int main(int argc, char* argv[])
         QStringLiteral("M"));
     const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Input sentence."), QStringLiteral("T"));
     const QCommandLineOption view(QStringLiteral("view"),
-                                  QStringLiteral("View to show: heatmap, arcs, model, pipeline or chart."),
+                                  QStringLiteral("View to show: heatmap, arcs, model, pipeline, chart, lens or attribution."),
                                   QStringLiteral("V"));
     const QCommandLineOption layer(QStringLiteral("layer"),
                                    QStringLiteral("Layer to show (0-based, as in attnviz-cli)."), QStringLiteral("L"));
@@ -68,6 +69,9 @@ int main(int argc, char* argv[])
         QStringLiteral("colormap"),
         QStringLiteral("Colour map: viridis, magma, cividis or diverging (scores before softmax)."),
         QStringLiteral("NAME"));
+    const QCommandLineOption measure(QStringLiteral("measure"),
+                                     QStringLiteral("What the cells mean: raw (attention weights) or value-weighted."),
+                                     QStringLiteral("NAME"));
     const QCommandLineOption merge(QStringLiteral("merge-subwords"),
                                    QStringLiteral("Join sub-word pieces into words."));
     const QCommandLineOption lessonEditor(QStringLiteral("lesson-editor"),
@@ -76,7 +80,7 @@ int main(int argc, char* argv[])
         QStringLiteral("presentation"),
         QStringLiteral("Start in presentation mode: the view alone, full screen, large type, dark (F5 or Esc "
                        "leaves). With --screenshot the picture has the screen's size."));
-    parser.addOptions({model, text, view, layer, head, colorMap, merge, lessonEditor, presentation, screenshot});
+    parser.addOptions({model, text, view, layer, head, colorMap, measure, merge, lessonEditor, presentation, screenshot});
     parser.process(app); // exits after printing --help or --version
     if (infoOnly)
         return 0;
@@ -113,13 +117,20 @@ int main(int argc, char* argv[])
                             .arg(parser.value(colorMap)));
         window.selection()->setColorMap(*it);
     }
+    if (parser.isSet(measure)) {
+        const auto m = attnviz::measureNamed(parser.value(measure).toStdString());
+        if (!m)
+            return fail(QStringLiteral("unknown measure \"%1\"; use raw or value-weighted").arg(parser.value(measure)));
+        window.selection()->setMeasure(*m);
+    }
     if (parser.isSet(merge))
         window.selection()->setMergeSubwords(true);
     if (parser.isSet(lessonEditor))
         window.lessonEditor()->show(); // hidden again if the model turns out not to be a lesson
     if (parser.isSet(view) && !window.setCurrentView(parser.value(view))) {
         return fail(
-            QStringLiteral("unknown view \"%1\"; use heatmap, arcs, model, pipeline or chart").arg(parser.value(view)));
+            QStringLiteral("unknown view \"%1\"; use %2")
+                .arg(parser.value(view), attnviz::ViewFactory::names().join(QStringLiteral(", "))));
     }
     if (parser.isSet(text) || shooting)
         window.setText(parser.isSet(text) ? parser.value(text) : attnviz::MainWindow::defaultText());
