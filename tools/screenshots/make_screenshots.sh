@@ -69,7 +69,13 @@ arcs 3 2
 model 0 0
 pipeline 0 0
 chart 0 0
+lens 0 0
+attribution 0 0
 VIEWS
+
+# What the cells mean: value-weighted attention, one head and the whole layer (mean of heads).
+run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --measure value-weighted \
+    --screenshot "$out/heatmap-value-weighted.png"
 
 # Scores before softmax on the diverging map, and sub-words merged into words.
 run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --colormap diverging \

@@ -136,6 +136,9 @@ QString ExportOptions::defaultTitle(const AttentionResult& result, const Selecti
         parts << (selection.meanOfHeads() ? many : QObject::tr("head %1").arg(selection.head()));
     }
     parts << maskName(result, selection);
+    const auto shown = static_cast<std::size_t>(std::clamp(selection.stack(), 0, std::max(0, int(result.stacks.size()) - 1)));
+    if (shown < result.stacks.size() && result.stacks[shown].measure != Measure::Raw)
+        parts << QString::fromUtf8(measureName(result.stacks[shown].measure));
     // The heatmap's block of a sentence pair (its own title says so, but exports leave that out).
     const bool pair = std::any_of(result.tokens.begin(), result.tokens.end(), [](const Token& t) { return t.segment == 1; });
     if (pair && viewName == QLatin1String("heatmap") && selection.sentenceBlock() != SentenceBlock::All)

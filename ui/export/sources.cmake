@@ -10,5 +10,6 @@ target_sources(attnviz_ui PRIVATE
     export/npywriter.h export/npywriter.cpp
     export/safefilewriter.h export/safefilewriter.cpp
     export/selectioncopy.h export/selectioncopy.cpp
+    export/saveimagedialog.h export/saveimagedialog.cpp
     export/viewexporter.h export/viewexporter.cpp
     export/viewstylescope.h export/viewstylescope.cpp)

@@ -297,12 +297,23 @@ void MainWindow::onComputeFailed(const QString& message)
     showNotice(tr("⚠ %1").arg(message));
 }
 
+bool MainWindow::viewShown(const QString& name) const
+{
+    return currentViewName() == name || (m_sideView->isVisible() && m_sideView->viewName() == name);
+}
+
 bool MainWindow::pipelineShown() const
 {
     // The Q/K/V view, in a tab or the side dock, or the heatmap's raw scores (diverging colours).
-    return currentViewName() == QLatin1String("pipeline") ||
-           (m_sideView->isVisible() && m_sideView->viewName() == QLatin1String("pipeline")) ||
-           m_selection->colorMap() == ColorMapKind::Diverging;
+    return viewShown(QStringLiteral("pipeline")) || m_selection->colorMap() == ColorMapKind::Diverging;
+}
+
+bool MainWindow::readoutsMissing() const
+{
+    // Asked for only while their views are shown: the lens and attribution cost a pass over the
+    // vocabulary and W_O per layer.
+    return (viewShown(QStringLiteral("lens")) && !m_askedLens) ||
+           (viewShown(QStringLiteral("attribution")) && !m_askedAttribution);
 }
 
 void MainWindow::onSelectionMoved()
@@ -314,7 +325,7 @@ void MainWindow::onSelectionMoved()
         (m_result->pipeline->layer != m_selection->layer() || m_result->pipeline->head != m_selection->head() ||
          m_result->pipeline->stack != m_selection->stack())) {
         scheduleRun(80);
-    } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get())) {
+    } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()) || readoutsMissing()) {
         scheduleRun(80);
     } else if (m_result && !m_result->model.recorded && m_selection->stack() < int(m_result->stacks.size()) &&
                !m_result->stacks[std::size_t(m_selection->stack())].attention.holds(m_selection->layer(),
@@ -341,6 +352,8 @@ void MainWindow::scheduleRun(int debounceMs)
     m_stale->setStale(m_result != nullptr); // nothing on screen yet is nothing stale
     RunRequest request = RunRequestBuilder::build(*m_input, *m_selection, m_result.get());
     request.attentionBudgetBytes = m_attentionBudget;
+    m_askedLens = request.logitLens = viewShown(QStringLiteral("lens"));
+    m_askedAttribution = request.attribution = viewShown(QStringLiteral("attribution"));
     m_service->requestRun(std::move(request), debounceMs);
 }
 

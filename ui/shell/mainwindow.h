@@ -83,7 +83,9 @@ protected:
 private:
     void buildViews();
     void scheduleRun(int debounceMs);
+    bool viewShown(const QString& name) const; // in a tab or the side dock
     bool pipelineShown() const; // a view on screen needs the Q/K/V capture of the selected head
+    bool readoutsMissing() const; // the lens or attribution view is shown and no run asked for it
     void adoptCustomMask(const AttentionResult& result);
     void showResult(std::shared_ptr<const AttentionResult> result);
     void onModelLoaded(const QString& spec);
@@ -119,6 +121,8 @@ private:
     bool m_useSettings;
     bool m_dialogs = true;
     std::size_t m_attentionBudget = 0;
+    bool m_askedLens = false;         // the last run asked for the logit lens
+    bool m_askedAttribution = false;  // and for the logit attribution
 };
 
 } // namespace attnviz

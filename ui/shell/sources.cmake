@@ -9,4 +9,6 @@ target_sources(attnviz_ui PRIVATE
     shell/sessionsettings.h shell/sessionsettings.cpp
     shell/settingsautosave.h shell/settingsautosave.cpp
     shell/presentationmode.h shell/presentationmode.cpp
-    shell/viewhint.h shell/viewhint.cpp)
+    shell/viewhint.h shell/viewhint.cpp
+    shell/importancewindow.h shell/importancewindow.cpp
+    shell/comparewindow.h shell/comparewindow.cpp)

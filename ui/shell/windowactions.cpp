@@ -24,12 +24,16 @@
 #include <QStatusBar>
 #include <QTabWidget>
 
+#include "shell/comparewindow.h"
+#include "shell/importancewindow.h"
+
 namespace attnviz {
 
 WindowActions::WindowActions(MainWindow* window) : QObject(window), m_window(window)
 {
     buildFileMenu();
     buildViewMenu();
+    buildAnalysisMenu();
     buildHelpMenu();
     // On the window too: a hidden menu bar (presentation mode) would take the shortcuts with it.
     m_window->addActions(menuShortcuts());
@@ -91,6 +95,33 @@ void WindowActions::buildFileMenu()
     file->addSeparator();
     connect(addAction(file, tr("&Quit"), QKeySequence::Quit, tr("Quit AttnViz")), &QAction::triggered, m_window,
             &QWidget::close);
+}
+
+void WindowActions::buildAnalysisMenu()
+{
+    QMenu* analysis = m_window->menuBar()->addMenu(tr("&Analysis"));
+    QAction* importance = addAction(analysis, tr("Head &Importance by Ablation…"), QKeySequence(tr("Ctrl+Shift+I")),
+                                    tr("Zero each head in turn and measure how the next token's log-probability "
+                                       "changes (one run per head, in the background)"));
+    connect(importance, &QAction::triggered, this, [this]() {
+        auto* dialog = m_window->findChild<ImportanceWindow*>();
+        if (dialog == nullptr)
+            dialog = new ImportanceWindow(m_window); // kept for the next time, with its last grid
+        dialog->show();
+        dialog->raise();
+        dialog->start();
+    });
+    QAction* compare = addAction(analysis, tr("&Compare Two Inputs…"), QKeySequence(tr("Ctrl+Shift+K")),
+                                 tr("The run on screen beside a second input (or the same input on another model) "
+                                    "and their difference"));
+    connect(compare, &QAction::triggered, this, [this]() {
+        auto* dialog = m_window->findChild<CompareWindow*>();
+        if (dialog == nullptr)
+            dialog = new CompareWindow(m_window);
+        dialog->show();
+        dialog->raise();
+        dialog->compare();
+    });
 }
 
 void WindowActions::buildViewMenu()

@@ -30,6 +30,7 @@ public:
 private:
     void buildFileMenu();
     void buildViewMenu();
+    void buildAnalysisMenu();
     void buildHelpMenu();
     QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& keys, const QString& tip);
     QList<QAction*> menuShortcuts() const; // every menu action that has a shortcut, in menu order

@@ -156,6 +156,15 @@ void ComputeService::startPending()
     });
 }
 
+QFuture<void> ComputeService::runOnModelThread(std::function<void(const AttentionModel&)> work)
+{
+    std::shared_ptr<AttentionModel> model = m_model; // alive while the work runs
+    return QtConcurrent::run(&m_runPool, [model, work = std::move(work)]() {
+        if (model)
+            work(*model);
+    });
+}
+
 void ComputeService::setBusyState(int runningDelta, std::optional<bool> loading)
 {
     const bool before = isBusy();

@@ -5,12 +5,14 @@
 
 #include "engine/attentionmodel.h"
 
+#include <QFuture>
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace attnviz {
@@ -43,6 +45,9 @@ public:
     quint64 requestRun(const RunRequest& request, int debounceMs = 0);
     // Drops whatever is pending or running (e.g. the text became empty).
     void cancelAll();
+    // Runs `work` with the current model on the model's own thread, between normal runs (a model
+    // runs one request at a time); the future finishes after it. Throws nothing: `work` catches.
+    QFuture<void> runOnModelThread(std::function<void(const AttentionModel&)> work);
 
 signals:
     void modelLoadStarted(const QString& spec);

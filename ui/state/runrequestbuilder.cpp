@@ -51,6 +51,7 @@ RunRequest RunRequestBuilder::build(const InputPanel& input, const SelectionStat
     request.pipelineHead = std::make_pair(layer, head);
     request.pipelineStack = selection.stack();
     request.rollout = rolloutFor(selection);
+    request.measure = selection.measure();
     return request;
 }
 

@@ -126,6 +126,14 @@ void SelectionState::setMeanOfHeads(bool on)
     emit displayOptionsChanged();
 }
 
+void SelectionState::setMeasure(Measure measure)
+{
+    if (measure == m_measure)
+        return;
+    m_measure = measure;
+    emit computeInputsChanged();
+}
+
 void SelectionState::setRollout(bool on)
 {
     if (on == m_rollout)

@@ -45,6 +45,8 @@ public:
     bool mergeSubwords() const { return m_mergeSubwords; }
     SentenceBlock sentenceBlock() const { return m_sentenceBlock; } // no effect on a single sentence
     ColorMapKind colorMap() const { return m_colorMap; }
+    // What the maps' cells mean (raw weights, value-weighted): derived with the run, so a change reruns.
+    Measure measure() const { return m_measure; }
 
     MaskOverride maskMode() const { return m_mask; }
     const MaskMatrix& customMask() const { return m_customMask; }
@@ -72,6 +74,7 @@ public slots:
     void setMergeSubwords(bool on);
     void setSentenceBlock(attnviz::SentenceBlock block);
     void setColorMap(attnviz::ColorMapKind map);
+    void setMeasure(attnviz::Measure measure);
     void setMaskMode(attnviz::MaskOverride mode);
     void setCustomMask(const attnviz::MaskMatrix& mask);
     // Takes the custom mask a finished run applied (for these tokens and stack) to edit on from;
@@ -92,7 +95,7 @@ signals:
     void hoveredTokenChanged(int token);
     void enabledHeadsChanged();
     void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, sentence block, colour map
-    void computeInputsChanged();  // mask, scaling, ablation: the model must run again
+    void computeInputsChanged();  // mask, scaling, ablation, measure: the model must run again
 
 private:
     int m_stacks = 0, m_layers = 0, m_heads = 0, m_queries = 0, m_keys = 0;
@@ -103,6 +106,7 @@ private:
     bool m_mergeSubwords = false;
     SentenceBlock m_sentenceBlock = SentenceBlock::All;
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
+    Measure m_measure = Measure::Raw;
     MaskOverride m_mask = MaskOverride::ModelDefault;
     MaskMatrix m_customMask;
     std::vector<int> m_customMaskRowIds, m_customMaskColIds;

@@ -3,5 +3,6 @@ target_sources(attnviz_ui PRIVATE
     state/selectionstate.h state/selectionstate.cpp
     state/runrequestbuilder.h state/runrequestbuilder.cpp
     state/computeservice.h state/computeservice.cpp
+    state/headimportancejob.h state/headimportancejob.cpp
     state/stacktokens.h
     state/subwordmerge.h state/subwordmerge.cpp)

@@ -5,6 +5,8 @@
 #include "views/heatmap/heatmapview.h"
 #include "views/modelgrid/modelgridview.h"
 #include "views/pipeline/pipelineview.h"
+#include "views/readouts/attributionview.h"
+#include "views/readouts/logitlensview.h"
 
 #include <QCoreApplication>
 
@@ -33,6 +35,8 @@ const std::vector<ViewFactory::Kind>& ViewFactory::kinds()
         {QStringLiteral("model"), title("Model grid"), Scope::Model, false, &make<ModelGridView>},
         {QStringLiteral("pipeline"), title("Q/K/V pipeline"), Scope::Head, false, &make<PipelineView>},
         {QStringLiteral("chart"), title("Charts"), Scope::Model, false, &make<ChartsView>},
+        {QStringLiteral("lens"), title("Logit lens"), Scope::Model, true, &make<LogitLensView>},
+        {QStringLiteral("attribution"), title("Logit attribution"), Scope::Model, true, &make<AttributionView>},
     };
     return all;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The one list of views ("heatmap", "arcs", "model", "pipeline", "chart"): the window's tabs, the
+// The one list of views ("heatmap", "arcs", "model", "pipeline", "chart", "lens", "attribution"): the window's tabs, the
 // side dock, batch exports and attnviz-cli's render command all build views from it.
 
 #include <QString>

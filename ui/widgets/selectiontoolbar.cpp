@@ -87,6 +87,15 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     for (ColorMapKind k : ColorMap::all())
         m_colorMap->addItem(ColorMap::displayName(k), static_cast<int>(k));
     addWidget(m_colorMap);
+    m_measure = new QComboBox(this);
+    m_measure->setToolTip(tr("What the cells mean. Weights: the attention weights. Value-weighted: each weight "
+                             "times the size of what the head writes for that key, ‖a·f(x)‖ (Kobayashi et al. "
+                             "2020), as shares of the query's row; a head can attend strongly to a token whose "
+                             "value it barely passes on. With Mean of heads on and every head switched on, the "
+                             "whole layer's heads together."));
+    m_measure->addItem(tr("Cells: weights"), static_cast<int>(Measure::Raw));
+    m_measure->addItem(tr("Cells: value-weighted"), static_cast<int>(Measure::ValueWeighted));
+    addWidget(m_measure);
 
     connect(m_stack, &QComboBox::currentIndexChanged, selection, &SelectionState::setStack);
     connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_selection->setLayer(v); });
@@ -97,6 +106,9 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
     connect(m_merge, &QCheckBox::toggled, selection, &SelectionState::setMergeSubwords);
     connect(m_rollout, &QCheckBox::toggled, selection, &SelectionState::setRollout);
     connect(m_colorMap, &QComboBox::activated, this, &SelectionToolBar::colorMapChosen);
+    connect(m_measure, &QComboBox::activated, this, [this](int index) {
+        m_selection->setMeasure(static_cast<Measure>(m_measure->itemData(index).toInt()));
+    });
     connect(m_sentenceBlock, &QComboBox::activated, this, [this](int index) {
         m_selection->setSentenceBlock(static_cast<SentenceBlock>(m_sentenceBlock->itemData(index).toInt()));
     });
@@ -127,7 +139,7 @@ void SelectionToolBar::setSentencePair(bool pair)
 void SelectionToolBar::refresh()
 {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mask), b4(m_scaling), b5(m_mean), b6(m_merge), b7(m_colorMap),
-        b8(m_stack), b9(m_rollout), b10(m_sentenceBlock);
+        b8(m_stack), b9(m_rollout), b10(m_sentenceBlock), b11(m_measure);
     // 0-based like attnviz-cli and every view; the suffix says how many there are.
     m_layer->setRange(0, std::max(0, m_selection->layerCount() - 1));
     m_layer->setSuffix(tr("  of %1").arg(m_selection->layerCount()));
@@ -145,6 +157,7 @@ void SelectionToolBar::refresh()
     m_rollout->setChecked(m_selection->rollout());
     m_colorMap->setCurrentIndex(m_colorMap->findData(static_cast<int>(m_selection->colorMap())));
     m_sentenceBlock->setCurrentIndex(m_sentenceBlock->findData(static_cast<int>(m_selection->sentenceBlock())));
+    m_measure->setCurrentIndex(m_measure->findData(static_cast<int>(m_selection->measure())));
 }
 
 void SelectionToolBar::maskChosen(int index)

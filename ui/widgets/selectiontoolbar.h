@@ -33,6 +33,7 @@ public:
     QCheckBox* mergeBox() const { return m_merge; }
     QCheckBox* rolloutBox() const { return m_rollout; }
     QComboBox* colorMapBox() const { return m_colorMap; }
+    QComboBox* measureBox() const { return m_measure; }
     QComboBox* sentenceBlockBox() const { return m_sentenceBlock; }
 
 private:
@@ -50,6 +51,7 @@ private:
     QCheckBox* m_merge = nullptr;
     QCheckBox* m_rollout = nullptr;
     QComboBox* m_colorMap = nullptr;
+    QComboBox* m_measure = nullptr;
     QComboBox* m_sentenceBlock = nullptr;
     QAction* m_sentenceBlockAction = nullptr;
 };

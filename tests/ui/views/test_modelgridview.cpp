@@ -24,8 +24,8 @@ private slots:
     {
         // A positional pattern is named when it holds most of the mass, else the entropy.
         QCOMPARE(headBadge({1.0f, 0.0f, 0.0f}), QStringLiteral("prev 1.00"));
-        QCOMPARE(headBadge({0.2f, 0.9f, 0.3f}), QStringLiteral("first 0.90"));
-        QCOMPARE(headBadge({0.6f, 0.7f, 0.3f}), QStringLiteral("first 0.70"));
+        QCOMPARE(headBadge({0.2f, 0.9f, 0.3f}), QStringLiteral("sink 0.90"));
+        QCOMPARE(headBadge({0.6f, 0.7f, 0.3f}), QStringLiteral("sink 0.70"));
         QCOMPARE(headBadge({0.1f, 0.2f, 1.37f}), QStringLiteral("entropy 1.37"));
         QCOMPARE(headBadge(HeadSummary{}), QString());
     }

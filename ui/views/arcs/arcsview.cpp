@@ -201,7 +201,11 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                           : drawn.size() == 1 ? tr("1 switched-on head")
                                               : tr("%1 switched-on heads").arg(drawn.size());
     const QString titleText = QFontMetricsF(title).elidedText(
-        tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads), Qt::ElideRight, titleRect.width());
+        tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
+            (stack != nullptr && stack->measure != Measure::Raw
+                 ? QStringLiteral(" · ") + QString::fromUtf8(measureName(stack->measure))
+                 : QString()),
+        Qt::ElideRight, titleRect.width());
     if (showsTitle())
         painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
 

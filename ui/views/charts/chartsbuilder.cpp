@@ -228,7 +228,7 @@ QChart* ChartsBuilder::headStatsChart(const AttentionResult& result, const Selec
     QChart* chart = newChart(tr("Head statistics · layer %1").arg(layer), palette, textScale);
     const bool self = stack->keysFromSource == stack->queriesFromSource && a.queries == a.keys;
     auto* previous = new QBarSet(tr("previous-token"));
-    auto* first = new QBarSet(tr("first-token"));
+    auto* first = new QBarSet(tr("attention sink (first token)"));
     auto* entropy = new QBarSet(tr("entropy ÷ ln(keys)"));
     // Neutrals from the palette's text colour, so they stand out on light and dark backgrounds
     // alike; head colours stay reserved for heads.

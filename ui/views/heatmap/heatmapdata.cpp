@@ -167,6 +167,15 @@ const HeadCapture* HeatmapData::capture() const
     return c.weights.rows() == values.rows() && c.weights.cols() == values.cols() ? &c : nullptr;
 }
 
+QString HeatmapData::valueCaption() const
+{
+    if (showsScores)
+        return tr("score");
+    if (difference)
+        return tr("A − B");
+    return measure == Measure::Raw ? tr("weight") : tr("share");
+}
+
 double HeatmapData::normalized(float value) const
 {
     if (maxValue <= minValue)
@@ -226,6 +235,11 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             return d;
         }
         weights = r.rollout->layers[static_cast<std::size_t>(layer)];
+    } else if (d.meanOfHeads && st.measure != Measure::Raw && selection.enabledHeads().size() == a.heads &&
+               st.layerMeasure.holds(layer, 0)) {
+        // Every head on: the layer's own measure (the norm of the heads' summed writes), not a mean.
+        weights = Eigen::Map<const Matrix>(st.layerMeasure.head(layer, 0), a.queries, a.keys);
+        d.wholeLayer = true;
     } else if (d.meanOfHeads) {
         QList<int> heads = selection.enabledHeads();
         heads.erase(std::remove_if(heads.begin(), heads.end(), [&](int h) { return h >= a.heads; }), heads.end());
@@ -249,6 +263,7 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         weights = Eigen::Map<const Matrix>(a.head(layer, head), a.queries, a.keys);
     }
     d.mask = effectiveMask(r, selection, stack);
+    d.measure = st.measure;
 
     // Raw scores only for the focused head, unmerged, when the capture has them.
     const bool wantScores =
@@ -303,7 +318,8 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         d.maxValue = std::max(m, 1e-6f);
     }
 
-    const QString what = d.meanOfHeads ? QCoreApplication::translate("HeatmapData", "mean of %n head(s)", nullptr,
+    const QString what = d.wholeLayer ? tr("all heads together")
+                         : d.meanOfHeads ? QCoreApplication::translate("HeatmapData", "mean of %n head(s)", nullptr,
                                                                      static_cast<int>(selection.enabledHeads().size()))
                                        : tr("head %1").arg(head);
     d.title = d.rollout ? tr("Attention rollout · layers 0–%1 · %2").arg(layer).arg(what)
@@ -312,6 +328,8 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         d.title += QStringLiteral(" · ") + QString::fromStdString(st.name);
     if (d.showsScores)
         d.title += tr(" · scaled scores before softmax");
+    else if (d.measure != Measure::Raw)
+        d.title += tr(" · %1").arg(QString::fromUtf8(measureName(d.measure)));
     if (d.merged)
         d.title += tr(" · sub-words merged into words");
     if (d.block != SentenceBlock::All)

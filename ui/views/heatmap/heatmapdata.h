@@ -27,6 +27,9 @@ struct HeatmapData
     bool merged = false;
     bool meanOfHeads = false;
     bool rollout = false; // values are the attention rollout up to the layer (self-attention only)
+    Measure measure = Measure::Raw; // what the values mean (shares of each row for other measures)
+    bool wholeLayer = false;        // the measure of every head of the layer together, not a mean
+    bool difference = false;        // signed A − B of two runs (compare mode)
     bool cross = false;
     // Sentence pairs: the first displayed row and column of sentence B (-1 = no boundary), and the
     // block shown when only A → B or B → A is asked for.
@@ -48,6 +51,8 @@ struct HeatmapData
     int rowForToken(int token) const;
     // The focused head's capture when it matches what is shown (tooltips with raw scores).
     const HeadCapture* capture() const;
+    // The legend's word for a value: "weight", "score" or "share".
+    QString valueCaption() const;
     // Where the value sits on the colour scale, in [0, 1].
     double normalized(float value) const;
 

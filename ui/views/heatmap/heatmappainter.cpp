@@ -399,7 +399,7 @@ void HeatmapPainter::paintLegend(QPainter& painter, const HeatmapLayout& l) cons
                          formatNumber(value, m_data.showsScores ? 1 : 2));
     }
     painter.setPen(dimText(m_palette));
-    const QString caption = m_data.showsScores ? QObject::tr("score") : QObject::tr("weight");
+    const QString caption = m_data.valueCaption();
     painter.drawText(QPointF(bar.left(), bar.bottom() + fm.height() + 2), caption);
     if (m_data.anyMasked()) {
         // A swatch explains the hatched cells.

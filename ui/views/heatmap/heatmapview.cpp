@@ -320,10 +320,12 @@ QString HeatmapView::toolTipFor(const HeatmapCell& cell) const
     if (m_data.isMasked(cell.row, cell.col))
         return text + tr("<br>masked: this query may not attend to this key");
     const float v = m_data.values(cell.row, cell.col);
-    text += m_data.showsScores ? tr("<br>scaled score: %1").arg(formatNumber(v, 4)) : tr("<br>weight: %1").arg(formatNumber(v, 4));
+    text += tr("<br>%1: %2").arg(m_data.valueCaption(), formatNumber(v, 4));
+    if (m_data.measure != Measure::Raw)
+        text += tr("<br><i>%1</i>").arg(QString::fromStdString(measureLegend(m_data.measure)).toHtmlEscaped());
     if (const HeadCapture* c = m_data.capture()) {
         text +=
-            tr("<br>weight: %1").arg(formatNumber(c->weights(cell.row, cell.col), 4)).repeated(m_data.showsScores ? 1 : 0);
+            tr("<br>weight: %1").arg(formatNumber(c->weights(cell.row, cell.col), 4)).repeated(m_data.showsScores || m_data.measure != Measure::Raw ? 1 : 0);
         text += tr("<br>raw score q·k: %1").arg(formatNumber(c->scores(cell.row, cell.col), 4));
         text += c->scaledByRootDk ? tr("<br>scaled by √d_k: %1").arg(formatNumber(c->scaled(cell.row, cell.col), 4))
                                   : tr("<br>(not scaled by √d_k)");

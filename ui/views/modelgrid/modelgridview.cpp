@@ -228,7 +228,7 @@ bool ModelGridView::event(QEvent* event)
     const HeadSummary& st = stats[index];
     auto fmt = [](float v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(double(v), 'f', 2); };
     QToolTip::showText(help->globalPos(),
-                       tr("Layer %1, head %2\nprevious-token %3 · first-token %4 · entropy %5 nats\nClick to focus.")
+                       tr("Layer %1, head %2\nprevious-token %3 · attention sink (first token) %4 · entropy %5 nats\nClick to focus.")
                            .arg(hit.x()).arg(hit.y()).arg(fmt(st.previousToken), fmt(st.firstToken), fmt(st.entropy)),
                        this);
     return true;

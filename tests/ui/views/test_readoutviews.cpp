@@ -1,0 +1,136 @@
+// The views of what a run reads beyond raw attention: the logit lens and logit attribution grids
+// hold the core's numbers, clicking a head in the attribution focuses it, and the heatmap shows a
+// value-weighted result as shares, with the whole layer's measure under "mean of heads".
+
+#include "imagecontent.h"
+#include "state/runrequestbuilder.h"
+#include "state/selectionstate.h"
+#include "views/heatmap/heatmapdata.h"
+#include "views/numberformat.h"
+#include "views/readouts/attributionview.h"
+#include "views/readouts/logitlensview.h"
+#include "viewtestdata.h"
+#include "widgets/tokenlabel.h"
+
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace attnviz;
+
+namespace {
+
+std::shared_ptr<const AttentionResult> measuredGpt2()
+{
+    RunRequest request;
+    request.ids = std::vector<int>{5, 17, 33, 2, 71, 40, 8, 90};
+    request.measure = Measure::ValueWeighted;
+    request.logitLens = true;
+    request.attribution = true;
+    return runWithStatistics(*openModel(std::string(ATTNVIZ_TEST_DATA) + "/models/gpt2"), request);
+}
+
+void shape(SelectionState& selection, const AttentionResult& r)
+{
+    const AttentionTensor& a = r.stacks[0].attention;
+    selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+}
+
+} // namespace
+
+class TestReadoutViews : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void lensGridHoldsTheTopPredictions()
+    {
+        const auto result = measuredGpt2();
+        QVERIFY(result->logitLens);
+        SelectionState selection;
+        shape(selection, *result);
+        LogitLensView view(&selection);
+        view.setResult(result);
+        const auto grid = view.grid();
+        QVERIFY(grid);
+        const LogitLens& lens = *result->logitLens;
+        QCOMPARE(grid->rows(), lens.layers);
+        QCOMPARE(grid->cols(), static_cast<int>(lens.positions.size()));
+        for (int l = 0; l < lens.layers; ++l) {
+            for (int p = 0; p < grid->cols(); ++p) {
+                QCOMPARE(grid->text(l, p), TokenLabel::text(lens.at(l, p, 0).display));
+                QCOMPARE(grid->shade(l, p), double(lens.at(l, p, 0).probability));
+            }
+        }
+        const QImage image = view.renderImage(view.preferredExportSize().toSize());
+        QVERIFY(testdata::imageContent(image).colours >= 16);
+    }
+
+    void attributionGridAddsUpAndFocusesHeads()
+    {
+        const auto result = measuredGpt2();
+        QVERIFY(result->attribution);
+        const LogitAttribution& a = *result->attribution;
+        SelectionState selection;
+        shape(selection, *result);
+        AttributionView view(&selection);
+        view.setResult(result);
+        const auto grid = view.grid();
+        QVERIFY(grid);
+        QCOMPARE(grid->rows(), a.layers);
+        QCOMPARE(grid->cols(), a.heads + 2); // heads, W_O bias, MLP
+        QCOMPARE(grid->text(1, 2), formatNumber(a.headAt(1, 2), 2));
+        QCOMPARE(grid->text(0, a.heads + 1), formatNumber(a.mlp[0], 2));
+        QVERIFY(grid->title.contains(formatNumber(a.logit, 2)));
+
+        view.resize(view.preferredExportSize().toSize());
+        // The centre of layer 1, head 3: found through the grid's own hit test.
+        QPoint target;
+        for (int y = 0; y < view.height() && target.isNull(); y += 2)
+            for (int x = 0; x < view.width(); x += 2)
+                if (const auto c = grid->cellAt(QPointF(x, y), QRectF(view.rect()), view.font()); c && c->first == 1 && c->second == 3) {
+                    target = QPoint(x + 6, y + 6);
+                    break;
+                }
+        QVERIFY(!target.isNull());
+        QTest::mouseClick(&view, Qt::LeftButton, {}, target);
+        QCOMPARE(selection.layer(), 1);
+        QCOMPARE(selection.head(), 3);
+    }
+
+    void heatmapShowsValueWeightedShares()
+    {
+        const auto result = measuredGpt2();
+        const AttentionStack& s = result->stacks[0];
+        QCOMPARE(s.measure, Measure::ValueWeighted);
+        SelectionState selection;
+        shape(selection, *result);
+        selection.setLayer(1);
+        selection.setHead(2);
+        HeatmapData one = HeatmapData::build(result, selection);
+        QCOMPARE(one.valueCaption(), QStringLiteral("share"));
+        QVERIFY(one.title.contains(QStringLiteral("value-weighted")));
+        QCOMPARE(one.values(5, 3), s.attention.at(1, 2, 5, 3));
+
+        selection.setMeanOfHeads(true); // every head on: the layer's own measure, not a mean
+        HeatmapData layer = HeatmapData::build(result, selection);
+        QVERIFY(layer.wholeLayer);
+        QCOMPARE(layer.values(5, 3), s.layerMeasure.at(1, 0, 5, 3));
+        selection.setHeadEnabled(0, false); // a subset: the mean of their shares, said so
+        HeatmapData subset = HeatmapData::build(result, selection);
+        QVERIFY(!subset.wholeLayer);
+        QVERIFY(subset.title.contains(QStringLiteral("mean of")));
+    }
+
+    void theMeasureReachesTheRequest()
+    {
+        SelectionState selection;
+        QSignalSpy rerun(&selection, &SelectionState::computeInputsChanged);
+        selection.setMeasure(Measure::ValueWeighted);
+        QCOMPARE(rerun.count(), 1);
+        QCOMPARE(selection.measure(), Measure::ValueWeighted);
+    }
+};
+
+QTEST_MAIN(TestReadoutViews)
+#include "test_readoutviews.moc"
