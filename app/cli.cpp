@@ -22,11 +22,13 @@ commands:
       Run a lesson (hand-written attention example) and print every stage.
   attention [--model MODEL] (--text TEXT | --ids 1,2,3) [--second TEXT]
             [--mask none|causal] [--stack S] [--layer L] [--head H] [--json] [--attention-budget MIB]
-            [--measure raw|value-weighted]
+            [--measure raw|value-weighted|alti|flow]
       Run a model and print its attention weights, attention[layer][head][query][key]. Maps beyond
       the budget (default 1024 MiB) are left out, keeping the layers around --layer. value-weighted:
       each weight times the norm of what the head writes for that key (Kobayashi et al. 2020), as
-      shares of each query's row, per head and for every layer's heads together.
+      shares of each query's row, per head and for every layer's heads together; alti: each token's
+      share of a query's attention-block output per layer (Ferrando et al. 2022); flow: the maximum
+      flow from each input token to each token after --layer (Abnar & Zuidema 2020), short inputs.
   lens [--model MODEL] (--text TEXT | --ids 1,2,3) [--position P] [--json]
       The logit lens: the top tokens the residual stream predicts after every layer, at every
       position (or at P, the last token by default, when all would cost too much).
@@ -46,7 +48,7 @@ commands:
       Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
   render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart|lens|attribution]
          [--stack S] [--layer L] [--head H] [--query I] [--mask none|causal] [--theme light|dark]
-         [--rollout] [--measure raw|value-weighted] [--size WxH] [--scale 1-4] [--font-size PT]
+         [--rollout] [--measure raw|value-weighted|alti|flow] [--size WxH] [--scale 1-4] [--font-size PT]
          [--transparent] [--no-legend] [--no-title]
          [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
       Draw a view to a file without a display (one file per layer x head with --all-heads).

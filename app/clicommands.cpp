@@ -66,6 +66,15 @@ void printAttentionTable(const AttentionResult& result, int stackIndex, std::opt
             printMap(stack.layerMeasure, l, 0);
         }
     }
+    if (result.flow) {
+        std::cout << "\nattention flow from the inputs (columns) to the tokens after layer " << result.flow->layer << "\n";
+        const Matrix& f = result.flow->flow;
+        for (Index q = 0; q < f.rows(); ++q) {
+            std::printf("%-12.12s", queries[static_cast<std::size_t>(q)].display.c_str());
+            for (Index k = 0; k < f.cols(); ++k) std::printf(" %6.3f", static_cast<double>(f(q, k)));
+            std::printf("\n");
+        }
+    }
     std::fflush(stdout);
     for (const auto& n : result.notices) std::cerr << "note: " << n << "\n";
 }
@@ -142,7 +151,7 @@ Measure parseMeasureOption(const ParsedArgs& parsed)
 {
     const std::string name = parsed.get("measure").value_or("raw");
     if (const auto m = measureNamed(name)) return *m;
-    throw UsageError("--measure expects raw or value-weighted, got \"" + name + "\"");
+    throw UsageError("--measure expects raw, value-weighted, alti or flow, got \"" + name + "\"");
 }
 
 // "0.3,1.0" -> {(0, 3), (1, 0)}: layer.head pairs.
@@ -176,6 +185,12 @@ int runAttentionCommand(const std::vector<std::string>& args)
     const auto model = openModel(parsed.get("model").value_or(DefaultModel));
     RunRequest request = inputRequest(parsed, model->info());
     request.measure = parseMeasureOption(parsed);
+    if (request.measure == Measure::Flow) { // every head, to --layer (the last by default)
+        const int last = std::max(0, model->info().layers - 1);
+        request.flow = RunRequest::Flow{parsed.getInt("stack", 0, 16).value_or(0),
+                                        std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true),
+                                        std::min(parsed.getInt("layer", 0, 100000).value_or(last), last)};
+    }
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     if (layer && !model->info().encoderDecoder && model->info().layers > 0) // the maps kept first when they do not all fit the budget

@@ -166,8 +166,11 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     request.pipelineStack = stack;
     const std::string measure = parsed.get("measure").value_or("raw");
     if (!measureNamed(measure))
-        throw UsageError("--measure expects raw or value-weighted, got \"" + measure + "\"");
+        throw UsageError("--measure expects raw, value-weighted, alti or flow, got \"" + measure + "\"");
     request.measure = *measureNamed(measure);
+    if (request.measure == Measure::Flow) // the switched-on heads of a fresh selection: all of them
+        request.flow = RunRequest::Flow{stack, std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true),
+                                        layer.value_or(0)};
     request.logitLens = viewName == QLatin1String("lens");
     request.attribution = viewName == QLatin1String("attribution");
     if (parsed.has("rollout")) // every head, as the switched-on heads of a fresh selection

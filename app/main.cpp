@@ -70,7 +70,7 @@ int main(int argc, char* argv[])
         QStringLiteral("Colour map: viridis, magma, cividis or diverging (scores before softmax)."),
         QStringLiteral("NAME"));
     const QCommandLineOption measure(QStringLiteral("measure"),
-                                     QStringLiteral("What the cells mean: raw (attention weights) or value-weighted."),
+                                     QStringLiteral("What the cells mean: raw (attention weights), value-weighted, alti or flow."),
                                      QStringLiteral("NAME"));
     const QCommandLineOption merge(QStringLiteral("merge-subwords"),
                                    QStringLiteral("Join sub-word pieces into words."));
@@ -120,7 +120,7 @@ int main(int argc, char* argv[])
     if (parser.isSet(measure)) {
         const auto m = attnviz::measureNamed(parser.value(measure).toStdString());
         if (!m)
-            return fail(QStringLiteral("unknown measure \"%1\"; use raw or value-weighted").arg(parser.value(measure)));
+            return fail(QStringLiteral("unknown measure \"%1\"; use raw, value-weighted, alti or flow").arg(parser.value(measure)));
         window.selection()->setMeasure(*m);
     }
     if (parser.isSet(merge))

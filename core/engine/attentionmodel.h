@@ -52,6 +52,15 @@ struct RunRequest
         std::vector<bool> heads;
     };
     std::optional<Rollout> rollout;
+    // Attention flow of this stack from the inputs to the tokens after `layer`, over the heads
+    // flagged true (stats/attentionflow.h); computed with the derived statistics, like the rollout.
+    struct Flow
+    {
+        int stack = 0;
+        std::vector<bool> heads;
+        int layer = 0;
+    };
+    std::optional<Flow> flow;
     Measure measure = Measure::Raw; // what the maps' cells mean (engine/readouts.h)
     bool logitLens = false;         // read the residual stream out after every layer
     bool attribution = false;       // split one logit into the parts of the residual stream

@@ -105,10 +105,11 @@ struct AttentionStack
     // the order of attention.data.
     int keptPerQuery = 0;
     std::vector<float> retainedMass;
-    // What attention's cells mean (engine/readouts.h). For a measure other than Raw each row holds
-    // shares summing to 1 and measureRowTotals (held heads, queries) the row's total before it was
-    // divided; layerMeasure (layers, 1 head, queries, keys) is the measure of the whole layer, which
-    // is not the mean of its heads' (value-weighted: the norm of the heads' summed writes).
+    // What attention's cells mean (engine/readouts.h). For a per-head measure other than Raw each
+    // row holds shares summing to 1 and measureRowTotals (held heads, queries) the row's total
+    // before it was divided; layerMeasure (layers, 1 head, queries, keys) is the measure of the whole
+    // layer, which is not the mean of its heads' (value-weighted: the norm of the heads' summed
+    // writes). ALTI exists per layer only: the heads' maps keep raw weights, layerMeasure has it.
     Measure measure = Measure::Raw;
     std::vector<float> measureRowTotals;
     AttentionTensor layerMeasure;
@@ -140,6 +141,19 @@ struct RolloutMaps
     bool covers(int forStack, const std::vector<bool>& forHeads) const { return stack == forStack && heads == forHeads; }
 };
 
+// Attention flow of one stack from the inputs to the tokens after `layer`, for the heads it averaged.
+struct FlowMap
+{
+    int stack = 0;
+    std::vector<bool> heads;
+    int layer = 0;
+    Matrix flow; // (T, T): rows the tokens after the layer, columns the input tokens
+    bool covers(int forStack, const std::vector<bool>& forHeads, int forLayer) const
+    {
+        return stack == forStack && heads == forHeads && layer == forLayer;
+    }
+};
+
 // Everything the Q/K/V pipeline view needs for one (stack, layer, head).
 struct PipelineCapture
 {
@@ -168,6 +182,7 @@ struct AttentionResult
     std::vector<Prediction> nextToken;  // decoders: top-k after the last token
     std::vector<std::pair<int, std::vector<Prediction>>> maskedPredictions; // encoders: per [MASK] position
     std::optional<RolloutMaps> rollout; // when the request asked for it
+    std::optional<FlowMap> flow;        // likewise
     std::optional<LogitLens> logitLens;           // when the request asked and the model can
     std::optional<LogitAttribution> attribution;  // likewise
     std::optional<float> scoredLogProbability;    // log P(RunRequest::scoredToken) after the last token

@@ -9,13 +9,15 @@ const char* measureName(Measure measure)
     switch (measure) {
     case Measure::Raw: return "raw";
     case Measure::ValueWeighted: return "value-weighted";
+    case Measure::Alti: return "alti";
+    case Measure::Flow: return "flow";
     }
     return "";
 }
 
 std::optional<Measure> measureNamed(std::string_view name)
 {
-    for (Measure m : {Measure::Raw, Measure::ValueWeighted}) {
+    for (Measure m : {Measure::Raw, Measure::ValueWeighted, Measure::Alti, Measure::Flow}) {
         if (name == measureName(m))
             return m;
     }
@@ -28,6 +30,12 @@ std::string measureLegend(Measure measure)
     case Measure::Raw: return "attention weights";
     case Measure::ValueWeighted:
         return "value-weighted attention: share of each query's sum of ‖a·f(x)‖ (Kobayashi et al. 2020)";
+    case Measure::Alti:
+        return "ALTI: each token's share of a query's attention-block output, residual and norm included "
+               "(Ferrando et al. 2022)";
+    case Measure::Flow:
+        return "attention flow: the maximum flow from each input token (column) to each token after the layer "
+               "(Abnar & Zuidema 2020)";
     }
     return "";
 }

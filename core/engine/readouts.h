@@ -22,8 +22,14 @@ struct Prediction
 enum class Measure {
     Raw,           // attention weights a_ij
     ValueWeighted, // ‖a_ij · f(x_j)‖ (Kobayashi et al. 2020), as each query row's shares
+    Alti,          // token contributions of a whole layer (Ferrando et al. 2022); the heads' maps stay raw
+    Flow,          // attention flow from the inputs to a layer (Abnar & Zuidema 2020), AttentionResult::flow
 };
-const char* measureName(Measure measure);                     // "raw", "value-weighted" (CLI, files)
+// Whether the measure has a value per head (else only per layer: the heads' maps keep raw weights).
+inline bool measureIsPerHead(Measure measure) { return measure == Measure::Raw || measure == Measure::ValueWeighted; }
+// The measure a stack's per-head maps hold.
+inline Measure headMapMeasure(Measure measure) { return measureIsPerHead(measure) ? measure : Measure::Raw; }
+const char* measureName(Measure measure);                     // "raw", "value-weighted", "alti", "flow" (CLI, files)
 std::optional<Measure> measureNamed(std::string_view name);   // the inverse; nullopt for others
 std::string measureLegend(Measure measure);                   // one line for legends and exports
 

@@ -94,22 +94,24 @@ void writeMeasureTotals(json::Writer& w, const AttentionStack& stack, std::optio
 {
     const AttentionTensor& a = stack.attention;
     w.key("measure_legend").value(std::string_view(measureLegend(stack.measure)));
-    w.key("row_totals").beginArray();
-    for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
-        w.beginArray();
-        for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
-            if (!a.holds(l, h)) {
-                w.null();
-                continue;
+    if (measureIsPerHead(stack.measure)) {
+        w.key("row_totals").beginArray();
+        for (int l = layer.value_or(0); l < (layer ? *layer + 1 : a.layers); ++l) {
+            w.beginArray();
+            for (int h = head.value_or(0); h < (head ? *head + 1 : a.heads); ++h) {
+                if (!a.holds(l, h)) {
+                    w.null();
+                    continue;
+                }
+                w.beginArray(true);
+                const std::size_t at = static_cast<std::size_t>(a.slotOf(l, h)) * a.queries;
+                for (int q = 0; q < a.queries; ++q) w.value(stack.measureRowTotals[at + q]);
+                w.endArray();
             }
-            w.beginArray(true);
-            const std::size_t at = static_cast<std::size_t>(a.slotOf(l, h)) * a.queries;
-            for (int q = 0; q < a.queries; ++q) w.value(stack.measureRowTotals[at + q]);
             w.endArray();
         }
         w.endArray();
     }
-    w.endArray();
     const AttentionTensor& m = stack.layerMeasure;
     w.key("layer_measure").beginArray();
     for (int l = layer.value_or(0); l < (layer ? *layer + 1 : m.layers); ++l) {
@@ -210,6 +212,18 @@ void writeAttention(json::Writer& w, const AttentionResult& result, int stackInd
         w.key("next_token").beginArray();
         for (const Prediction& p : result.nextToken) writePrediction(w, p);
         w.endArray();
+    }
+    if (result.flow && result.flow->stack == stackIndex) { // the attention flow to one layer
+        w.key("flow").beginObject();
+        w.key("layer").value(result.flow->layer);
+        w.key("map").beginArray();
+        for (Index q = 0; q < result.flow->flow.rows(); ++q) {
+            w.beginArray(true);
+            for (Index k = 0; k < result.flow->flow.cols(); ++k) w.value(result.flow->flow(q, k));
+            w.endArray();
+        }
+        w.endArray();
+        w.endObject();
     }
     if (result.logitLens) {
         w.key("logit_lens");

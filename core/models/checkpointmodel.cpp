@@ -59,6 +59,32 @@ std::vector<Index> lensRows(const TransformerInfo& t, Index tokens, Index readou
 
 constexpr int lensTop = 5;
 
+// ALTI reads every head's write for every (query, key) pair: layers × T² × heads × d multiply-adds,
+// a second or so at 4·10^9 on a laptop; longer inputs are refused with the reason.
+bool altiAffordable(const TransformerInfo& t, Index tokens, std::vector<std::string>& notices)
+{
+    constexpr double maxAltiWork = 4e9;
+    const double work = static_cast<double>(t.layers) * static_cast<double>(tokens) * tokens * t.heads * t.dModel;
+    if (work <= maxAltiWork)
+        return true;
+    const double fits = std::floor(std::sqrt(maxAltiWork / (static_cast<double>(t.layers) * t.heads * t.dModel)));
+    notices.push_back("ALTI is computed for inputs of up to " + std::to_string(static_cast<long long>(fits)) +
+                      " tokens on this model (it compares every query with every key in every layer); the raw "
+                      "attention weights are shown");
+    return false;
+}
+
+// A per-layer measure the model computed, (T, T) per layer, as the stack's layerMeasure.
+void setLayerMeasure(AttentionStack& stack, Measure measure, const std::vector<Matrix>& layers)
+{
+    const Index T = layers.front().rows(), S = layers.front().cols();
+    stack.layerMeasure.resize(static_cast<int>(layers.size()), 1, static_cast<int>(T), static_cast<int>(S));
+    for (std::size_t l = 0; l < layers.size(); ++l)
+        Eigen::Map<Matrix>(stack.layerMeasure.head(static_cast<int>(l), 0), T, S) = layers[l];
+    stack.layerMeasureRowTotals.assign(layers.size() * static_cast<std::size_t>(T), 1.0f); // shares by definition
+    stack.measure = measure;
+}
+
 } // namespace
 
 void CheckpointModel::addReadouts(ForwardResult& forward, const ForwardOptions& options, AttentionResult& result) const
@@ -243,6 +269,10 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     options.finalHidden = options.logits != LogitRows::None; // nothing reads hidden states otherwise
     const Index readout = readoutRow(request, T);
     options.valueGram = request.measure == Measure::ValueWeighted;
+    if (request.measure == Measure::Alti) {
+        options.alti = altiAffordable(t, T, result->notices);
+        options.finalHidden = options.finalHidden || options.alti; // the last layer's output is read
+    }
     if (request.logitLens) {
         options.lensRows = lensRows(t, T, readout, result->notices);
         options.finalHidden = true;
@@ -259,6 +289,8 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
     stack.name = "self";
     stack.attention = std::move(forward.attention);
     stack.valueGram = std::move(forward.valueGram);
+    if (!forward.alti.empty())
+        setLayerMeasure(stack, Measure::Alti, forward.alti);
     result->stacks.push_back(std::move(stack));
     addReadouts(forward, options, *result);
     if (forward.pipeline) {

@@ -205,6 +205,10 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const std::string noAttribution = options.attributionRow >= 0 ? attributionUnavailable() : std::string();
     if (!noAttribution.empty())
         result.readoutNotes.push_back("direct logit attribution is not defined for this model: " + noAttribution);
+    const std::string noAlti = options.alti ? altiUnavailable() : std::string();
+    if (!noAlti.empty())
+        result.readoutNotes.push_back("ALTI is not defined for this model: " + noAlti);
+    const bool readAlti = options.alti && noAlti.empty() && cache == nullptr;
     const Index attributedRow = options.attributionRow;
     const bool attributing = attributedRow >= 0 && attributedRow < T && noAttribution.empty() && cache == nullptr;
     const AttributionLayout layout{m_info.layers, heads};
@@ -264,10 +268,13 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             concat = attendHeads(q, k, v, heads, kvHeads, attention);
         }
         Matrix denseWo; // the measures read W_O per head
-        if ((options.valueGram && cache == nullptr) || attributing)
+        std::vector<Matrix> writes; // and what each head writes for each key
+        if (((options.valueGram || readAlti) && cache == nullptr) || attributing)
             denseWo = block.o.weights();
+        if ((options.valueGram || readAlti) && cache == nullptr)
+            writes = headValueWrites(v, denseWo, heads, kvHeads, m_arch.headDim);
         if (options.valueGram && cache == nullptr)
-            appendValueGram(v, denseWo, heads, kvHeads, m_arch.headDim, result.valueGram);
+            appendValueGram(writes, result.valueGram);
         if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
             break; // every attention map is known; W_O and the MLP would only feed the hidden states
         Matrix attnOut = applyLinear(concat, block.o); // (T, d)
@@ -276,6 +283,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             if (block.o.bias().size() > 0)
                 parts.row(layout.attentionBias(l)) = block.o.bias();
         }
+        if (readAlti)
+            readLayerAlti(l, block, writes, x, attnOut, result);
         if (pipelineShows(l, result)) {
             capturePipeline(l, result, xn, {block.qkv, 0, qWidth}, {block.qkv, qWidth, kvW},
                             {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
@@ -328,6 +337,34 @@ Matrix GenericTransformer::finalStage(const Matrix& residual) const
     if (m_w.outputProjection.outputs() > 0)
         hidden = applyLinear(hidden, m_w.outputProjection);
     return hidden;
+}
+
+std::string GenericTransformer::altiUnavailable() const
+{
+    for (const BlockWeights& b : m_w.blocks) {
+        if (b.postAttnNormGain.size() > 0)
+            return "each attention output passes through its own norm before the residual";
+    }
+    return {};
+}
+
+void GenericTransformer::readLayerAlti(int layer, const BlockWeights& block, const std::vector<Matrix>& writes,
+                                       const Matrix& x, const Matrix& attnOut, ForwardResult& result) const
+{
+    std::vector<const float*> maps;
+    for (int h = 0; h < m_info.heads; ++h)
+        maps.push_back(result.attention.head(layer, h));
+    if (std::find(maps.begin(), maps.end(), nullptr) != maps.end()) {
+        result.alti.clear(); // a layer whose maps the budget left out: no ALTI at all
+        result.readoutNotes.push_back("ALTI needs every map of every layer, which the attention budget does not keep");
+        return;
+    }
+    if (static_cast<int>(result.alti.size()) != layer)
+        return; // an earlier layer had none
+    // Post-norm layers normalise the residual sum; the others add it to the stream as it is.
+    const bool post = m_arch.placement == NormPlacement::Post;
+    const FrozenNorm frozen{block.attnNormGain, block.attnNormBias, m_arch.normEps, m_arch.norm == NormKind::LayerNorm};
+    result.alti.push_back(altiContributions(maps, writes, x, x + attnOut, post ? &frozen : nullptr));
 }
 
 std::string GenericTransformer::attributionUnavailable() const

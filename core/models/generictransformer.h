@@ -118,6 +118,12 @@ private:
     Matrix logits(const Matrix& hidden) const;
     // The final norm (and output projection, if any) over residual rows: the hidden states.
     Matrix finalStage(const Matrix& residual) const;
+    // Why ALTI is not defined for this family; empty when it is.
+    std::string altiUnavailable() const;
+    // Appends layer's ALTI contributions (residualreadings.h) to result.alti: writes are the heads'
+    // writes of each key, x the layer's residual input, attnOut the attention block's output.
+    void readLayerAlti(int layer, const BlockWeights& block, const std::vector<Matrix>& writes, const Matrix& x,
+                       const Matrix& attnOut, ForwardResult& result) const;
     // Why direct logit attribution is not defined for this family; empty when it is.
     std::string attributionUnavailable() const;
     // Splits the logit of `target` at one row into the parts (residualreadings.h's layout) whose

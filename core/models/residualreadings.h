@@ -8,12 +8,31 @@
 
 namespace attnviz {
 
-// Appends, for every key j of v (S, kvHeads·headDim), the (heads, heads) Gram matrix of the heads'
-// writes of its value, <f_h(v_j), f_g(v_j)> with f_h(v_j) = v_j[KV head of h] · wo[rows of h]
-// (Kobayashi et al. 2020): its diagonal holds ‖f_h‖², the whole of it ‖Σ_h a_h f_h‖² for any weights.
-// wo is the dense (heads·headDim, d) output projection. Parallel over heads, then keys.
-void appendValueGram(ConstRowsRef v, const Matrix& wo, int heads, int kvHeads, int headDim,
-                     std::vector<float>& gram);
+// What each head writes for each key's value, f_h(v_j) = v_j[KV head of h] · wo[rows of h], as
+// (S, d) per head; wo is the dense (heads·headDim, d) output projection. Parallel over heads.
+std::vector<Matrix> headValueWrites(ConstRowsRef v, const Matrix& wo, int heads, int kvHeads, int headDim);
+
+// Appends, for every key j, the (heads, heads) Gram matrix <f_h(v_j), f_g(v_j)> of the heads'
+// writes (Kobayashi et al. 2020): its diagonal holds ‖f_h‖², the whole of it ‖Σ_h a_h f_h‖² for
+// any weights a. Parallel over keys.
+void appendValueGram(const std::vector<Matrix>& writes, std::vector<float>& gram);
+
+// The norm after a post-norm layer's residual, taken apart linearly with its scale frozen per query.
+struct FrozenNorm
+{
+    const RowVector& gain;
+    const RowVector& bias; // empty for RMSNorm
+    float eps = 0;
+    bool layerNorm = true;
+};
+
+// ALTI (Ferrando et al. 2022) of one self-attention block: how much each input token j makes up
+// query i's output y_i = Σ_j T_i(x_j) + b, with T_i(x_j) = Σ_h a^h_ij f_h(x_j) + [i = j] x_i
+// (the residual), c_ij = max(0, ‖y_i‖₁ − ‖y_i − T_i(x_j)‖₁), each row divided by its sum.
+// maps: each head's (T, T) weights; residual: x (T, d); sum: x + the block's output with its bias
+// (before `norm`, which post-norm families apply to the sum and to each T_i(x_j)).
+Matrix altiContributions(const std::vector<const float*>& maps, const std::vector<Matrix>& writes,
+                         const Matrix& residual, const Matrix& sum, const FrozenNorm* norm);
 
 // Each head's write into one row of the residual stream: its slice of the concatenated head
 // outputs (heads·headDim) times its rows of wo, as (heads, d).

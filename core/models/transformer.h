@@ -57,6 +57,7 @@ struct ForwardOptions
     // Readings of the residual stream for the measures (engine/readouts.h); families that cannot
     // take one leave its field of ForwardResult empty and say why in readoutNotes.
     bool valueGram = false;         // ForwardResult::valueGram
+    bool alti = false;              // ForwardResult::alti
     std::vector<Index> lensRows;    // rows read out after every layer into ForwardResult::lensLogits
     Index attributionRow = -1;      // row whose logit is split into ForwardResult::attribution
     std::optional<int> attributionTarget; // its token; unset = the row's top prediction
@@ -69,6 +70,7 @@ struct ForwardResult
     Matrix logits;             // (T, vocab), (1, vocab) for LogitRows::Last, or empty
     std::optional<PipelineCapture> pipeline;
     std::vector<float> valueGram; // (layers, T, heads, heads): see AttentionStack::valueGram
+    std::vector<Matrix> alti;     // per layer (T, T) ALTI contributions, rows summing to 1; empty = not computed
     Matrix lensLogits;            // (layers × lensRows, vocab), layer-major
     std::optional<LogitAttribution> attribution; // target/logit/parts; display filled by the caller
     std::vector<std::string> readoutNotes; // why a requested reading is missing

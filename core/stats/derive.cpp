@@ -1,5 +1,6 @@
 #include "stats/derive.h"
 
+#include "stats/attentionflow.h"
 #include "stats/headsummary.h"
 #include "stats/rollout.h"
 #include "stats/valueweighted.h"
@@ -32,12 +33,15 @@ bool mentions(const std::vector<std::string>& notices, const std::string& start)
 // The measure the request asked for, on every stack that can have it; a notice for the rest.
 void applyMeasure(AttentionResult& result, const RunRequest& request)
 {
-    if (request.measure == Measure::Raw)
-        return;
+    if (request.measure == Measure::Raw || request.measure == Measure::Flow)
+        return; // the flow is the result's, not a stack's (below)
     for (AttentionStack& stack : result.stacks) {
         throwIfCancelled(request.cancel);
-        if (stack.measure == request.measure || applyValueWeighting(stack, request.ablatedHeads, request.cancel))
+        if (stack.measure == request.measure ||
+            (request.measure == Measure::ValueWeighted && applyValueWeighting(stack, request.ablatedHeads, request.cancel)))
             continue;
+        if (request.measure == Measure::Alti && mentions(result.notices, "ALTI"))
+            continue; // the model said why it has none
         result.notices.push_back(std::string(measureName(request.measure)) + " attention is not available for the " +
                                  stack.name + " stack of this model (it does not expose what each head writes); "
                                  "its raw attention weights are shown");
@@ -55,6 +59,34 @@ void noteMissingReadouts(AttentionResult& result, const RunRequest& request)
 
 } // namespace
 
+namespace {
+
+// The attention flow the request asked for, when the stack holds its maps and it stays affordable.
+void deriveFlow(AttentionResult& result, const RunRequest& request)
+{
+    result.flow.reset();
+    if (!request.flow)
+        return;
+    const RunRequest::Flow& want = *request.flow;
+    if (want.stack < 0 || want.stack >= static_cast<int>(result.stacks.size()))
+        return;
+    const AttentionStack& stack = result.stacks[static_cast<std::size_t>(want.stack)];
+    const AttentionTensor& a = stack.attention;
+    if (!rolloutDefined(stack, want.heads) || want.layer < 0 || want.layer >= a.layers)
+        return; // the heatmap says why, as for the rollout
+    if (!attentionFlowAffordable(a.queries, want.layer)) {
+        int fits = 1;
+        while (attentionFlowAffordable(fits + 1, want.layer)) ++fits;
+        result.notices.push_back("attention flow through layer " + std::to_string(want.layer) + " is computed for up to " +
+                                 std::to_string(fits) + " tokens (a maximum flow for every pair of tokens); this input has " +
+                                 std::to_string(a.queries));
+        return;
+    }
+    result.flow = FlowMap{want.stack, want.heads, want.layer, attentionFlow(a, want.layer, want.heads, request.cancel)};
+}
+
+} // namespace
+
 void deriveStatistics(AttentionResult& result, const RunRequest& request)
 {
     applyMeasure(result, request);
@@ -63,6 +95,7 @@ void deriveStatistics(AttentionResult& result, const RunRequest& request)
         throwIfCancelled(request.cancel);
         stack.summaries = summariseHeads(stack);
     }
+    deriveFlow(result, request);
     result.rollout.reset();
     if (!request.rollout)
         return;
@@ -71,6 +104,13 @@ void deriveStatistics(AttentionResult& result, const RunRequest& request)
         return;
     const AttentionStack& stack = result.stacks[static_cast<std::size_t>(index)];
     const auto& heads = request.rollout->heads;
+    const AttentionTensor& contributions = stack.layerMeasure;
+    if (stack.measure == Measure::Alti && contributions.layers > 0 && contributions.heldHeads() == contributions.layers) {
+        // ALTI already holds the residual: its layers multiply as they are (no half-and-half mixing).
+        throwIfCancelled(request.cancel);
+        result.rollout = RolloutMaps{index, heads, attentionRolloutByLayer(contributions, contributions.layers - 1, {}, 0.0f)};
+        return;
+    }
     if (!rolloutDefined(stack, heads))
         return; // the heatmap says why it shows no rollout
     throwIfCancelled(request.cancel);

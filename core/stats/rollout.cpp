@@ -5,10 +5,7 @@
 
 namespace attnviz {
 
-namespace {
-
-// (1 − r)·mean of the selected heads + r·I, each row scaled to sum 1.
-Matrix mixedLayer(const AttentionTensor& a, int layer, const std::vector<bool>& heads, float residual)
+Matrix rolloutLayer(const AttentionTensor& a, int layer, const std::vector<bool>& heads, float residual)
 {
     const Index t = a.queries;
     Matrix mean = Matrix::Zero(t, t);
@@ -29,8 +26,6 @@ Matrix mixedLayer(const AttentionTensor& a, int layer, const std::vector<bool>& 
     return mixed;
 }
 
-} // namespace
-
 std::vector<Matrix> attentionRolloutByLayer(const AttentionTensor& attention, int lastLayer,
                                             const std::vector<bool>& heads, float residual)
 {
@@ -46,9 +41,9 @@ std::vector<Matrix> attentionRolloutByLayer(const AttentionTensor& attention, in
     if (!any)
         throw std::invalid_argument("attention rollout needs at least one head");
     std::vector<Matrix> byLayer;
-    byLayer.push_back(mixedLayer(attention, 0, heads, residual));
+    byLayer.push_back(rolloutLayer(attention, 0, heads, residual));
     for (int l = 1; l <= lastLayer; ++l)
-        byLayer.push_back(mixedLayer(attention, l, heads, residual) * byLayer.back());
+        byLayer.push_back(rolloutLayer(attention, l, heads, residual) * byLayer.back());
     return byLayer;
 }
 

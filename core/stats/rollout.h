@@ -17,6 +17,8 @@ namespace attnviz {
 // for a non-square tensor, a layer out of range or no selected head.
 Matrix attentionRollout(const AttentionTensor& attention, int lastLayer, const std::vector<bool>& heads = {},
                         float residual = 0.5f);
+// One layer's step: (1 − residual)·mean of the selected heads + residual·I, rows scaled to sum 1.
+Matrix rolloutLayer(const AttentionTensor& attention, int layer, const std::vector<bool>& heads, float residual);
 // R_0 … R_lastLayer at once (each step needs the one before, so all layers cost what the last does).
 std::vector<Matrix> attentionRolloutByLayer(const AttentionTensor& attention, int lastLayer,
                                             const std::vector<bool>& heads = {}, float residual = 0.5f);

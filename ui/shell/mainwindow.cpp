@@ -325,7 +325,8 @@ void MainWindow::onSelectionMoved()
         (m_result->pipeline->layer != m_selection->layer() || m_result->pipeline->head != m_selection->head() ||
          m_result->pipeline->stack != m_selection->stack())) {
         scheduleRun(80);
-    } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()) || readoutsMissing()) {
+    } else if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()) ||
+               RunRequestBuilder::flowOutOfDate(*m_selection, m_result.get()) || readoutsMissing()) {
         scheduleRun(80);
     } else if (m_result && !m_result->model.recorded && m_selection->stack() < int(m_result->stacks.size()) &&
                !m_result->stacks[std::size_t(m_selection->stack())].attention.holds(m_selection->layer(),

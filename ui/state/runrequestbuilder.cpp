@@ -25,6 +25,23 @@ bool RunRequestBuilder::rolloutOutOfDate(const SelectionState& selection, const 
     return !shown->rollout || !shown->rollout->covers(wanted->stack, wanted->heads);
 }
 
+std::optional<RunRequest::Flow> RunRequestBuilder::flowFor(const SelectionState& selection)
+{
+    if (selection.measure() != Measure::Flow)
+        return std::nullopt;
+    return RunRequest::Flow{selection.stack(), selection.enabledHeadFlags(), selection.layer()};
+}
+
+bool RunRequestBuilder::flowOutOfDate(const SelectionState& selection, const AttentionResult* shown)
+{
+    const auto wanted = flowFor(selection);
+    if (!wanted || shown == nullptr || wanted->stack < 0 || wanted->stack >= static_cast<int>(shown->stacks.size()))
+        return false;
+    if (!rolloutDefined(shown->stacks[static_cast<std::size_t>(wanted->stack)], wanted->heads))
+        return false; // the heatmap says why
+    return !shown->flow || !shown->flow->covers(wanted->stack, wanted->heads, wanted->layer);
+}
+
 RunRequest RunRequestBuilder::build(const InputPanel& input, const SelectionState& selection, const AttentionResult* last)
 {
     RunRequest request;
@@ -52,6 +69,7 @@ RunRequest RunRequestBuilder::build(const InputPanel& input, const SelectionStat
     request.pipelineStack = selection.stack();
     request.rollout = rolloutFor(selection);
     request.measure = selection.measure();
+    request.flow = flowFor(selection);
     return request;
 }
 

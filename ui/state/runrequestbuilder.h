@@ -21,6 +21,9 @@ struct RunRequestBuilder
     static std::optional<RunRequest::Rollout> rolloutFor(const SelectionState& selection);
     // The selection shows a rollout that `shown` was not computed for: run again.
     static bool rolloutOutOfDate(const SelectionState& selection, const AttentionResult* shown);
+    // Likewise for the attention flow (the Flow measure) to the layer shown, over the heads switched on.
+    static std::optional<RunRequest::Flow> flowFor(const SelectionState& selection);
+    static bool flowOutOfDate(const SelectionState& selection, const AttentionResult* shown);
 };
 
 } // namespace attnviz

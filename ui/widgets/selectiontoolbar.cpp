@@ -92,9 +92,15 @@ SelectionToolBar::SelectionToolBar(SelectionState* selection, QWidget* parent)
                              "times the size of what the head writes for that key, ‖a·f(x)‖ (Kobayashi et al. "
                              "2020), as shares of the query's row; a head can attend strongly to a token whose "
                              "value it barely passes on. With Mean of heads on and every head switched on, the "
-                             "whole layer's heads together."));
+                             "whole layer's heads together. ALTI (Ferrando et al. 2022): each token's share of a "
+                             "query's attention-block output, residual and norm included, per layer (the heatmap; "
+                             "with Rollout, through the layers). Attention flow (Abnar & Zuidema 2020): the "
+                             "maximum flow from each input token to each token after the layer, through the "
+                             "switched-on heads (short inputs)."));
     m_measure->addItem(tr("Cells: weights"), static_cast<int>(Measure::Raw));
     m_measure->addItem(tr("Cells: value-weighted"), static_cast<int>(Measure::ValueWeighted));
+    m_measure->addItem(tr("Cells: ALTI"), static_cast<int>(Measure::Alti));
+    m_measure->addItem(tr("Cells: attention flow"), static_cast<int>(Measure::Flow));
     addWidget(m_measure);
 
     connect(m_stack, &QComboBox::currentIndexChanged, selection, &SelectionState::setStack);

@@ -85,6 +85,33 @@ private slots:
         QVERIFY(table.out.contains("all heads together") && table.out.contains("Kobayashi"));
     }
 
+    void altiIsPrintedPerLayer()
+    {
+        const json::Value alti = jsonOf(QStringList{"attention"} + decoderInput + QStringList{"--json", "--measure", "alti"});
+        QCOMPARE(alti.find("measure")->asString(), std::string("alti"));
+        QVERIFY(alti.find("row_totals") == nullptr); // no per-head values
+        const auto& layers = alti.find("layer_measure")->asArray();
+        QVERIFY(!layers.empty());
+        for (const json::Value& row : layers.front().asArray()) {
+            double sum = 0.0;
+            for (const json::Value& v : row.asArray()) sum += v.asNumber();
+            QVERIFY(std::abs(sum - 1.0) < 1e-4);
+        }
+    }
+
+    void flowToTheLayerAsked()
+    {
+        const json::Value flow =
+            jsonOf(QStringList{"attention"} + decoderInput + QStringList{"--json", "--measure", "flow", "--layer", "1"});
+        const json::Value* f = flow.find("flow");
+        QVERIFY(f != nullptr);
+        QCOMPARE(static_cast<int>(f->find("layer")->asNumber()), 1);
+        const auto& rows = f->find("map")->asArray();
+        QCOMPARE(rows.size(), flow.find("tokens")->asArray().size());
+        // The first token sees only itself: all of its flow comes from the first input.
+        QVERIFY(std::abs(rows.front().asArray().front().asNumber() - 1.0) < 1e-5);
+    }
+
     void lensEndsInTheModelsPrediction()
     {
         const json::Value lens = jsonOf(QStringList{"lens"} + decoderInput + QStringList{"--json"});
@@ -125,9 +152,9 @@ private slots:
 
     void badRequestsExitWithTwo()
     {
-        const Run measure = runCli(QStringList{"attention"} + decoderInput + QStringList{"--measure", "flow"});
+        const Run measure = runCli(QStringList{"attention"} + decoderInput + QStringList{"--measure", "entropy"});
         QCOMPARE(measure.exitCode, 2);
-        QVERIFY(measure.err.contains("--measure expects raw or value-weighted"));
+        QVERIFY(measure.err.contains("--measure expects raw, value-weighted, alti or flow"));
         const Run lesson = runCli({"lens", "--model", "lesson:two-heads-causal"});
         QCOMPARE(lesson.exitCode, 2);
         QVERIFY(lesson.err.contains("logit lens"));

@@ -5,8 +5,11 @@
 
 #include "engine/attentionmodel.h"
 #include "modelfixture.h"
+#include "models/residualreadings.h"
 #include "registry/modelregistry.h"
+#include "stats/attentionflow.h"
 #include "stats/derive.h"
+#include "stats/rollout.h"
 #include "stats/headimportance.h"
 #include "stats/valueweighted.h"
 
@@ -25,7 +28,9 @@ struct MeasureReference
 {
     std::vector<int> ids;
     std::vector<int> vwShape, layerShape, lensShape; // (L, H, T, S), (L, T, S), (L, T, V)
-    std::vector<float> vw, vwLayer, lens;
+    std::vector<float> vw, vwLayer, lens, alti;
+    std::vector<int> altiShape; // (L, T, S)
+    std::vector<float> flow;    // (T, T) through every layer
     const json::Value* attribution = nullptr;
     json::Value root;
 };
@@ -42,6 +47,9 @@ MeasureReference loadMeasures(const std::string& name)
     r.lensShape = intsOf(*r.root.find("lens_shape"));
     r.lens = floatsOf(*r.root.find("lens_logits"));
     r.attribution = r.root.find("attribution");
+    r.altiShape = intsOf(*r.root.find("alti_shape"));
+    r.alti = floatsOf(*r.root.find("alti"));
+    r.flow = floatsOf(*r.root.find("flow"));
     return r;
 }
 
@@ -155,6 +163,97 @@ private slots:
                     QVERIFY2(close(layer.at(l, 0, i, j) * total, ref.vwLayer[at]), qPrintable(QString("layer %1").arg(l)));
             }
         }
+    }
+
+    void altiByHand()
+    {
+        // One head, two tokens, d = 2 (worked in the comments): y_0 = (2, 1), y_1 = (2.5, 0.5).
+        const float a[] = {1.0f, 0.0f, 0.5f, 0.5f};
+        Matrix f(2, 2), x(2, 2);
+        f << 1, 0, 0, 1;   // what the head writes for keys 0 and 1
+        x << 1, 1, 2, 0;   // the residual stream
+        const Matrix sum = x + Matrix(Eigen::Map<const Matrix>(a, 2, 2) * f);
+        const Matrix c = altiContributions({a}, {f}, x, sum, nullptr);
+        // Row 0: T_0(x_0) = (2, 1) = y_0, so c_00 = 3 and key 1 is masked. Row 1: T_1(x_0) = (0.5, 0)
+        // is 2.5 from y_1 (c = 0.5), T_1(x_1) = (2, 0.5) is 0.5 from it (c = 2.5).
+        QCOMPARE(c(0, 0), 1.0f);
+        QCOMPARE(c(0, 1), 0.0f);
+        QVERIFY(std::abs(c(1, 0) - 1.0f / 6.0f) < 1e-6f);
+        QVERIFY(std::abs(c(1, 1) - 5.0f / 6.0f) < 1e-6f);
+    }
+
+    void altiMatchesTorch_data() { valueWeightedMatchesTorch_data(); }
+
+    void altiMatchesTorch()
+    {
+        QFETCH(QString, name);
+        const MeasureReference ref = loadMeasures(name.toStdString());
+        const auto model = openModel(modelCase(name.toStdString()));
+        RunRequest request;
+        request.ids = ref.ids;
+        const auto raw = runWithStatistics(*model, request);
+        request.measure = Measure::Alti;
+        request.rollout = RunRequest::Rollout{0, std::vector<bool>(static_cast<std::size_t>(model->info().heads), true)};
+        const auto result = runWithStatistics(*model, request);
+        const AttentionStack& s = result->stacks.at(0);
+        QCOMPARE(s.measure, Measure::Alti);
+        // ALTI is per layer: the heads' maps stay the raw weights.
+        QVERIFY(s.attention.data == raw->stacks[0].attention.data);
+        const AttentionTensor& c = s.layerMeasure;
+        QCOMPARE((std::vector<int>{c.layers, c.queries, c.keys}), ref.altiShape);
+        std::size_t at = 0;
+        for (int l = 0; l < c.layers; ++l)
+            for (int i = 0; i < c.queries; ++i)
+                for (int j = 0; j < c.keys; ++j, ++at)
+                    QVERIFY2(close(c.at(l, 0, i, j), ref.alti[at]),
+                             qPrintable(QString("L%1 (%2,%3): %4 vs %5").arg(l).arg(i).arg(j).arg(c.at(l, 0, i, j)).arg(ref.alti[at])));
+        // Its rollout multiplies the layers as they are: R_1 = C_1 · C_0.
+        QVERIFY(result->rollout && result->rollout->layers.size() == static_cast<std::size_t>(c.layers));
+        const Matrix c0 = Eigen::Map<const Matrix>(c.head(0, 0), c.queries, c.keys);
+        const Matrix c1 = Eigen::Map<const Matrix>(c.head(1, 0), c.queries, c.keys);
+        QVERIFY(maxAbsDiff(result->rollout->layers[1], Matrix(c1 * c0)) < 1e-5f);
+    }
+
+    void attentionFlowByHand()
+    {
+        // One head, two tokens: Â = 0.5·A + 0.5·I = [[1, 0], [0.25, 0.75]] in each of two layers.
+        AttentionTensor a;
+        a.resize(2, 1, 2, 2);
+        const float w[] = {1.0f, 0.0f, 0.5f, 0.5f, 1.0f, 0.0f, 0.5f, 0.5f};
+        std::copy(std::begin(w), std::end(w), a.data.begin());
+        const Matrix one = attentionFlow(a, 0, {true});
+        QVERIFY(std::abs(one(1, 0) - 0.25f) < 1e-6f && std::abs(one(1, 1) - 0.75f) < 1e-6f && one(0, 1) == 0.0f);
+        // Through both: from input 0 to token 1, the paths 0→0→1 and 0→1→1 carry 0.25 each (the
+        // minimum cut), while the rollout multiplies them to 0.4375.
+        const Matrix two = attentionFlow(a, 1, {true});
+        QVERIFY(std::abs(two(1, 0) - 0.5f) < 1e-6f);
+        QVERIFY(std::abs(attentionRollout(a, 1, {true})(1, 0) - 0.4375f) < 1e-6f);
+        QVERIFY(!attentionFlowAffordable(64, 11));
+        QVERIFY(attentionFlowAffordable(16, 11));
+    }
+
+    void attentionFlowMatchesNetworkx_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("gpt2") << QString("gpt2");
+        QTest::newRow("qwen2") << QString("qwen2");
+    }
+
+    void attentionFlowMatchesNetworkx()
+    {
+        QFETCH(QString, name);
+        const MeasureReference ref = loadMeasures(name.toStdString());
+        const auto model = openModel(modelCase(name.toStdString()));
+        RunRequest request;
+        request.ids = ref.ids;
+        request.measure = Measure::Flow;
+        const int L = model->info().layers;
+        request.flow = RunRequest::Flow{0, std::vector<bool>(static_cast<std::size_t>(model->info().heads), true), L - 1};
+        const auto result = runWithStatistics(*model, request);
+        QVERIFY(result->flow && result->flow->covers(0, request.flow->heads, L - 1));
+        const Matrix& f = result->flow->flow;
+        const Matrix expected = Eigen::Map<const Matrix>(ref.flow.data(), f.rows(), f.cols());
+        QVERIFY2(maxAbsDiff(f, expected) < tolerance, qPrintable(QString::number(maxAbsDiff(f, expected))));
     }
 
     void logitLensMatchesTorch_data() { valueWeightedMatchesTorch_data(); }

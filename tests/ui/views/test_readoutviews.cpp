@@ -122,6 +122,47 @@ private slots:
         QVERIFY(subset.title.contains(QStringLiteral("mean of")));
     }
 
+    void heatmapShowsAltiPerLayer()
+    {
+        RunRequest request;
+        request.ids = std::vector<int>{5, 17, 33, 2, 71, 40, 8, 90};
+        request.measure = Measure::Alti;
+        const auto result = runWithStatistics(*openModel(std::string(ATTNVIZ_TEST_DATA) + "/models/gpt2"), request);
+        const AttentionStack& s = result->stacks[0];
+        SelectionState selection;
+        shape(selection, *result);
+        selection.setLayer(1);
+        selection.setHead(3); // any head: ALTI is the layer's
+        const HeatmapData d = HeatmapData::build(result, selection);
+        QVERIFY(d.wholeLayer);
+        QVERIFY(d.title.contains(QStringLiteral("alti")));
+        QCOMPARE(d.values(6, 2), s.layerMeasure.at(1, 0, 6, 2));
+        QCOMPARE(d.valueCaption(), QStringLiteral("share"));
+    }
+
+    void heatmapShowsTheFlowToTheLayerShown()
+    {
+        SelectionState selection;
+        selection.setMeasure(Measure::Flow);
+        RunRequest request;
+        request.ids = std::vector<int>{5, 17, 33, 2, 71, 40};
+        request.measure = Measure::Flow;
+        selection.setShape(1, 2, 4, 6, 6);
+        selection.setLayer(1);
+        request.flow = RunRequestBuilder::flowFor(selection);
+        QVERIFY(request.flow && request.flow->layer == 1);
+        const auto result = runWithStatistics(*openModel(std::string(ATTNVIZ_TEST_DATA) + "/models/gpt2"), request);
+        QVERIFY(result->flow);
+        QVERIFY(!RunRequestBuilder::flowOutOfDate(selection, result.get()));
+        const HeatmapData d = HeatmapData::build(result, selection);
+        QCOMPARE(d.values(4, 1), result->flow->flow(4, 1));
+        QCOMPARE(d.valueCaption(), QStringLiteral("flow"));
+        QVERIFY(d.title.startsWith(QStringLiteral("Attention flow")));
+        selection.setLayer(0); // another layer: the run on screen has not computed it
+        QVERIFY(RunRequestBuilder::flowOutOfDate(selection, result.get()));
+        QVERIFY(HeatmapData::build(result, selection).emptyMessage.contains(QStringLiteral("Computing")));
+    }
+
     void theMeasureReachesTheRequest()
     {
         SelectionState selection;

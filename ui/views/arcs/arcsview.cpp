@@ -202,7 +202,7 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                                               : tr("%1 switched-on heads").arg(drawn.size());
     const QString titleText = QFontMetricsF(title).elidedText(
         tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
-            (stack != nullptr && stack->measure != Measure::Raw
+            (stack != nullptr && headMapMeasure(stack->measure) != Measure::Raw
                  ? QStringLiteral(" · ") + QString::fromUtf8(measureName(stack->measure))
                  : QString()),
         Qt::ElideRight, titleRect.width());

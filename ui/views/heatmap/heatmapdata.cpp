@@ -173,6 +173,8 @@ QString HeatmapData::valueCaption() const
         return tr("score");
     if (difference)
         return tr("A − B");
+    if (measure == Measure::Flow)
+        return tr("flow");
     return measure == Measure::Raw ? tr("weight") : tr("share");
 }
 
@@ -206,9 +208,24 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
     const std::vector<Token>& colTokens = StackTokens::keys(r, stack);
 
     Matrix weights;
-    d.rollout = selection.rollout() && a.queries == a.keys && !d.cross;
+    const bool flow = selection.measure() == Measure::Flow && a.queries == a.keys && !d.cross;
+    d.rollout = !flow && selection.rollout() && a.queries == a.keys && !d.cross;
     d.meanOfHeads = selection.meanOfHeads() || d.rollout;
-    if (d.rollout) {
+    if (flow) {
+        const std::vector<bool> chosen = selection.enabledHeadFlags();
+        if (!r.flow || !r.flow->covers(stack, chosen, layer)) {
+            const auto said = std::find_if(r.notices.begin(), r.notices.end(),
+                                           [](const std::string& n) { return n.rfind("attention flow", 0) == 0; });
+            d.emptyMessage = said != r.notices.end() ? QString::fromStdString(*said) + QLatin1Char('.')
+                             : rolloutDefined(st, chosen) ? tr("Computing the attention flow…")
+                                                          : tr("The attention flow needs every switched-on head in "
+                                                               "every layer up to this one.");
+            return d;
+        }
+        weights = r.flow->flow;
+        d.wholeLayer = true;
+        d.meanOfHeads = true;
+    } else if (d.rollout) {
         std::vector<bool> chosen(static_cast<std::size_t>(a.heads));
         for (int h : selection.enabledHeads())
             if (h >= 0 && h < a.heads)
@@ -235,6 +252,10 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             return d;
         }
         weights = r.rollout->layers[static_cast<std::size_t>(layer)];
+    } else if (st.measure == Measure::Alti && st.layerMeasure.holds(layer, 0)) {
+        // ALTI exists per layer only (heads, residual and norm together).
+        weights = Eigen::Map<const Matrix>(st.layerMeasure.head(layer, 0), a.queries, a.keys);
+        d.wholeLayer = true;
     } else if (d.meanOfHeads && st.measure != Measure::Raw && selection.enabledHeads().size() == a.heads &&
                st.layerMeasure.holds(layer, 0)) {
         // Every head on: the layer's own measure (the norm of the heads' summed writes), not a mean.
@@ -263,7 +284,7 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         weights = Eigen::Map<const Matrix>(a.head(layer, head), a.queries, a.keys);
     }
     d.mask = effectiveMask(r, selection, stack);
-    d.measure = st.measure;
+    d.measure = flow ? Measure::Flow : d.wholeLayer || d.rollout ? st.measure : headMapMeasure(st.measure);
 
     // Raw scores only for the focused head, unmerged, when the capture has them.
     const bool wantScores =
@@ -318,17 +339,26 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
         d.maxValue = std::max(m, 1e-6f);
     }
 
-    const QString what = d.wholeLayer ? tr("all heads together")
+    const QString what = flow ? QCoreApplication::translate("HeatmapData", "%n switched-on head(s)", nullptr,
+                                                            static_cast<int>(selection.enabledHeads().size()))
+                         : d.wholeLayer ? tr("all heads together")
                          : d.meanOfHeads ? QCoreApplication::translate("HeatmapData", "mean of %n head(s)", nullptr,
                                                                      static_cast<int>(selection.enabledHeads().size()))
                                        : tr("head %1").arg(head);
-    d.title = d.rollout ? tr("Attention rollout · layers 0–%1 · %2").arg(layer).arg(what)
-                        : tr("Layer %1 · %2").arg(layer).arg(what);
+    if (flow)
+        d.title = tr("Attention flow · inputs → after layer %1 · %2").arg(layer).arg(what);
+    else if (d.rollout && st.measure == Measure::Alti)
+        d.title = tr("ALTI rollout · layers 0–%1").arg(layer);
+    else if (d.rollout)
+        d.title = tr("Attention rollout · layers 0–%1 · %2").arg(layer).arg(what);
+    else
+        d.title = tr("Layer %1 · %2").arg(layer).arg(what);
     if (r.stacks.size() > 1)
         d.title += QStringLiteral(" · ") + QString::fromStdString(st.name);
     if (d.showsScores)
         d.title += tr(" · scaled scores before softmax");
-    else if (d.measure != Measure::Raw)
+    else if (d.measure != Measure::Raw && d.measure != Measure::Flow &&
+             (d.wholeLayer || d.rollout || measureIsPerHead(d.measure)))
         d.title += tr(" · %1").arg(QString::fromUtf8(measureName(d.measure)));
     if (d.merged)
         d.title += tr(" · sub-words merged into words");
