@@ -67,6 +67,26 @@ private slots:
                                   5000);
     }
 
+    void resizeIsSavedWithoutQuitting()
+    {
+        // Moving the window to its place and size is a setting too; a killed app must keep it.
+        QSettings().clear();
+        QByteArray saved;
+        {
+            MainWindow window(nullptr, true);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(900, 610);
+            QTRY_VERIFY_WITH_TIMEOUT(QSettings().value(QStringLiteral("window/geometry")).toByteArray() ==
+                                         window.saveGeometry(),
+                                     5000);
+            saved = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
+        } // no closeEvent: the window is destroyed without being closed, as a killed app would be
+        QWidget probe;
+        QVERIFY(probe.restoreGeometry(saved));
+        QCOMPARE(probe.size(), QSize(900, 610));
+    }
+
     void presentingIsNotSaved()
     {
         // Quitting (or an autosave) while presenting keeps the window as it was outside it.
