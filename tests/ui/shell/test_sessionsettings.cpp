@@ -77,9 +77,8 @@ private slots:
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             window.resize(900, 610);
-            QTRY_VERIFY_WITH_TIMEOUT(QSettings().value(QStringLiteral("window/geometry")).toByteArray() ==
-                                         window.saveGeometry(),
-                                     5000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                QSettings().value(QStringLiteral("window/geometry")).toByteArray() == window.saveGeometry(), 5000);
             saved = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
         } // no closeEvent: the window is destroyed without being closed, as a killed app would be
         QWidget probe;

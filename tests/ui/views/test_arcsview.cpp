@@ -3,11 +3,11 @@
 // ArcsLines' own rasteriser draws what QPainter draws.
 
 #include "export/exportoptions.h"
+#include "state/selectionstate.h"
 #include "views/arcs/arcslayout.h"
 #include "views/arcs/arcslines.h"
 #include "views/arcs/arcspalette.h"
 #include "views/arcs/arcsview.h"
-#include "state/selectionstate.h"
 #include "viewtestdata.h"
 
 #include <QApplication>
@@ -226,7 +226,8 @@ private slots:
         selection.setHeadEnabled(0, false);
         QCOMPARE(view.title(), QStringLiteral("Layer 0 · 1 switched-on head"));
         // The export's own title says the same.
-        QVERIFY(ExportOptions::defaultTitle(*result, selection, QStringLiteral("arcs")).contains(QLatin1String("switched-on heads")));
+        QVERIFY(ExportOptions::defaultTitle(*result, selection, QStringLiteral("arcs"))
+                    .contains(QLatin1String("switched-on heads")));
     }
 
     void cachedPictureFollowsEveryChange()

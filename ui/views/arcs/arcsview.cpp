@@ -189,7 +189,7 @@ QString ArcsView::title() const
     const SelectionState* sel = selection();
     const QList<int> drawn = drawnHeads();
     const bool single = sel != nullptr && !sel->meanOfHeads();
-    const QString heads = single               ? tr("head %1").arg(drawn.value(0))
+    const QString heads = single              ? tr("head %1").arg(drawn.value(0))
                           : drawn.size() == 1 ? tr("1 switched-on head")
                                               : tr("%1 switched-on heads").arg(drawn.size());
     return tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads);
