@@ -65,6 +65,10 @@ private slots:
         QVERIFY(window.sideViewDock()->setViewName(QStringLiteral("chart")));
         QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("view/side")).toString(), QStringLiteral("chart"),
                                   5000);
+        // Typing alone, with no other change to carry it along.
+        QTest::keyClicks(edit, QStringLiteral(" again"));
+        QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("input/text")).toString(),
+                                  QStringLiteral("typed, never quit again"), 5000);
     }
 
     void resizeIsSavedWithoutQuitting()
