@@ -1,5 +1,6 @@
 #include "tokenizers/llama2ctokenizer.h"
 
+#include "tokenizers/bytedisplay.h"
 #include "util/regularfile.h"
 
 #include <algorithm>
@@ -98,12 +99,13 @@ Token Llama2cTokenizer::tokenForId(int id) const
     Token t;
     t.id = id;
     t.piece = m_pieces[static_cast<std::size_t>(id)];
-    t.display = t.piece;
     if (id <= eosId) {
         t.special = true;
         t.display = id == bosId ? "<s>" : (id == eosId ? "</s>" : "<unk>");
-    } else if (const int byte = byteOfPiece(t.piece); byte >= 0 && byte < 0x80) {
-        t.display = std::string(1, static_cast<char>(byte)); // ASCII byte tokens read as the character
+    } else if (const int byte = byteOfPiece(t.piece); byte >= 0) {
+        t.display = displayForBytes(std::string(1, static_cast<char>(byte))); // as other byte-level vocabularies
+    } else {
+        t.display = displayForBytes(t.piece);
     }
     return t;
 }

@@ -8,6 +8,7 @@
 #include "shell/sideviewdock.h"
 
 #include <QDockWidget>
+#include <QEvent>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -25,6 +26,14 @@ SettingsAutosave::SettingsAutosave(MainWindow* window) : QObject(window), m_wind
     connect(window->sideViewDock(), &QDockWidget::visibilityChanged, this, &SettingsAutosave::schedule);
     connect(window->sideViewDock(), &QDockWidget::dockLocationChanged, this, &SettingsAutosave::schedule);
     connect(window->sideViewDock(), &SideViewDock::viewChanged, this, &SettingsAutosave::schedule);
+    window->installEventFilter(this);
+}
+
+bool SettingsAutosave::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_window && (event->type() == QEvent::Resize || event->type() == QEvent::Move))
+        schedule();
+    return QObject::eventFilter(watched, event);
 }
 
 void SettingsAutosave::schedule()

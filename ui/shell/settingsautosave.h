@@ -1,7 +1,7 @@
 #pragma once
 // Saves the window's session settings shortly after each change the user makes (text, model,
-// view, colour map, docks), so a killed or crashed app loses at most the last second, not the
-// whole session. Quitting still saves once more (MainWindow::closeEvent).
+// view, colour map, docks, the window's place and size), so a killed or crashed app loses at
+// most the last second, not the whole session. Quitting still saves once more (closeEvent).
 
 #include <QObject>
 
@@ -21,6 +21,9 @@ public:
 
     void schedule(); // restarts the delay
     bool isPending() const;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the window's moves and resizes
 
 private:
     MainWindow* m_window;

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -158,6 +159,7 @@ private slots:
     void hundredThousandCharacters();
     void longInputIsCutToTheContext();
     void vocabularyWithoutByteTokens();
+    void byteTokensShowTheirBytes();
 };
 
 void TestLlama2c::header()
@@ -336,6 +338,25 @@ void TestLlama2c::vocabularyWithoutByteTokens()
     for (const Token& t : model->tokenizer()->encodeForModel("zz"))
         modelIds.push_back(t.id);
     QCOMPARE(modelIds, std::vector<int>({1, 3, 0, 0})); // BOS, the dummy-prefix space, <unk>, <unk>
+}
+
+void TestLlama2c::byteTokensShowTheirBytes()
+{
+    // <0xNN> pieces are labelled as every other byte-level tokenizer labels bytes: a newline as
+    // "\\n" (not a line break in a label), part of a character as "\\xCE", ASCII as itself.
+    const Llama2cTokenizer tok(tokPath, 512);
+    const auto byteId = [](int byte) { return byte + 3; }; // llama2.c's <0x00> is id 3
+    QCOMPARE(tok.tokenForId(byteId('\n')).display, std::string("\\n"));
+    QCOMPARE(tok.tokenForId(byteId(0x01)).display, std::string("\\x01"));
+    QCOMPARE(tok.tokenForId(byteId(0xCE)).display, std::string("\\xCE"));
+    QCOMPARE(tok.tokenForId(byteId('~')).display, std::string("~"));
+    // "Ω" is not in the vocabulary: its two bytes, each labelled by itself, wherever they stand.
+    const std::vector<Token> tokens = tok.encode("\xCE\xA9 \xCE\xA9");
+    std::vector<std::string> shown;
+    for (const Token& t : tokens)
+        shown.push_back(t.display);
+    QCOMPARE(std::count(shown.begin(), shown.end(), std::string("\\xCE")), 2);
+    QCOMPARE(std::count(shown.begin(), shown.end(), std::string("\\xA9")), 2);
 }
 
 QTEST_APPLESS_MAIN(TestLlama2c)

@@ -421,6 +421,40 @@ private slots:
         QCOMPARE(view->currentLayout().grid.cellSize, fitted);
     }
 
+    void heatmapRefitsWhenTheWindowShrinksAndGrows()
+    {
+        // The same in the window, also while another view is on top.
+        MainWindow window(nullptr, false);
+        window.setDialogsEnabled(false);
+        window.resize(1200, 740);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setText(QStringLiteral("the cat sat on the mat. ").repeated(2));
+        window.openModel(QStringLiteral("builtin:decoder"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.result() && window.computeService()->isIdle(), 20000);
+        HeatmapView* heatmap = window.heatmapView();
+        const auto fitted = [&]() { return heatmap->currentLayout().grid.cellSize; };
+        // Measured once the token strip has grown to its rows (it starts as one row).
+        const QWidget* tokenRows = window.tokenStrip()->parentWidget()->parentWidget();
+        const ChipStrip* strip = window.tokenStrip();
+        QTRY_COMPARE(tokenRows->height(), std::min(strip->heightForWidth(strip->width()), 96));
+        QTest::qWait(100);
+        const double large = fitted();
+        QVERIFY(large > 0);
+        for (const QString& shownMeanwhile : {QStringLiteral("heatmap"), QStringLiteral("arcs")}) {
+            window.setCurrentView(shownMeanwhile);
+            window.resize(640, 480);
+            QTRY_VERIFY(window.centralWidget()->width() <= 640);
+            if (heatmap->isVisible())
+                QTRY_VERIFY(fitted() < large);
+            window.resize(1200, 740);
+            window.setCurrentView(QStringLiteral("heatmap"));
+            QTRY_COMPARE(fitted(), large);
+            const QRectF grid = heatmap->currentLayout().grid.gridRect();
+            QVERIFY(grid.right() <= heatmap->width() && grid.bottom() <= heatmap->height());
+        }
+    }
+
     void headAndLayerKeysWorkInTheTextField()
     {
         // Alt+Up/Down (head) and Ctrl+Up/Down (layer) must reach the window from the text field,
@@ -718,3 +752,4 @@ private slots:
 
 QTEST_MAIN(TestMainWindow)
 #include "test_mainwindow.moc"
+

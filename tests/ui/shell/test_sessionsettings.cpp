@@ -65,6 +65,29 @@ private slots:
         QVERIFY(window.sideViewDock()->setViewName(QStringLiteral("chart")));
         QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("view/side")).toString(), QStringLiteral("chart"),
                                   5000);
+        // Typing alone, with no other change to carry it along.
+        QTest::keyClicks(edit, QStringLiteral(" again"));
+        QTRY_COMPARE_WITH_TIMEOUT(QSettings().value(QStringLiteral("input/text")).toString(),
+                                  QStringLiteral("typed, never quit again"), 5000);
+    }
+
+    void resizeIsSavedWithoutQuitting()
+    {
+        // Moving the window to its place and size is a setting too; a killed app must keep it.
+        QSettings().clear();
+        QByteArray saved;
+        {
+            MainWindow window(nullptr, true);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(900, 610);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                QSettings().value(QStringLiteral("window/geometry")).toByteArray() == window.saveGeometry(), 5000);
+            saved = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
+        } // no closeEvent: the window is destroyed without being closed, as a killed app would be
+        QWidget probe;
+        QVERIFY(probe.restoreGeometry(saved));
+        QCOMPARE(probe.size(), QSize(900, 610));
     }
 
     void presentingIsNotSaved()

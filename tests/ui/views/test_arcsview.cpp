@@ -2,11 +2,12 @@
 // head switches and token focus change what is drawn, also through the widget's cached picture.
 // ArcsLines' own rasteriser draws what QPainter draws.
 
+#include "export/exportoptions.h"
+#include "state/selectionstate.h"
 #include "views/arcs/arcslayout.h"
 #include "views/arcs/arcslines.h"
 #include "views/arcs/arcspalette.h"
 #include "views/arcs/arcsview.h"
-#include "state/selectionstate.h"
 #include "viewtestdata.h"
 
 #include <QApplication>
@@ -207,6 +208,26 @@ private slots:
         QCOMPARE(view.drawnHeads(), (QList<int>{0, 1}));
         selection.setHeadEnabled(0, false);
         QCOMPARE(view.drawnHeads(), QList<int>{1});
+    }
+
+    void titleNamesTheDrawnHeads()
+    {
+        // The title used to say "layer 0 · head 0" while every head was drawn.
+        const auto result = testdata::lesson("two-heads-causal");
+        SelectionState selection;
+        const auto& a = result->stacks[0].attention;
+        selection.setShape(1, a.layers, a.heads, a.queries, a.keys);
+        ArcsView view(&selection);
+        view.setResult(result);
+        selection.setHead(1);
+        QCOMPARE(view.title(), QStringLiteral("Layer 0 · head 1"));
+        selection.setMeanOfHeads(true);
+        QCOMPARE(view.title(), QStringLiteral("Layer 0 · %1 switched-on heads").arg(view.drawnHeads().size()));
+        selection.setHeadEnabled(0, false);
+        QCOMPARE(view.title(), QStringLiteral("Layer 0 · 1 switched-on head"));
+        // The export's own title says the same.
+        QVERIFY(ExportOptions::defaultTitle(*result, selection, QStringLiteral("arcs"))
+                    .contains(QLatin1String("switched-on heads")));
     }
 
     void cachedPictureFollowsEveryChange()

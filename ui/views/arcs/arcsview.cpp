@@ -184,28 +184,33 @@ void ArcsView::paintEvent(QPaintEvent* event)
     painter.drawImage(QPointF(0, 0), m_picture);
 }
 
+QString ArcsView::title() const
+{
+    const SelectionState* sel = selection();
+    const QList<int> drawn = drawnHeads();
+    const bool single = sel != nullptr && !sel->meanOfHeads();
+    const QString heads = single              ? tr("head %1").arg(drawn.value(0))
+                          : drawn.size() == 1 ? tr("1 switched-on head")
+                                              : tr("%1 switched-on heads").arg(drawn.size());
+    // A measure of the heads' maps other than the weights is named (ALTI and flow are per layer).
+    const AttentionStack* stack = currentStack(result().get(), sel);
+    const Measure measure = stack != nullptr ? headMapMeasure(stack->measure) : Measure::Raw;
+    return tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
+           (measure != Measure::Raw ? QStringLiteral(" · ") + QString::fromUtf8(measureName(measure)) : QString());
+}
+
 void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
-    const SelectionState* sel = selection();
     const qreal s = layout.scale;
-    QFont title = labelFont(int(13 * s));
-    title.setBold(true);
-    painter.setFont(title);
+    QFont titleFont = labelFont(int(13 * s));
+    titleFont.setBold(true);
+    painter.setFont(titleFont);
     painter.setPen(palette().color(QPalette::Text));
     const QRectF titleRect(target.left() + ArcsLayout::margin, target.top() + 6 * s,
                            target.width() - 2 * ArcsLayout::margin, 18 * s);
     const QList<int> drawn = drawnHeads();
-    const bool single = sel != nullptr && !sel->meanOfHeads();
-    const QString heads = single               ? tr("head %1").arg(drawn.value(0))
-                          : drawn.size() == 1 ? tr("1 switched-on head")
-                                              : tr("%1 switched-on heads").arg(drawn.size());
-    const QString titleText = QFontMetricsF(title).elidedText(
-        tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
-            (stack != nullptr && headMapMeasure(stack->measure) != Measure::Raw
-                 ? QStringLiteral(" · ") + QString::fromUtf8(measureName(stack->measure))
-                 : QString()),
-        Qt::ElideRight, titleRect.width());
+    const QString titleText = QFontMetricsF(titleFont).elidedText(title(), Qt::ElideRight, titleRect.width());
     if (showsTitle())
         painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
 
@@ -215,7 +220,7 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
     painter.setFont(small);
     const QFontMetricsF metrics(small);
     const qreal titleRight =
-        showsTitle() ? titleRect.left() + QFontMetricsF(title).horizontalAdvance(titleText) + 12 : titleRect.left();
+        showsTitle() ? titleRect.left() + QFontMetricsF(titleFont).horizontalAdvance(titleText) + 12 : titleRect.left();
     qreal x = target.right() - ArcsLayout::margin;
     for (int h = stack->attention.heads - 1; h >= 0; --h) {
         const QString text = tr("H%1").arg(h);

@@ -41,6 +41,8 @@ public:
     // The heads whose lines are drawn: the focused head, or with "mean of heads" every switched-on
     // head in its own colour, so the arcs always show what the heatmap and the title say.
     QList<int> drawnHeads() const;
+    // "Layer 0 · head 2", or with "mean of heads" how many heads are drawn.
+    QString title() const;
 
 protected:
     void resultChanged() override;
