@@ -95,7 +95,8 @@ int main(int argc, char* argv[])
     // The session says all of these; two answers would leave the window to guess which one wins.
     for (const QCommandLineOption* option : {&model, &text, &view, &layer, &head, &colorMap, &merge}) {
         if (!session.isEmpty() && parser.isSet(*option))
-            return fail(QStringLiteral("--%1 cannot be combined with a session, which sets it").arg(option->names().front()));
+            return fail(QStringLiteral("--%1 cannot be combined with a session, which sets it")
+                            .arg(option->names().front()));
     }
 
     const bool shooting = parser.isSet(screenshot);

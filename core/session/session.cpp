@@ -67,7 +67,10 @@ public:
             throw SessionError(label() + "\"" + std::string(key) + "\" is missing");
         return *v;
     }
-    std::string name(std::string_view key) const { return m_where.empty() ? std::string(key) : m_where + "." + std::string(key); }
+    std::string name(std::string_view key) const
+    {
+        return m_where.empty() ? std::string(key) : m_where + "." + std::string(key);
+    }
 
     std::string string(std::string_view key, std::size_t maxBytes, const std::string& fallback)
     {
@@ -189,7 +192,8 @@ void writeCustomMask(json::Writer& w, const Session& s)
         throw SessionError("the custom mask (" + std::to_string(m.rows()) + " x " + std::to_string(m.cols()) +
                            ") is too large to save in a session");
     w.key("stack").value(s.customMaskStack);
-    for (const auto& [key, ids] : {std::pair{"rowIds", &s.customMaskRowIds}, std::pair{"colIds", &s.customMaskColIds}}) {
+    for (const auto& [key, ids] :
+         {std::pair{"rowIds", &s.customMaskRowIds}, std::pair{"colIds", &s.customMaskColIds}}) {
         if (ids->empty())
             continue;
         w.key(key).beginArray(true);
@@ -286,7 +290,8 @@ Session parseSession(std::string_view text)
     top.required("format");
     const int version = checked::toInt<SessionError>(top.required("version"), "version", 1);
     if (version != Session::kVersion)
-        throw SessionError("session version " + std::to_string(version) + " was written by a newer AttnViz; this one reads version " +
+        throw SessionError("session version " + std::to_string(version) +
+                           " was written by a newer AttnViz; this one reads version " +
                            std::to_string(Session::kVersion));
     Session s;
     Fields model(top.required("model"), "model");

@@ -24,8 +24,8 @@ struct Session
 {
     static constexpr int kVersion = 1;
 
-    std::string model;     // the spec as the window had it: "builtin:decoder", a path (relative = to the session)
-    std::string modelHash; // modelContentHash() when saved; empty = not recorded
+    std::string model;      // the spec as the window had it: "builtin:decoder", a path (relative = to the session)
+    std::string modelHash;  // modelContentHash() when saved; empty = not recorded
     std::string text;       // the main text field, as typed (a translator's source)
     std::string secondText; // sentence B / a translator's target
     std::string view = "heatmap";
@@ -39,7 +39,7 @@ struct Session
     MaskMatrix customMask; // (rows, cols), 1 = may attend
     std::vector<int> customMaskRowIds, customMaskColIds;
     int customMaskStack = -1;
-    std::optional<bool> scale; // ÷√d_k; unset = the model's own choice
+    std::optional<bool> scale;                  // ÷√d_k; unset = the model's own choice
     std::set<std::pair<int, int>> ablatedHeads; // (layer, head)
     std::set<int> headsOff;                     // heads switched off in the mean and the rollout
     bool meanOfHeads = false;

@@ -86,7 +86,8 @@ void SessionController::save(const QString& path)
     if (m_window->loadedModelSpec().isEmpty())
         return fail(tr("Nothing to save yet: open a model first."));
     const Session session = currentSession();
-    m_window->statusBar()->showMessage(tr("Saving %1 (reading the model for its hash)…").arg(QDir::toNativeSeparators(path)));
+    m_window->statusBar()->showMessage(
+        tr("Saving %1 (reading the model for its hash)…").arg(QDir::toNativeSeparators(path)));
     hashInBackground(session.model).then(this, [this, session, path](const Hashed& hashed) {
         Session s = session;
         s.modelHash = hashed.hash; // a model that cannot be read is saved without: opening then says so
@@ -100,9 +101,9 @@ void SessionController::save(const QString& path)
             return fail(error);
         rememberFolder(path);
         m_window->statusBar()->showMessage(
-            hashed.error.isEmpty() ? tr("Saved session %1").arg(QDir::toNativeSeparators(path))
-                                   : tr("Saved session %1 without the model's hash: %2")
-                                         .arg(QDir::toNativeSeparators(path), hashed.error),
+            hashed.error.isEmpty()
+                ? tr("Saved session %1").arg(QDir::toNativeSeparators(path))
+                : tr("Saved session %1 without the model's hash: %2").arg(QDir::toNativeSeparators(path), hashed.error),
             8000);
         emit saved(path);
     });
@@ -201,7 +202,7 @@ void SessionController::checkModel(const QString& spec, const std::string& saved
 void SessionController::warn(const QString& message)
 {
     m_window->statusBar()->clearMessage(); // a passing "Opened session" must not hide the warning
-    m_window->addModelNotice(message);      // stays with every result of this model
+    m_window->addModelNotice(message);     // stays with every result of this model
     emit warning(message);
 }
 
@@ -225,9 +226,9 @@ void SessionController::saveWithDialog()
 
 void SessionController::openWithDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Open Session"), startFolder(),
-        tr("AttnViz sessions (*.%1);;All files (*)").arg(QLatin1String(kSuffix)));
+    const QString path =
+        QFileDialog::getOpenFileName(m_window, tr("Open Session"), startFolder(),
+                                     tr("AttnViz sessions (*.%1);;All files (*)").arg(QLatin1String(kSuffix)));
     if (!path.isEmpty())
         open(path);
 }

@@ -116,6 +116,26 @@ private slots:
         QVERIFY(readSessionFile(path.toStdString()) == everyField());
     }
 
+    // The hand-written fixture (also the fuzzer's seed) reads as written.
+    void readsTheFixture()
+    {
+        const Session s = readSessionFile(ATTNVIZ_TEST_DATA "/sessions/decoder-custom-mask.attnviz");
+        QCOMPARE(s.model, std::string("builtin:decoder"));
+        QCOMPARE(s.layer, 2);
+        QCOMPARE(s.query, 3);
+        QCOMPARE(s.mask, MaskOverride::Custom);
+        QCOMPARE(s.customMask.rows(), Index(3));
+        QCOMPARE(s.customMask(2, 1), std::uint8_t(1));
+        QCOMPARE(s.customMask(0, 1), std::uint8_t(0));
+        QVERIFY(s.customMaskColIds == (std::vector<int>{1, 2, 3}));
+        QCOMPARE(s.scale, std::optional<bool>(false));
+        QVERIFY(s.ablatedHeads == (std::set<std::pair<int, int>>{{0, 3}, {1, 1}}));
+        QVERIFY(s.headsOff == std::set<int>{2});
+        QVERIFY(s.rollout);
+        QCOMPARE(s.colorMap, std::string("magma"));
+        QVERIFY(parseSession(sessionToJson(s)) == s);
+    }
+
     void refusesInvalid_data()
     {
         QTest::addColumn<QString>("text");
@@ -183,7 +203,8 @@ private slots:
             }
             return std::string();
         };
-        QVERIFY(errorReading(dir.filePath(QStringLiteral("missing.attnviz"))).find("missing.attnviz") != std::string::npos);
+        const std::string missing = errorReading(dir.filePath(QStringLiteral("missing.attnviz")));
+        QVERIFY(missing.find("missing.attnviz") != std::string::npos);
         QVERIFY(!errorReading(dir.path()).empty()); // a folder
         // Larger than any session: refused before it is read whole.
         const QString big = dir.filePath(QStringLiteral("big.attnviz"));
@@ -201,7 +222,8 @@ private slots:
         writeFile(binary, QByteArray("{\"format\"\0\x01\x02", 13));
         QVERIFY(!errorReading(binary).empty());
         const std::string fifoPath = test::makeFifo(dir, "fifo.attnviz");
-        const std::optional<std::string> fifo = test::errorWithin([fifoPath]() { readSessionFile(fifoPath); }, fifoPath);
+        const std::optional<std::string> fifo =
+            test::errorWithin([fifoPath]() { readSessionFile(fifoPath); }, fifoPath);
         QVERIFY2(fifo && !fifo->empty(), "a FIFO must be refused, not waited on");
     }
 
@@ -278,7 +300,8 @@ private slots:
         QVERIFY(weights.putChar(char(byte ^ 0x10)));
         weights.close();
         QVERIFY(modelContentHash(spec) != saved);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, modelContentHash(dir.filePath(QStringLiteral("gone")).toStdString()));
+        const std::string gone = dir.filePath(QStringLiteral("gone")).toStdString();
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, modelContentHash(gone));
         std::atomic<bool> cancel{true};
         QCOMPARE(modelContentHash(spec, &cancel), std::string());
     }

@@ -289,8 +289,9 @@ void TestCliRender::session()
     Run r = cli(QStringList{"render", "--session", plain, "-o", dir.filePath("plain.png")} + size);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
-    r = cli(QStringList{"render", "--model", "builtin:decoder", "--text", QString::fromStdString(s.text), "--layer", "1",
-                        "--head", "2", "--query", "3", "-o", dir.filePath("options.png")} + size);
+    r = cli(QStringList{"render", "--model", "builtin:decoder", "--text", QString::fromStdString(s.text), "--layer",
+                        "1", "--head", "2", "--query", "3", "-o", dir.filePath("options.png")} +
+            size);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QImage fromSession(dir.filePath("plain.png"));
     QCOMPARE(fromSession.size(), QSize(500, 400));

@@ -86,7 +86,7 @@ private slots:
             first->openModel(QStringLiteral("builtin:decoder"));
         }));
         QVERIFY(settle(*first, [&]() { sel->setMaskMode(MaskOverride::Custom); })); // from the causal mask
-        QVERIFY(settle(*first, [&]() { sel->toggleCustomMaskCell(5, 2); }));         // forbid one allowed cell
+        QVERIFY(settle(*first, [&]() { sel->toggleCustomMaskCell(5, 2); }));        // forbid one allowed cell
         QVERIFY(settle(*first, [&]() { sel->setHeadAblated(1, 2, true); }));
         QVERIFY(settle(*first, [&]() { sel->setScaling(false); }));
         sel->setHeadEnabled(0, false);
