@@ -157,10 +157,10 @@ int main(int argc, char* argv[])
     bool failed = false; // the requested model did not open: a fallback model's result is never shot
     if (shooting) {
         window.resize(1280, 820);
-        QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, [&]() {
-            // Wait for the final result (e.g. the rerun for --layer/--head), then give the views one
-            // more turn of the event loop to lay out and paint it.
-            if (shot || failed || !window.computeService()->isIdle())
+        const auto shoot = [&]() {
+            // Wait for the final result (e.g. the rerun for --layer/--head, a session's state), then
+            // give the views one more turn of the event loop to lay out and paint it.
+            if (shot || failed || !window.computeService()->isIdle() || window.sessions()->isRestoring())
                 return;
             shot = true;
             QTimer::singleShot(50, &window, [&]() {
@@ -171,7 +171,10 @@ int main(int argc, char* argv[])
                 }
                 QApplication::exit(exitCode);
             });
-        });
+        };
+        QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, shoot);
+        // A restore can end without another result (its last one came while applying the state).
+        QObject::connect(window.sessions(), &attnviz::SessionController::restored, &window, shoot);
         QObject::connect(&window, &attnviz::MainWindow::modelLoadFailed, &app, [&](const QString& message) {
             failed = true;
             exitCode = fail(message);

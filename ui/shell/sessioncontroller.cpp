@@ -176,7 +176,8 @@ void SessionController::finishRestore()
     const Pending done = std::move(*m_pending);
     m_pending.reset();
     SessionState::applyPosition(done.session, *m_window->selection());
-    m_window->statusBar()->showMessage(tr("Opened session %1").arg(QDir::toNativeSeparators(done.path)), 5000);
+    if (!done.warned)
+        m_window->statusBar()->showMessage(tr("Opened session %1").arg(QDir::toNativeSeparators(done.path)), 5000);
     emit restored(done.path);
 }
 
@@ -201,6 +202,8 @@ void SessionController::checkModel(const QString& spec, const std::string& saved
 
 void SessionController::warn(const QString& message)
 {
+    if (m_pending)
+        m_pending->warned = true;
     m_window->statusBar()->clearMessage(); // a passing "Opened session" must not hide the warning
     m_window->addModelNotice(message);     // stays with every result of this model
     emit warning(message);

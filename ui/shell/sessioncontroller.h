@@ -54,6 +54,7 @@ private:
         // Loading the model; applying the state (a result can arrive meanwhile, even from inside a
         // setter: it shows part of the state); waiting for a result of the whole state.
         enum class Phase { Loading, Applying, Positioning } phase = Phase::Loading;
+        bool warned = false; // then the status bar keeps the warning instead of "Opened session"
     };
     void onModelLoaded(const QString& spec);
     void onModelLoadFailed(const QString& spec, const QString& message);

@@ -54,8 +54,7 @@ QStringList SessionState::applyChoices(const Session& session, SelectionState& s
         problems << QObject::tr("unknown colour map \u201c%1\u201d, showing %2").arg(map, ColorMap::name(fallback));
     // Another engineer's measure switch will apply this; until then only raw weights are drawn.
     if (session.measure != "raw")
-        problems << QObject::tr("the cells show raw attention weights; this AttnViz cannot show the session's "
-                                "measure \u201c%1\u201d")
+        problems << QObject::tr("measure \u201c%1\u201d is not available here; the cells show raw weights")
                         .arg(QString::fromStdString(session.measure));
     return problems;
 }
