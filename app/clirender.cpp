@@ -207,7 +207,8 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     if (result->stacks.empty())
         throw UsageError("the model produced no attention to draw");
     if (stack >= static_cast<int>(result->stacks.size())) {
-        throw UsageError("--stack " + std::to_string(stack) + " is out of range (the model has " +
+        throw UsageError((session ? "the session's stack " : "--stack ") + std::to_string(stack) +
+                         " is out of range (the model has " +
                          std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");
     }
     const AttentionTensor& a = result->stacks[static_cast<std::size_t>(stack)].attention;

@@ -331,6 +331,8 @@ void TestCliRender::sessionErrors()
     QVERIFY(bad.open(QIODevice::WriteOnly));
     bad.write(R"({"format": "attnviz-session", "version": 1, "model": {"spec": "builtin:decoder"}, "layer": -3})");
     bad.close();
+    s.stack = 3;
+    const QString noStack = writeSession(dir, QStringLiteral("stack.attnviz"), s);
     s.model = "no-such-model";
     const QString missing = writeSession(dir, QStringLiteral("missing.attnviz"), s);
     const struct
@@ -343,6 +345,7 @@ void TestCliRender::sessionErrors()
         {{"--session", bad.fileName()}, "layer"},
         {{"--session", dir.filePath("absent.attnviz")}, "absent.attnviz"},
         {{"--session", missing}, "no-such-model"},
+        {{"--session", noStack}, "the session's stack 3 is out of range"},
     };
     for (const auto& c : cases) {
         const Run r = cli(QStringList{"render"} + c.args + QStringList{"-o", dir.filePath("x.png")});

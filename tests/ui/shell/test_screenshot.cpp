@@ -121,9 +121,10 @@ private slots:
         QVERIFY(gone.open(QIODevice::WriteOnly));
         gone.write(R"({"format": "attnviz-session", "version": 1, "model": {"spec": "no-such-model"}})");
         gone.close();
-        QVERIFY(run({gone.fileName(), QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("x.png"))}, &err) != 0);
+        const QString never = dir.filePath(QStringLiteral("x.png"));
+        QVERIFY(run({gone.fileName(), QStringLiteral("--screenshot"), never}, &err) != 0);
         QVERIFY2(err.contains(QLatin1String("no-such-model")), qPrintable(err));
-        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x.png"))));
+        QVERIFY(!QFile::exists(never));
         QVERIFY(run({session, QStringLiteral("--layer"), QStringLiteral("1")}, &err) != 0);
         QVERIFY2(err.contains(QLatin1String("cannot be combined")), qPrintable(err));
         QVERIFY(run({QStringLiteral("notes.txt")}, &err) != 0);
