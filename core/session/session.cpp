@@ -1,5 +1,6 @@
 #include "session/session.h"
 
+#include "session/sessionfields.h"
 #include "util/checkednumbers.h"
 #include "util/json.h"
 #include "util/regularfile.h"
@@ -11,6 +12,10 @@
 namespace attnviz {
 
 namespace {
+
+using sessionjson::arrayOf;
+using sessionjson::Fields;
+using sessionjson::idsOf;
 
 constexpr const char* kFormat = "attnviz-session";
 // Far above anything real (the text field takes 200,000 characters), low enough that a hostile
@@ -30,104 +35,6 @@ const struct
                   {MaskOverride::Causal, "causal"},
                   {MaskOverride::Padding, "padding"},
                   {MaskOverride::Custom, "custom"}};
-
-// Reads one object's members, each at most once, and refuses members nobody asked for: a typo in
-// a hand-edited file is an error, not a silently ignored setting.
-class Fields
-{
-public:
-    Fields(const json::Value& value, std::string where) : m_where(std::move(where))
-    {
-        if (!value.isObject())
-            throw SessionError(label() + "must be an object");
-        m_object = &value.asObject();
-        for (std::size_t i = 0; i < m_object->size(); ++i) {
-            for (std::size_t j = 0; j < i; ++j) {
-                if ((*m_object)[i].first == (*m_object)[j].first)
-                    throw SessionError(label() + "\"" + (*m_object)[i].first + "\" is given twice");
-            }
-        }
-        m_used.assign(m_object->size(), false);
-    }
-
-    const json::Value* optional(std::string_view key)
-    {
-        for (std::size_t i = 0; i < m_object->size(); ++i) {
-            if ((*m_object)[i].first == key) {
-                m_used[i] = true;
-                return &(*m_object)[i].second;
-            }
-        }
-        return nullptr;
-    }
-    const json::Value& required(std::string_view key)
-    {
-        const json::Value* v = optional(key);
-        if (v == nullptr)
-            throw SessionError(label() + "\"" + std::string(key) + "\" is missing");
-        return *v;
-    }
-    std::string name(std::string_view key) const
-    {
-        return m_where.empty() ? std::string(key) : m_where + "." + std::string(key);
-    }
-
-    std::string string(std::string_view key, std::size_t maxBytes, const std::string& fallback)
-    {
-        const json::Value* v = optional(key);
-        if (v == nullptr)
-            return fallback;
-        if (!v->isString())
-            throw SessionError(name(key) + " must be a string");
-        if (v->asString().size() > maxBytes)
-            throw SessionError(name(key) + " is longer than " + std::to_string(maxBytes) + " bytes");
-        return v->asString();
-    }
-    int integer(std::string_view key, int lo, int hi, int fallback)
-    {
-        const json::Value* v = optional(key);
-        return v == nullptr ? fallback : checked::toInt<SessionError>(*v, name(key), lo, hi);
-    }
-    bool boolean(std::string_view key, bool fallback)
-    {
-        const json::Value* v = optional(key);
-        if (v != nullptr && !v->isBool())
-            throw SessionError(name(key) + " must be true or false");
-        return v == nullptr ? fallback : v->asBool();
-    }
-    void finish() const
-    {
-        for (std::size_t i = 0; i < m_object->size(); ++i) {
-            if (!m_used[i])
-                throw SessionError(label() + "unknown member \"" + (*m_object)[i].first + "\"");
-        }
-    }
-
-private:
-    std::string label() const { return m_where.empty() ? std::string() : m_where + ": "; }
-    const json::Object* m_object = nullptr;
-    std::vector<bool> m_used;
-    std::string m_where;
-};
-
-const json::Array& arrayOf(const json::Value& v, const std::string& what)
-{
-    if (!v.isArray())
-        throw SessionError(what + " must be an array");
-    return v.asArray();
-}
-
-std::vector<int> idsOf(const json::Value* v, const std::string& what, int hi = std::numeric_limits<int>::max())
-{
-    std::vector<int> ids;
-    if (v == nullptr)
-        return ids;
-    const json::Array& items = arrayOf(*v, what);
-    ids.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i)
-        ids.push_back(checked::toInt<SessionError>(items[i], what + "[" + std::to_string(i) + "]", 0, hi));
-    return ids;
-}
 
 void readCustomMask(Fields& mask, Session& s)
 {

@@ -5,6 +5,7 @@
 #include "session/session.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -214,6 +215,15 @@ private slots:
             out << std::string(std::size_t(17) << 20, 'a') << "\"}";
         }
         QVERIFY(!errorReading(big).empty());
+        // A million members: refused at once (duplicates are found with a set, not by pairs).
+        std::string many = valid().substr(0, valid().size() - 1);
+        for (int i = 0; i < 1000000; ++i)
+            many += ",\"k" + std::to_string(i) + "\":0";
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(errorOf(many + ",\"k7\":1}").find("given twice") != std::string::npos);
+        QVERIFY(errorOf(many + "}").find("unknown member") != std::string::npos);
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
         // Deep nesting and binary bytes are errors, not crashes.
         const QString deep = dir.filePath(QStringLiteral("deep.attnviz"));
         writeFile(deep, QByteArray(100000, '['));
