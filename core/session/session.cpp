@@ -25,6 +25,8 @@ constexpr std::size_t kMaxNameBytes = 64;
 constexpr std::size_t kMaxSpecBytes = 4096;
 constexpr Index kMaxMaskCells = Index(4096) * 4096;
 constexpr int kMaxIndex = 1 << 20;
+// Every head of a large model is a few thousand (layers x heads); far longer lists are not sessions.
+constexpr std::size_t kMaxHeadEntries = 16384;
 
 const struct
 {
@@ -80,6 +82,8 @@ void readHeads(const json::Value* v, Session& s)
     if (v == nullptr)
         return;
     const json::Array& items = arrayOf(*v, "ablated");
+    if (items.size() > kMaxHeadEntries)
+        throw SessionError("ablated lists more than " + std::to_string(kMaxHeadEntries) + " heads");
     for (std::size_t i = 0; i < items.size(); ++i) {
         const std::string what = "ablated[" + std::to_string(i) + "]";
         const json::Array& pair = arrayOf(items[i], what);
@@ -232,6 +236,8 @@ Session parseSession(std::string_view text)
     readHeads(top.optional("ablated"), s);
     for (int h : idsOf(top.optional("headsOff"), "headsOff", kMaxIndex))
         s.headsOff.insert(h);
+    if (s.headsOff.size() > kMaxHeadEntries)
+        throw SessionError("headsOff lists more than " + std::to_string(kMaxHeadEntries) + " heads");
     s.meanOfHeads = top.boolean("meanOfHeads", false);
     s.rollout = top.boolean("rollout", false);
     s.mergeSubwords = top.boolean("mergeSubwords", false);

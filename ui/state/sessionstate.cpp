@@ -39,8 +39,7 @@ QStringList SessionState::applyChoices(const Session& session, SelectionState& s
                               session.customMaskStack);
     if (session.scale)
         selection.setScaling(*session.scale);
-    for (const auto& lh : session.ablatedHeads)
-        selection.setHeadAblated(lh.first, lh.second, true);
+    selection.setAblatedHeads(session.ablatedHeads);
     for (int h : session.headsOff)
         selection.setHeadEnabled(h, false);
     selection.setMaskMode(session.mask);

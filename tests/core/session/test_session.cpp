@@ -179,6 +179,10 @@ private slots:
         QTest::newRow("ablated triple") << QString::fromStdString(valid(R"(, "ablated": [[1, 2, 3]])"))
                                         << "ablated[0] must be [layer, head]";
         QTest::newRow("ablated object") << QString::fromStdString(valid(R"(, "ablated": {})")) << "ablated must be";
+        std::string manyHeads = ", \"headsOff\": [0";
+        for (int h = 1; h <= 16384; ++h)
+            manyHeads += "," + std::to_string(h);
+        QTest::newRow("too many heads off") << QString::fromStdString(valid(manyHeads + "]")) << "more than 16384";
         QTest::newRow("flag text") << QString::fromStdString(valid(R"(, "rollout": "yes")")) << "rollout must be";
         QTest::newRow("long view") << QString::fromStdString(valid(", \"view\": \"" + std::string(100, 'x') + "\""))
                                    << "view is longer";
