@@ -46,13 +46,15 @@ commands:
       Greedy text generation with a decoder model.
   heads [--model MODEL] [--text TEXT] [--json]
       Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
-  render (--model MODEL --text TEXT | --lesson FILE) [--view heatmap|arcs|model|pipeline|chart|lens|attribution]
+  render (--model MODEL --text TEXT | --lesson FILE | --session FILE.attnviz)
+         [--view heatmap|arcs|model|pipeline|chart|lens|attribution]
          [--stack S] [--layer L] [--head H] [--query I] [--mask none|causal] [--theme light|dark]
          [--rollout] [--measure raw|value-weighted|alti|flow] [--size WxH] [--scale 1-4] [--font-size PT]
          [--transparent] [--no-legend] [--no-title]
          [--force] (-o OUT.png|OUT.svg|OUT.pdf | --all-heads DIR [--format png|svg|pdf])
       Draw a view to a file without a display (one file per layer x head with --all-heads).
-      An existing file is kept unless --force is given.
+      An existing file is kept unless --force is given. A session saved by the app (File > Save
+      Session) gives the model, text, view, layer, head, query, mask, ablation and colours.
   models [--json] [FOLDER...]
       List the GGUF models on this computer: Ollama's ($OLLAMA_MODELS or ~/.ollama/models),
       LM Studio's (~/.lmstudio/models), the Hugging Face cache's ($HF_HUB_CACHE, $HF_HOME/hub or

@@ -10,7 +10,10 @@
 #include "export/selectioncopy.h"
 #include "export/viewexporter.h"
 #include "views/viewfactory.h"
+#include "session/session.h"
+#include "state/runrequestbuilder.h"
 #include "state/selectionstate.h"
+#include "state/sessionstate.h"
 
 #include <QApplication>
 #include <QDir>
@@ -55,6 +58,27 @@ MaskOverride parseMask(const ParsedArgs& parsed)
     throw UsageError("--mask expects none or causal, got \"" + *mask + "\"");
 }
 
+// The options as a session, so both take one path from here on.
+Session sessionOf(const ParsedArgs& parsed, const QString& viewName, std::optional<int> layer, std::optional<int> head,
+                  std::optional<int> query)
+{
+    Session s;
+    s.model = parsed.has("lesson") ? *parsed.get("lesson") : parsed.get("model").value_or("builtin:decoder");
+    s.text = parsed.get("text").value_or("");
+    s.secondText = parsed.get("second").value_or("");
+    s.view = viewName.toStdString();
+    s.stack = parsed.getInt("stack", 0, 16).value_or(0);
+    s.layer = layer.value_or(0);
+    s.head = head.value_or(0);
+    s.query = query.value_or(-1);
+    s.mask = parseMask(parsed);
+    s.rollout = parsed.has("rollout"); // of every head, as the switched-on heads of a fresh selection
+    s.measure = parsed.get("measure").value_or("raw");
+    if (!measureNamed(s.measure))
+        throw UsageError("--measure expects raw, value-weighted, alti or flow, got \"" + s.measure + "\"");
+    return s;
+}
+
 void checkIndex(const char* what, std::optional<int> value, int count)
 {
     if (value && *value >= count) {
@@ -96,12 +120,22 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
                {"layer", true},     {"head", true},   {"query", true},     {"mask", true},         {"theme", true},
                {"size", true},      {"scale", true},  {"font-size", true}, {"transparent", false}, {"no-legend", false},
                {"no-title", false}, {"force", false}, {"output", true},    {"all-heads", true},    {"format", true},
-               {"stack", true},     {"rollout", false}, {"measure", true}});
+               {"stack", true},     {"rollout", false}, {"session", true},  {"measure", true}});
     if (!parsed.positional.empty())
         throw UsageError("unexpected argument \"" + parsed.positional.front() + "\"");
+    if (parsed.has("session")) {
+        for (const char* given : {"model", "lesson", "text", "second", "view", "layer", "head", "query", "mask",
+                                  "stack", "rollout", "measure"}) {
+            if (parsed.has(given))
+                throw UsageError(std::string("--") + given + " cannot be combined with --session, which sets it");
+        }
+    }
+    // A session (core/session) or the options: either way one document says what to draw.
+    const std::optional<Session> session =
+        parsed.has("session") ? std::optional<Session>(readSessionFile(*parsed.get("session"))) : std::nullopt;
 
     // Everything that needs no model and no Qt is checked first, so mistakes fail fast.
-    const QString viewName = qs(parsed.get("view").value_or("heatmap"));
+    const QString viewName = session ? qs(session->view) : qs(parsed.get("view").value_or("heatmap"));
     if (!ViewFactory::isKnown(viewName)) {
         throw UsageError("unknown view \"" + viewName.toStdString() + "\" (use " +
                          ViewFactory::names().join(QStringLiteral(", ")).toStdString() + ")");
@@ -151,35 +185,37 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     const auto layer = parsed.getInt("layer", 0, 100000);
     const auto head = parsed.getInt("head", 0, 100000);
     const auto query = parsed.getInt("query", 0, 1000000);
-    const int stack = parsed.getInt("stack", 0, 16).value_or(0);
+    const Session wanted = session ? *session : sessionOf(parsed, viewName, layer, head, query);
+    const int stack = wanted.stack;
 
-    const std::string spec =
-        parsed.has("lesson") ? *parsed.get("lesson") : parsed.get("model").value_or("builtin:decoder");
-    const std::shared_ptr<AttentionModel> model = openModel(spec);
-    RunRequest request;
-    request.text = parsed.get("text").value_or("");
-    request.secondText = parsed.get("second").value_or("");
-    if (request.text.empty() && model->info().takesText)
-        throw UsageError("give the input with --text TEXT");
-    request.mask = parseMask(parsed);
-    request.pipelineHead = std::make_pair(layer.value_or(0), head.value_or(0));
-    request.pipelineStack = stack;
-    const std::string measure = parsed.get("measure").value_or("raw");
-    if (!measureNamed(measure))
-        throw UsageError("--measure expects raw, value-weighted, alti or flow, got \"" + measure + "\"");
-    request.measure = *measureNamed(measure);
-    if (request.measure == Measure::Flow) // the switched-on heads of a fresh selection: all of them
-        request.flow = RunRequest::Flow{stack, std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true),
-                                        layer.value_or(0)};
+    const std::shared_ptr<AttentionModel> model =
+        openModel(session ? sessionModelSpec(wanted, *parsed.get("session")) : wanted.model);
+    const ModelInfo info = model->info();
+    // The selection the window would have: the request is built from it as the window builds its own.
+    SelectionState selection;
+    selection.setShape(1, info.layers, info.heads, 0, 0);
+    for (const QString& problem : SessionState::applyChoices(wanted, selection))
+        std::cerr << "attnviz-cli render: note: " << problem.toStdString() << "\n";
+    RunRequest request = RunRequestBuilder::build(selection, nullptr);
+    request.pipelineHead = std::make_pair(wanted.layer, wanted.head); // as asked; checked against the result below
+    if (request.flow)
+        request.flow->layer = wanted.layer; // the selection has no shape yet to hold it
     request.logitLens = viewName == QLatin1String("lens");
     request.attribution = viewName == QLatin1String("attribution");
-    if (parsed.has("rollout")) // every head, as the switched-on heads of a fresh selection
-        request.rollout = RunRequest::Rollout{stack, std::vector<bool>(static_cast<std::size_t>(std::max(0, model->info().heads)), true)};
+    if (session) {
+        fillTypedText(request, info, wanted.text, wanted.secondText); // the window's fields, as typed
+    } else {
+        request.text = wanted.text;
+        request.secondText = wanted.secondText;
+    }
+    if (request.text.empty() && info.takesText)
+        throw UsageError(session ? "the session has no text to run" : "give the input with --text TEXT");
     const auto result = runWithStatistics(*model, request);
     if (result->stacks.empty())
         throw UsageError("the model produced no attention to draw");
     if (stack >= static_cast<int>(result->stacks.size())) {
-        throw UsageError("--stack " + std::to_string(stack) + " is out of range (the model has " +
+        throw UsageError((session ? "the session's stack " : "--stack ") + std::to_string(stack) +
+                         " is out of range (the model has " +
                          std::to_string(result->stacks.size()) + " attention stacks, numbered from 0)");
     }
     const AttentionTensor& a = result->stacks[static_cast<std::size_t>(stack)].attention;
@@ -196,16 +232,10 @@ int runRenderCommand(const std::vector<std::string>& rawArgs)
     qInstallMessageHandler(quietMessages);
     QApplication app(g_argc, g_argv);
 
-    SelectionState selection;
     SelectionCopy::shapeFromResult(*result, selection);
     selection.setStack(stack);
     SelectionCopy::shapeFromResult(*result, selection); // that stack's layers, heads and tokens
-    selection.setLayer(layer.value_or(0));
-    selection.setHead(head.value_or(0));
-    selection.setQueryToken(query.value_or(-1));
-    selection.setRollout(parsed.has("rollout"));
-    selection.setMaskMode(request.mask);
-    selection.setMeasure(request.measure);
+    SessionState::applyPosition(wanted, selection);
     options.sentence = ExportOptions::defaultSentence(*result);
 
     if (!output.isEmpty()) {

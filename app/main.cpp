@@ -4,6 +4,7 @@
 #include "lessons/lessoneditor.h"
 #include "shell/mainwindow.h"
 #include "shell/presentationmode.h"
+#include "shell/sessioncontroller.h"
 #include "state/selectionstate.h"
 #include "shell/sessionsettings.h"
 #include "util/memorypolicy.h"
@@ -81,9 +82,26 @@ int main(int argc, char* argv[])
         QStringLiteral("Start in presentation mode: the view alone, full screen, large type, dark (F5 or Esc "
                        "leaves). With --screenshot the picture has the screen's size."));
     parser.addOptions({model, text, view, layer, head, colorMap, measure, merge, lessonEditor, presentation, screenshot});
+    // A file argument, not --session: QGuiApplication takes -session/--session ID for the desktop's
+    // session manager and removes it from the arguments before any parser sees it.
+    parser.addPositionalArgument(QStringLiteral("session"),
+                                 QStringLiteral("A session saved with File > Save Session, to open."),
+                                 QStringLiteral("[FILE.attnviz]"));
     parser.process(app); // exits after printing --help or --version
     if (infoOnly)
         return 0;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return fail(QStringLiteral("give one session, not several"));
+    const QString session = positional.isEmpty() ? QString() : positional.front();
+    if (!session.isEmpty() && !session.endsWith(QStringLiteral(".attnviz")))
+        return fail(QStringLiteral("unexpected argument \"%1\" (a session file ends in .attnviz)").arg(session));
+    // The session says all of these; two answers would leave the window to guess which one wins.
+    for (const QCommandLineOption* option : {&model, &text, &view, &layer, &head, &colorMap, &merge}) {
+        if (!session.isEmpty() && parser.isSet(*option))
+            return fail(QStringLiteral("--%1 cannot be combined with a session, which sets it")
+                            .arg(option->names().front()));
+    }
 
     const bool shooting = parser.isSet(screenshot);
     // Screenshots start from defaults so they are reproducible, and leave the user's settings alone.
@@ -132,7 +150,7 @@ int main(int argc, char* argv[])
             QStringLiteral("unknown view \"%1\"; use %2")
                 .arg(parser.value(view), attnviz::ViewFactory::names().join(QStringLiteral(", "))));
     }
-    if (parser.isSet(text) || shooting)
+    if (parser.isSet(text) || (shooting && session.isEmpty()))
         window.setText(parser.isSet(text) ? parser.value(text) : attnviz::MainWindow::defaultText());
 
     QString spec = parser.value(model);
@@ -150,10 +168,10 @@ int main(int argc, char* argv[])
     bool failed = false; // the requested model did not open: a fallback model's result is never shot
     if (shooting) {
         window.resize(1280, 820);
-        QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, [&]() {
-            // Wait for the final result (e.g. the rerun for --layer/--head), then give the views one
-            // more turn of the event loop to lay out and paint it.
-            if (shot || failed || !window.computeService()->isIdle())
+        const auto shoot = [&]() {
+            // Wait for the final result (e.g. the rerun for --layer/--head, a session's state), then
+            // give the views one more turn of the event loop to lay out and paint it.
+            if (shot || failed || !window.computeService()->isIdle() || window.sessions()->isRestoring())
                 return;
             shot = true;
             QTimer::singleShot(50, &window, [&]() {
@@ -164,7 +182,10 @@ int main(int argc, char* argv[])
                 }
                 QApplication::exit(exitCode);
             });
-        });
+        };
+        QObject::connect(&window, &attnviz::MainWindow::resultShown, &window, shoot);
+        // A restore can end without another result (its last one came while applying the state).
+        QObject::connect(window.sessions(), &attnviz::SessionController::restored, &window, shoot);
         QObject::connect(&window, &attnviz::MainWindow::modelLoadFailed, &app, [&](const QString& message) {
             failed = true;
             exitCode = fail(message);
@@ -175,12 +196,26 @@ int main(int argc, char* argv[])
                              exitCode = fail(message);
                              QApplication::exit(exitCode);
                          });
+        QObject::connect(window.sessions(), &attnviz::SessionController::failed, &app, [&](const QString& message) {
+            failed = true;
+            exitCode = fail(message);
+            QApplication::exit(exitCode);
+        });
         QTimer::singleShot(60000, &app, [&]() {
             exitCode = fail(QStringLiteral("timed out waiting for the first result"));
             QApplication::exit(exitCode);
         });
     }
-    window.openModel(spec);
+    if (session.isEmpty()) {
+        window.openModel(spec);
+    } else {
+        // A session that cannot be restored leaves the window as a plain start would have it.
+        QObject::connect(window.sessions(), &attnviz::SessionController::failed, &window, [&]() {
+            if (!shooting && !window.computeService()->hasModel() && !window.computeService()->isLoading())
+                window.openModel(spec);
+        });
+        window.sessions()->open(session); // opens the session's model, or says why not
+    }
     window.show();
     if (parser.isSet(presentation))
         window.presentationMode()->setActive(true);

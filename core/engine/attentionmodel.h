@@ -80,6 +80,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Puts the two text fields as people type them into a request. A translator's main field is the
+// source and its optional second field the target the decoder reads, while the request takes the
+// target as text and the source as secondText; an empty target leaves the model to translate.
+void fillTypedText(RunRequest& request, const ModelInfo& info, std::string main, std::string second);
+
 // The mask a Custom request runs with on rows × cols tokens (their ids), given the model's own
 // mask for them: the request's cells carried over from the ids they were made for, or the model's
 // mask when the request has none yet. A mask without ids must fit as is; throws InputError if not.

@@ -1,6 +1,7 @@
 #include "engine/attentionmodel.h"
 
 #include <string>
+#include <utility>
 
 namespace attnviz {
 
@@ -21,6 +22,13 @@ MaskMatrix customMaskFor(const RunRequest& request, const std::vector<int>& rowI
                          " x " + std::to_string(cols));
     }
     return request.customMask;
+}
+
+void fillTypedText(RunRequest& request, const ModelInfo& info, std::string main, std::string second)
+{
+    const bool swap = info.encoderDecoder && !second.empty();
+    request.text = std::move(swap ? second : main);
+    request.secondText = std::move(swap ? main : second);
 }
 
 const char* maskOverrideName(MaskOverride mask)

@@ -21,6 +21,7 @@ shopt -s nullglob
 seed json "$repo"/tests/data/*/*.json "$repo"/tests/data/*/*/*.json "$repo"/resources/lessons/*.json \
     "$shared"/tokenizers/*/tokenizer_config.json "$shared"/tokenizers/*/special_tokens_map.json
 seed lesson "$repo"/resources/lessons/*.json
+seed session "$repo"/tests/data/sessions/*.attnviz
 seed safetensors "$repo"/tests/data/models/*/*.safetensors
 seed attentionfile "$repo"/tests/data/attentionfiles/*.safetensors
 seed torchpickle "$repo"/tests/data/models/*/*.bin "$repo"/tests/data/torch/*.bin

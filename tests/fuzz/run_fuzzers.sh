@@ -11,7 +11,7 @@ seconds="${2:-60}"
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram gguf
-    attentionfile)
+    attentionfile session)
 
 work="$build/fuzz/run"
 # The harnesses write each input to a scratch file (the parsers take paths): in memory (/dev/shm)
@@ -35,7 +35,7 @@ run_one() {
     rm -rf "$artifacts"    # only this run's crashes count
     mkdir -p "$corpus" "$artifacts"
     local dict=()
-    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson|attentionfile) dict=(-dict="$here/json.dict");;
+    case "$h" in json|safetensors|hfloader|tokenizerjson|lesson|attentionfile|session) dict=(-dict="$here/json.dict");;
         torchpickle) dict=(-dict="$here/torch.dict");; esac
     # -seed fixes the mutation sequence; -rss_limit_mb/-malloc_limit_mb turn a runaway allocation
     # into a reported failure; -timeout flags an input that takes longer than 10 s.

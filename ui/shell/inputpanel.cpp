@@ -132,15 +132,7 @@ void InputPanel::fillRequest(RunRequest& request) const
         request.ids = parseIds(text(), nullptr).value_or(std::vector<int>());
         return;
     }
-    const std::string main = text().toStdString();
-    const std::string second = secondText().toStdString();
-    if (m_info.encoderDecoder && !second.empty()) {
-        request.text = second; // the core takes the target as text and the source as secondText
-        request.secondText = main;
-    } else {
-        request.text = main;
-        request.secondText = second;
-    }
+    fillTypedText(request, m_info, text().toStdString(), secondText().toStdString());
 }
 
 bool InputPanel::isBlank() const

@@ -12,6 +12,7 @@
 #include "state/runrequestbuilder.h"
 #include "state/selectionstate.h"
 #include "widgets/selectiontoolbar.h"
+#include "shell/sessioncontroller.h"
 #include "shell/sessionsettings.h"
 #include "shell/settingsautosave.h"
 #include "shell/sideviewdock.h"
@@ -23,7 +24,6 @@
 #include <QCloseEvent>
 #include <QGridLayout>
 #include <QLabel>
-#include <QSettings>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QScrollArea>
@@ -152,6 +152,9 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
                 scheduleRun(0);
         });
     }
+
+    // After the connections above: a restored session applies itself once the window has the model.
+    m_sessions = new SessionController(this);
 
     resize(defaultSize());
     if (m_useSettings) {
@@ -397,25 +400,34 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
     for (AttentionView* view : m_views)
         view->setResult(m_result);
     m_sideView->setResult(m_result);
-    if (m_result) {
-        QStringList notices;
-        if (!m_modelNotice.isEmpty())
-            notices << m_modelNotice;
-        for (const auto& n : m_result->notices)
-            notices << QString::fromStdString(n);
-        if (m_selection->maskMode() == MaskOverride::Custom)
-            notices << tr("custom mask: click a heatmap cell to forbid or allow it");
-        showNotice(notices.isEmpty() ? QString() : notices.join(QStringLiteral(" · ")));
-        updateStats();
-    } else {
-        const QString hint = tr("Type a sentence to begin.");
-        showNotice(m_modelNotice.isEmpty() ? hint : m_modelNotice + QStringLiteral(" · ") + hint);
-        updateStats();
-    }
+    refreshNotice();
+    updateStats();
     emit resultShown();
     // The first result of a shape may come before the selection knew its heads: ask once more.
     if (RunRequestBuilder::rolloutOutOfDate(*m_selection, m_result.get()))
         scheduleRun(0);
+}
+
+void MainWindow::refreshNotice()
+{
+    QStringList notices;
+    if (!m_modelNotice.isEmpty())
+        notices << m_modelNotice;
+    if (m_result) {
+        for (const auto& n : m_result->notices)
+            notices << QString::fromStdString(n);
+        if (m_selection->maskMode() == MaskOverride::Custom)
+            notices << tr("custom mask: click a heatmap cell to forbid or allow it");
+    } else {
+        notices << tr("Type a sentence to begin.");
+    }
+    showNotice(notices.join(QStringLiteral(" · ")));
+}
+
+void MainWindow::addModelNotice(const QString& text)
+{
+    m_modelNotice = m_modelNotice.isEmpty() ? text : m_modelNotice + QStringLiteral(" · ") + text;
+    refreshNotice();
 }
 
 void MainWindow::adoptCustomMask(const AttentionResult& result)

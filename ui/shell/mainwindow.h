@@ -23,6 +23,7 @@ class InputPanel;
 class LessonEditor;
 class PresentationMode;
 class SelectionState;
+class SessionController;
 class SelectionToolBar;
 class SideViewDock;
 class StaleOverlay;
@@ -71,6 +72,9 @@ public:
     AttentionView* currentView() const;
     QString loadedModelSpec() const { return m_loadedSpec; }
     QString noticeText() const; // the status bar's notice (notices of the result, load errors)
+    // A notice shown with every result until another model is opened (e.g. a session's model changed).
+    void addModelNotice(const QString& text);
+    SessionController* sessions() const { return m_sessions; } // File → Save / Open Session
     QString statsText() const;  // the status bar's token count, model and time
 
 signals:
@@ -94,6 +98,7 @@ private:
     void onSelectionMoved();
     void updateStats(); // token count of the stack shown, model name, compute time
     void showNotice(const QString& text); // in the status bar, the whole text in its tooltip
+    void refreshNotice();                 // the model's notice, the result's and the custom mask hint
 
     SelectionState* m_selection;
     ComputeService* m_service;
@@ -108,6 +113,7 @@ private:
     StaleOverlay* m_stale = nullptr;
     PresentationMode* m_presentation = nullptr;
     ViewHint* m_hint = nullptr;
+    SessionController* m_sessions = nullptr;
     QList<AttentionView*> m_views;
     QLabel* m_notice = nullptr;
     QLabel* m_stats = nullptr;

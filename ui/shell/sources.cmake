@@ -7,6 +7,7 @@ target_sources(attnviz_ui PRIVATE
     shell/localmodelscanner.h shell/localmodelscanner.cpp
     shell/sideviewdock.h shell/sideviewdock.cpp
     shell/sessionsettings.h shell/sessionsettings.cpp
+    shell/sessioncontroller.h shell/sessioncontroller.cpp
     shell/settingsautosave.h shell/settingsautosave.cpp
     shell/presentationmode.h shell/presentationmode.cpp
     shell/viewhint.h shell/viewhint.cpp

@@ -10,6 +10,7 @@
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
 #include "shell/presentationmode.h"
+#include "shell/sessioncontroller.h"
 #include "state/selectionstate.h"
 #include "shell/sideviewdock.h"
 
@@ -63,6 +64,14 @@ void WindowActions::buildFileMenu()
     connect(addAction(file, tr("&Rescan Local Models"), QKeySequence(),
                       tr("Look again for the GGUF models of Ollama, LM Studio and the Hugging Face cache")),
             &QAction::triggered, picker, &ModelPicker::rescanLocalModels);
+    file->addSeparator();
+    // Sessions: the whole state as a .attnviz file (ui/shell/sessioncontroller.h).
+    connect(addAction(file, tr("Open Sess&ion…"), QKeySequence(),
+                      tr("Reopen a saved session: its model, text, layer, head, query, mask, ablation and view")),
+            &QAction::triggered, this, [this]() { m_window->sessions()->openWithDialog(); });
+    connect(addAction(file, tr("&Save Session…"), QKeySequence(tr("Ctrl+Shift+S")),
+                      tr("Save the model, text and everything chosen as a .attnviz file to reopen or render later")),
+            &QAction::triggered, this, [this]() { m_window->sessions()->saveWithDialog(); });
     file->addSeparator();
     // Export lives in ui/export; the window only says which view is current.
     auto* exporter = new ExportController(m_window);

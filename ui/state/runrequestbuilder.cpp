@@ -44,8 +44,14 @@ bool RunRequestBuilder::flowOutOfDate(const SelectionState& selection, const Att
 
 RunRequest RunRequestBuilder::build(const InputPanel& input, const SelectionState& selection, const AttentionResult* last)
 {
-    RunRequest request;
+    RunRequest request = build(selection, last);
     input.fillRequest(request);
+    return request;
+}
+
+RunRequest RunRequestBuilder::build(const SelectionState& selection, const AttentionResult* last)
+{
+    RunRequest request;
     request.mask = selection.maskMode();
     const bool maskOfThisStack = selection.customMaskStack() < 0 || selection.customMaskStack() == selection.stack();
     if (request.mask == MaskOverride::Custom && maskOfThisStack) {

@@ -17,6 +17,8 @@ struct RunRequestBuilder
     // custom mask goes with the token ids it was made for, so the model carries the edits over
     // to new text (engine/attentionmodel.h customMaskFor) in the same run.
     static RunRequest build(const InputPanel& input, const SelectionState& selection, const AttentionResult* last);
+    // The same without the text fields, which the caller fills (the CLI from a session).
+    static RunRequest build(const SelectionState& selection, const AttentionResult* last);
     // The rollout the selection asks the run to compute (heads switched on), if it shows one.
     static std::optional<RunRequest::Rollout> rolloutFor(const SelectionState& selection);
     // The selection shows a rollout that `shown` was not computed for: run again.

@@ -254,4 +254,14 @@ void SelectionState::setHeadAblated(int layer, int head, bool ablated)
     emit computeInputsChanged();
 }
 
+void SelectionState::setAblatedHeads(const std::set<std::pair<int, int>>& heads)
+{
+    if (heads == ablatedHeads())
+        return;
+    m_ablated.clear();
+    for (const auto& lh : heads)
+        m_ablated.insert(qMakePair(lh.first, lh.second));
+    emit computeInputsChanged();
+}
+
 } // namespace attnviz

@@ -86,6 +86,8 @@ public slots:
     void setModelScaling(bool on);
     void resetOverrides(); // a new model: custom mask, ablation and the scaling override go
     void setHeadAblated(int layer, int head, bool ablated);
+    // All of them at once, with one rerun (a restored session).
+    void setAblatedHeads(const std::set<std::pair<int, int>>& heads);
 
 signals:
     void stackChanged(int stack);

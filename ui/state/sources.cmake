@@ -2,6 +2,7 @@
 target_sources(attnviz_ui PRIVATE
     state/selectionstate.h state/selectionstate.cpp
     state/runrequestbuilder.h state/runrequestbuilder.cpp
+    state/sessionstate.h state/sessionstate.cpp
     state/computeservice.h state/computeservice.cpp
     state/headimportancejob.h state/headimportancejob.cpp
     state/stacktokens.h

@@ -9,6 +9,9 @@
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include "imagecontent.h"
+#include "session/session.h"
+
 namespace {
 
 const QString Lesson = QStringLiteral(ATTNVIZ_RESOURCES "/lessons/two-heads-causal.json");
@@ -35,6 +38,16 @@ Run cli(const QStringList& args)
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+QString writeSession(const QTemporaryDir& dir, const QString& name, const attnviz::Session& s)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(QByteArray::fromStdString(attnviz::sessionToJson(s)));
+    return path;
+}
+
 QStringList renderArgs(const QStringList& extra)
 {
     return QStringList{QStringLiteral("render"), QStringLiteral("--lesson"), Lesson} + extra;
@@ -56,6 +69,8 @@ private slots:
     void errors();
     void otherCommandsNeedNoQt();
     void fullDiskKeepsOldFile();
+    void session();
+    void sessionErrors();
 };
 
 void TestCliRender::pngAtRequestedSize()
@@ -257,4 +272,95 @@ void TestCliRender::fullDiskKeepsOldFile()
 }
 
 QTEST_MAIN(TestCliRender)
+// render --session draws what the session says: the same picture as the options it shares with
+// them, and its own colour map, ablation and scaling on top.
+void TestCliRender::session()
+{
+    QTemporaryDir dir;
+    attnviz::Session s;
+    s.model = "builtin:decoder";
+    s.text = "The cat sat on the mat because it was tired.";
+    s.view = "heatmap";
+    s.layer = 1;
+    s.head = 2;
+    s.query = 3;
+    const QString plain = writeSession(dir, QStringLiteral("plain.attnviz"), s);
+    const QStringList size{"--size", "500x400"};
+    Run r = cli(QStringList{"render", "--session", plain, "-o", dir.filePath("plain.png")} + size);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    r = cli(QStringList{"render", "--model", "builtin:decoder", "--text", QString::fromStdString(s.text), "--layer",
+                        "1", "--head", "2", "--query", "3", "-o", dir.filePath("options.png")} +
+            size);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QImage fromSession(dir.filePath("plain.png"));
+    QCOMPARE(fromSession.size(), QSize(500, 400));
+    QVERIFY(fromSession == QImage(dir.filePath("options.png")));
+    const attnviz::testdata::ImageContent content = attnviz::testdata::imageContent(fromSession);
+    QVERIFY2(content.colours > 50 && content.drawn > 0.1,
+             qPrintable(QStringLiteral("%1 colours, %2 drawn").arg(content.colours).arg(content.drawn)));
+
+    s.colorMap = "magma";
+    s.ablatedHeads = {{0, 1}};
+    s.scale = false;
+    s.mask = attnviz::MaskOverride::None;
+    const QString changed = writeSession(dir, QStringLiteral("changed.attnviz"), s);
+    r = cli(QStringList{"render", "--session", changed, "-o", dir.filePath("changed.png")} + size);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QImage other(dir.filePath("changed.png"));
+    QCOMPARE(other.size(), QSize(500, 400));
+    QVERIFY2(!(other == fromSession), "the session's colour map, ablation and mask must show");
+    QVERIFY(attnviz::testdata::imageContent(other).colours > 50);
+    // A measure this build cannot draw is said on stderr, and the raw weights are drawn.
+    s.measure = "entropy";
+    const QString measured = writeSession(dir, QStringLiteral("measured.attnviz"), s);
+    r = cli(QStringList{"render", "--session", measured, "-o", dir.filePath("measured.png")} + size);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains(QLatin1String("entropy")), qPrintable(r.err));
+    QVERIFY(QImage(dir.filePath("measured.png")) == other);
+    // A measure it can draw changes the picture.
+    s.measure = "value-weighted";
+    const QString weighted = writeSession(dir, QStringLiteral("weighted.attnviz"), s);
+    r = cli(QStringList{"render", "--session", weighted, "-o", dir.filePath("weighted.png")} + size);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(!r.err.contains(QLatin1String("measure")));
+    QVERIFY(!(QImage(dir.filePath("weighted.png")) == other));
+}
+
+void TestCliRender::sessionErrors()
+{
+    QTemporaryDir dir;
+    attnviz::Session s;
+    s.model = "builtin:decoder";
+    s.text = "hello";
+    const QString good = writeSession(dir, QStringLiteral("good.attnviz"), s);
+    QFile bad(dir.filePath(QStringLiteral("bad.attnviz")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"format": "attnviz-session", "version": 1, "model": {"spec": "builtin:decoder"}, "layer": -3})");
+    bad.close();
+    s.stack = 3;
+    const QString noStack = writeSession(dir, QStringLiteral("stack.attnviz"), s);
+    s.model = "no-such-model";
+    const QString missing = writeSession(dir, QStringLiteral("missing.attnviz"), s);
+    const struct
+    {
+        QStringList args;
+        QString message;
+    } cases[] = {
+        {{"--session", good, "--model", "builtin:encoder"}, "--model cannot be combined with --session"},
+        {{"--session", good, "--layer", "1"}, "--layer cannot be combined with --session"},
+        {{"--session", bad.fileName()}, "layer"},
+        {{"--session", dir.filePath("absent.attnviz")}, "absent.attnviz"},
+        {{"--session", missing}, "no-such-model"},
+        {{"--session", noStack}, "the session's stack 3 is out of range"},
+    };
+    for (const auto& c : cases) {
+        const Run r = cli(QStringList{"render"} + c.args + QStringList{"-o", dir.filePath("x.png")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+        QVERIFY(!QFile::exists(dir.filePath("x.png")));
+    }
+}
+
 #include "test_clirender.moc"

@@ -2,6 +2,7 @@
 // cannot be opened exits non-zero with a message.
 #include "imagecontent.h"
 
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -86,6 +87,48 @@ private slots:
         QCOMPARE(app.exitStatus(), QProcess::NormalExit);
         QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
         QVERIFY(QString::fromUtf8(app.readAllStandardOutput()).contains(expected));
+    }
+
+    // A .attnviz argument opens the session: its state is on the picture, not the defaults; a
+    // session that cannot be restored, or one given with options it sets, exits non-zero.
+    void opensASession()
+    {
+        QTemporaryDir dir;
+        const auto run = [&](const QStringList& args, QString* err = nullptr) {
+            QProcess app;
+            app.setProcessEnvironment(offscreen());
+            app.start(QStringLiteral(ATTNVIZ_APP), args);
+            const bool finished = app.waitForFinished(60000);
+            if (err != nullptr)
+                *err = QString::fromUtf8(app.readAllStandardError());
+            return finished && app.exitStatus() == QProcess::NormalExit ? app.exitCode() : -1;
+        };
+        const QString session = QStringLiteral(ATTNVIZ_TEST_DATA "/sessions/decoder-custom-mask.attnviz");
+        QString err;
+        QCOMPARE(run({session, QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("s.png"))}, &err), 0);
+        QCOMPARE(run({QStringLiteral("--model"), QStringLiteral("builtin:decoder"), QStringLiteral("--text"),
+                      QStringLiteral("The cat sat on the mat."), QStringLiteral("--screenshot"),
+                      dir.filePath(QStringLiteral("plain.png"))}),
+                 0);
+        const QImage restored(dir.filePath(QStringLiteral("s.png")));
+        const QImage plain(dir.filePath(QStringLiteral("plain.png")));
+        QCOMPARE(restored.size(), QSize(1280, 820));
+        const QRect views(0, restored.height() / 3, restored.width(), restored.height() * 2 / 3 - 30);
+        QVERIFY(attnviz::testdata::imageContent(restored.copy(views)).colours >= 32);
+        QVERIFY2(restored.copy(views) != plain.copy(views), "the session's layer, head and colours must show");
+
+        QFile gone(dir.filePath(QStringLiteral("gone.attnviz")));
+        QVERIFY(gone.open(QIODevice::WriteOnly));
+        gone.write(R"({"format": "attnviz-session", "version": 1, "model": {"spec": "no-such-model"}})");
+        gone.close();
+        const QString never = dir.filePath(QStringLiteral("x.png"));
+        QVERIFY(run({gone.fileName(), QStringLiteral("--screenshot"), never}, &err) != 0);
+        QVERIFY2(err.contains(QLatin1String("no-such-model")), qPrintable(err));
+        QVERIFY(!QFile::exists(never));
+        QVERIFY(run({session, QStringLiteral("--layer"), QStringLiteral("1")}, &err) != 0);
+        QVERIFY2(err.contains(QLatin1String("cannot be combined")), qPrintable(err));
+        QVERIFY(run({QStringLiteral("notes.txt")}, &err) != 0);
+        QVERIFY2(err.contains(QLatin1String(".attnviz")), qPrintable(err));
     }
 
     void rejectsAnUnknownView()

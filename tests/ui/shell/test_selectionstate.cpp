@@ -53,6 +53,13 @@ private slots:
         QCOMPARE(compute.count(), 2);
         QVERIFY(s.isHeadAblated(0, 1));
         QCOMPARE(s.ablatedHeads(), (std::set<std::pair<int, int>>{{0, 1}}));
+        // A whole set (a restored session) reruns once, and not at all when nothing changes.
+        const std::set<std::pair<int, int>> several{{0, 0}, {1, 2}, {3, 1}};
+        s.setAblatedHeads(several);
+        s.setAblatedHeads(several);
+        QCOMPARE(compute.count(), 3);
+        QCOMPARE(s.ablatedHeads(), several);
+        QVERIFY(!s.isHeadAblated(0, 1));
     }
 
     void enabledHeads()
