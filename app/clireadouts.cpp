@@ -25,6 +25,16 @@ std::shared_ptr<AttentionResult> runReadout(const ParsedArgs& parsed, RunRequest
     return result;
 }
 
+// One JSON document on stdout, written by `write`, and a line end.
+template <typename Write>
+void printJson(Write write)
+{
+    json::Writer w(std::cout, false);
+    write(w);
+    w.flush();
+    std::cout << "\n";
+}
+
 // "id (token)" for the tables; tokens in quotes so spaces show.
 std::string shown(int id, const std::string& display)
 {
@@ -61,10 +71,7 @@ int runLensCommand(const std::vector<std::string>& args)
     if (!result->logitLens) throw std::runtime_error("this model gives no logit lens");
     const LogitLens& lens = *result->logitLens;
     if (parsed.has("json")) {
-        json::Writer w(std::cout, false);
-        writeLogitLens(w, lens);
-        w.flush();
-        std::cout << "\n";
+        printJson([&](json::Writer& w) { writeLogitLens(w, lens); });
         return 0;
     }
     std::cout << result->model.name << ": the top " << lens.top
@@ -99,10 +106,7 @@ int runAttributeCommand(const std::vector<std::string>& args)
     if (!result->attribution) throw std::runtime_error("direct logit attribution is not available for this model");
     const LogitAttribution& a = *result->attribution;
     if (parsed.has("json")) {
-        json::Writer w(std::cout, false);
-        writeAttribution(w, a);
-        w.flush();
-        std::cout << "\n";
+        printJson([&](json::Writer& w) { writeAttribution(w, a); });
         return 0;
     }
     std::printf("logit of %s at position %d: %.4f (sum of the parts %.4f)\n", shown(a.target, a.targetDisplay).c_str(),
@@ -139,12 +143,11 @@ int runImportanceCommand(const std::vector<std::string>& args)
                 row.emplace_back(std::isnan(imp.at(l, h)) ? json::Value() : json::Value(double(imp.at(l, h))));
             rows.emplace_back(std::move(row));
         }
-        json::Writer w(std::cout, false);
-        w.value(json::Value(json::Object{{"target_id", imp.target}, {"target", imp.targetDisplay},
-                                         {"log_probability", double(imp.baseLogProbability)},
-                                         {"change", json::Value(std::move(rows))}}));
-        w.flush();
-        std::cout << "\n";
+        printJson([&](json::Writer& w) {
+            w.value(json::Value(json::Object{{"target_id", imp.target}, {"target", imp.targetDisplay},
+                                             {"log_probability", double(imp.baseLogProbability)},
+                                             {"change", json::Value(std::move(rows))}}));
+        });
         return 0;
     }
     std::printf("log P(%s) = %.4f; the change when each head is zeroed (negative: the head helps)\n\n%-8s",

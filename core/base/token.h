@@ -2,6 +2,7 @@
 // One token of a tokenised input, as tokenizers produce it and every result carries it.
 
 #include <string>
+#include <vector>
 
 namespace attnviz {
 
@@ -16,5 +17,15 @@ struct Token
     bool special = false; // [CLS], [SEP], <s>, BOS, ...
     int word = -1;        // index of its word when the source says (attention files); −1 = found from the text
 };
+
+// The vocabulary ids of `tokens`, in order.
+inline std::vector<int> idsOf(const std::vector<Token>& tokens)
+{
+    std::vector<int> ids;
+    ids.reserve(tokens.size());
+    for (const Token& t : tokens)
+        ids.push_back(t.id);
+    return ids;
+}
 
 } // namespace attnviz

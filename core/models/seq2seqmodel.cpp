@@ -30,14 +30,6 @@ void truncateForCapture(std::vector<Token>& tokens, int limit, const char* what,
     }
 }
 
-std::vector<int> idsOf(const std::vector<Token>& tokens)
-{
-    std::vector<int> ids;
-    for (const Token& t : tokens)
-        ids.push_back(t.id);
-    return ids;
-}
-
 } // namespace
 
 // Every stack's weights are kept: Le·He·S² + Ld·Hd·(T² + T·S) floats, at most

@@ -437,13 +437,6 @@ void MainWindow::adoptCustomMask(const AttentionResult& result)
     if (result.customMask.size() == 0 || stack < 0 || stack >= static_cast<int>(result.stacks.size()))
         return;
     const AttentionStack& shown = result.stacks[static_cast<std::size_t>(stack)];
-    auto idsOf = [](const std::vector<Token>& tokens) {
-        std::vector<int> ids;
-        ids.reserve(tokens.size());
-        for (const Token& t : tokens)
-            ids.push_back(t.id);
-        return ids;
-    };
     m_selection->adoptCustomMask(result.customMask, idsOf(queryTokensOf(result, shown)),
                                  idsOf(keyTokensOf(result, shown)), stack);
 }

@@ -106,31 +106,33 @@ void WindowActions::buildFileMenu()
             &QWidget::close);
 }
 
+namespace {
+
+// The window's one analysis window of this kind, made on first use and kept with its last result.
+template <typename Window>
+Window* showAnalysisWindow(MainWindow* window)
+{
+    auto* dialog = window->findChild<Window*>();
+    if (dialog == nullptr)
+        dialog = new Window(window);
+    dialog->show();
+    dialog->raise();
+    return dialog;
+}
+
+} // namespace
+
 void WindowActions::buildAnalysisMenu()
 {
     QMenu* analysis = m_window->menuBar()->addMenu(tr("&Analysis"));
     QAction* importance = addAction(analysis, tr("Head &Importance by Ablation…"), QKeySequence(tr("Ctrl+Shift+I")),
                                     tr("Zero each head in turn and measure how the next token's log-probability "
                                        "changes (one run per head, in the background)"));
-    connect(importance, &QAction::triggered, this, [this]() {
-        auto* dialog = m_window->findChild<ImportanceWindow*>();
-        if (dialog == nullptr)
-            dialog = new ImportanceWindow(m_window); // kept for the next time, with its last grid
-        dialog->show();
-        dialog->raise();
-        dialog->start();
-    });
+    connect(importance, &QAction::triggered, this, [this]() { showAnalysisWindow<ImportanceWindow>(m_window)->start(); });
     QAction* compare = addAction(analysis, tr("&Compare Two Inputs…"), QKeySequence(tr("Ctrl+Shift+K")),
                                  tr("The run on screen beside a second input (or the same input on another model) "
                                     "and their difference"));
-    connect(compare, &QAction::triggered, this, [this]() {
-        auto* dialog = m_window->findChild<CompareWindow*>();
-        if (dialog == nullptr)
-            dialog = new CompareWindow(m_window);
-        dialog->show();
-        dialog->raise();
-        dialog->compare();
-    });
+    connect(compare, &QAction::triggered, this, [this]() { showAnalysisWindow<CompareWindow>(m_window)->compare(); });
 }
 
 void WindowActions::buildViewMenu()

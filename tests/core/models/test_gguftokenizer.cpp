@@ -26,14 +26,6 @@ std::string vocabFile(const std::string& name) { return std::string(ATTNVIZ_GGUF
 std::string testData(const std::string& rel) { return std::string(ATTNVIZ_TEST_DATA) + "/" + rel; }
 std::string sharedFixture(const std::string& rel) { return std::string(ATTNVIZ_SHARED_FIXTURES) + "/" + rel; }
 
-std::vector<int> idsOf(const std::vector<Token>& tokens)
-{
-    std::vector<int> ids;
-    for (const Token& t : tokens)
-        ids.push_back(t.id);
-    return ids;
-}
-
 std::vector<int> intsOf(const json::Value& array)
 {
     std::vector<int> out;

@@ -16,14 +16,6 @@ namespace attnviz::testutil {
 inline std::string sharedFixture(const std::string& rel) { return std::string(ATTNVIZ_SHARED_FIXTURES) + "/" + rel; }
 inline std::string testData(const std::string& rel) { return std::string(ATTNVIZ_TEST_DATA) + "/" + rel; }
 
-inline std::vector<int> idsOf(const std::vector<Token>& tokens)
-{
-    std::vector<int> ids;
-    for (const Token& t : tokens)
-        ids.push_back(t.id);
-    return ids;
-}
-
 inline std::vector<int> intsOf(const json::Value& array)
 {
     std::vector<int> out;

@@ -10,18 +10,6 @@
 
 namespace attnviz {
 
-namespace {
-
-std::vector<int> idsOf(const std::vector<Token>& tokens)
-{
-    std::vector<int> ids;
-    for (const Token& t : tokens)
-        ids.push_back(t.id);
-    return ids;
-}
-
-} // namespace
-
 CompareView::CompareView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
     for (auto signal : {&SelectionState::layerChanged, &SelectionState::headChanged, &SelectionState::stackChanged})

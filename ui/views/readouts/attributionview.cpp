@@ -3,7 +3,6 @@
 #include "views/numberformat.h"
 #include "widgets/tokenlabel.h"
 
-#include <QMouseEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -89,15 +88,12 @@ QString AttributionView::cellToolTip(int row, int col) const
         .arg(TokenLabel::text(a.targetDisplay).toHtmlEscaped());
 }
 
-void AttributionView::mousePressEvent(QMouseEvent* event)
+void AttributionView::cellClicked(int row, int col)
 {
-    const std::optional<LabelledGrid> g = grid();
-    const auto cell = g ? styled(*g).cellAt(event->position(), QRectF(rect()), font()) : std::nullopt;
-    if (cell && selection() != nullptr && result() && result()->attribution && cell->second < result()->attribution->heads) {
-        selection()->setLayer(cell->first);
-        selection()->setHead(cell->second);
+    if (selection() != nullptr && result() && result()->attribution && col < result()->attribution->heads) {
+        selection()->setLayer(row);
+        selection()->setHead(col);
     }
-    ReadoutView::mousePressEvent(event);
 }
 
 } // namespace attnviz

@@ -19,7 +19,7 @@ public:
 
 protected:
     QString cellToolTip(int row, int col) const override;
-    void mousePressEvent(QMouseEvent* event) override;
+    void cellClicked(int row, int col) override;
 };
 
 } // namespace attnviz

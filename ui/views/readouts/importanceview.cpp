@@ -3,7 +3,6 @@
 #include "views/numberformat.h"
 #include "widgets/tokenlabel.h"
 
-#include <QMouseEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -70,15 +69,12 @@ QString ImportanceView::cellToolTip(int row, int col) const
         .arg(formatNumber(std::exp(double(v)), 3));
 }
 
-void ImportanceView::mousePressEvent(QMouseEvent* event)
+void ImportanceView::cellClicked(int row, int col)
 {
-    const std::optional<LabelledGrid> g = grid();
-    const auto cell = g ? styled(*g).cellAt(event->position(), QRectF(rect()), font()) : std::nullopt;
-    if (cell && selection() != nullptr) {
-        selection()->setLayer(cell->first);
-        selection()->setHead(cell->second);
+    if (selection() != nullptr && m_importance) {
+        selection()->setLayer(row);
+        selection()->setHead(col);
     }
-    ReadoutView::mousePressEvent(event);
 }
 
 } // namespace attnviz

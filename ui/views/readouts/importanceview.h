@@ -23,7 +23,7 @@ public:
 
 protected:
     QString cellToolTip(int row, int col) const override;
-    void mousePressEvent(QMouseEvent* event) override;
+    void cellClicked(int row, int col) override;
 
 private:
     std::optional<HeadImportance> m_importance;

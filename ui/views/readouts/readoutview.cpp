@@ -1,6 +1,7 @@
 #include "views/readouts/readoutview.h"
 
 #include <QHelpEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
 
@@ -39,6 +40,14 @@ QSizeF ReadoutView::preferredExportSize() const
 {
     const std::optional<LabelledGrid> g = grid();
     return g ? styled(*g).preferredSize(font()) : QSizeF(640, 360);
+}
+
+void ReadoutView::mousePressEvent(QMouseEvent* event)
+{
+    const std::optional<LabelledGrid> g = grid();
+    if (const auto cell = g ? styled(*g).cellAt(event->position(), QRectF(rect()), font()) : std::nullopt)
+        cellClicked(cell->first, cell->second);
+    AttentionView::mousePressEvent(event);
 }
 
 void ReadoutView::resultChanged()

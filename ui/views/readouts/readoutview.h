@@ -24,6 +24,9 @@ public:
 protected:
     // The tooltip of one cell (HTML); empty for none.
     virtual QString cellToolTip(int row, int col) const = 0;
+    // A click on a cell; grids of layers × heads focus that head (the default does nothing).
+    virtual void cellClicked(int row, int col) { (void)row; (void)col; }
+    void mousePressEvent(QMouseEvent* event) override;
     bool event(QEvent* event) override;
     void resultChanged() override; // the scroll area's minimum: the grid at a readable size
     LabelledGrid styled(LabelledGrid grid) const; // the view's scale and colour map applied
