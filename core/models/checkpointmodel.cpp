@@ -2,6 +2,7 @@
 
 #include "engine/captureplan.h"
 #include "models/predictions.h"
+#include "models/readoutlimits.h"
 
 #include <algorithm>
 #include <chrono>
@@ -40,39 +41,7 @@ Index readoutRow(const RunRequest& request, Index tokens)
     return request.readoutPosition;
 }
 
-// Every position while layers × positions × vocabulary logits stay within 2^25 floats (128 MB,
-// well under a second of unembedding on a laptop), else only `readout`.
-std::vector<Index> lensRows(const TransformerInfo& t, Index tokens, Index readout, std::vector<std::string>& notices)
-{
-    constexpr double maxLensLogits = 33554432.0;
-    std::vector<Index> rows;
-    if (static_cast<double>(t.layers) * static_cast<double>(tokens) * t.vocab <= maxLensLogits) {
-        for (Index i = 0; i < tokens; ++i)
-            rows.push_back(i);
-        return rows;
-    }
-    notices.push_back("logit lens read at position " + std::to_string(readout) + " only: every position of " +
-                      std::to_string(tokens) + " tokens through " + std::to_string(t.vocab) +
-                      " vocabulary entries would cost too much");
-    return {readout};
-}
-
 constexpr int lensTop = 5;
-
-// ALTI reads every head's write for every (query, key) pair: layers × T² × heads × d multiply-adds,
-// a second or so at 4·10^9 on a laptop; longer inputs are refused with the reason.
-bool altiAffordable(const TransformerInfo& t, Index tokens, std::vector<std::string>& notices)
-{
-    constexpr double maxAltiWork = 4e9;
-    const double work = static_cast<double>(t.layers) * static_cast<double>(tokens) * tokens * t.heads * t.dModel;
-    if (work <= maxAltiWork)
-        return true;
-    const double fits = std::floor(std::sqrt(maxAltiWork / (static_cast<double>(t.layers) * t.heads * t.dModel)));
-    notices.push_back("ALTI is computed for inputs of up to " + std::to_string(static_cast<long long>(fits)) +
-                      " tokens on this model (it compares every query with every key in every layer); the raw "
-                      "attention weights are shown");
-    return false;
-}
 
 // A per-layer measure the model computed, (T, T) per layer, as the stack's layerMeasure.
 void setLayerMeasure(AttentionStack& stack, Measure measure, const std::vector<Matrix>& layers)
@@ -268,7 +237,7 @@ std::shared_ptr<AttentionResult> CheckpointModel::run(const RunRequest& request)
 
     options.finalHidden = options.logits != LogitRows::None; // nothing reads hidden states otherwise
     const Index readout = readoutRow(request, T);
-    options.valueGram = request.measure == Measure::ValueWeighted;
+    options.valueGram = request.measure == Measure::ValueWeighted && valueWeightingAffordable(t, T, result->notices);
     if (request.measure == Measure::Alti) {
         options.alti = altiAffordable(t, T, result->notices);
         options.finalHidden = options.finalHidden || options.alti; // the last layer's output is read

@@ -20,6 +20,7 @@ target_sources(attnviz_core PRIVATE
     models/familyloader.h models/familyloader.cpp
     models/generictransformer.h models/generictransformer.cpp
     models/residualreadings.h models/residualreadings.cpp
+    models/readoutlimits.h models/readoutlimits.cpp
     models/ropescaling.h models/ropescaling.cpp
     models/llama2c.h models/llama2c.cpp
     models/predictions.h models/predictions.cpp

@@ -40,7 +40,7 @@ void applyMeasure(AttentionResult& result, const RunRequest& request)
         if (stack.measure == request.measure ||
             (request.measure == Measure::ValueWeighted && applyValueWeighting(stack, request.ablatedHeads, request.cancel)))
             continue;
-        if (request.measure == Measure::Alti && mentions(result.notices, "ALTI"))
+        if (mentions(result.notices, request.measure == Measure::Alti ? "ALTI" : "value-weighted"))
             continue; // the model said why it has none
         result.notices.push_back(std::string(measureName(request.measure)) + " attention is not available for the " +
                                  stack.name + " stack of this model (it does not expose what each head writes); "

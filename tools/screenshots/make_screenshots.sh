@@ -76,6 +76,20 @@ VIEWS
 # What the cells mean: value-weighted attention, one head and the whole layer (mean of heads).
 run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --measure value-weighted \
     --screenshot "$out/heatmap-value-weighted.png"
+run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --measure alti \
+    --screenshot "$out/heatmap-alti.png"
+run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --measure flow \
+    --screenshot "$out/heatmap-flow.png"
+# The analysis windows are dialogs: their tests keep a picture when ATTNVIZ_GALLERY names a folder
+# (a build with the tests: -DATTNVIZ_BUILD_TESTS=ON).
+for shot in "test_ui_compare differenceOfTwoInputs" "test_ui_readouts headImportanceMatchesTheCore"; do
+    read -r test function <<<"$shot"
+    if [[ -x "$build/tests/$test" ]]; then
+        ATTNVIZ_GALLERY="$out" QT_QPA_PLATFORM=offscreen "$build/tests/$test" "$function" >/dev/null
+    else
+        echo "make_screenshots: $build/tests/$test not built; compare.png and importance.png are kept" >&2
+    fi
+done
 
 # Scores before softmax on the diverging map, and sub-words merged into words.
 run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --colormap diverging \

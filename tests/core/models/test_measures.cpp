@@ -5,6 +5,7 @@
 
 #include "engine/attentionmodel.h"
 #include "modelfixture.h"
+#include "models/readoutlimits.h"
 #include "models/residualreadings.h"
 #include "registry/modelregistry.h"
 #include "stats/attentionflow.h"
@@ -385,6 +386,25 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Cancelled, headImportance(*model, base, [&](int done, int) {
             if (done == 3) cancel = true;
         }));
+    }
+
+    void readingsAreBoundedWithAReason()
+    {
+        // GPT-2 small and the Qwen2.5-0.5B shape.
+        TransformerInfo gpt2;
+        gpt2.layers = 12, gpt2.heads = 12, gpt2.dModel = 768, gpt2.vocab = 50257;
+        TransformerInfo qwen;
+        qwen.layers = 24, qwen.heads = 14, qwen.dModel = 896, qwen.vocab = 151936;
+        std::vector<std::string> notices;
+        QVERIFY(altiAffordable(gpt2, 190, notices) && notices.empty());
+        QVERIFY(!altiAffordable(gpt2, 191, notices));
+        QVERIFY(QString::fromStdString(notices.back()).contains("up to 190 tokens"));
+        QVERIFY(valueWeightingAffordable(qwen, 4096, notices));
+        QVERIFY(!valueWeightingAffordable(qwen, 16384, notices));
+        QVERIFY(QString::fromStdString(notices.back()).contains("up to 10699 tokens"));
+        QCOMPARE(lensRows(gpt2, 40, 39, notices).size(), std::size_t(40)); // 12 × 40 × 50257 < 2^25
+        QCOMPARE(lensRows(gpt2, 64, 12, notices), std::vector<Index>{12});
+        QVERIFY(QString::fromStdString(notices.back()).startsWith("logit lens read at position 12 only"));
     }
 
     void rawRequestsCarryNothingExtra()

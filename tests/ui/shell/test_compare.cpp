@@ -67,6 +67,8 @@ private slots:
                 QCOMPARE(diff.values(q, k), ta.at(2, 1, q, k) - tb.at(2, 1, q, k));
         QVERIFY(diff.minValue < 0 && diff.maxValue > 0 && diff.minValue == -diff.maxValue);
         QCOMPARE(diff.valueCaption(), QStringLiteral("A − B"));
+        if (const QString gallery = qEnvironmentVariable("ATTNVIZ_GALLERY"); !gallery.isEmpty()) // for the README
+            QVERIFY(compare.view()->renderImage(QSize(1500, 520)).save(gallery + QStringLiteral("/compare.png")));
         // The first tokens see the same prefix under a causal mask: no difference there.
         QCOMPARE(diff.values(1, 0), 0.0f);
 

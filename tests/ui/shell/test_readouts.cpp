@@ -92,6 +92,9 @@ private slots:
             for (int h = 0; h < core.heads; ++h)
                 if (!std::isnan(core.at(l, h))) QCOMPARE(shownImportance.at(l, h), core.at(l, h));
         QVERIFY(dialog.view()->grid().has_value());
+        if (const QString gallery = qEnvironmentVariable("ATTNVIZ_GALLERY"); !gallery.isEmpty()) // for the README
+            QVERIFY(dialog.view()->renderImage(dialog.view()->preferredExportSize().toSize())
+                        .save(gallery + QStringLiteral("/importance.png")));
     }
 
     void headImportanceCanBeCancelled()

@@ -53,18 +53,35 @@ LabelledGrid::Geometry LabelledGrid::geometry(const QRectF& target, const QFont&
     return g;
 }
 
+namespace {
+
+// The caption wrapped to `width`: its height.
+double captionHeight(const QString& caption, const QFontMetricsF& fm, double width)
+{
+    return fm.boundingRect(QRectF(0, 0, std::max(width, 1.0), 1e6), Qt::AlignLeft | Qt::TextWordWrap, caption).height();
+}
+
+QFont boldOf(QFont f)
+{
+    f.setBold(true);
+    return f;
+}
+
+} // namespace
+
 QSizeF LabelledGrid::preferredSize(const QFont& font) const
 {
     const Geometry g = geometry(QRectF(0, 0, 1e6, 1e6), font);
     const QFontMetricsF fm(cellFont(font));
-    return {std::max(g.cells.right() + kMargin, fm.horizontalAdvance(title) + 2 * kMargin),
-            g.cells.bottom() + fm.height() * 2 + kMargin};
+    const double width = std::max(g.cells.right() + kMargin, QFontMetricsF(boldOf(cellFont(font))).horizontalAdvance(title) + 2 * kMargin);
+    return {width, g.cells.bottom() + 4 + captionHeight(caption, fm, width - 2 * kMargin) + kMargin};
 }
 
 QSizeF LabelledGrid::minimumSize(const QFont& font) const
 {
     const Geometry g = geometry(QRectF(0, 0, 1, 1e6), font); // the narrowest cells geometry() allows
-    return {g.cells.right() + kMargin, g.cells.bottom() + QFontMetricsF(cellFont(font)).height() * 2 + kMargin};
+    const double width = g.cells.right() + kMargin;
+    return {width, g.cells.bottom() + 4 + captionHeight(caption, QFontMetricsF(cellFont(font)), width - 2 * kMargin) + kMargin};
 }
 
 void LabelledGrid::paint(QPainter& painter, const QRectF& target, const QPalette& palette, const QFont& font) const
@@ -74,8 +91,7 @@ void LabelledGrid::paint(QPainter& painter, const QRectF& target, const QPalette
     const Geometry g = geometry(target, font);
     QFont f = cellFont(font);
     const QFontMetricsF fm(f);
-    QFont bold = f;
-    bold.setBold(true);
+    const QFont bold = boldOf(f);
     painter.setFont(bold);
     painter.setPen(palette.color(QPalette::Text));
     painter.drawText(QRectF(target.left() + kMargin, target.top() + kMargin, target.width() - 2 * kMargin, g.titleHeight),
@@ -106,7 +122,9 @@ void LabelledGrid::paint(QPainter& painter, const QRectF& target, const QPalette
                                 g.cellWidth, g.cells.height() + g.colLabelHeight));
     }
     painter.setPen(palette.color(QPalette::PlaceholderText));
-    painter.drawText(QRectF(target.left() + kMargin, g.cells.bottom() + 4, target.width() - 2 * kMargin, fm.height() * 2),
+    const double captionWidth = target.width() - 2 * kMargin;
+    painter.drawText(QRectF(target.left() + kMargin, g.cells.bottom() + 4, captionWidth,
+                            captionHeight(caption, fm, captionWidth)),
                      Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption);
     painter.restore();
 }
