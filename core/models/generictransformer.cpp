@@ -209,6 +209,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     if (!noAlti.empty())
         result.readoutNotes.push_back("ALTI is not defined for this model: " + noAlti);
     const bool readAlti = options.alti && noAlti.empty() && cache == nullptr;
+    const bool readGram = options.valueGram && cache == nullptr;
     const Index attributedRow = options.attributionRow;
     const bool attributing = attributedRow >= 0 && attributedRow < T && noAttribution.empty() && cache == nullptr;
     const AttributionLayout layout{m_info.layers, heads};
@@ -269,11 +270,11 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         }
         Matrix denseWo; // the measures read W_O per head
         std::vector<Matrix> writes; // and what each head writes for each key
-        if (((options.valueGram || readAlti) && cache == nullptr) || attributing)
+        if (readGram || readAlti || attributing)
             denseWo = block.o.weights();
-        if ((options.valueGram || readAlti) && cache == nullptr)
+        if (readGram || readAlti)
             writes = headValueWrites(v, denseWo, heads, kvHeads, m_arch.headDim);
-        if (options.valueGram && cache == nullptr)
+        if (readGram)
             appendValueGram(writes, result.valueGram);
         if (lastWanted(l, m_info, options) && !pipelineShows(l, result))
             break; // every attention map is known; W_O and the MLP would only feed the hidden states

@@ -57,10 +57,6 @@ void noteMissingReadouts(AttentionResult& result, const RunRequest& request)
         result.notices.push_back("direct logit attribution is not available for this model");
 }
 
-} // namespace
-
-namespace {
-
 // The attention flow the request asked for, when the stack holds its maps and it stays affordable.
 void deriveFlow(AttentionResult& result, const RunRequest& request)
 {

@@ -8,6 +8,18 @@
 
 namespace attnviz {
 
+namespace {
+
+// Whether a run can derive a reading over `heads` of `stack` in `shown` (self-attention holding
+// every chosen head); when it cannot, the heatmap says why and no run is asked for.
+bool derivable(const AttentionResult* shown, int stack, const std::vector<bool>& heads)
+{
+    return shown != nullptr && stack >= 0 && stack < static_cast<int>(shown->stacks.size()) &&
+           rolloutDefined(shown->stacks[static_cast<std::size_t>(stack)], heads);
+}
+
+} // namespace
+
 std::optional<RunRequest::Rollout> RunRequestBuilder::rolloutFor(const SelectionState& selection)
 {
     if (!selection.rollout())
@@ -18,10 +30,8 @@ std::optional<RunRequest::Rollout> RunRequestBuilder::rolloutFor(const Selection
 bool RunRequestBuilder::rolloutOutOfDate(const SelectionState& selection, const AttentionResult* shown)
 {
     const auto wanted = rolloutFor(selection);
-    if (!wanted || shown == nullptr || wanted->stack < 0 || wanted->stack >= static_cast<int>(shown->stacks.size()))
+    if (!wanted || !derivable(shown, wanted->stack, wanted->heads))
         return false;
-    if (!rolloutDefined(shown->stacks[static_cast<std::size_t>(wanted->stack)], wanted->heads))
-        return false; // no run can give one; the heatmap says why
     return !shown->rollout || !shown->rollout->covers(wanted->stack, wanted->heads);
 }
 
@@ -35,10 +45,8 @@ std::optional<RunRequest::Flow> RunRequestBuilder::flowFor(const SelectionState&
 bool RunRequestBuilder::flowOutOfDate(const SelectionState& selection, const AttentionResult* shown)
 {
     const auto wanted = flowFor(selection);
-    if (!wanted || shown == nullptr || wanted->stack < 0 || wanted->stack >= static_cast<int>(shown->stacks.size()))
+    if (!wanted || !derivable(shown, wanted->stack, wanted->heads))
         return false;
-    if (!rolloutDefined(shown->stacks[static_cast<std::size_t>(wanted->stack)], wanted->heads))
-        return false; // the heatmap says why
     return !shown->flow || !shown->flow->covers(wanted->stack, wanted->heads, wanted->layer);
 }
 

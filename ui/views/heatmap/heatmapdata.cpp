@@ -252,13 +252,11 @@ HeatmapData HeatmapData::build(std::shared_ptr<const AttentionResult> result, co
             return d;
         }
         weights = r.rollout->layers[static_cast<std::size_t>(layer)];
-    } else if (st.measure == Measure::Alti && st.layerMeasure.holds(layer, 0)) {
-        // ALTI exists per layer only (heads, residual and norm together).
-        weights = Eigen::Map<const Matrix>(st.layerMeasure.head(layer, 0), a.queries, a.keys);
-        d.wholeLayer = true;
-    } else if (d.meanOfHeads && st.measure != Measure::Raw && selection.enabledHeads().size() == a.heads &&
-               st.layerMeasure.holds(layer, 0)) {
-        // Every head on: the layer's own measure (the norm of the heads' summed writes), not a mean.
+    } else if (st.layerMeasure.holds(layer, 0) &&
+               (!measureIsPerHead(st.measure) ||
+                (d.meanOfHeads && st.measure != Measure::Raw && selection.enabledHeads().size() == a.heads))) {
+        // The layer's own measure: ALTI exists per layer only; value weighting with every head on
+        // is the norm of the heads' summed writes, not a mean.
         weights = Eigen::Map<const Matrix>(st.layerMeasure.head(layer, 0), a.queries, a.keys);
         d.wholeLayer = true;
     } else if (d.meanOfHeads) {
