@@ -7,6 +7,7 @@
 #include "shell/sessioncontroller.h"
 #include "state/selectionstate.h"
 #include "shell/sessionsettings.h"
+#include "state/sessionstate.h"
 #include "util/memorypolicy.h"
 #include "views/viewfactory.h"
 
@@ -73,6 +74,11 @@ int main(int argc, char* argv[])
     const QCommandLineOption measure(QStringLiteral("measure"),
                                      QStringLiteral("What the cells mean: raw (attention weights), value-weighted, alti or flow."),
                                      QStringLiteral("NAME"));
+    const QCommandLineOption badges(
+        QStringLiteral("badges"),
+        QStringLiteral("Model grid badges: statistics (each head's pattern scores) or attribution (each head's write "
+                       "into the predicted token's logit)."),
+        QStringLiteral("KIND"));
     const QCommandLineOption merge(QStringLiteral("merge-subwords"),
                                    QStringLiteral("Join sub-word pieces into words."));
     const QCommandLineOption lessonEditor(QStringLiteral("lesson-editor"),
@@ -81,7 +87,8 @@ int main(int argc, char* argv[])
         QStringLiteral("presentation"),
         QStringLiteral("Start in presentation mode: the view alone, full screen, large type, dark (F5 or Esc "
                        "leaves). With --screenshot the picture has the screen's size."));
-    parser.addOptions({model, text, view, layer, head, colorMap, measure, merge, lessonEditor, presentation, screenshot});
+    parser.addOptions(
+        {model, text, view, layer, head, colorMap, measure, badges, merge, lessonEditor, presentation, screenshot});
     // A file argument, not --session: QGuiApplication takes -session/--session ID for the desktop's
     // session manager and removes it from the arguments before any parser sees it.
     parser.addPositionalArgument(QStringLiteral("session"),
@@ -97,7 +104,7 @@ int main(int argc, char* argv[])
     if (!session.isEmpty() && !session.endsWith(QStringLiteral(".attnviz")))
         return fail(QStringLiteral("unexpected argument \"%1\" (a session file ends in .attnviz)").arg(session));
     // The session says all of these; two answers would leave the window to guess which one wins.
-    for (const QCommandLineOption* option : {&model, &text, &view, &layer, &head, &colorMap, &merge}) {
+    for (const QCommandLineOption* option : {&model, &text, &view, &layer, &head, &colorMap, &badges, &merge}) {
         if (!session.isEmpty() && parser.isSet(*option))
             return fail(QStringLiteral("--%1 cannot be combined with a session, which sets it")
                             .arg(option->names().front()));
@@ -140,6 +147,13 @@ int main(int argc, char* argv[])
         if (!m)
             return fail(QStringLiteral("unknown measure \"%1\"; use raw, value-weighted, alti or flow").arg(parser.value(measure)));
         window.selection()->setMeasure(*m);
+    }
+    if (parser.isSet(badges)) {
+        bool known = false;
+        const auto kind = attnviz::SessionState::gridBadgesNamed(parser.value(badges).toStdString(), &known);
+        if (!known)
+            return fail(QStringLiteral("unknown badges \"%1\"; use statistics or attribution").arg(parser.value(badges)));
+        window.selection()->setGridBadges(kind);
     }
     if (parser.isSet(merge))
         window.selection()->setMergeSubwords(true);

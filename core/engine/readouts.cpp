@@ -40,6 +40,17 @@ std::string measureLegend(Measure measure)
     return "";
 }
 
+std::string headMapsCaption(Measure measure)
+{
+    switch (measure) {
+    case Measure::Raw: return "";
+    case Measure::ValueWeighted: return measureName(measure);
+    case Measure::Alti: return "raw weights (ALTI is per layer: see the heatmap)";
+    case Measure::Flow: return "raw weights (attention flow is per layer: see the heatmap)";
+    }
+    return "";
+}
+
 float LogitAttribution::total() const
 {
     double sum = static_cast<double>(embedding) + finalBias;

@@ -32,6 +32,10 @@ inline Measure headMapMeasure(Measure measure) { return measureIsPerHead(measure
 const char* measureName(Measure measure);                     // "raw", "value-weighted", "alti", "flow" (CLI, files)
 std::optional<Measure> measureNamed(std::string_view name);   // the inverse; nullopt for others
 std::string measureLegend(Measure measure);                   // one line for legends and exports
+// What a view of the heads' own maps (arcs, charts, model grid) says they hold: "" for raw
+// weights, "value-weighted", or, for a measure that exists per layer only, that the maps stay raw
+// weights and where the measure is shown.
+std::string headMapsCaption(Measure measure);
 
 // The top tokens the residual stream predicts after every layer, through the model's own final
 // norm and output head (nostalgebraist's logit lens).
@@ -51,6 +55,7 @@ struct LogitLens
 // scale frozen at its value for that position: the parts sum to the logit exactly.
 struct LogitAttribution
 {
+    int stack = 0;            // the result's stack whose heads are split (the one writing the logits)
     int position = -1;
     int target = -1;          // token id whose logit is split
     std::string targetDisplay;

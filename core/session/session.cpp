@@ -134,7 +134,8 @@ bool Session::operator==(const Session& o) const
            mask == o.mask && sameMask && customMaskRowIds == o.customMaskRowIds &&
            customMaskColIds == o.customMaskColIds && customMaskStack == o.customMaskStack && scale == o.scale &&
            ablatedHeads == o.ablatedHeads && headsOff == o.headsOff && meanOfHeads == o.meanOfHeads &&
-           rollout == o.rollout && mergeSubwords == o.mergeSubwords && measure == o.measure && colorMap == o.colorMap;
+           rollout == o.rollout && mergeSubwords == o.mergeSubwords && measure == o.measure && colorMap == o.colorMap &&
+           sentenceBlock == o.sentenceBlock && gridBadges == o.gridBadges && sideView == o.sideView;
 }
 
 const char* sessionMaskName(MaskOverride mask)
@@ -182,6 +183,8 @@ std::string sessionToJson(const Session& s)
     w.key("meanOfHeads").value(s.meanOfHeads).key("rollout").value(s.rollout);
     w.key("mergeSubwords").value(s.mergeSubwords);
     w.key("measure").value(std::string_view(s.measure)).key("colorMap").value(std::string_view(s.colorMap));
+    w.key("sentenceBlock").value(std::string_view(s.sentenceBlock));
+    w.key("gridBadges").value(std::string_view(s.gridBadges)).key("sideView").value(std::string_view(s.sideView));
     w.endObject();
     return w.str() + "\n";
 }
@@ -243,6 +246,10 @@ Session parseSession(std::string_view text)
     s.mergeSubwords = top.boolean("mergeSubwords", false);
     s.measure = top.string("measure", kMaxNameBytes, s.measure);
     s.colorMap = top.string("colorMap", kMaxNameBytes, s.colorMap);
+    // Later additions to version 1: a file without them means their defaults.
+    s.sentenceBlock = top.string("sentenceBlock", kMaxNameBytes, s.sentenceBlock);
+    s.gridBadges = top.string("gridBadges", kMaxNameBytes, s.gridBadges);
+    s.sideView = top.string("sideView", kMaxNameBytes, s.sideView);
     top.finish();
     return s;
 }

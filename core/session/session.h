@@ -47,6 +47,9 @@ struct Session
     bool mergeSubwords = false;
     std::string measure = "raw"; // what the cells mean: engine/readouts.h measureName()
     std::string colorMap = "viridis";
+    std::string sentenceBlock = "all";   // a sentence pair's heatmap block: "all", "a-to-b", "b-to-a"
+    std::string gridBadges = "statistics"; // the model grid's badges: "statistics", "attribution"
+    std::string sideView;                // the side dock's view; empty = the dock is hidden
 
     bool operator==(const Session& other) const;
 };

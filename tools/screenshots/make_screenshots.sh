@@ -73,6 +73,9 @@ lens 0 0
 attribution 0 0
 VIEWS
 
+# The model grid with each head's direct logit attribution as its badge.
+run "${model_args[@]}" --text "$text" --view model --badges attribution --screenshot "$out/model-attribution.png"
+
 # What the cells mean: value-weighted attention, one head and the whole layer (mean of heads).
 run "${model_args[@]}" --text "$text" --view heatmap --layer 3 --head 2 --measure value-weighted \
     --screenshot "$out/heatmap-value-weighted.png"

@@ -137,12 +137,12 @@ QString ExportOptions::defaultTitle(const AttentionResult& result, const Selecti
     }
     parts << maskName(result, selection);
     const auto shown = static_cast<std::size_t>(std::clamp(selection.stack(), 0, std::max(0, int(result.stacks.size()) - 1)));
-    // The heatmap shows a per-layer measure (ALTI); the other views the heads' maps.
-    const Measure measure = shown >= result.stacks.size() ? Measure::Raw
-                            : viewName == QLatin1String("heatmap") ? result.stacks[shown].measure
-                                                                   : headMapMeasure(result.stacks[shown].measure);
-    if (measure != Measure::Raw)
-        parts << QString::fromUtf8(measureName(measure));
+    // The heatmap shows a per-layer measure (ALTI); the other views the heads' maps, and say so.
+    const Measure measure = shown >= result.stacks.size() ? Measure::Raw : result.stacks[shown].measure;
+    const QString caption = viewName == QLatin1String("heatmap") ? QString::fromUtf8(measureName(measure))
+                                                                  : QString::fromStdString(headMapsCaption(measure));
+    if (measure != Measure::Raw && !caption.isEmpty())
+        parts << caption;
     // The heatmap's block of a sentence pair (its own title says so, but exports leave that out).
     const bool pair = std::any_of(result.tokens.begin(), result.tokens.end(), [](const Token& t) { return t.segment == 1; });
     if (pair && viewName == QLatin1String("heatmap") && selection.sentenceBlock() != SentenceBlock::All)

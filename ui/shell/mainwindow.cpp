@@ -315,8 +315,13 @@ bool MainWindow::readoutsMissing() const
 {
     // Asked for only while their views are shown: the lens and attribution cost a pass over the
     // vocabulary and W_O per layer.
-    return (viewShown(QStringLiteral("lens")) && !m_askedLens) ||
-           (viewShown(QStringLiteral("attribution")) && !m_askedAttribution);
+    return (viewShown(QStringLiteral("lens")) && !m_askedLens) || (attributionShown() && !m_askedAttribution);
+}
+
+bool MainWindow::attributionShown() const
+{
+    return viewShown(QStringLiteral("attribution")) ||
+           (viewShown(QStringLiteral("model")) && m_selection->gridBadges() == GridBadges::LogitAttribution);
 }
 
 void MainWindow::onSelectionMoved()
@@ -357,7 +362,7 @@ void MainWindow::scheduleRun(int debounceMs)
     RunRequest request = RunRequestBuilder::build(*m_input, *m_selection, m_result.get());
     request.attentionBudgetBytes = m_attentionBudget;
     m_askedLens = request.logitLens = viewShown(QStringLiteral("lens"));
-    m_askedAttribution = request.attribution = viewShown(QStringLiteral("attribution"));
+    m_askedAttribution = request.attribution = attributionShown();
     m_service->requestRun(std::move(request), debounceMs);
 }
 

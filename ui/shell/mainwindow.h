@@ -90,6 +90,7 @@ private:
     bool viewShown(const QString& name) const; // in a tab or the side dock
     bool pipelineShown() const; // a view on screen needs the Q/K/V capture of the selected head
     bool readoutsMissing() const; // the lens or attribution view is shown and no run asked for it
+    bool attributionShown() const; // its view, or the model grid with attribution badges
     void adoptCustomMask(const AttentionResult& result);
     void showResult(std::shared_ptr<const AttentionResult> result);
     void onModelLoaded(const QString& spec);

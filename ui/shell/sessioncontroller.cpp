@@ -5,6 +5,7 @@
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
+#include "shell/sideviewdock.h"
 #include "state/computeservice.h"
 #include "state/selectionstate.h"
 #include "state/sessionstate.h"
@@ -77,6 +78,8 @@ Session SessionController::currentSession() const
     s.text = m_window->inputPanel()->text().toStdString();
     s.secondText = m_window->inputPanel()->secondText().toStdString();
     s.view = m_window->currentViewName().toStdString();
+    if (!m_window->sideViewDock()->isHidden()) // isVisible() would say no for a window not yet shown
+        s.sideView = m_window->sideViewDock()->viewName().toStdString();
     SessionState::capture(*m_window->selection(), s);
     return s;
 }
@@ -146,6 +149,7 @@ void SessionController::onModelLoaded(const QString& spec)
     const QString view = QString::fromStdString(s.view);
     if (!m_window->setCurrentView(view))
         problems << tr("unknown view \u201c%1\u201d").arg(view);
+    restoreSideView(QString::fromStdString(s.sideView), problems);
     for (const QString& p : problems)
         warn(tr("Session: %1").arg(p));
     checkModel(spec, s.modelHash);
@@ -154,6 +158,20 @@ void SessionController::onModelLoaded(const QString& spec)
     m_pending->phase = Pending::Phase::Positioning;
     // Nothing left to run: the result of the last request came while applying, and it has every input.
     finishWhenIdle();
+}
+
+void SessionController::restoreSideView(const QString& name, QStringList& problems)
+{
+    SideViewDock* dock = m_window->sideViewDock();
+    if (name.isEmpty()) {
+        dock->hide();
+        return;
+    }
+    if (!dock->setViewName(name)) {
+        problems << tr("unknown side view \u201c%1\u201d").arg(name);
+        return;
+    }
+    dock->show();
 }
 
 void SessionController::onModelLoadFailed(const QString& spec, const QString& message)

@@ -62,6 +62,7 @@ private:
     void finishRestore();  // layer, head and query, now that a result has the shape
     void finishWhenIdle(); // finishRestore() if nothing is left to run (checked from the event loop)
     void checkModel(const QString& spec, const std::string& savedHash);
+    void restoreSideView(const QString& name, QStringList& problems); // empty name: the dock hides
     void warn(const QString& message);
     void fail(const QString& message);
     QString startFolder() const;

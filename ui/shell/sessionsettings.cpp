@@ -5,6 +5,7 @@
 #include "shell/modelpicker.h"
 #include "shell/presentationmode.h"
 #include "state/selectionstate.h"
+#include "state/sessionstate.h"
 #include "shell/sideviewdock.h"
 
 #include <QPlainTextEdit>
@@ -21,6 +22,8 @@ void SessionSettings::restore(MainWindow& window)
     window.inputPanel()->modelPicker()->setRecent(settings.value(QStringLiteral("models/recent")).toStringList());
     window.selection()->setColorMap(
         ColorMap::fromName(settings.value(QStringLiteral("view/colorMap")).toString(), ColorMapKind::Viridis));
+    window.selection()->setGridBadges(
+        SessionState::gridBadgesNamed(settings.value(QStringLiteral("view/gridBadges")).toString().toStdString()));
     window.setCurrentView(settings.value(QStringLiteral("view/current"), QStringLiteral("heatmap")).toString());
     window.setText(settings.value(QStringLiteral("input/text"), MainWindow::defaultText()).toString());
 }
@@ -54,6 +57,8 @@ void SessionSettings::save(const MainWindow& window)
     if (!window.loadedModelSpec().isEmpty())
         settings.setValue(QStringLiteral("models/last"), window.loadedModelSpec());
     settings.setValue(QStringLiteral("view/colorMap"), ColorMap::name(window.selection()->colorMap()));
+    settings.setValue(QStringLiteral("view/gridBadges"),
+                      QString::fromUtf8(SessionState::gridBadgesName(window.selection()->gridBadges())));
     settings.setValue(QStringLiteral("view/current"), window.currentViewName());
     settings.setValue(QStringLiteral("input/text"), window.inputPanel()->textEdit()->toPlainText());
 }

@@ -190,10 +190,18 @@ void WindowActions::buildViewMenu()
                                  tr("Heatmap: attention rolled out through layers 0 to the chosen layer"));
     rollout->setCheckable(true);
     connect(rollout, &QAction::toggled, sel, &SelectionState::setRollout);
-    connect(sel, &SelectionState::displayOptionsChanged, this, [sel, mean, merge, rollout]() {
+    QAction* badges = addAction(view, tr("Logit &Attribution Badges"), QKeySequence(),
+                                tr("Model grid: badge each head with its write into the predicted token's logit "
+                                   "instead of its pattern statistics"));
+    badges->setCheckable(true);
+    connect(badges, &QAction::toggled, sel, [sel](bool on) {
+        sel->setGridBadges(on ? GridBadges::LogitAttribution : GridBadges::Statistics);
+    });
+    connect(sel, &SelectionState::displayOptionsChanged, this, [sel, mean, merge, rollout, badges]() {
         mean->setChecked(sel->meanOfHeads());
         merge->setChecked(sel->mergeSubwords());
         rollout->setChecked(sel->rollout());
+        badges->setChecked(sel->gridBadges() == GridBadges::LogitAttribution);
     });
     view->addSeparator();
     HeatmapView* heatmap = m_window->heatmapView();

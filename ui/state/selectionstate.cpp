@@ -166,6 +166,14 @@ void SelectionState::setColorMap(ColorMapKind map)
     emit displayOptionsChanged();
 }
 
+void SelectionState::setGridBadges(GridBadges badges)
+{
+    if (badges == m_gridBadges)
+        return;
+    m_gridBadges = badges;
+    emit displayOptionsChanged();
+}
+
 void SelectionState::setMaskMode(MaskOverride mode)
 {
     if (mode == m_mask)

@@ -16,6 +16,10 @@ namespace attnviz {
 // over sentence B's keys, or B's over A's.
 enum class SentenceBlock { All, AToB, BToA };
 
+// What the badge under each model-grid thumbnail says: the head's pattern statistics, or how much
+// the head writes into the predicted token's logit (direct logit attribution, asked of the model).
+enum class GridBadges { Statistics, LogitAttribution };
+
 class SelectionState : public QObject
 {
     Q_OBJECT
@@ -45,6 +49,7 @@ public:
     bool mergeSubwords() const { return m_mergeSubwords; }
     SentenceBlock sentenceBlock() const { return m_sentenceBlock; } // no effect on a single sentence
     ColorMapKind colorMap() const { return m_colorMap; }
+    GridBadges gridBadges() const { return m_gridBadges; }
     // What the maps' cells mean (raw weights, value-weighted): derived with the run, so a change reruns.
     Measure measure() const { return m_measure; }
 
@@ -74,6 +79,7 @@ public slots:
     void setMergeSubwords(bool on);
     void setSentenceBlock(attnviz::SentenceBlock block);
     void setColorMap(attnviz::ColorMapKind map);
+    void setGridBadges(attnviz::GridBadges badges);
     void setMeasure(attnviz::Measure measure);
     void setMaskMode(attnviz::MaskOverride mode);
     void setCustomMask(const attnviz::MaskMatrix& mask);
@@ -96,7 +102,7 @@ signals:
     void queryTokenChanged(int token);
     void hoveredTokenChanged(int token);
     void enabledHeadsChanged();
-    void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, sentence block, colour map
+    void displayOptionsChanged(); // mean of heads, rollout, merge sub-words, sentence block, colour map, badges
     void computeInputsChanged();  // mask, scaling, ablation, measure: the model must run again
 
 private:
@@ -108,6 +114,7 @@ private:
     bool m_mergeSubwords = false;
     SentenceBlock m_sentenceBlock = SentenceBlock::All;
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
+    GridBadges m_gridBadges = GridBadges::Statistics;
     Measure m_measure = Measure::Raw;
     MaskOverride m_mask = MaskOverride::ModelDefault;
     MaskMatrix m_customMask;

@@ -2,7 +2,52 @@
 
 #include "state/selectionstate.h"
 
+#include <array>
+#include <optional>
+
 namespace attnviz {
+
+namespace {
+
+// The session file's names of the selection's display choices.
+constexpr std::array<std::pair<SentenceBlock, const char*>, 3> kBlockNames{
+    {{SentenceBlock::All, "all"}, {SentenceBlock::AToB, "a-to-b"}, {SentenceBlock::BToA, "b-to-a"}}};
+constexpr std::array<std::pair<GridBadges, const char*>, 2> kBadgeNames{
+    {{GridBadges::Statistics, "statistics"}, {GridBadges::LogitAttribution, "attribution"}}};
+
+template <typename Enum, std::size_t N>
+const char* nameOf(const std::array<std::pair<Enum, const char*>, N>& names, Enum value)
+{
+    for (const auto& entry : names) {
+        if (entry.first == value)
+            return entry.second;
+    }
+    return names.front().second;
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> lookUp(const std::array<std::pair<Enum, const char*>, N>& names, const std::string& name)
+{
+    for (const auto& entry : names) {
+        if (name == entry.second)
+            return entry.first;
+    }
+    return std::nullopt;
+}
+
+// The value named, or the first (the default) with a problem said.
+template <typename Enum, std::size_t N>
+Enum valueNamed(const std::array<std::pair<Enum, const char*>, N>& names, const std::string& name, const QString& what,
+                QStringList& problems)
+{
+    if (const auto value = lookUp(names, name))
+        return *value;
+    problems << QObject::tr("unknown %1 \u201c%2\u201d, showing %3")
+                    .arg(what, QString::fromStdString(name), QString::fromUtf8(names.front().second));
+    return names.front().first;
+}
+
+} // namespace
 
 void SessionState::capture(const SelectionState& selection, Session& session)
 {
@@ -27,6 +72,8 @@ void SessionState::capture(const SelectionState& selection, Session& session)
     session.mergeSubwords = selection.mergeSubwords();
     session.colorMap = ColorMap::name(selection.colorMap()).toStdString();
     session.measure = measureName(selection.measure());
+    session.sentenceBlock = nameOf(kBlockNames, selection.sentenceBlock());
+    session.gridBadges = nameOf(kBadgeNames, selection.gridBadges());
 }
 
 QStringList SessionState::applyChoices(const Session& session, SelectionState& selection)
@@ -59,6 +106,8 @@ QStringList SessionState::applyChoices(const Session& session, SelectionState& s
         problems << QObject::tr("unknown measure \u201c%1\u201d; the cells show raw weights")
                         .arg(QString::fromStdString(session.measure));
     }
+    selection.setSentenceBlock(valueNamed(kBlockNames, session.sentenceBlock, QObject::tr("sentence block"), problems));
+    selection.setGridBadges(valueNamed(kBadgeNames, session.gridBadges, QObject::tr("model-grid badges"), problems));
     return problems;
 }
 
@@ -68,6 +117,19 @@ void SessionState::applyPosition(const Session& session, SelectionState& selecti
     selection.setLayer(session.layer);
     selection.setHead(session.head);
     selection.setQueryToken(session.query);
+}
+
+const char* SessionState::gridBadgesName(GridBadges badges)
+{
+    return nameOf(kBadgeNames, badges);
+}
+
+GridBadges SessionState::gridBadgesNamed(const std::string& name, bool* known)
+{
+    const auto value = lookUp(kBadgeNames, name);
+    if (known != nullptr)
+        *known = value.has_value();
+    return value.value_or(GridBadges::Statistics);
 }
 
 } // namespace attnviz

@@ -46,6 +46,9 @@ Session everyField()
     s.mergeSubwords = true;
     s.measure = "value-weighted";
     s.colorMap = "magma";
+    s.sentenceBlock = "b-to-a";
+    s.gridBadges = "attribution";
+    s.sideView = "arcs";
     return s;
 }
 
@@ -92,6 +95,11 @@ private slots:
         other = s;
         other.scale.reset();
         QVERIFY(!(other == s));
+        for (std::string Session::*field : {&Session::sentenceBlock, &Session::gridBadges, &Session::sideView}) {
+            other = s;
+            other.*field = "changed";
+            QVERIFY(!(other == s));
+        }
         QCOMPARE(back.customMask(0, 1), std::uint8_t(0));
         QCOMPARE(back.customMask(0, 0), std::uint8_t(1));
     }

@@ -71,6 +71,10 @@ private slots:
             QVERIFY(compare.view()->renderImage(QSize(1500, 520)).save(gallery + QStringLiteral("/compare.png")));
         // The first tokens see the same prefix under a causal mask: no difference there.
         QCOMPARE(diff.values(1, 0), 0.0f);
+        // Both inputs mask the future: those cells are hatched, the allowed ones drawn.
+        for (int q = 0; q < diff.rows(); ++q)
+            for (int k = 0; k < diff.cols(); ++k)
+                QCOMPARE(diff.isMasked(q, k), k > q);
 
         // A toggle in the main window reruns B with it.
         compare.show();

@@ -4,6 +4,7 @@
 // core's own numbers.
 #include "shell/importancewindow.h"
 #include "shell/mainwindow.h"
+#include "views/modelgrid/modelgridview.h"
 #include "state/computeservice.h"
 #include "state/headimportancejob.h"
 #include "state/runrequestbuilder.h"
@@ -50,6 +51,25 @@ private slots:
         const LogitAttribution& a = *window.result()->attribution;
         QVERIFY(std::abs(a.total() - a.logit) < 1e-3f * std::max(1.0f, std::abs(a.logit)));
         QCOMPARE(a.target, window.result()->nextToken.front().id);
+    }
+
+    void theModelGridAsksForAttributionBadges()
+    {
+        MainWindow window(nullptr, false);
+        QSignalSpy shown(&window, &MainWindow::resultShown);
+        openDecoder(window, shown);
+        QVERIFY(window.setCurrentView(QStringLiteral("model")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.computeService()->isIdle(), 30000);
+        QVERIFY(!window.result()->attribution); // statistics badges need no logit split
+        ModelGridView* grid = nullptr;
+        for (AttentionView* v : window.views())
+            grid = grid != nullptr ? grid : qobject_cast<ModelGridView*>(v);
+        QVERIFY(grid != nullptr);
+        QVERIFY(grid->shownAttribution() == nullptr);
+        window.selection()->setGridBadges(GridBadges::LogitAttribution);
+        QTRY_VERIFY_WITH_TIMEOUT(window.result()->attribution.has_value() && window.computeService()->isIdle(), 30000);
+        QVERIFY(grid->shownAttribution() == &*window.result()->attribution);
+        QVERIFY(grid->badgeNote().contains(QLatin1String("logit of")));
     }
 
     void theMeasureSwitchRerunsValueWeighted()

@@ -4,6 +4,7 @@
 #include "session/session.h"
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
+#include "shell/sideviewdock.h"
 #include "shell/sessioncontroller.h"
 #include "state/computeservice.h"
 #include "state/selectionstate.h"
@@ -96,6 +97,10 @@ private slots:
         sel->setColorMap(ColorMapKind::Magma);
         sel->setMeasure(Measure::ValueWeighted);
         sel->setMergeSubwords(true);
+        sel->setSentenceBlock(SentenceBlock::BToA);
+        sel->setGridBadges(GridBadges::LogitAttribution);
+        QVERIFY(first->sideViewDock()->setViewName(QStringLiteral("model")));
+        first->sideViewDock()->show();
         QVERIFY(first->setCurrentView(QStringLiteral("arcs")));
         QVERIFY(QTest::qWaitFor([&]() { return first->computeService()->isIdle(); }, 30000));
         QCOMPARE(sel->customMask()(5, 2), std::uint8_t(0));
@@ -133,6 +138,10 @@ private slots:
         QCOMPARE(back->colorMap(), ColorMapKind::Magma);
         QCOMPARE(back->measure(), Measure::ValueWeighted);
         QVERIFY(back->mergeSubwords());
+        QCOMPARE(back->sentenceBlock(), SentenceBlock::BToA);
+        QCOMPARE(back->gridBadges(), GridBadges::LogitAttribution);
+        QVERIFY(!second->sideViewDock()->isHidden());
+        QCOMPARE(second->sideViewDock()->viewName(), QStringLiteral("model"));
         // The same inputs give the same numbers: the custom cell, the ablation and ÷√d_k off all ran.
         QVERIFY(shownAttention(*second) == shownAttention(*first));
         Session now = second->sessions()->currentSession();

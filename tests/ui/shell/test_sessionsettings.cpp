@@ -34,6 +34,7 @@ private slots:
             QCOMPARE(first.inputPanel()->textEdit()->toPlainText(), MainWindow::defaultText()); // fresh start
             first.setText(QStringLiteral("hello there"));
             first.selection()->setColorMap(ColorMapKind::Magma);
+            first.selection()->setGridBadges(GridBadges::LogitAttribution);
             QVERIFY(first.setCurrentView(QStringLiteral("arcs")));
             QVERIFY(first.sideViewDock()->setViewName(QStringLiteral("model")));
             first.show();
@@ -42,6 +43,7 @@ private slots:
         MainWindow second(nullptr, true);
         QCOMPARE(second.inputPanel()->textEdit()->toPlainText(), QStringLiteral("hello there"));
         QCOMPARE(second.selection()->colorMap(), ColorMapKind::Magma);
+        QCOMPARE(second.selection()->gridBadges(), GridBadges::LogitAttribution);
         QCOMPARE(second.currentViewName(), QStringLiteral("arcs"));
         QCOMPARE(second.sideViewDock()->viewName(), QStringLiteral("model"));
     }

@@ -5,7 +5,10 @@
 #include "imagecontent.h"
 #include "state/runrequestbuilder.h"
 #include "state/selectionstate.h"
+#include "export/exportoptions.h"
+#include "views/arcs/arcsview.h"
 #include "views/heatmap/heatmapdata.h"
+#include "views/modelgrid/modelgridview.h"
 #include "views/numberformat.h"
 #include "views/readouts/attributionview.h"
 #include "views/readouts/logitlensview.h"
@@ -13,6 +16,7 @@
 #include "widgets/tokenlabel.h"
 
 #include <QMouseEvent>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -138,6 +142,87 @@ private slots:
         QVERIFY(d.title.contains(QStringLiteral("alti")));
         QCOMPARE(d.values(6, 2), s.layerMeasure.at(1, 0, 6, 2));
         QCOMPARE(d.valueCaption(), QStringLiteral("share"));
+    }
+
+    // The views of the heads' own maps say that ALTI is the layer's and that they show raw weights.
+    void perHeadViewsSayAltiIsPerLayer()
+    {
+        RunRequest request;
+        request.ids = std::vector<int>{5, 17, 33, 2, 71, 40, 8, 90};
+        request.measure = Measure::Alti;
+        const auto result = runWithStatistics(*openModel(std::string(ATTNVIZ_TEST_DATA) + "/models/gpt2"), request);
+        SelectionState selection;
+        shape(selection, *result);
+        selection.setMeasure(Measure::Alti);
+        ArcsView arcs(&selection);
+        arcs.setResult(result);
+        QVERIFY2(arcs.title().contains(QLatin1String("raw weights (ALTI is per layer")), qPrintable(arcs.title()));
+        const QString arcsTitle = ExportOptions::defaultTitle(*result, selection, QStringLiteral("arcs"));
+        QVERIFY2(arcsTitle.contains(QLatin1String("ALTI is per layer")), qPrintable(arcsTitle));
+        const QString heatmapTitle = ExportOptions::defaultTitle(*result, selection, QStringLiteral("heatmap"));
+        QVERIFY2(heatmapTitle.contains(QLatin1String("alti")) && !heatmapTitle.contains(QLatin1String("raw weights")),
+                 qPrintable(heatmapTitle));
+        ModelGridView grid(&selection);
+        grid.setResult(result);
+        QVERIFY2(grid.title().contains(QLatin1String("ALTI is per layer")), qPrintable(grid.title()));
+    }
+
+    void modelGridBadgesShowTheLogitAttribution()
+    {
+        QCOMPARE(attributionBadge(1.234f), QStringLiteral("+1.23"));
+        QCOMPARE(attributionBadge(-0.4f), QStringLiteral("\u22120.40"));
+        QCOMPARE(attributionBadge(-0.001f), QStringLiteral("0.00")); // no sign on nothing, and no colour
+        QCOMPARE(attributionBadgeColor(-0.001f, Qt::gray), QColor(Qt::gray));
+        QVERIFY(attributionBadgeColor(-0.01f, Qt::gray) != QColor(Qt::gray));
+        const auto result = measuredGpt2();
+        QVERIFY(result->attribution);
+        const LogitAttribution& a = *result->attribution;
+        SelectionState selection;
+        shape(selection, *result);
+        ModelGridView grid(&selection);
+        grid.setResult(result);
+        grid.resize(1000, 700);
+        QVERIFY(grid.shownAttribution() == nullptr); // statistics until asked
+        auto render = [&grid]() {
+            QImage image(grid.size(), QImage::Format_ARGB32);
+            QPainter painter(&image);
+            grid.paint(painter, QRectF(QPointF(0, 0), QSizeF(grid.size())));
+            return image;
+        };
+        const QImage statistics = render();
+        selection.setGridBadges(GridBadges::LogitAttribution);
+        QVERIFY(grid.shownAttribution() == &a);
+        const QImage attribution = render();
+        QVERIFY(statistics != attribution);
+        // The head raising the logit most has a red badge, the one lowering it most a blue one.
+        int up = 0, down = 0;
+        for (int i = 1; i < a.layers * a.heads; ++i) {
+            up = a.head[std::size_t(i)] > a.head[std::size_t(up)] ? i : up;
+            down = a.head[std::size_t(i)] < a.head[std::size_t(down)] ? i : down;
+        }
+        QVERIFY(a.head[std::size_t(up)] > 0.0f && a.head[std::size_t(down)] < 0.0f);
+        const ModelGridLayout g = grid.layoutFor(QRectF(QPointF(0, 0), QSizeF(grid.size())));
+        QVERIFY(g.badges);
+        auto badgeHolds = [&](int index, auto isColour) {
+            const QRect r = g.badgeRect(index / a.heads, index % a.heads).toAlignedRect();
+            for (int y = r.top(); y <= r.bottom(); ++y)
+                for (int x = r.left(); x <= r.right(); ++x)
+                    if (isColour(QColor(attribution.pixel(x, y))))
+                        return true;
+            return false;
+        };
+        auto reddish = [](const QColor& c) { return c.red() > 150 && c.blue() < 110 && c.green() < 110; };
+        auto bluish = [](const QColor& c) { return c.blue() > 130 && c.red() < 90; };
+        QVERIFY(badgeHolds(up, reddish) && !badgeHolds(up, bluish));
+        QVERIFY(badgeHolds(down, bluish) && !badgeHolds(down, reddish));
+        QVERIFY(grid.badgeNote().contains(TokenLabel::text(a.targetDisplay)));
+        // Another stack's attribution is not put on these heads.
+        LogitAttribution other = a;
+        other.stack = 1;
+        auto moved = std::make_shared<AttentionResult>(*result);
+        moved->attribution = other;
+        grid.setResult(moved);
+        QVERIFY(grid.shownAttribution() == nullptr);
     }
 
     void heatmapShowsTheFlowToTheLayerShown()

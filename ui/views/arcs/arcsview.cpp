@@ -192,11 +192,11 @@ QString ArcsView::title() const
     const QString heads = single              ? tr("head %1").arg(drawn.value(0))
                           : drawn.size() == 1 ? tr("1 switched-on head")
                                               : tr("%1 switched-on heads").arg(drawn.size());
-    // A measure of the heads' maps other than the weights is named (ALTI and flow are per layer).
+    // What the drawn maps hold, when not the weights alone (ALTI and flow exist per layer only).
     const AttentionStack* stack = currentStack(result().get(), sel);
-    const Measure measure = stack != nullptr ? headMapMeasure(stack->measure) : Measure::Raw;
+    const QString caption = QString::fromStdString(headMapsCaption(stack != nullptr ? stack->measure : Measure::Raw));
     return tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
-           (measure != Measure::Raw ? QStringLiteral(" · ") + QString::fromUtf8(measureName(measure)) : QString());
+           (caption.isEmpty() ? QString() : QStringLiteral(" · ") + caption);
 }
 
 void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLayout& layout) const

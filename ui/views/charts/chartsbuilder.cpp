@@ -169,13 +169,16 @@ QChart* ChartsBuilder::distributionChart(const AttentionResult& result, const Se
                                   : QString::number(query);
     const std::vector<int> keys = shownKeys(result, selection, query);
     const int hidden = a.keys - static_cast<int>(keys.size());
-    QChart* chart = newChart(hidden > 0 ? tr("Where “%1” (#%2) looks · layer %3 · the %4 strongest of %5 keys")
-                                              .arg(queryText)
-                                              .arg(query)
-                                              .arg(layer)
-                                              .arg(keys.size())
-                                              .arg(a.keys)
-                                        : tr("Where “%1” (#%2) looks · layer %3").arg(queryText).arg(query).arg(layer),
+    // What the bars hold when not the weights alone (ALTI and flow exist per layer only).
+    const QString caption = QString::fromStdString(headMapsCaption(stack->measure));
+    QChart* chart = newChart((hidden > 0 ? tr("Where “%1” (#%2) looks · layer %3 · the %4 strongest of %5 keys")
+                                               .arg(queryText)
+                                               .arg(query)
+                                               .arg(layer)
+                                               .arg(keys.size())
+                                               .arg(a.keys)
+                                         : tr("Where “%1” (#%2) looks · layer %3").arg(queryText).arg(query).arg(layer)) +
+                                 (caption.isEmpty() ? QString() : QStringLiteral(" · ") + caption),
                              palette, textScale);
 
     QStringList categories;

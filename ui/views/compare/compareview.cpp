@@ -10,6 +10,31 @@
 
 namespace attnviz {
 
+namespace {
+
+// Over the aligned tokens: a cell either input lets attend is drawn, one both mask is hatched (its
+// difference is zero by construction, not a finding). Empty when neither masks anything.
+MaskMatrix maskedInBoth(const MaskMatrix& a, const MaskMatrix& b, const TokenAlignment& alignment)
+{
+    const auto n = static_cast<Index>(alignment.pairs.size());
+    if (a.size() == 0 || b.size() == 0)
+        return {};
+    MaskMatrix both = MaskMatrix::Ones(n, n);
+    for (Index p = 0; p < n; ++p) {
+        const auto [qa, qb] = alignment.pairs[std::size_t(p)];
+        for (Index k = 0; k < n; ++k) {
+            const auto ka = alignment.pairs[std::size_t(k)].first;
+            const auto kb = alignment.pairs[std::size_t(k)].second;
+            const bool inA = qa < a.rows() && ka < a.cols(), inB = qb < b.rows() && kb < b.cols();
+            if (inA && inB && a(qa, ka) == 0 && b(qb, kb) == 0)
+                both(p, k) = 0;
+        }
+    }
+    return both;
+}
+
+} // namespace
+
 CompareView::CompareView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
     for (auto signal : {&SelectionState::layerChanged, &SelectionState::headChanged, &SelectionState::stackChanged})
@@ -81,6 +106,7 @@ HeatmapData CompareView::difference() const
         d.colGroups.push_back(int(p));
     }
     d.values = *diff;
+    d.mask = maskedInBoth(effectiveMask(*result(), sel, stack), effectiveMask(*m_b, sel, stack), *alignment);
     const float m = std::max(1e-6f, diff->cwiseAbs().maxCoeff());
     d.minValue = -m;
     d.maxValue = m;

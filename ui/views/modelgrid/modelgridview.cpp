@@ -3,8 +3,14 @@
 #include "views/vectorimage.h"
 
 #include "views/colormap.h"
+#include "views/numberformat.h"
+#include "widgets/tokenlabel.h"
 
+#include <QActionGroup>
+#include <QContextMenuEvent>
+#include <QFontMetricsF>
 #include <QHelpEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -105,6 +111,47 @@ const std::vector<HeadSummary>& ModelGridView::headStats() const
     return s != nullptr ? s->summaries : none;
 }
 
+const LogitAttribution* ModelGridView::shownAttribution() const
+{
+    const SelectionState* sel = selection();
+    const AttentionStack* s = stack();
+    if (sel == nullptr || sel->gridBadges() != GridBadges::LogitAttribution || s == nullptr || !result()->attribution)
+        return nullptr;
+    const LogitAttribution& a = *result()->attribution;
+    const bool thisStack = a.stack == std::clamp(sel->stack(), 0, int(result()->stacks.size()) - 1);
+    return thisStack && a.layers == s->attention.layers && a.heads == s->attention.heads ? &a : nullptr;
+}
+
+QString ModelGridView::title() const
+{
+    const AttentionStack* s = stack();
+    if (s == nullptr)
+        return {};
+    const QString caption = QString::fromStdString(headMapsCaption(s->measure));
+    return tr("%1 stack: %2 layers × %3 heads").arg(QString::fromStdString(s->name)).arg(s->attention.layers).arg(s->attention.heads) +
+           (caption.isEmpty() ? QString() : QStringLiteral(" · ") + caption);
+}
+
+QString ModelGridView::badgeNote() const
+{
+    const SelectionState* sel = selection();
+    if (sel == nullptr || sel->gridBadges() != GridBadges::LogitAttribution)
+        return tr("each thumbnail scaled to its own maximum");
+    if (const LogitAttribution* a = shownAttribution())
+        return tr("badges: each head's write into the logit of \u201c%1\u201d (red raises it, blue lowers it)")
+            .arg(TokenLabel::text(a->targetDisplay));
+    if (result()) {
+        for (const std::string& n : result()->notices) {
+            if (n.rfind("direct logit attribution", 0) == 0)
+                return tr("badges: head statistics (%1)").arg(QString::fromStdString(n));
+        }
+        if (result()->attribution)
+            return tr("badges: head statistics (the logit attribution splits the %1 stack's heads)")
+                .arg(QString::fromStdString(result()->stacks[std::size_t(result()->attribution->stack)].name));
+    }
+    return tr("badges: head statistics until the logit attribution is computed");
+}
+
 ModelGridLayout ModelGridView::layoutFor(const QRectF& target) const
 {
     const AttentionStack* s = stack();
@@ -140,11 +187,15 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
     painter.setPen(text);
     const QRectF titleRect(target.left() + ModelGridLayout::margin, target.top() + ModelGridLayout::margin,
                            target.width() - 2 * ModelGridLayout::margin, g.titleLine() - 6);
-    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("%1 stack: %2 layers × %3 heads").arg(QString::fromStdString(s->name)).arg(g.layers).arg(g.heads));
-    painter.setFont(pixelFont(g.thumb < 30 ? 9 : 11));
+    const QString titleText = QFontMetricsF(titleFont).elidedText(title(), Qt::ElideRight, titleRect.width());
+    painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleText);
+    // The note takes what the title leaves, elided; it wraps to nothing rather than overlap.
+    const QFont noteFont = pixelFont(g.thumb < 30 ? 9 : 11);
+    const qreal noteWidth = titleRect.width() - QFontMetricsF(titleFont).horizontalAdvance(titleText) - 16.0;
+    painter.setFont(noteFont);
     painter.setPen(dim);
-    painter.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, tr("each thumbnail scaled to its own maximum"));
+    painter.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter,
+                     QFontMetricsF(noteFont).elidedText(badgeNote(), Qt::ElideRight, std::max(0.0, noteWidth)));
 
     for (int h = 0; h < g.heads; ++h) {
         painter.setPen(sel == nullptr || sel->isHeadEnabled(h) ? text : dim);
@@ -158,6 +209,14 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
     // Upscaled thumbnails stay crisp (each cell a block); shrunk ones are smoothed.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, g.thumb < std::max(m_cellsX, m_cellsY));
     const QFont badgeFont = pixelFont(10);
+    QFont strongBadgeFont = badgeFont;
+    strongBadgeFont.setBold(true);
+    const LogitAttribution* attribution = shownAttribution();
+    float largestPart = 0.0f;
+    if (attribution != nullptr) {
+        for (float v : attribution->head)
+            largestPart = std::max(largestPart, std::abs(v));
+    }
     for (int l = 0; l < g.layers; ++l) {
         for (int h = 0; h < g.heads; ++h) {
             const QRectF r = g.thumbRect(l, h);
@@ -169,7 +228,13 @@ void ModelGridView::paint(QPainter& painter, const QRectF& target) const
                 painter.drawLine(r.topLeft(), r.bottomRight());
                 painter.drawLine(r.topRight(), r.bottomLeft());
             }
-            if (g.badges) {
+            if (g.badges && attribution != nullptr) {
+                // The heads that move the logit most stand out in bold.
+                const float part = attribution->headAt(l, h);
+                painter.setFont(std::abs(part) >= 0.5f * largestPart && part != 0.0f ? strongBadgeFont : badgeFont);
+                painter.setPen(attributionBadgeColor(part, dim));
+                painter.drawText(g.badgeRect(l, h), Qt::AlignCenter, attributionBadge(part));
+            } else if (g.badges) {
                 painter.setFont(badgeFont);
                 painter.setPen(dim);
                 if (const HeadSummary* summary = s->summary(l, h))
@@ -227,11 +292,36 @@ bool ModelGridView::event(QEvent* event)
     }
     const HeadSummary& st = stats[index];
     auto fmt = [](float v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(double(v), 'f', 2); };
-    QToolTip::showText(help->globalPos(),
-                       tr("Layer %1, head %2\nprevious-token %3 · attention sink (first token) %4 · entropy %5 nats\nClick to focus.")
-                           .arg(hit.x()).arg(hit.y()).arg(fmt(st.previousToken), fmt(st.firstToken), fmt(st.entropy)),
-                       this);
+    QString tip = tr("Layer %1, head %2\nprevious-token %3 · attention sink (first token) %4 · entropy %5 nats")
+                      .arg(hit.x()).arg(hit.y()).arg(fmt(st.previousToken), fmt(st.firstToken), fmt(st.entropy));
+    if (const LogitAttribution* a = shownAttribution())
+        tip += tr("\nwrites %1 into the logit of \u201c%2\u201d (of %3)")
+                   .arg(attributionBadge(a->headAt(hit.x(), hit.y())), TokenLabel::text(a->targetDisplay),
+                        formatNumber(a->logit, 2));
+    QToolTip::showText(help->globalPos(), tip + tr("\nClick to focus; right-click to choose the badges."), this);
     return true;
+}
+
+void ModelGridView::contextMenuEvent(QContextMenuEvent* event)
+{
+    SelectionState* sel = selection();
+    if (sel == nullptr)
+        return;
+    QMenu menu(this);
+    auto* group = new QActionGroup(&menu);
+    const std::pair<GridBadges, QString> choices[] = {
+        {GridBadges::Statistics, tr("Badges: Head Statistics")},
+        {GridBadges::LogitAttribution, tr("Badges: Logit Attribution")},
+    };
+    for (const auto& choice : choices) {
+        QAction* action = menu.addAction(choice.second);
+        action->setCheckable(true);
+        action->setChecked(sel->gridBadges() == choice.first);
+        group->addAction(action);
+        const GridBadges badges = choice.first;
+        connect(action, &QAction::triggered, sel, [sel, badges]() { sel->setGridBadges(badges); });
+    }
+    menu.exec(event->globalPos());
 }
 
 } // namespace attnviz

@@ -1,7 +1,8 @@
 #pragma once
 // The "model view": every layer × head of the current stack as a small heatmap thumbnail (rows =
 // layers, columns = heads). Clicking a thumbnail focuses that layer and head; the focused one is
-// outlined, ablated heads are crossed out and each thumbnail carries a pattern badge.
+// outlined, ablated heads are crossed out and each thumbnail carries a badge: its pattern
+// statistics, or (chosen in the View menu or the grid's context menu) its direct logit attribution.
 
 #include "views/attentionview.h"
 #include "views/modelgrid/modelgridlayout.h"
@@ -27,6 +28,13 @@ public:
     ModelGridLayout layoutFor(const QRectF& target) const;
     // The core's summary of each head of the current stack, indexed [layer * heads + head].
     const std::vector<HeadSummary>& headStats() const;
+    // The result's direct logit attribution when the badges show it and it splits this stack's
+    // heads; null otherwise (badges of head statistics, another stack, or not computed).
+    const LogitAttribution* shownAttribution() const;
+    // The title: the stack and its shape, and what the maps hold when not raw weights.
+    QString title() const;
+    // The title's right-hand note: what the badges and thumbnails mean.
+    QString badgeNote() const;
 
     static constexpr int maxThumbnailCells = 128; // longer inputs are max-pooled down to this
 
@@ -35,6 +43,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     bool event(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     void invalidate();
