@@ -101,6 +101,9 @@ int main(int argc, char* argv[])
             const int runs = std::stoi(argv[2]);
             for (int t : {64, 512, 1024}) writeTiming(w, "heatmap_paint_" + std::to_string(t), timeHeatmapPaint(t, runs));
             writeTiming(w, "heatmap_repaint_512", timeHeatmapRepaint(512, runs));
+            // A long input fitted as an overview: every cell pooled into the picture, then a repaint.
+            writeTiming(w, "heatmap_paint_8192", timeHeatmapPaint(8192, std::min(runs, 3)));
+            writeTiming(w, "heatmap_repaint_8192", timeHeatmapRepaint(8192, runs));
             writeTiming(w, "model_grid_144_heads_128", timeModelGridPaint(12, 12, 128, runs));
             writeTiming(w, "arcs_12_heads_128", timeArcsPaint(12, 128, runs));
         } else {

@@ -3,6 +3,7 @@
 #include "views/heatmap/heatmappainter.h"
 #include "views/numberformat.h"
 
+#include <QPainter>
 #include <QPolygonF>
 #include <QTest>
 
@@ -72,6 +73,59 @@ private slots:
         QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 4000, 4000), 2, 2, 14, 60).cellSize, 60.0);
         QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 50, 50, 14, 60).cellSize, 14.0); // scrolls
         QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 0, 5, 14, 60).cellSize, 0.0);
+        // No lower bound (Fit): a long input becomes an overview of n × n cells per pixel.
+        const auto overview = HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 800, 800, 0, 60);
+        QCOMPARE(overview.cellSize, 1.0 / 8);
+        QCOMPARE(overview.pool(), 8);
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 801, 801, 0, 60).pool(), 9); // every cell inside
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 50, 50, 0, 60).cellSize, 2.0);
+        QCOMPARE(HeatmapGeometry::snapped(2.7), 2.0);
+        QCOMPARE(HeatmapGeometry::snapped(0.3), 0.25);
+        QCOMPARE(HeatmapGeometry::fit(QRectF(0, 0, 100, 100), 50, 50, 14, 60).pool(), 1);
+    }
+
+    // The overview's pixels: the largest allowed weight of their block, masked blocks hatched,
+    // and the legend says how many cells a pixel holds.
+    void overviewPoolsBlocksByTheirMaximum()
+    {
+        constexpr int n = 512;
+        HeatmapData d;
+        d.values = Matrix::Zero(n, n);
+        d.mask = MaskMatrix::Zero(n, n);
+        for (int i = 0; i < n; ++i) {
+            for (int j = 0; j <= i; ++j) {
+                d.values(i, j) = i == j ? 1.0f : 0.01f;
+                d.mask(i, j) = 1;
+            }
+            d.rowLabels << QStringLiteral("t%1").arg(i);
+            d.colLabels << QStringLiteral("t%1").arg(i);
+        }
+        d.values(0, n - 1) = 5.0f; // masked: must not show through
+        d.minValue = 0.0f;
+        d.maxValue = 1.0f;
+        QPalette palette;
+        const ColorMap map{ColorMapKind::Viridis};
+        HeatmapPainter painter(d, map, QFont(), palette);
+        const QRectF target(0, 0, 420, 420);
+        const HeatmapLayout l = painter.layout(target);
+        const int pool = l.grid.pool();
+        QVERIFY2(pool > 1 && l.grid.gridRect().width() <= target.width(), qPrintable(QString::number(pool)));
+        QImage image(target.size().toSize(), QImage::Format_RGB32);
+        image.fill(palette.color(QPalette::Base));
+        QPainter p(&image);
+        painter.paint(p, l);
+        p.end();
+        const auto pixelOf = [&](int row, int col) {
+            const QPointF at = l.grid.cellRect(row / pool * pool, col / pool * pool).topLeft() + QPointF(0.5, 0.5);
+            return QColor(image.pixel(at.toPoint()));
+        };
+        QCOMPARE(pixelOf(10 * pool, 10 * pool), QColor(map.rgb(1.0)));      // holds the diagonal
+        QCOMPARE(pixelOf(20 * pool, 3 * pool), QColor(map.rgb(0.01)));      // only the small weights
+        const QColor masked = pixelOf(0, n - 1);                              // all masked, the 5.0 too
+        QVERIFY2(masked != QColor(map.rgb(1.0)) && masked.saturation() < 30, qPrintable(masked.name()));
+        // The legend says what a pixel is.
+        const auto around = [&](double cell) { return painter.requiredSize(cell).height() - std::max(n * cell, 150.0); };
+        QVERIFY(around(1.0 / pool) > around(1.0)); // room for its extra line
     }
 
     void cellRectAndCellAtAgree()

@@ -14,9 +14,24 @@ HeatmapGeometry HeatmapGeometry::fit(const QRectF& area, int rows, int cols, dou
     if (g.rows == 0 || g.cols == 0)
         return g;
     const double fitting = std::min(area.width() / g.cols, area.height() / g.rows);
-    // Whole pixels keep cell edges crisp and make the maths exact for tests.
-    g.cellSize = std::floor(std::clamp(fitting, minCell, std::max(minCell, maxCell)));
+    const double smallest = minCell > 0 ? minCell : 1.0 / kMaxPool;
+    g.cellSize = snapped(std::clamp(fitting, smallest, std::max(smallest, maxCell)));
     return g;
+}
+
+double HeatmapGeometry::snapped(double cellSize)
+{
+    // Whole pixels keep cell edges crisp and make the maths exact for tests; below a pixel, a
+    // whole number of cells per pixel lets the picture pool exact blocks.
+    if (cellSize >= 1.0)
+        return std::floor(cellSize);
+    const double cellsPerPixel = std::clamp(std::ceil(1.0 / std::max(cellSize, 1e-9)), 1.0, double(kMaxPool));
+    return 1.0 / cellsPerPixel;
+}
+
+int HeatmapGeometry::pool() const
+{
+    return cellSize >= 1.0 || cellSize <= 0 ? 1 : static_cast<int>(std::lround(1.0 / cellSize));
 }
 
 QRectF HeatmapGeometry::cellRect(int row, int col) const

@@ -4,6 +4,7 @@
 #include "views/vectorimage.h"
 
 #include <QFontMetricsF>
+#include <QtConcurrent>
 #include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
@@ -11,6 +12,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <numeric>
+#include <vector>
 
 namespace attnviz {
 
@@ -52,11 +56,13 @@ QColor hatchLine(const QPalette& p)
 }
 
 // The legend's captions under its bar ("weight", the masked swatch), in the legend's font.
-double legendCaptionsHeight(const QFont& base)
+// With an overview, one more line says how many cells each pixel pools.
+double legendCaptionsHeight(const QFont& base, bool pooled = false)
 {
     QFont f = base;
     f.setPointSizeF(std::max(7.0, (f.pointSizeF() > 0 ? f.pointSizeF() : 9.0) - 1));
-    return QFontMetricsF(f).height() * 1.6 + kLegendBar + 2;
+    const QFontMetricsF fm(f);
+    return fm.height() * 1.6 + kLegendBar + 2 + (pooled ? fm.height() * 2.2 : 0.0);
 }
 
 } // namespace
@@ -104,9 +110,13 @@ HeatmapLayout HeatmapPainter::layout(const QRectF& target, double cellSize) cons
     QRectF area(inner.left() + l.rowLabelWidth, l.title.bottom() + l.colLabelHeight,
                 inner.width() - l.rowLabelWidth - std::max(legendWidth, overhang),
                 inner.bottom() - l.title.bottom() - l.colLabelHeight - legendCaptionsHeight(m_font));
-    const double minCell = cellSize > 0 ? cellSize : kMinFitCell;
+    const double minCell = cellSize > 0 ? cellSize : 0.0; // fitted: as small as it takes
     const double maxCell = cellSize > 0 ? cellSize : kMaxCell;
     l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
+    if (l.grid.pool() > 1) { // room for the legend's line about the pooling, then fit again
+        area.setBottom(area.bottom() - (legendCaptionsHeight(m_font, true) - legendCaptionsHeight(m_font)));
+        l.grid = HeatmapGeometry::fit(area, m_data.rows(), m_data.cols(), minCell, maxCell);
+    }
     // Centre the picture horizontally when the cells do not need the whole width.
     const double spare = area.width() - l.grid.gridRect().width();
     if (spare > 0)
@@ -129,7 +139,7 @@ QSizeF HeatmapPainter::requiredSize(double cellSize) const
     const double right = std::max(kGap * 2 + kLegendBar + kLegendLabels, colText * kCos45);
     const double w = kPadding * 2 + rowLabels + m_data.cols() * cellSize + right;
     const double h = kPadding * 2 + titleHeight(fm) + colLabels + std::max(m_data.rows() * cellSize, 150.0) +
-                     legendCaptionsHeight(m_font);
+                     legendCaptionsHeight(m_font, cellSize < 1.0);
     return {std::ceil(w), std::ceil(h)};
 }
 
@@ -201,6 +211,8 @@ void HeatmapPainter::paintCells(QPainter& painter, const HeatmapGeometry& g) con
     if (row0 >= row1 || col0 >= col1)
         return;
     const QRect cells(col0, row0, col1 - col0, row1 - row0); // x = column, y = row
+    if (g.pool() > 1)
+        return fillPooledCells(painter, g, cells); // no cell is large enough for values or separators
     fillCells(painter, g, cells);
     paintHatching(painter, g, cells);
     paintValues(painter, g, cells);
@@ -241,6 +253,65 @@ QImage HeatmapPainter::cellImage(const QRect& cells, int scale) const
             std::memcpy(image.scanLine(y * scale + k), first, static_cast<std::size_t>(image.bytesPerLine()));
     }
     return image;
+}
+
+void HeatmapPainter::fillPooledCells(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
+{
+    const int pool = g.pool();
+    // Whole blocks, so a pixel always stands for the same cells whatever part is repainted.
+    const int row0 = cells.top() / pool * pool, col0 = cells.left() / pool * pool;
+    const int width = (cells.right() + 1 - col0 + pool - 1) / pool;
+    const int height = (cells.bottom() + 1 - row0 + pool - 1) / pool;
+    QImage image(width, height, QImage::Format_RGB32);
+    const QRgb maskedRgb = maskedColor(m_palette).rgb();
+    std::vector<std::vector<QRect>> hatched(static_cast<std::size_t>(height)); // fully masked runs per pixel row
+    std::vector<int> pixelRows(static_cast<std::size_t>(height));
+    std::iota(pixelRows.begin(), pixelRows.end(), 0);
+    // Every cell is read once: the pixel rows are independent, so they run on the thread pool.
+    QtConcurrent::blockingMap(pixelRows, [&](int y) {
+        constexpr float kClosed = -std::numeric_limits<float>::infinity(); // no cell of the pixel may attend
+        std::vector<float> peak(static_cast<std::size_t>(width), kClosed);
+        const int rowEnd = std::min(row0 + (y + 1) * pool, g.rows);
+        for (int i = row0 + y * pool; i < rowEnd; ++i) {
+            const float* values = m_data.values.data() + static_cast<std::ptrdiff_t>(i) * m_data.values.cols();
+            const std::uint8_t* allowed =
+                m_data.mask.size() != 0 ? m_data.mask.data() + static_cast<std::ptrdiff_t>(i) * m_data.mask.cols() : nullptr;
+            for (int x = 0; x < width; ++x) {
+                const int j0 = col0 + x * pool, j1 = std::min(j0 + pool, g.cols);
+                float p = peak[std::size_t(x)];
+                if (allowed == nullptr) {
+                    for (int j = j0; j < j1; ++j)
+                        p = values[j] > p ? values[j] : p;
+                } else { // a masked cell must not show through its block's allowed ones
+                    for (int j = j0; j < j1; ++j) {
+                        const float v = allowed[j] != 0 ? values[j] : kClosed;
+                        p = v > p ? v : p;
+                    }
+                }
+                peak[std::size_t(x)] = p;
+            }
+        }
+        auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
+        std::vector<QRect>& runs = hatched[std::size_t(y)];
+        for (int x = 0; x < width; ++x) {
+            const float p = peak[std::size_t(x)];
+            if (p != kClosed) {
+                line[x] = m_map.rgb(m_data.normalized(p));
+                continue;
+            }
+            line[x] = maskedRgb;
+            if (!runs.empty() && runs.back().right() == x - 1)
+                runs.back().setRight(x);
+            else
+                runs.emplace_back(x, y, 1, 1);
+        }
+    });
+    const QPointF origin = g.cellRect(row0, col0).topLeft();
+    drawCells(painter, QRectF(origin, QSizeF(width, height)), image, image.rect());
+    const QBrush hatch(hatchLine(m_palette), Qt::BDiagPattern);
+    for (const auto& runs : hatched)
+        for (const QRect& run : runs)
+            painter.fillRect(QRectF(origin + QPointF(run.left(), run.top()), QSizeF(run.width(), run.height())), hatch);
 }
 
 void HeatmapPainter::paintHatching(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const
@@ -333,7 +404,7 @@ void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) cons
     const QColor text = m_palette.color(QPalette::Text);
     const QColor dim = dimText(m_palette);
     const bool everyLabel = g.cellSize >= fm.height() * 0.9;
-    const int step = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / std::max(1.0, g.cellSize)));
+    const int step = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / std::max(1e-6, g.cellSize)));
     const QRectF clip = paintableArea(painter).value_or(QRectF(-1e9, -1e9, 2e9, 2e9));
     for (int i = 0; i < g.rows; i += step) {
         const QRectF cell = g.cellRect(i, 0);
@@ -407,6 +478,12 @@ void HeatmapPainter::paintLegend(QPainter& painter, const HeatmapLayout& l) cons
         painter.fillRect(swatch, maskedColor(m_palette));
         painter.fillRect(swatch, QBrush(hatchLine(m_palette), Qt::BDiagPattern));
         painter.drawText(QPointF(swatch.right() + 5, swatch.center().y() + fm.ascent() / 2 - 1), QObject::tr("masked"));
+    }
+    if (const int pool = l.grid.pool(); pool > 1) {
+        // An overview: say what a pixel is, so a pooled maximum is not read as one weight.
+        const double y = bar.bottom() + fm.height() * 1.6 + kLegendBar + fm.height() + 2;
+        painter.drawText(QPointF(bar.left(), y), QObject::tr("pixel = max"));
+        painter.drawText(QPointF(bar.left(), y + fm.height()), QObject::tr("of %1×%1 cells").arg(pool));
     }
 }
 

@@ -31,8 +31,10 @@ class HeatmapPainter
 {
 public:
     static constexpr double kMinCell = 14.0; // the smallest cells with a label on every row
-    // Fitting the window may go smaller, labelling every few rows, so that Fit shows rows and
-    // columns alike for a few dozen tokens; longer inputs scroll.
+    // Fitting the window goes smaller, labelling every few rows, so that Fit shows every row and
+    // column: below a pixel per cell the picture is an overview, each pixel the largest of its
+    // n × n cells (said in the legend); zooming in gives exact cells again. The view keeps cells
+    // of this size for short inputs as its minimum.
     static constexpr double kMinFitCell = 6.0;
     static constexpr double kMaxCell = 96.0;
     // The fill of a masked cell (under its hatching), for the legend and for pixel tests.
@@ -61,6 +63,9 @@ private:
     void paintEmpty(QPainter& painter, const QRectF& target) const;
     void paintCells(QPainter& painter, const HeatmapGeometry& g) const;
     void fillCells(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
+    // Below a pixel per cell: each pixel the largest weight of its pool × pool cells, and the
+    // pixels whose cells are all masked hatched.
+    void fillPooledCells(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;
     // The colours of `cells` (x = column, y = row), `scale` pixels per cell.
     QImage cellImage(const QRect& cells, int scale) const;
     void paintHatching(QPainter& painter, const HeatmapGeometry& g, const QRect& cells) const;

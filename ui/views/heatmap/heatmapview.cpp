@@ -99,7 +99,12 @@ HeatmapLayout HeatmapView::currentLayout() const
 void HeatmapView::zoomBy(int steps)
 {
     const double current = m_cellSize > 0 ? m_cellSize : currentLayout().grid.cellSize;
-    const double next = std::clamp(std::round(std::max(current, 4.0) * std::pow(1.2, steps)), 4.0, 160.0);
+    // Small cells (an overview of a long input) double per step, so a few steps reach exact cells.
+    double next = current * std::pow(current < 4.0 ? 2.0 : 1.2, steps);
+    next = next >= 4.0 ? std::min(std::round(next), 160.0) : HeatmapGeometry::snapped(next);
+    const double fitted = painter().layout(QRectF(rect()), 0).grid.cellSize;
+    if (steps < 0 && next < 4.0 && next <= fitted)
+        return resetZoom(); // an overview no smaller than the whole map in the window: that is Fit
     if (next == m_cellSize)
         return;
     m_cellSize = next;
@@ -133,8 +138,12 @@ void HeatmapView::rebuild()
         return;
     m_data = HeatmapData::build(result(), *selection());
     m_hover.reset();
-    // Long inputs get a minimum size so the surrounding scroll area scrolls instead of squeezing.
-    const double cell = m_cellSize > 0 ? m_cellSize : HeatmapPainter::kMinFitCell;
+    // Zoomed in, the cells keep their size and the surrounding scroll area scrolls. Fitted, a long
+    // input becomes an overview that fits the window, so the minimum holds a small grid only.
+    const int cells = std::max(m_data.rows(), m_data.cols());
+    const double cell = m_cellSize > 0 ? m_cellSize
+                                        : std::min(HeatmapPainter::kMinFitCell,
+                                                   HeatmapGeometry::snapped(kMinimumGrid / std::max(1, cells)));
     setMinimumSize(m_data.isEmpty() ? QSize(200, 150) : painter().requiredSize(cell).toSize());
     invalidate();
 }
@@ -221,18 +230,27 @@ void HeatmapView::paintHover(QPainter& p) const
     if (!m_hover)
         return;
     // Hover feedback lives outside the cache so moving the mouse costs two cells.
-    const HeatmapLayout l = currentLayout();
     p.setPen(QPen(palette().color(QPalette::Text), 1.5));
     p.setBrush(Qt::NoBrush);
-    p.drawRect(l.grid.cellRect(m_hover->row, m_hover->col).adjusted(0.75, 0.75, -0.75, -0.75));
+    p.drawRect(hoverRect(*m_hover));
+}
+
+QRectF HeatmapView::hoverRect(const HeatmapCell& cell) const
+{
+    const HeatmapGeometry g = currentLayout().grid;
+    const int pool = g.pool();
+    if (pool == 1)
+        return g.cellRect(cell.row, cell.col).adjusted(0.75, 0.75, -0.75, -0.75);
+    // An overview pixel: a frame around it, since the pixel itself is too small to outline.
+    const QRectF pixel = g.cellRect(cell.row / pool * pool, cell.col / pool * pool);
+    return QRectF(pixel.topLeft(), QSizeF(1.0, 1.0)).adjusted(-2.0, -2.0, 2.0, 2.0);
 }
 
 void HeatmapView::setHover(std::optional<HeatmapCell> cell)
 {
-    const HeatmapGeometry g = currentLayout().grid;
     for (const auto& c : {m_hover, cell}) {
         if (c)
-            update(g.cellRect(c->row, c->col).toAlignedRect().adjusted(-2, -2, 2, 2));
+            update(hoverRect(*c).toAlignedRect().adjusted(-2, -2, 2, 2));
     }
     m_hover = cell;
 }
@@ -316,7 +334,7 @@ QString HeatmapView::toolTipFor(const HeatmapCell& cell) const
 {
     const QString query = m_data.rowLabels.value(cell.row).toHtmlEscaped();
     const QString key = m_data.colLabels.value(cell.col).toHtmlEscaped();
-    QString text = tr("<b>%1</b> → <b>%2</b>").arg(query, key);
+    QString text = overviewPixelText(cell) + tr("<b>%1</b> → <b>%2</b>").arg(query, key);
     if (m_data.isMasked(cell.row, cell.col))
         return text + tr("<br>masked: this query may not attend to this key");
     const float v = m_data.values(cell.row, cell.col);
@@ -336,6 +354,27 @@ QString HeatmapView::toolTipFor(const HeatmapCell& cell) const
         text += tr("<br><i>click to toggle this cell of the custom mask</i>");
     }
     return text;
+}
+
+QString HeatmapView::overviewPixelText(const HeatmapCell& cell) const
+{
+    const int pool = currentLayout().grid.pool();
+    if (pool == 1)
+        return {};
+    // What the pixel under the mouse shows: the largest weight of its block, and where it is.
+    const int r0 = cell.row / pool * pool, c0 = cell.col / pool * pool;
+    const int r1 = std::min(r0 + pool, m_data.rows()), c1 = std::min(c0 + pool, m_data.cols());
+    HeatmapCell best{-1, -1};
+    for (int i = r0; i < r1; ++i)
+        for (int j = c0; j < c1; ++j)
+            if (!m_data.isMasked(i, j) && (best.row < 0 || m_data.values(i, j) > m_data.values(best.row, best.col)))
+                best = {i, j};
+    QString text = tr("overview pixel: queries %1–%2 × keys %3–%4").arg(r0).arg(r1 - 1).arg(c0).arg(c1 - 1);
+    if (best.row >= 0)
+        text += tr("<br>largest: %1 (<b>%2</b> → <b>%3</b>)")
+                    .arg(formatNumber(m_data.values(best.row, best.col), 4),
+                         m_data.rowLabels.value(best.row).toHtmlEscaped(), m_data.colLabels.value(best.col).toHtmlEscaped());
+    return text + tr("<br>zoom in (Ctrl+wheel) for every cell<hr>");
 }
 
 } // namespace attnviz

@@ -55,6 +55,10 @@ private:
     HeatmapPainter painter() const;
     int selectedRow() const;
     QString toolTipFor(const HeatmapCell& cell) const;
+    QString overviewPixelText(const HeatmapCell& cell) const; // empty unless the map is pooled
+    QRectF hoverRect(const HeatmapCell& cell) const;
+
+    static constexpr double kMinimumGrid = 240.0; // pixels: the smallest fitted grid of a long input
 
     HeatmapData m_data;
     QImage m_cache;    // the picture of m_cacheArea, without hover feedback
