@@ -24,6 +24,8 @@ void SessionSettings::restore(MainWindow& window)
         ColorMap::fromName(settings.value(QStringLiteral("view/colorMap")).toString(), ColorMapKind::Viridis));
     window.selection()->setGridBadges(
         SessionState::gridBadgesNamed(settings.value(QStringLiteral("view/gridBadges")).toString().toStdString()));
+    window.selection()->setArcsTopK(
+        settings.value(QStringLiteral("view/arcsTopK"), SelectionState::kDefaultArcsTopK).toInt());
     window.setCurrentView(settings.value(QStringLiteral("view/current"), QStringLiteral("heatmap")).toString());
     window.setText(settings.value(QStringLiteral("input/text"), MainWindow::defaultText()).toString());
 }
@@ -59,6 +61,7 @@ void SessionSettings::save(const MainWindow& window)
     settings.setValue(QStringLiteral("view/colorMap"), ColorMap::name(window.selection()->colorMap()));
     settings.setValue(QStringLiteral("view/gridBadges"),
                       QString::fromUtf8(SessionState::gridBadgesName(window.selection()->gridBadges())));
+    settings.setValue(QStringLiteral("view/arcsTopK"), window.selection()->arcsTopK());
     settings.setValue(QStringLiteral("view/current"), window.currentViewName());
     settings.setValue(QStringLiteral("input/text"), window.inputPanel()->textEdit()->toPlainText());
 }

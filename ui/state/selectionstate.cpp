@@ -174,6 +174,15 @@ void SelectionState::setGridBadges(GridBadges badges)
     emit displayOptionsChanged();
 }
 
+void SelectionState::setArcsTopK(int k)
+{
+    k = std::max(0, k);
+    if (k == m_arcsTopK)
+        return;
+    m_arcsTopK = k;
+    emit displayOptionsChanged();
+}
+
 void SelectionState::setMaskMode(MaskOverride mode)
 {
     if (mode == m_mask)

@@ -50,6 +50,9 @@ public:
     SentenceBlock sentenceBlock() const { return m_sentenceBlock; } // no effect on a single sentence
     ColorMapKind colorMap() const { return m_colorMap; }
     GridBadges gridBadges() const { return m_gridBadges; }
+    // The arcs view draws each query's k strongest keys per head; 0 = every visible line.
+    int arcsTopK() const { return m_arcsTopK; }
+    static constexpr int kDefaultArcsTopK = 10;
     // What the maps' cells mean (raw weights, value-weighted): derived with the run, so a change reruns.
     Measure measure() const { return m_measure; }
 
@@ -80,6 +83,7 @@ public slots:
     void setSentenceBlock(attnviz::SentenceBlock block);
     void setColorMap(attnviz::ColorMapKind map);
     void setGridBadges(attnviz::GridBadges badges);
+    void setArcsTopK(int k);
     void setMeasure(attnviz::Measure measure);
     void setMaskMode(attnviz::MaskOverride mode);
     void setCustomMask(const attnviz::MaskMatrix& mask);
@@ -115,6 +119,7 @@ private:
     SentenceBlock m_sentenceBlock = SentenceBlock::All;
     ColorMapKind m_colorMap = ColorMapKind::Viridis;
     GridBadges m_gridBadges = GridBadges::Statistics;
+    int m_arcsTopK = kDefaultArcsTopK;
     Measure m_measure = Measure::Raw;
     MaskOverride m_mask = MaskOverride::ModelDefault;
     MaskMatrix m_customMask;

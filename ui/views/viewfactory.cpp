@@ -31,7 +31,7 @@ const std::vector<ViewFactory::Kind>& ViewFactory::kinds()
 {
     static const std::vector<Kind> all = {
         {QStringLiteral("heatmap"), title("Heatmap"), Scope::Head, true, &make<HeatmapView>},
-        {QStringLiteral("arcs"), title("Arcs"), Scope::Layer, false, &make<ArcsView>},
+        {QStringLiteral("arcs"), title("Arcs"), Scope::Layer, true, &make<ArcsView>},
         {QStringLiteral("model"), title("Model grid"), Scope::Model, false, &make<ModelGridView>},
         {QStringLiteral("pipeline"), title("Q/K/V pipeline"), Scope::Head, false, &make<PipelineView>},
         {QStringLiteral("chart"), title("Charts"), Scope::Model, false, &make<ChartsView>},

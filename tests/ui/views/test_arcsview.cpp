@@ -69,12 +69,57 @@ private:
     }
 
 private slots:
-    void lineBudgetKeepsTheStrongest()
+    void topKKeepsEachQuerysStrongest()
     {
-        // Four candidate lines, room for two: the cut-off is the second largest weight.
+        // Four keys in a row, two kept: the cut-off is the second largest weight.
         QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f, 0.2f}, 2, 0.01f), 0.3f);
         QCOMPARE(ArcsView::cutOff({0.5f, 0.1f}, 2, 0.01f), 0.01f);  // they fit: only the floor applies
         QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 1, 0.6f), 0.6f); // never below the floor
+        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 0, 0.01f), 0.01f); // k = 0: every line
+    }
+
+    // A long input: every query keeps its k strongest keys (no global cap drops whole rows), the
+    // rows keep a readable height (the view scrolls) and the title says k.
+    void longInputsDrawEveryQuerysTopK()
+    {
+        constexpr int tokens = 600;
+        const auto result = testdata::synthetic(1, 3, tokens); // head 2: a smooth causal softmax
+        SelectionState selection;
+        selection.setShape(1, 1, 3, tokens);
+        selection.setHead(2);
+        selection.setArcsTopK(3);
+        ArcsView view(&selection);
+        view.setResult(result);
+        QVERIFY(view.minimumHeight() >= tokens * ArcsLayout::minRowHeight);
+        const ArcsLayout layout = view.layoutFor(QRectF(0, 0, 500, view.minimumHeight()));
+        QCOMPARE(layout.rowHeight, ArcsLayout::minRowHeight);
+        const ArcsLines lines = view.linesFor(layout, {});
+        std::vector<int> perQuery(tokens, 0);
+        for (const auto& g : lines.groups)
+            for (const QLineF& l : g.lines)
+                ++perQuery[std::size_t(layout.hitTest(l.p1() - QPointF(ArcsLayout::labelGap + 1, 0)).index)];
+        const auto& a = result->stacks[0].attention;
+        for (int i = 0; i < tokens; ++i) {
+            int visible = 0; // keys heavy enough to be seen at all
+            for (int j = 0; j < tokens; ++j)
+                visible += a.at(0, 2, i, j) >= 0.01f ? 1 : 0;
+            QCOMPARE(perQuery[std::size_t(i)], std::min(3, visible));
+        }
+        QVERIFY(view.title().contains(QLatin1String("the 3 strongest keys per query")));
+        // Painted a visible strip at a time: only the lines crossing it.
+        const QRectF strip(0, layout.leftAnchor(300).y() - 20, 500, 40);
+        const ArcsLines part = view.linesFor(layout, {}, strip);
+        int partCount = 0, allCount = 0;
+        for (const auto& g : part.groups)
+            partCount += int(g.lines.size());
+        for (const auto& g : lines.groups)
+            allCount += int(g.lines.size());
+        QVERIFY(partCount > 0 && partCount < allCount / 10);
+        for (const auto& g : part.groups)
+            for (const QLineF& l : g.lines)
+                QVERIFY(std::max(l.p1().y(), l.p2().y()) >= strip.top() - 4 && std::min(l.p1().y(), l.p2().y()) <= strip.bottom() + 4);
+        selection.setArcsTopK(0);
+        QVERIFY(!view.title().contains(QLatin1String("strongest")));
     }
 
     void layoutRowsAndAnchors()
@@ -94,8 +139,12 @@ private slots:
 
     void layoutShrinksRowsForLongInputs()
     {
-        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 100, 100, 60);
-        QCOMPARE(l.rowHeight, 2.36);
+        const ArcsLayout l = ArcsLayout::compute(QRectF(0, 0, 400, 300), 10, 10, 60);
+        QCOMPARE(l.rowHeight, 23.6); // (300 - 52 - 12) / 10
+        // Past the readable minimum the rows keep their height and the columns run on (the view scrolls).
+        const ArcsLayout longer = ArcsLayout::compute(QRectF(0, 0, 400, 300), 100, 100, 60);
+        QCOMPARE(longer.rowHeight, ArcsLayout::minRowHeight);
+        QCOMPARE(longer.leftColumn.height(), 100 * ArcsLayout::minRowHeight);
         // Different lengths (cross-attention): each column is centred on its own.
         const ArcsLayout c = ArcsLayout::compute(QRectF(0, 0, 400, 300), 2, 4, 60);
         QCOMPARE(c.leftColumn.center().y(), c.rightColumn.center().y());

@@ -26,7 +26,7 @@ ArcsLayout ArcsLayout::compute(const QRectF& area, int leftCount, int rightCount
     const qreal bodyTop = area.top() + headerHeight * scale;
     const qreal bodyHeight = std::max(0.0, area.height() - headerHeight * scale - margin);
     const int rows = std::max({layout.leftCount, layout.rightCount, 1});
-    layout.rowHeight = std::min(maxRowHeight * scale, bodyHeight / rows);
+    layout.rowHeight = std::clamp(bodyHeight / rows, minRowHeight * scale, maxRowHeight * scale);
 
     // Labels take what they need as long as the lines keep a minimum width; lines get the
     // rest, up to a cap.

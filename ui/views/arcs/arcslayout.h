@@ -1,6 +1,8 @@
 #pragma once
 // Geometry of the arcs ("head") view: two columns of token labels, queries left and keys right,
-// joined by lines. Plain maths, unit tested; the view and its hit testing share it.
+// joined by lines. Rows shrink with the input down to a readable minimum, below which the columns
+// run past the area and the view scrolls. Plain maths, unit tested; the view and its hit testing
+// share it.
 
 #include <QPointF>
 #include <QRectF>
@@ -20,6 +22,7 @@ struct ArcsLayout
     static constexpr qreal margin = 12.0;
     static constexpr qreal headerHeight = 52.0; // title, head legend and column captions
     static constexpr qreal maxRowHeight = 26.0;
+    static constexpr qreal minRowHeight = 14.0; // readable labels: a longer input scrolls instead
     static constexpr qreal labelGap = 8.0;       // between a label and its line ends
     static constexpr qreal maxLinesWidth = 320.0; // beyond this, lines only get flatter
     static constexpr qreal minLinesWidth = 40.0;  // narrow areas (the side dock) give labels the rest

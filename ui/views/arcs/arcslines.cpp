@@ -143,7 +143,9 @@ bool ArcsLines::paintRaster(QPainter& painter) const
     const QTransform device = painter.deviceTransform();
     if (engine == nullptr || engine->type() != QPaintEngine::Raster || device.type() > QTransform::TxScale)
         return false;
-    const QRect area = device.mapRect(bounds()).toAlignedRect();
+    QRect area = device.mapRect(bounds()).toAlignedRect();
+    if (painter.hasClipping()) // a part of a long input: only its pixels
+        area &= device.mapRect(painter.clipBoundingRect()).toAlignedRect();
     if (area.isEmpty() || qint64(area.width()) * area.height() > maxLayerPixels)
         return false;
 

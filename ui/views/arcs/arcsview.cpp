@@ -3,6 +3,9 @@
 #include "views/arcs/arcspalette.h"
 
 #include <QFontMetricsF>
+#include <QActionGroup>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 
@@ -145,7 +148,9 @@ void ArcsView::paint(QPainter& painter, const QRectF& target) const
     const ArcsLayout::Hit f = focus();
     painter.setRenderHint(QPainter::Antialiasing);
     paintHeader(painter, target, layout);
-    linesFor(layout, f).paint(painter);
+    // A long input's picture is painted a visible part at a time: only the lines crossing it.
+    const QRectF visible = painter.hasClipping() ? painter.clipBoundingRect() : QRectF();
+    linesFor(layout, f, visible).paint(painter);
     paintLabels(painter, layout, f);
     painter.restore();
 }
@@ -160,6 +165,10 @@ ArcsView::PictureKey ArcsView::pictureKey() const
     }
     key.focus = focus();
     key.size = size();
+    key.area = visibleRegion().boundingRect();
+    if (key.area.isEmpty())
+        key.area = rect();
+    key.topK = selection() != nullptr ? selection()->arcsTopK() : 0;
     key.devicePixelRatio = devicePixelRatioF();
     key.palette = palette().cacheKey();
     key.font = font(); // paint() scales its pixel sizes by textScale()
@@ -169,7 +178,43 @@ ArcsView::PictureKey ArcsView::pictureKey() const
 void ArcsView::resultChanged()
 {
     m_picture = QImage(); // a new result: the key cannot tell, since it holds no result
+    updateMinimumHeight();
     AttentionView::resultChanged();
+}
+
+void ArcsView::updateMinimumHeight()
+{
+    const AttentionStack* stack = currentStack(result().get(), selection());
+    const qreal s = textScale();
+    setMinimumHeight(stack == nullptr ? 0
+                                      : int(std::ceil(ArcsLayout::preferredHeight(
+                                            stack->attention.queries, stack->attention.keys,
+                                            ArcsLayout::minRowHeight * s, s))));
+}
+
+void ArcsView::changeEvent(QEvent* event)
+{
+    AttentionView::changeEvent(event);
+    if (event->type() == QEvent::FontChange) // presentation mode's large type: larger rows
+        updateMinimumHeight();
+}
+
+void ArcsView::contextMenuEvent(QContextMenuEvent* event)
+{
+    SelectionState* sel = selection();
+    if (sel == nullptr)
+        return;
+    QMenu menu(this);
+    QMenu* perQuery = menu.addMenu(tr("Lines per Query"));
+    auto* group = new QActionGroup(&menu);
+    for (int k : {1, 3, 5, 10, 20, 50, 0}) {
+        QAction* action = perQuery->addAction(k == 0 ? tr("All") : tr("%1 strongest").arg(k));
+        action->setCheckable(true);
+        action->setChecked(sel->arcsTopK() == k);
+        group->addAction(action);
+        connect(action, &QAction::triggered, sel, [sel, k]() { sel->setArcsTopK(k); });
+    }
+    menu.exec(event->globalPos());
 }
 
 void ArcsView::paintEvent(QPaintEvent* event)
@@ -177,11 +222,18 @@ void ArcsView::paintEvent(QPaintEvent* event)
     Q_UNUSED(event);
     const PictureKey key = pictureKey();
     if (m_picture.isNull() || key != m_pictureKey) {
-        m_picture = renderImage(key.size, key.devicePixelRatio);
+        // The visible part only: a few thousand tokens make the widget tens of thousands of pixels tall.
+        m_picture = QImage(key.area.size() * key.devicePixelRatio, QImage::Format_ARGB32_Premultiplied);
+        m_picture.setDevicePixelRatio(key.devicePixelRatio);
+        m_picture.fill(palette().color(QPalette::Base));
+        QPainter picture(&m_picture);
+        picture.translate(-key.area.topLeft());
+        picture.setClipRect(key.area);
+        paint(picture, QRectF(rect()));
         m_pictureKey = key;
     }
     QPainter painter(this);
-    painter.drawImage(QPointF(0, 0), m_picture);
+    painter.drawImage(key.area.topLeft(), m_picture);
 }
 
 QString ArcsView::title() const
@@ -195,7 +247,13 @@ QString ArcsView::title() const
     // What the drawn maps hold, when not the weights alone (ALTI and flow exist per layer only).
     const AttentionStack* stack = currentStack(result().get(), sel);
     const QString caption = QString::fromStdString(headMapsCaption(stack != nullptr ? stack->measure : Measure::Raw));
-    return tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) +
+    // How many keys each query draws, once that leaves some out.
+    const int k = sel != nullptr ? sel->arcsTopK() : 0;
+    const bool cut = stack != nullptr && k > 0 && stack->attention.keys > k;
+    const QString lines = !cut ? QString()
+                          : k == 1 ? tr(" · the strongest key per query")
+                                   : tr(" · the %1 strongest keys per query").arg(k);
+    return tr("Layer %1 · %2").arg(sel ? sel->layer() : 0).arg(heads) + lines +
            (caption.isEmpty() ? QString() : QStringLiteral(" · ") + caption);
 }
 
@@ -247,14 +305,14 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                      Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
 }
 
-float ArcsView::cutOff(std::vector<float> weights, std::size_t budget, float floor)
+float ArcsView::cutOff(std::vector<float> weights, std::size_t k, float floor)
 {
-    if (weights.size() <= budget || budget == 0) return floor;
-    std::nth_element(weights.begin(), weights.begin() + std::ptrdiff_t(budget - 1), weights.end(), std::greater<>());
-    return std::max(floor, weights[budget - 1]);
+    if (weights.size() <= k || k == 0) return floor;
+    std::nth_element(weights.begin(), weights.begin() + std::ptrdiff_t(k - 1), weights.end(), std::greater<>());
+    return std::max(floor, weights[k - 1]);
 }
 
-ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const
+ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus, const QRectF& visible) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     const SelectionState* sel = selection();
@@ -262,6 +320,7 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
     const int layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
     const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
     const QList<int> heads = drawnHeads();
+    const std::size_t topK = sel != nullptr ? static_cast<std::size_t>(sel->arcsTopK()) : 0;
     // Heads' lines would coincide and blend into grey; fanning their ends out a little within
     // the row keeps every head's colour visible.
     const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
@@ -278,22 +337,18 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
         return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
                !(focus.side == ArcsLayout::Side::Right && focus.index != j);
     };
+    // A line is drawn where its span of rows meets what is visible (a long input scrolls).
+    auto crossesVisible = [&](int i, int j) {
+        if (visible.isEmpty())
+            return true;
+        const qreal y0 = layout.leftAnchor(i).y(), y1 = layout.rightAnchor(j).y();
+        return std::max(y0, y1) >= visible.top() - width && std::min(y0, y1) <= visible.bottom() + width;
+    };
     constexpr float Invisible = 0.01f; // lighter lines cannot be seen anyway
-    std::vector<float> candidates;
-    for (const int h : heads) {
-        for (int i = 0; i < a.queries; ++i)
-            for (int j = 0; j < a.keys; ++j)
-                if (shown(i, j) && a.at(layer, h, i, j) >= Invisible)
-                    candidates.push_back(a.at(layer, h, i, j));
-    }
-    // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
-    // without antialiasing there cost a fraction of wide smooth ones.
+    constexpr int Levels = 32;         // lines are grouped by opacity per head: one pen per group
     ArcsLines lines;
-    lines.antialiased = std::min(candidates.size(), lineBudget) <= 2000;
-    lines.width = lines.antialiased ? width : 1.0;
-    const float floor = cutOff(std::move(candidates), lineBudget, Invisible);
-    // Lines are grouped by opacity (32 levels) per head: one pen per group, not per line.
-    constexpr int Levels = 32;
+    std::vector<float> row;
+    std::size_t count = 0;
     for (int n = 0; n < heads.size(); ++n) {
         const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
         const auto first = lines.groups.size();
@@ -303,16 +358,35 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) co
             lines.groups.push_back({color, {}});
         }
         for (int i = 0; i < a.queries; ++i) {
+            // Every query keeps its own strongest keys: no cap over the whole picture drops a row.
+            row.clear();
+            for (int j = 0; j < a.keys; ++j)
+                if (shown(i, j) && a.at(layer, heads[n], i, j) >= Invisible)
+                    row.push_back(a.at(layer, heads[n], i, j));
+            const std::size_t kept = topK == 0 ? row.size() : std::min(row.size(), topK);
+            const float floor = cutOff(row, topK, Invisible);
+            // Weights tied at the cut-off fill what the stronger ones leave of k, no more.
+            std::size_t ties = kept - static_cast<std::size_t>(std::count_if(row.begin(), row.end(),
+                                                                                [floor](float w) { return w > floor; }));
             for (int j = 0; j < a.keys; ++j) {
                 const float w = a.at(layer, heads[n], i, j);
-                if (w < floor || !shown(i, j))
+                if (w < floor || !shown(i, j) || (w == floor && ties == 0))
+                    continue;
+                if (w == floor)
+                    --ties;
+                if (!crossesVisible(i, j))
                     continue;
                 const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
                 lines.groups[first + std::size_t(level)].lines.append(
                     QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
+                ++count;
             }
         }
     }
+    // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
+    // without antialiasing there cost a fraction of wide smooth ones.
+    lines.antialiased = count <= 2000;
+    lines.width = lines.antialiased ? width : 1.0;
     return lines;
 }
 
@@ -347,12 +421,18 @@ void ArcsView::paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayo
         for (const QRectF& r : {layout.leftLabelRect(b), layout.rightLabelRect(b)})
             painter.drawLine(QPointF(r.left() + 4, r.top()), QPointF(r.right() - 4, r.top()));
     }
+    const QRectF clip = painter.hasClipping() ? painter.clipBoundingRect() : QRectF();
+    const auto offScreen = [&](const QRectF& r) { return !clip.isEmpty() && !r.intersects(clip); };
     for (int i = 0; i < layout.leftCount; ++i) {
+        if (offScreen(layout.leftLabelRect(i)))
+            continue;
         const bool focused = focus.side == ArcsLayout::Side::Left && focus.index == i;
         drawLabel(layout.leftLabelRect(i), label(queryTokensOf(*result(), *stack), i), Qt::AlignRight, focused,
                   anyFocus && focus.side == ArcsLayout::Side::Left && !focused);
     }
     for (int j = 0; j < layout.rightCount; ++j) {
+        if (offScreen(layout.rightLabelRect(j)))
+            continue;
         const bool focused = focus.side == ArcsLayout::Side::Right && focus.index == j;
         drawLabel(layout.rightLabelRect(j), label(keyTok, j), Qt::AlignLeft, focused,
                   anyFocus && focus.side == ArcsLayout::Side::Right && !focused);

@@ -1,7 +1,8 @@
 #pragma once
 // The "head view": queries in a left column, keys in a right column, one line per (query, key)
-// whose opacity is the attention weight, one colour per enabled head. Hovering a token (or the
-// selected query token) keeps only that token's lines.
+// whose opacity is the attention weight, one colour per enabled head; each query draws its k
+// strongest keys (shown in the title, chosen in the context menu). Hovering a token (or the
+// selected query token) keeps only that token's lines. Long inputs keep readable rows and scroll.
 
 #include "views/arcs/arcslayout.h"
 #include "views/arcs/arcslines.h"
@@ -18,12 +19,9 @@ class ArcsView : public AttentionView
 {
     Q_OBJECT
 public:
-    // At most this many lines are drawn: past it only the strongest are kept, because tens of
-    // thousands of faint overlapping lines read as grey and cost seconds to draw.
-    static constexpr std::size_t lineBudget = 8000;
-    // The smallest weight still drawn when `weights` (the candidate lines' weights) exceed
-    // `budget`: the budget-th largest weight, or `floor` when they fit.
-    static float cutOff(std::vector<float> weights, std::size_t budget, float floor);
+    // The smallest weight of a query row's lines when it draws its `k` strongest keys: the k-th
+    // largest weight, or `floor` when the row has no more (k = 0: every line above the floor).
+    static float cutOff(std::vector<float> weights, std::size_t k, float floor);
 
     explicit ArcsView(SelectionState* selection, QWidget* parent = nullptr);
 
@@ -35,8 +33,9 @@ public:
     // selection's hovered token, then its query token. Side::None when all lines are shown.
     ArcsLayout::Hit focus() const;
     ArcsLayout layoutFor(const QRectF& target) const;
-    // The lines paint() draws: the strongest (query, key) pairs of the enabled heads, grouped by pen.
-    ArcsLines linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus) const;
+    // The lines paint() draws, grouped by pen: each query's k strongest keys (the selection's
+    // arcsTopK) in each drawn head, those that cross `visible` (empty = everywhere).
+    ArcsLines linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus, const QRectF& visible = {}) const;
 
     // The heads whose lines are drawn: the focused head, or with "mean of heads" every switched-on
     // head in its own colour, so the arcs always show what the heatmap and the title say.
@@ -50,6 +49,8 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     // Everything paint() depends on besides the result: the cached picture is redrawn exactly
@@ -61,6 +62,8 @@ private:
         QList<int> heads; // drawnHeads()
         ArcsLayout::Hit focus;
         QSize size;
+        QRect area; // the part of the widget the picture holds (what is visible of a long input)
+        int topK = 0;
         qreal devicePixelRatio = 0.0;
         qint64 palette = 0;
         QFont font;
@@ -73,7 +76,9 @@ private:
     void paintLabels(QPainter& painter, const ArcsLayout& layout, ArcsLayout::Hit focus) const;
 
     ArcsLayout::Hit m_hover; // view-local: a key on the right has no place in SelectionState
-    // The widget's picture: repaints (expose, scrolling, other windows) are a blit.
+    void updateMinimumHeight(); // a long input's rows keep their size: the scroll area scrolls
+
+    // The picture of the visible part: repaints (expose, other windows) are a blit.
     QImage m_picture;
     PictureKey m_pictureKey;
 };
