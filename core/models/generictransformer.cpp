@@ -86,9 +86,11 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
     if (project && m_arch.projectBeforePositions)
         x = applyLinear(x, m_w.embeddingProjection);
     addPositions(x, ids, segments, firstPosition);
+    if (project && m_arch.projectBeforeNorm)
+        x = applyLinear(x, m_w.embeddingProjection);
     if (m_arch.embeddingNorm)
         x = norm(x, m_w.embNormGain, m_w.embNormBias);
-    if (project && !m_arch.projectBeforePositions)
+    if (project && !m_arch.projectBeforePositions && !m_arch.projectBeforeNorm)
         x = applyLinear(x, m_w.embeddingProjection);
     return x;
 }
@@ -258,6 +260,16 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         attention.softcap = m_arch.attnSoftcap;
         attention.scoreBias = alibi.empty() ? nullptr : alibi.data();
         attention.scoreBiasPerKey = true;
+        // DeBERTa's c2p and p2c terms, scaled as the scores are, one (T, S) block per head. An
+        // encoder: no cache, so the keys are this call's.
+        const std::vector<float> positionTerms =
+            m_arch.disentangled ? disentangledBias(*m_arch.disentangled, q, k, block.posQuery, block.posKey, heads,
+                                                   m_arch.headDim, firstPosition, options.scale ? m_arch.scoreScale : 1.0f)
+                                : std::vector<float>();
+        if (!positionTerms.empty()) {
+            attention.scoreBias = positionTerms.data();
+            attention.scoreBiasPerKey = false;
+        }
         Matrix concat;
         if (cache != nullptr) {
             cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;
