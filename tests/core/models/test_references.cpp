@@ -87,7 +87,10 @@ private slots:
         const ForwardResult forward = net.forward(ref.ids, ref.tokenTypes, options);
         const AttentionTensor& att = forward.attention;
         QCOMPARE(std::vector<int>({att.layers, att.heads, att.queries, att.keys}), ref.attentionShape);
-        qInfo("max |attention - reference| = %.3g", static_cast<double>(maxAbsDiff(att.data, ref.attention)));
+        qInfo("max |attention - reference| = %.3g, |hidden - reference| = %.3g, |logits - reference| = %.3g",
+              static_cast<double>(maxAbsDiff(att.data, ref.attention)),
+              static_cast<double>(maxAbsDiff(forward.hidden, ref.hidden)),
+              static_cast<double>(ref.logits.size() == 0 ? 0.0f : maxAbsDiff(forward.logits, ref.logits)));
         QVERIFY2(maxAbsDiff(att.data, ref.attention) < tolerance, "attention weights differ from the reference");
         QVERIFY2(maxAbsDiff(forward.hidden, ref.hidden) < tolerance, "final hidden states differ");
         if (ref.logits.size() == 0) // a bare encoder (DebertaV2Model): no head, no logits
