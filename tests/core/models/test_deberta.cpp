@@ -12,6 +12,7 @@
 #include "models/generictransformer.h"
 #include "models/hfconfig.h"
 #include "registry/modelregistry.h"
+#include "tokenizers/tokenizer.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,6 +53,7 @@ private slots:
     void eachPositionTermMatters_data();
     void eachPositionTermMatters();
     void readouts();
+    void tokenizerAndMaskedPredictions();
     void refusals_data();
     void refusals();
 };
@@ -229,6 +231,25 @@ void TestDeberta::readouts()
     QVERIFY(forward.readoutNotes.front().find("masked-LM head") != std::string::npos);
     for (const Matrix& layer : forward.alti) // each query's contributions add up to one
         QVERIFY((layer.rowwise().sum().array() - 1.0f).abs().maxCoeff() < 1e-4f);
+}
+
+void TestDeberta::tokenizerAndMaskedPredictions()
+{
+    // deberta_v3's tokenizer.json is in DeBERTa-v3's layout (tools/fixtures: Unigram, Strip and
+    // Replace normalizers, a Sequence holding Metaspace "always", [CLS] $A [SEP], [MASK] added past
+    // the Unigram vocabulary). Ids by hand from its pieces: ▁the 6, ▁cat 7, ▁sat 8, ▁on 9; after
+    // [MASK] the "." is its own word, so Metaspace prepends ▁ (4) and "▁." splits into ▁ and . (5).
+    const auto model = openModel(modelCase("deberta_v3"));
+    const Tokenizer* tokenizer = model->tokenizer();
+    QVERIFY(tokenizer != nullptr);
+    QCOMPARE(idsOf(tokenizer->encodeForModel("the cat sat on the [MASK].")),
+             std::vector<int>({1, 6, 7, 8, 9, 6, 99, 4, 5, 2}));
+    RunRequest request;
+    request.text = "the cat sat on the [MASK].";
+    const auto result = model->run(request);
+    QCOMPARE(result->maskedPredictions.size(), std::size_t(1));
+    QCOMPARE(result->maskedPredictions.front().first, 6);
+    QVERIFY(!result->maskedPredictions.front().second.empty());
 }
 
 void TestDeberta::refusals_data()
