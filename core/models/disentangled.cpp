@@ -167,7 +167,7 @@ std::vector<float> disentangledBias(const DisentangledAttention& a, const Eigen:
         }
     }
     std::vector<float> bias(static_cast<std::size_t>(heads) * static_cast<std::size_t>(T * S));
-    const bool parallel = heads > 1 && T * S * headDim >= (Index(1) << 14);
+    const bool parallel = heads > 1 && static_cast<Index>(heads) * T * S * headDim >= (Index(1) << 14);
 #pragma omp parallel for schedule(static) if (parallel)
     for (int h = 0; h < heads; ++h) {
         const Index c0 = static_cast<Index>(h) * headDim;

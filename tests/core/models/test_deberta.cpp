@@ -14,6 +14,8 @@
 #include "registry/modelregistry.h"
 #include "tokenizers/tokenizer.h"
 
+#include <omp.h>
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -53,6 +55,7 @@ private slots:
     void eachPositionTermMatters_data();
     void eachPositionTermMatters();
     void readouts();
+    void sameWithOneAndTwoThreads();
     void tokenizerAndMaskedPredictions();
     void refusals_data();
     void refusals();
@@ -231,6 +234,30 @@ void TestDeberta::readouts()
     QVERIFY(forward.readoutNotes.front().find("masked-LM head") != std::string::npos);
     for (const Matrix& layer : forward.alti) // each query's contributions add up to one
         QVERIFY((layer.rowwise().sum().array() - 1.0f).abs().maxCoeff() < 1e-4f);
+}
+
+void TestDeberta::sameWithOneAndTwoThreads()
+{
+    // The position terms are computed per head in parallel: bit for bit what one thread gives.
+    // 24 tokens (the fixture's every position) × 4 heads is enough work to run the heads in parallel.
+    const Reference ref = loadReference("deberta_v3_legacy_head");
+    std::vector<int> ids = ref.ids;
+    ids.insert(ids.end(), ref.ids.begin(), ref.ids.begin() + 11);
+    QCOMPARE(ids.size(), std::size_t(24));
+    const auto model = openModel(modelCase("deberta_v3_legacy_head"));
+    ForwardOptions options;
+    options.mask = everyKey(static_cast<Index>(ids.size()));
+    options.pipelineHead = std::make_pair(1, 1);
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const ForwardResult one = networkOf(*model).forward(ids, {}, options);
+    omp_set_num_threads(2);
+    const ForwardResult two = networkOf(*model).forward(ids, {}, options);
+    omp_set_num_threads(saved);
+    QVERIFY(one.attention.data == two.attention.data);
+    QVERIFY(one.hidden == two.hidden);
+    QVERIFY(one.logits.size() > 0 && one.logits == two.logits);
+    QVERIFY(one.pipeline->capture.scaled == two.pipeline->capture.scaled);
 }
 
 void TestDeberta::tokenizerAndMaskedPredictions()
