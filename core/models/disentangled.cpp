@@ -75,12 +75,18 @@ int relativePosition(int i, int j, const DisentangledAttention& a)
 DisentangledAttention disentangledSettings(const HfConfig& config, int maxPositions)
 {
     const std::string& path = config.path();
-    if (const int kernel = signedSize(config, "conv_kernel_size", 0); kernel > 0) {
-        throw ModelLoadError(path + ": \"conv_kernel_size\" " + std::to_string(kernel) +
-                             " is not supported: the convolution DeBERTa-v2 (xlarge, xxlarge) adds after its first "
-                             "layer is not implemented (DeBERTa-v3 and mDeBERTa, without it, are)");
-    }
     DisentangledAttention a;
+    a.convKernel = std::max(0, signedSize(config, "conv_kernel_size", 0));
+    if (a.convKernel > 0) {
+        // An even kernel gives torch's Conv1d T − 1 outputs, which cannot join the residual stream.
+        if (a.convKernel % 2 == 0 || a.convKernel > 255)
+            throw ModelLoadError(path + ": \"conv_kernel_size\" " + std::to_string(a.convKernel) +
+                                 " is not supported (an odd size up to 255 is)");
+        a.convGroups = signedSize(config, "conv_groups", 1);
+        if (a.convGroups < 1)
+            throw ModelLoadError(path + ": \"conv_groups\" must be positive");
+        a.convActivation = config.stringOr("conv_act", "tanh");
+    }
     a.relative = config.boolOr("relative_attention", false);
     a.shareKey = config.boolOr("share_att_key", false);
     // pos_att_type: "p2c|c2p", a list, or null; other entries do nothing in DeBERTa-v2's code.
@@ -117,6 +123,58 @@ DisentangledAttention disentangledSettings(const HfConfig& config, int maxPositi
         }
     }
     return a;
+}
+
+DebertaConv debertaConv(const std::vector<float>& weights, RowVector bias, int width, int kernel, int groups)
+{
+    DebertaConv c;
+    const int perGroup = width / groups; // input (and output) channels of each group
+    std::vector<Matrix> taps(static_cast<std::size_t>(kernel), Matrix::Zero(width, width)); // (in, out), block-diagonal
+    for (int o = 0; o < width; ++o) {
+        const int firstInput = (o / perGroup) * perGroup;
+        for (int ci = 0; ci < perGroup; ++ci) {
+            for (int u = 0; u < kernel; ++u) {
+                const auto at = (static_cast<std::size_t>(o) * perGroup + ci) * kernel + u;
+                taps[static_cast<std::size_t>(u)](firstInput + ci, o) = weights[at];
+            }
+        }
+    }
+    for (const Matrix& tap : taps)
+        c.taps.emplace_back(tap);
+    c.bias = std::move(bias);
+    return c;
+}
+
+Matrix applyDebertaConv(const DebertaConv& c, const Matrix& embeddings, const Matrix& layerOutput,
+                        const std::vector<std::uint8_t>& valid, float eps)
+{
+    const Index T = embeddings.rows();
+    const auto kernel = static_cast<Index>(c.taps.size());
+    const Index pad = (kernel - 1) / 2;
+    Matrix out = Matrix::Zero(T, embeddings.cols());
+    out.rowwise() += c.bias;
+    for (Index u = 0; u < kernel; ++u) {
+        const Index shift = u - pad; // output row t reads input row t + shift
+        const Index first = std::max<Index>(0, -shift);
+        const Index last = std::min<Index>(T, T - shift); // one past
+        if (last > first)
+            out.middleRows(first, last - first) +=
+                applyLinear(Matrix(embeddings.middleRows(first + shift, last - first)), c.taps[static_cast<std::size_t>(u)]);
+    }
+    for (Index t = 0; t < T; ++t) {
+        if (valid[static_cast<std::size_t>(t)] == 0)
+            out.row(t).setZero();
+    }
+    if (c.tanh)
+        out = out.array().tanh().matrix();
+    else
+        activateInPlace(c.activation, out);
+    Matrix y = layerNorm(layerOutput + out, c.normGain, c.normBias, eps);
+    for (Index t = 0; t < T; ++t) {
+        if (valid[static_cast<std::size_t>(t)] == 0)
+            y.row(t).setZero();
+    }
+    return y;
 }
 
 std::string disentangledNote(const DisentangledAttention& a, int headDim)

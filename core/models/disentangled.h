@@ -3,9 +3,13 @@
 // specification): besides content·content, each score gains content→position (c2p: the query
 // against the key's relative position) and position→content (p2c: the key against the query's
 // relative position) terms, read from a table of relative-position embeddings through
-// log-spaced buckets. The generic forward adds them to the scores as a (heads, T, S) bias.
+// log-spaced buckets. The generic forward adds them to the scores as a (heads, T, S) bias; the
+// convolution DeBERTa-v2 xlarge / xxlarge apply after layer 0 lives here too.
 
 #include "base/tensor.h"
+#include "models/kernels.h"
+
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -24,6 +28,9 @@ struct DisentangledAttention
     bool p2c = false;             // "p2c" in pos_att_type
     bool shareKey = false;        // share_att_key: positions go through the layer's own W_Q / W_K
     bool normRelative = false;    // norm_rel_ebd has "layer_norm": the table passes encoder.LayerNorm
+    int convKernel = 0;           // conv_kernel_size: > 0 adds the convolution after layer 0 (DebertaConv)
+    int convGroups = 1;           // conv_groups
+    std::string convActivation = "tanh"; // conv_act
     // Scores are divided by √(d_k · scaleFactor), scaleFactor = 1 + the position terms used.
     int scaleFactor() const { return 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0); }
     int tableRows() const { return 2 * span; } // rows of rel_embeddings that are read
@@ -40,6 +47,23 @@ int relativePosition(int i, int j, const DisentangledAttention& a);
 // The settings from config.json (throws ModelLoadError naming the key): maxPositions is
 // max_position_embeddings, the fallback of max_relative_positions.
 DisentangledAttention disentangledSettings(const HfConfig& config, int maxPositions);
+
+// DeBERTa-v2's ConvLayer (conv_kernel_size > 0: deberta-v2-xlarge, -xxlarge), once after layer 0:
+// x = LayerNorm(x + act(conv1d(embeddings))), the encoder's input convolved over positions
+// (kernel k, padding (k − 1)/2, conv_groups), padded positions' convolution and result zeroed.
+struct DebertaConv
+{
+    std::vector<Linear> taps; // k of (d, d): tap u carries input row t + u − (k − 1)/2 to output row t
+    RowVector bias;           // (d)
+    bool tanh = true;         // conv_act "tanh" (the default), else `activation`
+    Activation activation = Activation::GeluErf;
+    RowVector normGain, normBias; // encoder.conv.LayerNorm
+};
+// weights: Conv1d's (d, d / groups, k) row-major.
+DebertaConv debertaConv(const std::vector<float>& weights, RowVector bias, int width, int kernel, int groups);
+// embeddings and layerOutput (T, d); valid (T): 1 for the tokens the mask lets be attended.
+Matrix applyDebertaConv(const DebertaConv& c, const Matrix& embeddings, const Matrix& layerOutput,
+                        const std::vector<std::uint8_t>& valid, float eps);
 
 // A remark for the pipeline view: what the scaled scores hold besides Q·Kᵀ.
 std::string disentangledNote(const DisentangledAttention& a, int headDim);

@@ -514,6 +514,8 @@ FamilyDescription debertaV2()
     f.tensors.posQuery = "attention.self.pos_query_proj";
     f.tensors.relEmbeddings = "encoder.rel_embeddings";
     f.tensors.relNorm = "encoder.LayerNorm";
+    f.tensors.conv = "encoder.conv.conv";
+    f.tensors.convNorm = "encoder.conv.LayerNorm";
     f.tensors.mlmTransform = "lm_predictions.lm_head.dense";
     f.tensors.mlmNorm = "lm_predictions.lm_head.LayerNorm";
     f.tensors.mlmDecoder = ""; // always the word embeddings

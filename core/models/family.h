@@ -129,6 +129,7 @@ struct FamilyTensors
     // DeBERTa-v2's disentangled attention (models/disentangled.h): the relative-position table and
     // its LayerNorm (relative to the prefix), and each layer's own position projections.
     std::string relEmbeddings, relNorm, posKey, posQuery;
+    std::string conv, convNorm; // DeBERTa-v2's ConvLayer after layer 0 (conv_kernel_size > 0), relative to the prefix
 };
 
 // A config key that changes the maths in a way this description does not cover: refused unless

@@ -204,6 +204,7 @@ private:
     }
     // DeBERTa: the relative-position table (after its LayerNorm, if any), read once.
     void readRelativeTable();
+    void readConvolution(StackWeights& w) const;
     void readPositionProjections(int layer, BlockWeights& b) const;
     std::vector<bool> slidingLayers() const;
     std::vector<float> localRopeFrequencies() const;
@@ -453,6 +454,26 @@ void FamilyLoader::readRelativeTable()
     }
 }
 
+// DeBERTa-v2's convolution after layer 0: encoder.conv.conv (d, d / conv_groups, conv_kernel_size)
+// with its bias, and encoder.conv.LayerNorm.
+void FamilyLoader::readConvolution(StackWeights& w) const
+{
+    if (!m_disentangled || m_disentangled->convKernel == 0)
+        return;
+    const DisentangledAttention& a = *m_disentangled;
+    const int d = m_info.dModel;
+    if (d % a.convGroups != 0)
+        throw ModelLoadError(m_config.path() + ": \"conv_groups\" must divide " + quotedKey(m_family.keys.width));
+    const std::string conv = name(m_t.conv);
+    const std::vector<float> weights = m_weights.floats(conv + ".weight", {d, d / a.convGroups, a.convKernel});
+    DebertaConv c = debertaConv(weights, m_weights.vector(conv + ".bias", d), d, a.convKernel, a.convGroups);
+    c.tanh = a.convActivation == "tanh";
+    if (!c.tanh)
+        c.activation = activationNamed(a.convActivation, m_config.path() + ": \"conv_act\"");
+    normInto(name(m_t.convNorm), d, c.normGain, c.normBias);
+    w.conv = std::move(c);
+}
+
 // The table through the layer's key (c2p) and query (p2c) projections: its own pos_key_proj /
 // pos_query_proj, or the layer's W_K / W_Q with share_att_key. Biases included, as nn.Linear has them.
 void FamilyLoader::readPositionProjections(int layer, BlockWeights& b) const
@@ -697,6 +718,11 @@ void FamilyLoader::buildArchitecture()
         add("the attention and MLP outputs pass an RMSNorm of their own before joining the residual stream");
     if (m_disentangled)
         add(disentangledNote(*m_disentangled, m_arch.headDim));
+    if (m_disentangled && m_disentangled->convKernel > 0) {
+        add("after layer 0 the embeddings are convolved over " + std::to_string(m_disentangled->convKernel) +
+            " neighbouring positions (" + m_disentangled->convActivation +
+            ") and added to the layer's output under a LayerNorm (conv_kernel_size)");
+    }
     if (positions == PositionKind::None && m_family.positions != PositionKind::None)
         add("no absolute position embeddings are added to the tokens (position_biased_input is false)");
     add("head size " + std::to_string(m_arch.headDim));
@@ -745,6 +771,7 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
                              " need a projection to the model width " + std::to_string(d));
     }
     readRelativeTable();
+    readConvolution(w);
     if (m_t.layer.find("{L}") == std::string::npos) {
         w.blocks.push_back(readBlock(0)); // one block shared by every layer
         w.blockOfLayer.assign(static_cast<std::size_t>(m_info.layers), 0);

@@ -34,6 +34,16 @@ MaskMatrix withSlidingWindow(const MaskMatrix& mask, int window, bool bothSides)
     return out;
 }
 
+// Tokens any query may attend to (padding keys are masked for every query): DeBERTa's input mask.
+std::vector<std::uint8_t> attendedTokens(const MaskMatrix& mask)
+{
+    std::vector<std::uint8_t> valid(static_cast<std::size_t>(mask.cols()), 0);
+    for (Index i = 0; i < mask.rows(); ++i)
+        for (Index j = 0; j < mask.cols(); ++j)
+            valid[static_cast<std::size_t>(j)] |= mask(i, j) != 0 ? 1 : 0;
+    return valid;
+}
+
 } // namespace
 
 GenericTransformer::GenericTransformer(TransformerInfo info, Architecture arch, StackWeights weights)
@@ -199,6 +209,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const std::vector<float> alibi = alibiBias(firstPosition + T);
 
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
+    const Matrix embedded = m_w.conv ? x : Matrix(); // DeBERTa-v2's convolution reads the encoder's input
     // Readings for the measures (engine/readouts.h); none of them changes the pass. Generation
     // (a cache) never asks for them.
     const bool readLens = !options.lensRows.empty() && m_info.hasLmHead && cache == nullptr;
@@ -326,6 +337,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             break;
         }
         }
+        if (l == 0 && m_w.conv)
+            x = applyDebertaConv(*m_w.conv, embedded, x, attendedTokens(layerOptions.mask), m_arch.normEps);
         for (Index i = 0; readLens && i < lensCount; ++i)
             lensInput.row(static_cast<Index>(l) * lensCount + i) = x.row(options.lensRows[static_cast<std::size_t>(i)]);
     }
@@ -354,6 +367,8 @@ Matrix GenericTransformer::finalStage(const Matrix& residual) const
 
 std::string GenericTransformer::altiUnavailable() const
 {
+    if (m_w.conv)
+        return "the convolution after the first layer mixes the tokens outside attention";
     for (const BlockWeights& b : m_w.blocks) {
         if (b.postAttnNormGain.size() > 0)
             return "each attention output passes through its own norm before the residual";

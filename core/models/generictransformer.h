@@ -81,6 +81,7 @@ struct StackWeights
     RowVector mlmNormGain, mlmNormBias;
     TokenTable mlmDecoder;
     RowVector mlmBias;
+    std::optional<DebertaConv> conv; // DeBERTa-v2's convolution after layer 0 (conv_kernel_size > 0)
 };
 
 // How a model holds its weight matrices (layers' and token tables): widened to floats, or kept

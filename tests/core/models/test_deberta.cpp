@@ -2,7 +2,8 @@
 // function against hand-computed values and against torch over a wide range, the relative
 // positions the fixtures' references used, the pipeline's scores / scaled scores / weights (the
 // scaled ones hold the c2p and p2c terms), that each position term matters (dropping either from
-// config.json moves the maps off the reference), which readouts are defined, and the refusals.
+// config.json moves the maps off the reference), the convolution after layer 0, which readouts are
+// defined, results independent of the thread count, the tokenizer.json, and the refusals.
 
 #include "base/modelloaderror.h"
 #include "engine/attentionmodel.h"
@@ -55,7 +56,9 @@ private slots:
     void eachPositionTermMatters_data();
     void eachPositionTermMatters();
     void readouts();
+    void sameWithOneAndTwoThreads_data();
     void sameWithOneAndTwoThreads();
+    void convolutionMatters();
     void tokenizerAndMaskedPredictions();
     void refusals_data();
     void refusals();
@@ -236,15 +239,23 @@ void TestDeberta::readouts()
         QVERIFY((layer.rowwise().sum().array() - 1.0f).abs().maxCoeff() < 1e-4f);
 }
 
+void TestDeberta::sameWithOneAndTwoThreads_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("deberta_v3_legacy_head") << "deberta_v3_legacy_head";
+    QTest::newRow("deberta_v2_conv") << "deberta_v2_conv";
+}
+
 void TestDeberta::sameWithOneAndTwoThreads()
 {
     // The position terms are computed per head in parallel: bit for bit what one thread gives.
     // 24 tokens (the fixture's every position) × 4 heads is enough work to run the heads in parallel.
-    const Reference ref = loadReference("deberta_v3_legacy_head");
+    QFETCH(QString, name);
+    const Reference ref = loadReference(name.toStdString());
     std::vector<int> ids = ref.ids;
     ids.insert(ids.end(), ref.ids.begin(), ref.ids.begin() + 11);
     QCOMPARE(ids.size(), std::size_t(24));
-    const auto model = openModel(modelCase("deberta_v3_legacy_head"));
+    const auto model = openModel(modelCase(name.toStdString()));
     ForwardOptions options;
     options.mask = everyKey(static_cast<Index>(ids.size()));
     options.pipelineHead = std::make_pair(1, 1);
@@ -258,6 +269,33 @@ void TestDeberta::sameWithOneAndTwoThreads()
     QVERIFY(one.hidden == two.hidden);
     QVERIFY(one.logits.size() > 0 && one.logits == two.logits);
     QVERIFY(one.pipeline->capture.scaled == two.pipeline->capture.scaled);
+}
+
+void TestDeberta::convolutionMatters()
+{
+    // deberta_v2_conv without its convolution (conv_kernel_size 0) keeps layer 0's maps and loses
+    // layer 1's: the reference holds the convolution. ALTI says it is not defined there.
+    const Reference ref = loadReference("deberta_v2_conv");
+    const auto T = static_cast<Index>(ref.ids.size());
+    QTemporaryDir dir;
+    const std::string folder = copyModel(dir.path().toStdString(), "deberta_v2_conv", "noconv",
+                                         patchedConfig("deberta_v2_conv", "conv_kernel_size", "0"));
+    ForwardOptions options;
+    options.mask = everyKey(T);
+    const ForwardResult without = networkOf(*openModel(folder)).forward(ref.ids, {}, options);
+    const std::size_t perLayer = static_cast<std::size_t>(4 * T * T);
+    const std::span<const float> ours(without.attention.data), theirs(ref.attention);
+    QVERIFY(maxAbsDiff(ours.first(perLayer), theirs.first(perLayer)) < tolerance);
+    QVERIFY(maxAbsDiff(ours.subspan(perLayer), theirs.subspan(perLayer)) > 100 * tolerance);
+
+    const auto model = openModel(modelCase("deberta_v2_conv"));
+    options.alti = true;
+    options.valueGram = true;
+    const ForwardResult with = networkOf(*model).forward(ref.ids, {}, options);
+    QVERIFY(with.alti.empty());
+    QVERIFY(!with.valueGram.empty());
+    QCOMPARE(with.readoutNotes.size(), std::size_t(1));
+    QVERIFY2(with.readoutNotes.front().find("convolution") != std::string::npos, with.readoutNotes.front().c_str());
 }
 
 void TestDeberta::tokenizerAndMaskedPredictions()
@@ -284,7 +322,9 @@ void TestDeberta::refusals_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("named");
-    QTest::newRow("conv layer") << "conv_kernel_size" << "3" << "conv_kernel_size";
+    QTest::newRow("conv layer without its tensors") << "conv_kernel_size" << "3" << "encoder.conv.conv.weight";
+    QTest::newRow("even conv kernel") << "conv_kernel_size" << "4" << "conv_kernel_size";
+    QTest::newRow("conv groups not dividing the width") << "conv_groups" << "3" << "conv_groups";
     QTest::newRow("pos_att_type number") << "pos_att_type" << "7" << "pos_att_type";
     QTest::newRow("too few buckets") << "position_buckets" << "2" << "position_buckets";
     QTest::newRow("buckets beyond the positions") << "position_buckets" << "64" << "position_buckets";
@@ -297,8 +337,9 @@ void TestDeberta::refusals()
     QFETCH(QString, value);
     QFETCH(QString, named);
     QTemporaryDir dir;
-    const std::string folder = copyModel(dir.path().toStdString(), "deberta_v3", "refused",
-                                         patchedConfig("deberta_v3", key.toStdString(), value.toStdString()));
+    const std::string base = key == "conv_groups" ? "deberta_v2_conv" : "deberta_v3";
+    const std::string folder = copyModel(dir.path().toStdString(), base, "refused",
+                                         patchedConfig(base, key.toStdString(), value.toStdString()));
     try {
         openModel(folder);
         QFAIL("loaded");
