@@ -18,6 +18,8 @@
 #include <omp.h>
 
 #include <QTemporaryDir>
+#include <filesystem>
+#include <fstream>
 #include <QTest>
 
 using namespace attnviz;
@@ -60,6 +62,7 @@ private slots:
     void sameWithOneAndTwoThreads();
     void convolutionMatters();
     void tokenizerAndMaskedPredictions();
+    void spmModelAloneTakesIds();
     void refusals_data();
     void refusals();
 };
@@ -315,6 +318,25 @@ void TestDeberta::tokenizerAndMaskedPredictions()
     QCOMPARE(result->maskedPredictions.size(), std::size_t(1));
     QCOMPARE(result->maskedPredictions.front().first, 6);
     QVERIFY(!result->maskedPredictions.front().second.empty());
+}
+
+void TestDeberta::spmModelAloneTakesIds()
+{
+    // A folder as microsoft/deberta-v3-* ship it, spm.model without tokenizer.json: it opens, takes
+    // token ids, and every result says why there is no tokenizer.
+    QTemporaryDir dir;
+    const std::string folder = copyModel(dir.path().toStdString(), "deberta_v3", "spm");
+    std::filesystem::remove(folder + "/tokenizer.json");
+    std::ofstream(folder + "/spm.model") << "not read";
+    const auto model = openModel(folder);
+    QVERIFY(model->tokenizer() == nullptr);
+    RunRequest request;
+    request.ids = loadReference("deberta_v3").ids;
+    const auto result = model->run(request);
+    const bool said = std::any_of(result->notices.begin(), result->notices.end(), [](const std::string& n) {
+        return n.find("token ids only") != std::string::npos;
+    });
+    QVERIFY(said);
 }
 
 void TestDeberta::refusals_data()
