@@ -482,8 +482,11 @@ void FamilyLoader::readPositionProjections(int layer, BlockWeights& b) const
         return;
     const DisentangledAttention& a = *m_disentangled;
     const Index d = m_info.dModel;
-    if (a.shareKey) {
-        const Matrix projected = applyLinear(m_relTable, b.qkv);
+    if (a.shareKey) { // the Q and K columns of the layer's Q | K | V, biases included
+        const Index width = m_qWidth + m_kvWidth;
+        const RowVector& bias = b.qkv.bias();
+        const Linear qk(b.qkv.weightColumns(0, width), bias.size() > 0 ? RowVector(bias.head(width)) : RowVector());
+        const Matrix projected = applyLinear(m_relTable, qk);
         if (a.c2p)
             b.posKey = projected.middleCols(m_qWidth, m_kvWidth);
         if (a.p2c)
