@@ -492,6 +492,46 @@ FamilyDescription modernBert()
     return f;
 }
 
+// DeBERTa-v2 and v3 (model_type deberta-v2): BERT's post-LayerNorm blocks with disentangled
+// attention (content→position and position→content terms over log-bucketed relative positions,
+// models/disentangled.h); absolute positions only with position_biased_input (v3: false),
+// embed_proj between embedding_size and the width before the embedding LayerNorm, and the
+// masked-LM head as lm_predictions.lm_head (tied to the word embeddings) or, in legacy
+// checkpoints, cls.predictions.
+FamilyDescription debertaV2()
+{
+    FamilyDescription f = bertLike({"deberta-v2"});
+    f.keys.defaultEps = 1e-7f; // DebertaV2Config's layer_norm_eps
+    f.keys.defaultTokenTypes = 0;
+    f.keys.headDim = {{"attention_head_size"}};
+    f.keys.embeddingWidth = {{"embedding_size"}};
+    f.tensors.prefixes = {"deberta.", ""};
+    f.tensors.embeddingProjection = "embeddings.embed_proj";
+    f.tensors.q = "attention.self.query_proj";
+    f.tensors.k = "attention.self.key_proj";
+    f.tensors.v = "attention.self.value_proj";
+    f.tensors.posKey = "attention.self.pos_key_proj";
+    f.tensors.posQuery = "attention.self.pos_query_proj";
+    f.tensors.relEmbeddings = "encoder.rel_embeddings";
+    f.tensors.relNorm = "encoder.LayerNorm";
+    f.tensors.conv = "encoder.conv.conv";
+    f.tensors.convNorm = "encoder.conv.LayerNorm";
+    f.tensors.mlmTransform = "lm_predictions.lm_head.dense";
+    f.tensors.mlmNorm = "lm_predictions.lm_head.LayerNorm";
+    f.tensors.mlmDecoder = ""; // always the word embeddings
+    f.tensors.mlmBias = "lm_predictions.lm_head.bias";
+    f.tensors.mlmBiasAlt = "";
+    f.tensors.mlmAlternatives = {{"cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
+                                  "cls.predictions.decoder.weight", "cls.predictions.bias", "cls.predictions.decoder.bias"}};
+    f.projectBeforeNorm = true;
+    f.absolutePositionsKey = {{"position_biased_input"}};
+    f.disentangled = true;
+    f.refused = {};
+    f.pipelineNote = "DeBERTa adds biases: Q = X·W_Q + b_Q (likewise K, V and the output); X is the layer input "
+                     "(it normalises after each block, not before)";
+    return f;
+}
+
 FamilyDescription distilbert()
 {
     FamilyDescription f = bertLike({"distilbert"});
@@ -526,7 +566,8 @@ const std::vector<FamilyDescription>& allFamilies()
 {
     static const std::vector<FamilyDescription> all = {gpt2(),   llama(),      mistral(), qwen2(),
                                                        qwen3(),  gemma(),      gemma2(),  gemma3(),  gemma3Multimodal(),  phi3(),    opt(),    bloom(),    gptNeox(),
-                                                       bert(),   distilbert(), roberta(),   albert(),   electra(),   modernBert()};
+                                                       bert(),   distilbert(), roberta(),   albert(),   electra(),   modernBert(),
+                                                       debertaV2()};
     return all;
 }
 

@@ -27,6 +27,7 @@ enum class PositionKind {
     LearnedFromPadding, // RoBERTa: position ids count non-padding tokens from padding_idx + 1
     RotaryHalf,        // RoPE, Hugging Face rotate_half pairs (i, i + d/2)
     Alibi,             // no position embedding: each head adds slope × key position to its scores (BLOOM)
+    None,              // no position embedding: positions enter through relative attention only (DeBERTa-v3)
 };
 
 // Which layers a sliding_window limits (and, with a local RoPE base, which use it).
@@ -118,6 +119,17 @@ struct FamilyTensors
     std::string ropeFactors; // a tensor of per-frequency RoPE divisors, used when stored (GGUF rope_freqs)
     // Masked-LM head (HeadKind::MaskedLm); stored outside the prefix.
     std::string mlmTransform, mlmNorm, mlmDecoder, mlmBias, mlmBiasAlt;
+    struct MaskedLmNames
+    {
+        std::string transform, norm, decoder, bias, biasAlt;
+    };
+    // Other names of the masked-LM head, tried in order when mlmTransform is not stored
+    // (DeBERTa-v2: lm_predictions.lm_head.* in newer checkpoints, cls.predictions.* in legacy ones).
+    std::vector<MaskedLmNames> mlmAlternatives;
+    // DeBERTa-v2's disentangled attention (models/disentangled.h): the relative-position table and
+    // its LayerNorm (relative to the prefix), and each layer's own position projections.
+    std::string relEmbeddings, relNorm, posKey, posQuery;
+    std::string conv, convNorm; // DeBERTa-v2's ConvLayer after layer 0 (conv_kernel_size > 0), relative to the prefix
 };
 
 // A config key that changes the maths in a way this description does not cover: refused unless
@@ -140,6 +152,9 @@ struct FamilyDescription
     ConfigKey preNormKey{};          // a boolean that, false, turns Pre into Post, without a final norm (OPT)
     bool embeddingNorm = false;
     bool projectBeforePositions = false; // OPT: project_in, then positions of the full width
+    bool projectBeforeNorm = false;      // DeBERTa: positions and token types, then embed_proj, then the norm (model width)
+    ConfigKey absolutePositionsKey{};    // a boolean that, false, drops the learned positions (DeBERTa position_biased_input)
+    bool disentangled = false;           // DeBERTa-v2/v3's disentangled attention (models/disentangled.h)
     bool scaleEmbeddingBySqrtWidth = false; // Gemma
     PositionKind positions = PositionKind::RotaryHalf;
     QkvLayout qkv = QkvLayout::Separate;

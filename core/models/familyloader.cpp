@@ -190,6 +190,22 @@ private:
     void normInto(const std::string& module, Index n, RowVector& gain, RowVector& bias) const;
 
     float optionalPositive(const ConfigKey& key, float fallback) const;
+    // The family's position kind, or None when its absolutePositionsKey turns the table off.
+    PositionKind positionKind() const
+    {
+        if (present(m_family.absolutePositionsKey) && !m_config.boolOr(keyOf(m_family.absolutePositionsKey), true))
+            return PositionKind::None;
+        return m_family.positions;
+    }
+    bool readsPositionTable() const
+    {
+        const PositionKind kind = positionKind();
+        return !m_t.positions.empty() && (kind == PositionKind::Learned || kind == PositionKind::LearnedFromPadding);
+    }
+    // DeBERTa: the relative-position table (after its LayerNorm, if any), read once.
+    void readRelativeTable();
+    void readConvolution(StackWeights& w) const;
+    void readPositionProjections(int layer, BlockWeights& b) const;
     std::vector<bool> slidingLayers() const;
     std::vector<float> localRopeFrequencies() const;
     void applyStoredRopeFactors();
@@ -213,6 +229,8 @@ private:
     int m_positionRows = 0;
     Index m_qWidth = 0, m_kvWidth = 0;
     bool m_attentionBias = false;
+    std::optional<DisentangledAttention> m_disentangled;
+    Matrix m_relTable; // (2·span, d) DeBERTa's relative-position embeddings, normalised if the config says so
 };
 
 Dense FamilyLoader::dense(const std::string& module, Index in, Index out, bool biasRequired) const
@@ -369,7 +387,8 @@ void FamilyLoader::readSizes()
     m_kvWidth = checked::mul<ModelLoadError>(m_info.kvHeads, m_arch.headDim, keyOf(k.kvHeads) + " × head size");
     checked::add<ModelLoadError>(static_cast<int>(m_qWidth), checked::mul<ModelLoadError>(2, static_cast<int>(m_kvWidth), "K and V widths"),
                                  "the Q, K and V widths");
-    if (!k.tokenTypes.names.empty())
+    // A type_vocab_size of 0 means no token-type embedding (DeBERTa-v3).
+    if (!k.tokenTypes.names.empty() && !(present(k.tokenTypes) && m_config.numberOr(keyOf(k.tokenTypes), 1) == 0))
         m_tokenTypes = sizeOr(k.tokenTypes, SizeKind::TokenTypes, k.defaultTokenTypes);
     m_embeddingWidth = k.embeddingWidth.names.empty() ? m_info.dModel : sizeOr(k.embeddingWidth, SizeKind::Width, m_info.dModel);
     m_attentionBias = present(m_family.attentionBiasKey) && m_config.boolOr(keyOf(m_family.attentionBiasKey), false);
@@ -397,7 +416,7 @@ void FamilyLoader::checkShapes() const
     const ConfigKey& eKey = k.embeddingWidth.names.empty() ? k.width : k.embeddingWidth;
     m_weights.checkShape(embeddingTensor(), {m_info.vocab, e}, from({&eKey, &k.vocab}));
     const Index positionWidth = m_family.projectBeforePositions ? d : e;
-    if (!m_t.positions.empty()) {
+    if (readsPositionTable()) {
         m_weights.checkShape(name(m_t.positions) + ".weight", {m_positionRows, positionWidth},
                              from({m_family.projectBeforePositions ? &k.width : &eKey, &k.positions}));
     }
@@ -416,6 +435,68 @@ void FamilyLoader::checkShapes() const
     }
     const std::string lastNorm = layerModule(m_info.layers - 1, m_family.firstLayerAttnNorm ? m_t.attnNorm : m_t.mlpNorm);
     m_weights.checkShape(lastNorm + normGainSuffix(lastNorm), {d}, from({&k.width, &k.layers}));
+    if (m_disentangled && m_disentangled->relative) {
+        m_weights.checkShape(name(m_t.relEmbeddings) + ".weight", {m_disentangled->tableRows(), d},
+                             m_config.path() + " (2 × \"position_buckets\", else 2 × \"max_relative_positions\", and " +
+                                 quotedKey(k.width) + ")");
+    }
+}
+
+void FamilyLoader::readRelativeTable()
+{
+    if (!m_disentangled || !m_disentangled->relative)
+        return;
+    m_relTable = m_weights.matrix(name(m_t.relEmbeddings) + ".weight", m_disentangled->tableRows(), m_info.dModel);
+    if (m_disentangled->normRelative) {
+        RowVector gain, bias;
+        normInto(name(m_t.relNorm), m_info.dModel, gain, bias);
+        m_relTable = layerNorm(m_relTable, gain, bias, m_arch.normEps);
+    }
+}
+
+// DeBERTa-v2's convolution after layer 0: encoder.conv.conv (d, d / conv_groups, conv_kernel_size)
+// with its bias, and encoder.conv.LayerNorm.
+void FamilyLoader::readConvolution(StackWeights& w) const
+{
+    if (!m_disentangled || m_disentangled->convKernel == 0)
+        return;
+    const DisentangledAttention& a = *m_disentangled;
+    const int d = m_info.dModel;
+    if (d % a.convGroups != 0)
+        throw ModelLoadError(m_config.path() + ": \"conv_groups\" must divide " + quotedKey(m_family.keys.width));
+    const std::string conv = name(m_t.conv);
+    const std::vector<float> weights = m_weights.floats(conv + ".weight", {d, d / a.convGroups, a.convKernel});
+    DebertaConv c = debertaConv(weights, m_weights.vector(conv + ".bias", d), d, a.convKernel, a.convGroups);
+    c.tanh = a.convActivation == "tanh";
+    if (!c.tanh)
+        c.activation = activationNamed(a.convActivation, m_config.path() + ": \"conv_act\"");
+    normInto(name(m_t.convNorm), d, c.normGain, c.normBias);
+    w.conv = std::move(c);
+}
+
+// The table through the layer's key (c2p) and query (p2c) projections: its own pos_key_proj /
+// pos_query_proj, or the layer's W_K / W_Q with share_att_key. Biases included, as nn.Linear has them.
+void FamilyLoader::readPositionProjections(int layer, BlockWeights& b) const
+{
+    if (!m_disentangled || !m_disentangled->relative)
+        return;
+    const DisentangledAttention& a = *m_disentangled;
+    const Index d = m_info.dModel;
+    if (a.shareKey) { // the Q and K columns of the layer's Q | K | V, biases included
+        const Index width = m_qWidth + m_kvWidth;
+        const RowVector& bias = b.qkv.bias();
+        const Linear qk(b.qkv.weightColumns(0, width), bias.size() > 0 ? RowVector(bias.head(width)) : RowVector());
+        const Matrix projected = applyLinear(m_relTable, qk);
+        if (a.c2p)
+            b.posKey = projected.middleCols(m_qWidth, m_kvWidth);
+        if (a.p2c)
+            b.posQuery = projected.leftCols(m_qWidth);
+        return;
+    }
+    if (a.c2p)
+        b.posKey = applyLinear(m_relTable, toLinear(dense(layerModule(layer, m_t.posKey), d, m_qWidth, true)));
+    if (a.p2c)
+        b.posQuery = applyLinear(m_relTable, toLinear(dense(layerModule(layer, m_t.posQuery), d, m_qWidth, true)));
 }
 
 BlockWeights FamilyLoader::readBlock(int layer) const
@@ -464,6 +545,7 @@ BlockWeights FamilyLoader::readBlock(int layer) const
         b.up = joinColumns({dense(part(m_t.gate), d, m_inner, m_family.mlpBias), dense(part(m_t.up), d, m_inner, m_family.mlpBias)});
     }
     b.down = toLinear(dense(part(m_t.down), m_inner, d, m_family.mlpBias));
+    readPositionProjections(layer, b);
     return b;
 }
 
@@ -471,20 +553,26 @@ void FamilyLoader::readHead(StackWeights& w)
 {
     const Index d = m_info.dModel;
     if (m_family.head == HeadKind::MaskedLm) {
-        m_info.hasLmHead = m_weights.contains(m_t.mlmTransform + ".weight");
+        FamilyTensors::MaskedLmNames n{m_t.mlmTransform, m_t.mlmNorm, m_t.mlmDecoder, m_t.mlmBias, m_t.mlmBiasAlt};
+        for (const FamilyTensors::MaskedLmNames& alternative : m_t.mlmAlternatives) {
+            if (m_weights.contains(n.transform + ".weight"))
+                break;
+            n = alternative;
+        }
+        m_info.hasLmHead = m_weights.contains(n.transform + ".weight");
         if (!m_info.hasLmHead) {
             m_info.notes.push_back("this checkpoint has no masked-LM head; no predictions are shown");
             return;
         }
         // The transform maps back to the embedding width (ALBERT's is narrower than the model's).
         const Index e = m_embeddingWidth;
-        w.mlmTransform = toLinear(dense(m_t.mlmTransform, d, e, m_family.mlmTransformBias));
-        normInto(m_t.mlmNorm, e, w.mlmNormGain, w.mlmNormBias);
+        w.mlmTransform = toLinear(dense(n.transform, d, e, m_family.mlmTransformBias));
+        normInto(n.norm, e, w.mlmNormGain, w.mlmNormBias);
         // The decoder is tied to the word embedding; safetensors usually omits the tied copy.
-        if (m_weights.contains(m_t.mlmDecoder))
-            w.mlmDecoder = tokenTable(m_t.mlmDecoder, m_info.vocab, e);
-        const bool primary = m_weights.contains(m_t.mlmBias) || m_t.mlmBiasAlt.empty();
-        w.mlmBias = m_weights.vector(primary ? m_t.mlmBias : m_t.mlmBiasAlt, m_info.vocab);
+        if (!n.decoder.empty() && m_weights.contains(n.decoder))
+            w.mlmDecoder = tokenTable(n.decoder, m_info.vocab, e);
+        const bool primary = m_weights.contains(n.bias) || n.biasAlt.empty();
+        w.mlmBias = m_weights.vector(primary ? n.bias : n.biasAlt, m_info.vocab);
         return;
     }
     if (m_family.alwaysTied)
@@ -513,9 +601,11 @@ void FamilyLoader::buildArchitecture()
     }
     m_arch.embeddingNorm = m_family.embeddingNorm;
     m_arch.projectBeforePositions = m_family.projectBeforePositions;
+    m_arch.projectBeforeNorm = m_family.projectBeforeNorm;
     if (m_family.scaleEmbeddingBySqrtWidth)
         m_arch.embeddingScale = std::sqrt(static_cast<float>(m_info.dModel));
-    m_arch.positions = m_family.positions;
+    const PositionKind positions = positionKind();
+    m_arch.positions = positions;
     m_arch.mlp = m_family.mlp;
     m_arch.head = m_family.head;
     m_arch.activation = activationNamed(m_config.stringOr(keyOf(k.activation), k.defaultActivation),
@@ -530,9 +620,9 @@ void FamilyLoader::buildArchitecture()
     if (m_config.has("mask_token_id"))
         m_info.maskId = m_config.tokenIdOr("mask_token_id", 0);
     m_info.maxPositions = m_positionRows - k.positionTableOffset;
-    if (m_family.positions == PositionKind::Learned)
+    if (positions == PositionKind::Learned)
         m_arch.positionOffset = k.positionTableOffset;
-    if (m_family.positions == PositionKind::LearnedFromPadding) {
+    if (positions == PositionKind::LearnedFromPadding) {
         // Position ids start after padding_idx (RoBERTa: 2), so the table has padding_idx + 1 spare rows.
         m_arch.padId = m_info.padId;
         m_arch.positionOffset = m_info.padId;
@@ -542,8 +632,7 @@ void FamilyLoader::buildArchitecture()
         }
         m_info.maxPositions = m_positionRows - m_info.padId - 1;
     }
-    m_info.storedPositions = m_family.positions == PositionKind::Learned ||
-                             m_family.positions == PositionKind::LearnedFromPadding;
+    m_info.storedPositions = positions == PositionKind::Learned || positions == PositionKind::LearnedFromPadding;
     if (m_family.positions == PositionKind::Alibi)
         m_arch.alibiSlopes = alibiSlopes(m_info.heads);
     if (m_family.positions == PositionKind::RotaryHalf) {
@@ -581,6 +670,10 @@ void FamilyLoader::buildArchitecture()
     const float queryScale = optionalPositive(k.queryScale, k.defaultQueryScale);
     if (queryScale > 0)
         m_arch.scoreScale = 1.0f / std::sqrt(queryScale);
+    if (m_disentangled) { // scores ÷ √(d_k · scale_factor), whether or not the position terms are on
+        m_arch.disentangled = m_disentangled;
+        m_arch.scoreScale = 1.0f / std::sqrt(static_cast<float>(m_arch.headDim * m_disentangled->scaleFactor()));
+    }
     m_arch.attnSoftcap = optionalPositive(k.attnSoftcap, k.defaultAttnSoftcap);
     m_arch.finalSoftcap = optionalPositive(k.finalSoftcap, k.defaultFinalSoftcap);
 
@@ -626,6 +719,15 @@ void FamilyLoader::buildArchitecture()
     }
     if (!m_t.postAttnNorm.empty())
         add("the attention and MLP outputs pass an RMSNorm of their own before joining the residual stream");
+    if (m_disentangled)
+        add(disentangledNote(*m_disentangled, m_arch.headDim));
+    if (m_disentangled && m_disentangled->convKernel > 0) {
+        add("after layer 0 the embeddings are convolved over " + std::to_string(m_disentangled->convKernel) +
+            " neighbouring positions (" + m_disentangled->convActivation +
+            ") and added to the layer's output under a LayerNorm (conv_kernel_size)");
+    }
+    if (positions == PositionKind::None && m_family.positions != PositionKind::None)
+        add("no absolute position embeddings are added to the tokens (position_biased_input is false)");
     add("head size " + std::to_string(m_arch.headDim));
     m_arch.pipelineNote = note;
 }
@@ -638,6 +740,8 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     m_info.causal = m_family.causal;
     checkRefusedKeys();
     readSizes();
+    if (m_family.disentangled)
+        m_disentangled = disentangledSettings(m_config, m_positionRows - m_family.keys.positionTableOffset);
     // The first prefix under which the embedding is stored; else the first, so messages name it.
     m_prefix = m_t.prefixes.empty() ? std::string() : m_t.prefixes.front();
     for (const std::string& prefix : m_t.prefixes) {
@@ -655,13 +759,13 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
     const Index d = m_info.dModel;
     const Index e = m_embeddingWidth;
     w.embedding = tokenTable(embeddingTensor(), m_info.vocab, e);
-    if (!m_t.positions.empty())
+    if (readsPositionTable())
         w.positions = m_weights.matrix(name(m_t.positions) + ".weight", m_positionRows,
                                        m_family.projectBeforePositions ? d : e);
     if (m_tokenTypes > 0)
         w.tokenTypes = m_weights.matrix(name(m_t.tokenTypes) + ".weight", m_tokenTypes, e);
-    if (m_family.embeddingNorm)
-        normInto(name(m_t.embeddingNorm), e, w.embNormGain, w.embNormBias);
+    if (m_family.embeddingNorm) // DeBERTa normalises after embed_proj, at the model's width
+        normInto(name(m_t.embeddingNorm), m_family.projectBeforeNorm ? d : e, w.embNormGain, w.embNormBias);
     // ELECTRA stores its projection only when the widths differ; ALBERT always does.
     if (!m_t.embeddingProjection.empty() && (e != d || m_weights.contains(name(m_t.embeddingProjection) + ".weight"))) {
         w.embeddingProjection = toLinear(dense(name(m_t.embeddingProjection), e, d, false)); // a stored bias is still read
@@ -669,6 +773,8 @@ std::unique_ptr<GenericTransformer> FamilyLoader::load()
         throw ModelLoadError(m_config.path() + ": embeddings of width " + std::to_string(e) +
                              " need a projection to the model width " + std::to_string(d));
     }
+    readRelativeTable();
+    readConvolution(w);
     if (m_t.layer.find("{L}") == std::string::npos) {
         w.blocks.push_back(readBlock(0)); // one block shared by every layer
         w.blockOfLayer.assign(static_cast<std::size_t>(m_info.layers), 0);

@@ -34,6 +34,16 @@ MaskMatrix withSlidingWindow(const MaskMatrix& mask, int window, bool bothSides)
     return out;
 }
 
+// Tokens any query may attend to (padding keys are masked for every query): DeBERTa's input mask.
+std::vector<std::uint8_t> attendedTokens(const MaskMatrix& mask)
+{
+    std::vector<std::uint8_t> valid(static_cast<std::size_t>(mask.cols()), 0);
+    for (Index i = 0; i < mask.rows(); ++i)
+        for (Index j = 0; j < mask.cols(); ++j)
+            valid[static_cast<std::size_t>(j)] |= mask(i, j) != 0 ? 1 : 0;
+    return valid;
+}
+
 } // namespace
 
 GenericTransformer::GenericTransformer(TransformerInfo info, Architecture arch, StackWeights weights)
@@ -86,9 +96,11 @@ Matrix GenericTransformer::embed(const std::vector<int>& ids, const std::vector<
     if (project && m_arch.projectBeforePositions)
         x = applyLinear(x, m_w.embeddingProjection);
     addPositions(x, ids, segments, firstPosition);
+    if (project && m_arch.projectBeforeNorm)
+        x = applyLinear(x, m_w.embeddingProjection);
     if (m_arch.embeddingNorm)
         x = norm(x, m_w.embNormGain, m_w.embNormBias);
-    if (project && !m_arch.projectBeforePositions)
+    if (project && !m_arch.projectBeforePositions && !m_arch.projectBeforeNorm)
         x = applyLinear(x, m_w.embeddingProjection);
     return x;
 }
@@ -197,6 +209,7 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
     const std::vector<float> alibi = alibiBias(firstPosition + T);
 
     Matrix x = embed(ids, segments, firstPosition); // (T, d) residual stream
+    const Matrix embedded = m_w.conv ? x : Matrix(); // DeBERTa-v2's convolution reads the encoder's input
     // Readings for the measures (engine/readouts.h); none of them changes the pass. Generation
     // (a cache) never asks for them.
     const bool readLens = !options.lensRows.empty() && m_info.hasLmHead && cache == nullptr;
@@ -258,6 +271,16 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         attention.softcap = m_arch.attnSoftcap;
         attention.scoreBias = alibi.empty() ? nullptr : alibi.data();
         attention.scoreBiasPerKey = true;
+        // DeBERTa's c2p and p2c terms, scaled as the scores are, one (T, S) block per head. An
+        // encoder: no cache, so the keys are this call's.
+        const std::vector<float> positionTerms =
+            m_arch.disentangled ? disentangledBias(*m_arch.disentangled, q, k, block.posQuery, block.posKey, heads,
+                                                   m_arch.headDim, firstPosition, options.scale ? m_arch.scoreScale : 1.0f)
+                                : std::vector<float>();
+        if (!positionTerms.empty()) {
+            attention.scoreBias = positionTerms.data();
+            attention.scoreBiasPerKey = false;
+        }
         Matrix concat;
         if (cache != nullptr) {
             cache->keys[static_cast<std::size_t>(l)].middleRows(firstPosition, T) = k;
@@ -314,6 +337,8 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
             break;
         }
         }
+        if (l == 0 && m_w.conv)
+            x = applyDebertaConv(*m_w.conv, embedded, x, attendedTokens(layerOptions.mask), m_arch.normEps);
         for (Index i = 0; readLens && i < lensCount; ++i)
             lensInput.row(static_cast<Index>(l) * lensCount + i) = x.row(options.lensRows[static_cast<std::size_t>(i)]);
     }
@@ -342,6 +367,8 @@ Matrix GenericTransformer::finalStage(const Matrix& residual) const
 
 std::string GenericTransformer::altiUnavailable() const
 {
+    if (m_w.conv)
+        return "the convolution after the first layer mixes the tokens outside attention";
     for (const BlockWeights& b : m_w.blocks) {
         if (b.postAttnNormGain.size() > 0)
             return "each attention output passes through its own norm before the residual";

@@ -4,6 +4,7 @@
 // and its StackWeights (what it multiplies by), built from a FamilyDescription by
 // models/familyloader.h or by hand (llama2.c).
 
+#include "models/disentangled.h"
 #include "models/family.h"
 #include "models/tokentable.h"
 #include "models/transformer.h"
@@ -22,6 +23,7 @@ struct Architecture
     bool embeddingNorm = false;
     float embeddingScale = 1.0f;
     bool projectBeforePositions = false; // the embedding projection comes before positions are added (OPT)
+    bool projectBeforeNorm = false;      // the projection comes after positions, before the embedding norm (DeBERTa)
     PositionKind positions = PositionKind::RotaryHalf;
     int positionOffset = 0; // LearnedFromPadding: padding_idx (RoBERTa); Learned: first row used
     int padId = -1;         // LearnedFromPadding counts the tokens that are not this id
@@ -40,7 +42,8 @@ struct Architecture
     std::vector<bool> slidingLayer;
     std::vector<float> alibiSlopes; // (heads) PositionKind::Alibi
     std::vector<float> localRopeInverseFrequencies; // sliding layers' RoPE (Gemma 3); empty: the global one
-    float scoreScale = 0;   // > 0: scores × this instead of 1/√d_k (Gemma's query_pre_attn_scalar)
+    float scoreScale = 0;   // > 0: scores × this instead of 1/√d_k (Gemma's query_pre_attn_scalar, DeBERTa)
+    std::optional<DisentangledAttention> disentangled; // DeBERTa-v2/v3: c2p / p2c terms added to the scores
     float attnSoftcap = 0;  // > 0: scores become c·tanh(scores / c) before the mask (Gemma 2)
     float finalSoftcap = 0; // > 0: likewise for the logits
     std::string pipelineNote;
@@ -56,6 +59,9 @@ struct BlockWeights
     RowVector postAttnNormGain, postMlpNormGain; // norms of each sub-block's output (Gemma 2/3), or empty
     Linear up;   // Plain: (d, inner); Gated: (d, 2·inner) gate | up
     Linear down; // (inner, d)
+    // DeBERTa: the relative-position table through this layer's key and query projections
+    // (2·span, heads·hd), fixed by the weights alone; empty when its term (c2p, p2c) is off.
+    Matrix posKey, posQuery;
 };
 
 struct StackWeights
@@ -75,6 +81,7 @@ struct StackWeights
     RowVector mlmNormGain, mlmNormBias;
     TokenTable mlmDecoder;
     RowVector mlmBias;
+    std::optional<DebertaConv> conv; // DeBERTa-v2's convolution after layer 0 (conv_kernel_size > 0)
 };
 
 // How a model holds its weight matrices (layers' and token tables): widened to floats, or kept

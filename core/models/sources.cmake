@@ -19,6 +19,7 @@ target_sources(attnviz_core PRIVATE
     models/configchecks.h models/configchecks.cpp
     models/familyloader.h models/familyloader.cpp
     models/generictransformer.h models/generictransformer.cpp
+    models/disentangled.h models/disentangled.cpp
     models/residualreadings.h models/residualreadings.cpp
     models/readoutlimits.h models/readoutlimits.cpp
     models/ropescaling.h models/ropescaling.cpp

@@ -43,11 +43,13 @@ attnviz_add_test(test_models_numbers SOURCES models/test_modelnumbers.cpp models
 attnviz_add_test(test_models_configchecks SOURCES models/test_configchecks.cpp models/modelfixture.h LIBS attnviz_core)
 # Every folder under tests/data/models against its reference (the data-driven family test).
 attnviz_add_test(test_models_references SOURCES models/test_references.cpp models/modelfixture.h LIBS attnviz_core)
+# DeBERTa's disentangled attention: log buckets, position terms in the pipeline, readouts, refusals.
+attnviz_add_test(test_models_deberta SOURCES models/test_deberta.cpp models/modelfixture.h LIBS attnviz_core)
 # Value-weighted attention, logit lens and logit attribution against tools/fixtures/make_measure_fixtures.py.
 attnviz_add_test(test_models_measures SOURCES models/test_measures.cpp models/modelfixture.h LIBS attnviz_core)
 # On a shared, oversubscribed machine spinning OpenMP workers stall every fork/join for a
 # scheduler slice; passive waiting keeps these tests fast without changing any result.
-foreach(t gpt2 llama llama2c bert runoptions safetensors torchfile builtin bart t5 specialfiles numbers references configchecks measures)
+foreach(t gpt2 llama llama2c bert runoptions safetensors torchfile builtin bart t5 specialfiles numbers references configchecks measures deberta)
     set_property(TEST test_models_${t} APPEND PROPERTY ENVIRONMENT "OMP_WAIT_POLICY=passive")
 endforeach()
 # GGUF files against llama.cpp itself: every fixture architecture and quantised variant, maps and
