@@ -191,6 +191,8 @@ int main(int argc, char* argv[])
             QTimer::singleShot(50, &window, [&]() {
                 if (failed)
                     return;
+                // A result that changed the strips' heights may leave its relayout queued behind the timer.
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
                 if (!window.grab().save(file)) {
                     exitCode = fail(QStringLiteral("could not write %1").arg(file));
                 }
@@ -215,7 +217,8 @@ int main(int argc, char* argv[])
             exitCode = fail(message);
             QApplication::exit(exitCode);
         });
-        QTimer::singleShot(60000, &app, [&]() {
+        QTimer::singleShot(300000, // a guard against a hang: long inputs on a busy machine take minutes
+                            &app, [&]() {
             exitCode = fail(QStringLiteral("timed out waiting for the first result"));
             QApplication::exit(exitCode);
         });

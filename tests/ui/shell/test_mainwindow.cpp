@@ -80,6 +80,29 @@ private slots:
         QVERIFY(m_window->result());
     }
 
+    // Thousands of tokens scroll inside a few rows of chips, which never run under the head chips.
+    void manyTokensStayAboveTheHeads()
+    {
+        MainWindow window(nullptr, false);
+        window.setDialogsEnabled(false);
+        window.resize(1280, 820);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QList<Chip> chips;
+        for (int i = 0; i < 4096; ++i)
+            chips.push_back({QStringLiteral("#%1").arg(100000 + i), {}, {}, false, false, false});
+        window.tokenStrip()->setChips(chips);
+        QWidget* tokens = window.tokenStrip()->parentWidget()->parentWidget(); // viewport, then the scroll area
+        QVERIFY(qobject_cast<QScrollArea*>(tokens) != nullptr);
+        const auto bottomOf = [&](QWidget* w) { return w->mapTo(&window, QPoint(0, w->height())).y(); };
+        const auto topOf = [&](QWidget* w) { return w->mapTo(&window, QPoint(0, 0)).y(); };
+        QTRY_VERIFY2(bottomOf(tokens) <= topOf(window.headChips()),
+                     qPrintable(QStringLiteral("tokens end at %1, heads start at %2")
+                                    .arg(bottomOf(tokens)).arg(topOf(window.headChips()))));
+        QVERIFY(tokens->height() >= 60 && tokens->height() <= 100); // a few rows, not the whole strip
+        QVERIFY(bottomOf(window.headChips()) <= topOf(window.selectionToolBar()));
+    }
+
     void showsTheTokens()
     {
         const QStringList expected = {QStringLiteral("the"), QStringLiteral("cat"), QStringLiteral("sat"),

@@ -404,18 +404,23 @@ void HeatmapPainter::paintLabels(QPainter& painter, const HeatmapLayout& l) cons
     const QColor text = m_palette.color(QPalette::Text);
     const QColor dim = dimText(m_palette);
     const bool everyLabel = g.cellSize >= fm.height() * 0.9;
-    const int step = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / std::max(1e-6, g.cellSize)));
+    const double cell = std::max(1e-6, g.cellSize);
+    const int rowStep = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / cell));
+    // Key labels lean at 45°: neighbours need a line's height across that slant.
+    const int colStep = everyLabel ? 1 : static_cast<int>(std::ceil(fm.height() / kCos45 / cell));
     const QRectF clip = paintableArea(painter).value_or(QRectF(-1e9, -1e9, 2e9, 2e9));
-    for (int i = 0; i < g.rows; i += step) {
+    for (int i = 0; i < g.rows; i += rowStep) {
         const QRectF cell = g.cellRect(i, 0);
         if (cell.bottom() < clip.top() || cell.top() > clip.bottom())
             continue;
-        const QRectF box(cell.left() - kGap - 400, cell.top(), 400, cell.height());
+        // At least a line tall, centred on the row: an overview's rows are thinner than a pixel.
+        const double h = std::max(cell.height(), fm.height());
+        const QRectF box(cell.left() - kGap - 400, cell.center().y() - h / 2, 400, h);
         painter.setPen(text);
         painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
                          fm.elidedText(m_data.rowLabels.value(i), Qt::ElideRight, 180));
     }
-    for (int j = 0; j < g.cols; j += step) {
+    for (int j = 0; j < g.cols; j += colStep) {
         const QRectF cell = g.cellRect(0, j);
         if (cell.right() < clip.left() - 200 || cell.left() > clip.right())
             continue; // labels lean right
