@@ -97,7 +97,10 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     layout->addWidget(m_source);
     layout->addStretch(1);
 
-    connect(m_document, &LessonDocument::changed, this, &LessonShapePanel::refresh);
+    connect(m_document, &LessonDocument::changed, this, [this](bool shapeChanged) {
+        if (shapeChanged) // a typed number changes no control here
+            refresh();
+    });
     connect(m_document, &LessonDocument::loaded, this, &LessonShapePanel::refresh);
     connect(m_title, &QLineEdit::editingFinished, this, [this]() {
         const std::string title = m_title->text().toStdString();

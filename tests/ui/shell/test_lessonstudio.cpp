@@ -28,7 +28,9 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QGroupBox>
+#include <QPushButton>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QTimer>
@@ -69,7 +71,7 @@ template <typename M> bool sameBits(const M& a, const M& b)
 
 // The worked example, with numbers chosen for this test: three tokens, d_model 3, one head d_k 2.
 const std::vector<std::string> kTokens = {"Thinking", "Machines", "Learn"};
-const Matrix kX = rows({{1, 0, 1}, {0, 2, 0}, {1, 1, -1}});
+const Matrix kX = rows({{1, 0, 1}, {0, 2, 0}, {1, 1, 0}});
 const Matrix kWq = rows({{1, 0}, {0, 1}, {1, 1}});
 const Matrix kWk = rows({{0, 1}, {1, 0}, {0.5f, 1}});
 const Matrix kWv = rows({{1, 2}, {0, 1}, {2, 0}});
@@ -223,10 +225,10 @@ private slots:
         const Matrix expected = expectedWeights();
         const Matrix shown = shownWeights();
         QVERIFY2((shown - expected).cwiseAbs().maxCoeff() < 1e-6f, "the heatmap shows the hand-computed softmax");
-        // Row 0 by hand: q = (2, 1), k = (0.5, 2), (2, 0), (0.5, 0) -> scores 3, 4, 1 (÷√2).
-        const double e0 = std::exp(3 / std::sqrt(2.0)), e1 = std::exp(4 / std::sqrt(2.0)),
-                     e2 = std::exp(1 / std::sqrt(2.0));
-        QVERIFY(std::abs(shown(0, 1) - e1 / (e0 + e1 + e2)) < 1e-6);
+        // Row 0 by hand: q = (2, 1), k = (0.5, 2), (2, 0), (1, 1) -> scores 3, 4, 3 (÷√2).
+        const double e3 = std::exp(3 / std::sqrt(2.0)), e4 = std::exp(4 / std::sqrt(2.0));
+        QVERIFY(std::abs(shown(0, 1) - e4 / (2 * e3 + e4)) < 1e-6);
+        QVERIFY(std::abs(shown(0, 0) - e3 / (2 * e3 + e4)) < 1e-6);
         const Matrix output = runLesson(l).heads[0].output;
         QVERIFY((output - expected * (kX * kWv)).cwiseAbs().maxCoeff() < 1e-5f);
         QVERIFY(m_editor->document()->isModified());
@@ -494,6 +496,41 @@ private slots:
         recorded.model.recorded = true;
         QVERIFY(!headSampleOf(recorded, &reason));
         QVERIFY(reason.contains(QStringLiteral("not")));
+    }
+
+    // The menu entry, its dialog answered by a timer (as a person clicks "Make Lesson").
+    void makeALessonFromTheMenu()
+    {
+        m_window->setText(MainWindow::defaultText());
+        rerun([&]() { m_window->openModel(QStringLiteral("builtin:decoder")); });
+        QAction* entry = nullptr;
+        for (QAction* a : m_window->findChildren<QAction*>()) {
+            if (a->text().remove(QLatin1Char('&')).startsWith(QStringLiteral("Make a Lesson from This Head")))
+                entry = a;
+        }
+        QVERIFY(entry);
+        QCOMPARE(entry->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+L")));
+        bool sawDialog = false;
+        // Polled: capturing the head runs a short event loop of its own before the dialog opens.
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, this, [&sawDialog, &poll]() {
+            auto* dialog = qobject_cast<MakeLessonDialog*>(QApplication::activeModalWidget());
+            if (dialog == nullptr)
+                return;
+            poll.stop();
+            sawDialog = true;
+            dialog->dimensions()->setValue(3);
+            dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        });
+        poll.start(20);
+        rerun([&]() { entry->trigger(); });
+        QVERIFY(sawDialog);
+        QVERIFY(m_editor->hasLesson());
+        QCOMPARE(m_editor->lesson().embeddings.cols(), Index(3));
+        QCOMPARE(m_editor->lesson().tokens.size(), std::size_t(6));
+        QVERIFY(m_editor->document()->isModified());
+        QVERIFY(m_editor->isVisible());
+        QCOMPARE(shownWeights(), runLesson(m_editor->lesson()).heads[0].weights);
     }
 
     // Pictures for the README (only with ATTNVIZ_GALLERY).
