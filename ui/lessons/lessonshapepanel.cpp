@@ -89,8 +89,9 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     m_source->setCheckable(true);
     m_source->setToolTip(tr("Keys and values come from a second sequence (e.g. the sentence being translated)"));
     auto* sourceLayout = new QVBoxLayout(m_source);
-    sourceLayout->addWidget(tokenTable(m_sourceModel, &m_sourceView, [this]() { addSourceToken(); },
-                                       [this]() { removeSourceToken(); }, tr("source token")));
+    m_sourceTable = tokenTable(m_sourceModel, &m_sourceView, [this]() { addSourceToken(); },
+                               [this]() { removeSourceToken(); }, tr("source token"));
+    sourceLayout->addWidget(m_sourceTable);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -238,6 +239,7 @@ void LessonShapePanel::refresh()
     m_dOut->setEnabled(l.wo.has_value());
     m_dOut->setValue(l.wo ? static_cast<int>(l.wo->cols()) : static_cast<int>(l.embeddings.cols()));
     m_source->setChecked(l.crossAttention);
+    m_sourceTable->setVisible(l.crossAttention); // an empty table would only take room
     const MaskKind kind = l.mask.kind == MaskKind::Padding ? MaskKind::Custom : l.mask.kind;
     m_mask->setCurrentIndex(m_mask->findData(int(kind)));
     m_scale->setChecked(l.scale);

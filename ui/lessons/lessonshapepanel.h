@@ -72,6 +72,7 @@ private:
     QCheckBox* m_wo;
     QSpinBox* m_dOut;
     QGroupBox* m_source;
+    QWidget* m_sourceTable = nullptr; // its tokens and buttons, shown while the box is checked
     QComboBox* m_mask;
     QCheckBox* m_scale;
 };

@@ -548,8 +548,12 @@ private slots:
         rerun([&]() { m_editor->install(l, false); });
         const QPalette light = QApplication::palette();
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        // The export's dark theme, with the greyed-out text a desktop's dark theme has for disabled controls.
+        QPalette darkPalette = ViewStyleScope::palette(ExportTheme::Dark);
+        for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            darkPalette.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7f, 0x87));
         for (const bool dark : {false, true}) {
-            QApplication::setPalette(dark ? ViewStyleScope::palette(ExportTheme::Dark) : light);
+            QApplication::setPalette(dark ? darkPalette : light);
             for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
                 m_window->resize(size);
                 m_editor->tabs()->setCurrentIndex(0);
@@ -566,6 +570,29 @@ private slots:
             }
         }
         QApplication::setPalette(light);
+
+        // The dialog of Make a Lesson from This Head, and the lesson it makes, on the decoder.
+        m_window->resize(1280, 800);
+        m_window->setText(MainWindow::defaultText());
+        rerun([&]() { m_window->openModel(QStringLiteral("builtin:decoder")); });
+        m_window->selection()->setLayer(2);
+        QString reason;
+        const auto sample = captureHeadSample(
+            *m_window->computeService(),
+            RunRequestBuilder::build(*m_window->inputPanel(), *m_window->selection(), m_window->result().get()), &reason);
+        QVERIFY2(sample, qPrintable(reason));
+        MakeLessonDialog dialog(*sample);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.grab().save(dir + QStringLiteral("/lesson-editor-from-head-dialog.png")));
+        const auto made = dialog.makeLesson();
+        QVERIFY(made);
+        dialog.hide();
+        rerun([&]() { m_editor->install(*made, true); });
+        m_editor->tabs()->setCurrentIndex(1);
+        QVERIFY(m_editor->choose(QStringLiteral("Token embeddings")));
+        QTest::qWait(300);
+        QVERIFY(m_window->grab().save(dir + QStringLiteral("/lesson-editor-from-head.png")));
     }
 };
 
