@@ -33,7 +33,8 @@ DimensionReduction principalDirections(const Matrix& x, Index d)
         // A fixed sign (largest entry positive), so the same input always gives the same lesson.
         Index at = 0;
         v.cwiseAbs().maxCoeff(&at);
-        if (v(at) < 0) v = -v;
+        if (v(at) < 0)
+            v = -v;
         r.basis.col(c) = v.cast<float>();
     }
     return r;

@@ -19,9 +19,9 @@ enum class ReductionMethod {
 
 struct DimensionReduction
 {
-    Matrix basis;                   // (D, d) orthonormal columns
-    std::vector<Index> dimensions;  // LargestVariance: the kept coordinates, ascending; empty for Pca
-    std::vector<double> strength;   // (d) per column: squared singular value (Pca) or variance
+    Matrix basis;                  // (D, d) orthonormal columns
+    std::vector<Index> dimensions; // LargestVariance: the kept coordinates, ascending; empty for Pca
+    std::vector<double> strength;  // (d) per column: squared singular value (Pca) or variance
 };
 
 // d between 1 and X.cols(); throws std::invalid_argument otherwise. Pca directions whose singular

@@ -15,13 +15,16 @@ namespace {
 // Checked before anything is allocated; the products of sizes are checkLesson's job.
 void requireSize(const std::string& path, Index value, Index limit, const std::string& what)
 {
-    if (value < 1) fail(path, what + " " + std::to_string(value) + ", at least 1");
-    if (value > limit) fail(path, what + " " + std::to_string(value) + ", at most " + std::to_string(limit));
+    if (value < 1)
+        fail(path, what + " " + std::to_string(value) + ", at least 1");
+    if (value > limit)
+        fail(path, what + " " + std::to_string(value) + ", at most " + std::to_string(limit));
 }
 
 void requireIndex(const std::string& path, Index at, Index count)
 {
-    if (at < 0 || at >= count) fail(path, "no item " + std::to_string(at) + " (there are " + std::to_string(count) + ")");
+    if (at < 0 || at >= count)
+        fail(path, "no item " + std::to_string(at) + " (there are " + std::to_string(count) + ")");
 }
 
 // Top-left block kept, new cells `fill`.
@@ -102,10 +105,12 @@ Lesson blankLesson()
 
 void insertToken(Lesson& lesson, LessonSide side, Index at, const std::string& name)
 {
-    if (side == LessonSide::Source && !lesson.crossAttention) fail("source", "the lesson has no source sequence");
+    if (side == LessonSide::Source && !lesson.crossAttention)
+        fail("source", "the lesson has no source sequence");
     auto& tokens = tokensOf(lesson, side);
     const auto count = static_cast<Index>(tokens.size());
-    if (at < 0 || at > count) fail(pathOf(side), "cannot insert at " + std::to_string(at));
+    if (at < 0 || at > count)
+        fail(pathOf(side), "cannot insert at " + std::to_string(at));
     if (count + 1 > LessonLimits::maxTokens) {
         fail(pathOf(side), std::to_string(count + 1) + " tokens, at most " + std::to_string(LessonLimits::maxTokens));
     }
@@ -114,32 +119,39 @@ void insertToken(Lesson& lesson, LessonSide side, Index at, const std::string& n
     x = withRowInserted(x, at, 0.0f);
     if (lesson.mask.kind == MaskKind::Custom) { // the new token may attend and be attended to
         MaskMatrix& m = lesson.mask.custom;
-        if (side == LessonSide::Queries) m = withRowInserted(m, at, std::uint8_t(1));
-        if (side == LessonSide::Source || !lesson.crossAttention) m = withColumnInserted(m, at, std::uint8_t(1));
+        if (side == LessonSide::Queries)
+            m = withRowInserted(m, at, std::uint8_t(1));
+        if (side == LessonSide::Source || !lesson.crossAttention)
+            m = withColumnInserted(m, at, std::uint8_t(1));
     }
     syncSource(lesson);
 }
 
 void removeToken(Lesson& lesson, LessonSide side, Index at)
 {
-    if (side == LessonSide::Source && !lesson.crossAttention) fail("source", "the lesson has no source sequence");
+    if (side == LessonSide::Source && !lesson.crossAttention)
+        fail("source", "the lesson has no source sequence");
     auto& tokens = tokensOf(lesson, side);
     requireIndex(pathOf(side), at, static_cast<Index>(tokens.size()));
-    if (tokens.size() == 1) fail(pathOf(side), "a lesson needs at least one token");
+    if (tokens.size() == 1)
+        fail(pathOf(side), "a lesson needs at least one token");
     tokens.erase(tokens.begin() + at);
     Matrix& x = side == LessonSide::Source ? lesson.sourceEmbeddings : lesson.embeddings;
     x = withRowsRemoved(x, at, 1);
     if (lesson.mask.kind == MaskKind::Custom) {
         MaskMatrix& m = lesson.mask.custom;
-        if (side == LessonSide::Queries) m = withRowsRemoved(m, at, 1);
-        if (side == LessonSide::Source || !lesson.crossAttention) m = withColumnRemoved(m, at);
+        if (side == LessonSide::Queries)
+            m = withRowsRemoved(m, at, 1);
+        if (side == LessonSide::Source || !lesson.crossAttention)
+            m = withColumnRemoved(m, at);
     }
     syncSource(lesson);
 }
 
 void renameToken(Lesson& lesson, LessonSide side, Index at, const std::string& name)
 {
-    if (side == LessonSide::Source && !lesson.crossAttention) fail("source", "the lesson has no source sequence");
+    if (side == LessonSide::Source && !lesson.crossAttention)
+        fail("source", "the lesson has no source sequence");
     auto& tokens = tokensOf(lesson, side);
     requireIndex(pathOf(side), at, static_cast<Index>(tokens.size()));
     tokens[static_cast<std::size_t>(at)] = name;
@@ -185,7 +197,8 @@ void setValueDimension(Lesson& lesson, Index dv)
 
 void setOutputDimension(Lesson& lesson, Index dOut)
 {
-    if (!lesson.wo) fail("wo", "the lesson has no output projection");
+    if (!lesson.wo)
+        fail("wo", "the lesson has no output projection");
     requireSize("wo", dOut, LessonLimits::maxDimension, "d_out");
     lesson.wo = resized(*lesson.wo, lesson.wo->rows(), dOut, 0.0f);
 }
@@ -193,8 +206,8 @@ void setOutputDimension(Lesson& lesson, Index dOut)
 void addHead(Lesson& lesson)
 {
     if (static_cast<Index>(lesson.heads.size()) + 1 > LessonLimits::maxHeads) {
-        fail("heads", std::to_string(lesson.heads.size() + 1) + " heads, at most " +
-                          std::to_string(LessonLimits::maxHeads));
+        fail("heads",
+             std::to_string(lesson.heads.size() + 1) + " heads, at most " + std::to_string(LessonLimits::maxHeads));
     }
     const Index dModel = lesson.embeddings.cols();
     const Index dk = lesson.heads.empty() ? 2 : lesson.heads.back().wq.cols();
@@ -210,7 +223,8 @@ void addHead(Lesson& lesson)
 void removeHead(Lesson& lesson, Index head)
 {
     requireIndex("heads", head, static_cast<Index>(lesson.heads.size()));
-    if (lesson.heads.size() == 1) fail("heads", "a lesson needs at least one head");
+    if (lesson.heads.size() == 1)
+        fail("heads", "a lesson needs at least one head");
     const Index dv = valueDimension(lesson);
     lesson.heads.erase(lesson.heads.begin() + head);
     if (lesson.wo)

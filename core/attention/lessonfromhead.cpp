@@ -1,6 +1,5 @@
 #include "attention/lessonfromhead.h"
 
-
 namespace attnviz {
 
 namespace {
@@ -15,18 +14,20 @@ MaskSpec maskOf(const MaskMatrix& mask, const std::vector<Index>& chosen)
             m(i, j) = mask(chosen[std::size_t(i)], chosen[std::size_t(j)]);
     }
     MaskMatrix causal = MaskMatrix::Ones(n, n).triangularView<Eigen::Lower>();
-    if (m == MaskMatrix::Ones(n, n)) return MaskSpec::none();
-    if (m == causal) return MaskSpec::causal();
+    if (m == MaskMatrix::Ones(n, n))
+        return MaskSpec::none();
+    if (m == causal)
+        return MaskSpec::causal();
     return MaskSpec::matrix(std::move(m));
 }
 
-std::string describe(const HeadSample& s, Index tokens, Index d, ReductionMethod method,
-                     const DimensionReduction& r)
+std::string describe(const HeadSample& s, Index tokens, Index d, ReductionMethod method, const DimensionReduction& r)
 {
     std::string how = "by " + reductionMethodName(method);
     if (method == ReductionMethod::LargestVariance) {
         how += " (kept";
-        for (Index k : r.dimensions) how += " " + std::to_string(k);
+        for (Index k : r.dimensions)
+            how += " " + std::to_string(k);
         how += ")";
     } else {
         how += " (the top singular directions of these inputs, not centred)";
@@ -44,7 +45,8 @@ std::string describe(const HeadSample& s, Index tokens, Index d, ReductionMethod
 Lesson lessonFromHead(const HeadSample& sample, const std::vector<Index>& chosen, Index d, ReductionMethod method)
 {
     const Index tokens = sample.x.rows();
-    if (chosen.empty()) throw LessonError("choose at least one token");
+    if (chosen.empty())
+        throw LessonError("choose at least one token");
     for (std::size_t i = 0; i < chosen.size(); ++i) {
         if (chosen[i] < 0 || chosen[i] >= tokens || (i > 0 && chosen[i] <= chosen[i - 1]))
             throw LessonError("the chosen tokens must be distinct positions of the input, in order");
@@ -62,8 +64,8 @@ Lesson lessonFromHead(const HeadSample& sample, const std::vector<Index>& chosen
         l.tokens.push_back(sample.tokens[std::size_t(chosen[i])]);
     }
     const DimensionReduction r = reduceDimensions(x, d, method);
-    l.title = sample.model + ", layer " + std::to_string(sample.layer) + " head " + std::to_string(sample.head) +
-              " (" + std::to_string(chosen.size()) + " tokens in " + std::to_string(d) + " dimensions)";
+    l.title = sample.model + ", layer " + std::to_string(sample.layer) + " head " + std::to_string(sample.head) + " (" +
+              std::to_string(chosen.size()) + " tokens in " + std::to_string(d) + " dimensions)";
     l.description = describe(sample, static_cast<Index>(chosen.size()), d, method, r);
     l.embeddings = x * r.basis;
     l.sourceTokens = l.tokens;

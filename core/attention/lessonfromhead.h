@@ -13,7 +13,7 @@ namespace attnviz {
 // One head of one run, as the pipeline capture holds it (self-attention only).
 struct HeadSample
 {
-    std::string model;               // for the title, e.g. "decoder"
+    std::string model; // for the title, e.g. "decoder"
     int layer = 0;
     int head = 0;
     std::vector<std::string> tokens; // (T) labels

@@ -26,9 +26,10 @@ std::optional<HeadSample> headSampleOf(const AttentionResult& result, QString* r
     }
     const PipelineCapture& p = *result.pipeline;
     const auto stack = static_cast<std::size_t>(p.stack);
-    if (stack >= result.stacks.size() || result.stacks[stack].keysFromSource || result.stacks[stack].queriesFromSource ||
-        p.source.rows() != p.x.rows() || p.source != p.x) {
-        *reason = tr("Only self-attention heads over the typed tokens can become a lesson; this one reads the source sequence.");
+    if (stack >= result.stacks.size() || result.stacks[stack].keysFromSource ||
+        result.stacks[stack].queriesFromSource || p.source.rows() != p.x.rows() || p.source != p.x) {
+        *reason = tr(
+            "Only self-attention heads over the typed tokens can become a lesson; this one reads the source sequence.");
         return std::nullopt;
     }
     if (p.x.cols() > LessonLimits::maxDimension || p.wq.cols() > LessonLimits::maxDimension ||
@@ -39,7 +40,8 @@ std::optional<HeadSample> headSampleOf(const AttentionResult& result, QString* r
                       .arg(LessonLimits::maxDimension);
         return std::nullopt;
     }
-    if (p.x.rows() != static_cast<Index>(result.tokens.size()) || p.capture.mask.rows() != p.x.rows() || p.wq.size() == 0) {
+    if (p.x.rows() != static_cast<Index>(result.tokens.size()) || p.capture.mask.rows() != p.x.rows() ||
+        p.wq.size() == 0) {
         *reason = tr("The captured head is incomplete.");
         return std::nullopt;
     }

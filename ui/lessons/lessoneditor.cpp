@@ -4,11 +4,12 @@
 #include "lessons/lessondocument.h"
 #include "lessons/lessonfileactions.h"
 #include "lessons/lessonmaskmodel.h"
+#include "lessons/lessonmatrixlist.h"
 #include "lessons/lessonmatrixmodel.h"
 #include "lessons/lessonshapepanel.h"
 #include "state/computeservice.h"
 
-#include "attention/lessonedit.h"
+#include "attention/lessonedit.h" // setMaskCell
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -26,22 +27,6 @@
 namespace attnviz {
 
 namespace {
-
-QStringList tokenLabels(const std::vector<std::string>& tokens)
-{
-    QStringList labels;
-    for (const auto& t : tokens)
-        labels << QString::fromStdString(t);
-    return labels;
-}
-
-QStringList numbered(const QString& prefix, Index count)
-{
-    QStringList labels;
-    for (Index i = 0; i < count; ++i)
-        labels << prefix + QString::number(i);
-    return labels;
-}
 
 QWidget* scrolled(QWidget* content)
 {
@@ -223,30 +208,11 @@ bool LessonEditor::choose(const QString& matrixName)
 
 void LessonEditor::rebuildChoices()
 {
-    const Lesson& lesson = m_document->lesson();
-    m_entries.clear();
+    m_entries = lessonMatrices(m_document->lesson());
     QStringList names;
-    m_entries.append({Entry::Embeddings, -1});
-    names << tr("Token embeddings X");
-    if (lesson.crossAttention) {
-        m_entries.append({Entry::SourceEmbeddings, -1});
-        names << tr("Source embeddings");
-    }
-    for (int h = 0; h < static_cast<int>(lesson.heads.size()); ++h) {
-        const QString name = QString::fromStdString(lesson.heads[static_cast<std::size_t>(h)].name);
-        const QString head = name.isEmpty() ? tr("Head %1").arg(h) : tr("Head %1 (%2)").arg(h).arg(name);
-        for (const auto& [kind, label] : {std::pair{Entry::Wq, "W_Q"}, {Entry::Wk, "W_K"}, {Entry::Wv, "W_V"}}) {
-            m_entries.append({kind, h});
-            names << tr("%1: %2").arg(head, QLatin1String(label));
-        }
-    }
-    if (lesson.wo) {
-        m_entries.append({Entry::Wo, -1});
-        names << tr("Output projection W_O");
-    }
-    m_entries.append({Entry::Mask, -1});
-    names << tr("Mask (checked = may attend)");
-    const QString keep = m_choice->currentText();
+    for (const LessonMatrixEntry& e : m_entries)
+        names << e.name;
+    const QString keep = m_choice->currentText(); // the same matrix stays chosen when others come or go
     const QSignalBlocker blocker(m_choice);
     m_choice->clear();
     m_choice->addItems(names);
@@ -260,42 +226,19 @@ void LessonEditor::showMatrix(int choice)
     if (choice < 0 || choice >= m_entries.size())
         return;
     const Lesson& l = m_document->lesson();
-    const Entry& e = m_entries.at(choice);
-    const auto head = static_cast<std::size_t>(std::max(e.head, 0));
-    if (e.kind == Entry::Mask) {
+    const LessonMatrixEntry& e = m_entries.at(choice);
+    if (e.kind == LessonMatrixEntry::Mask) {
         const auto queries = static_cast<Index>(l.tokens.size());
         const auto keys = static_cast<Index>(l.sourceTokens.size());
-        m_maskModel->setMask(buildMask(l.mask, queries, keys), tokenLabels(l.tokens), tokenLabels(l.sourceTokens));
+        m_maskModel->setMask(buildMask(l.mask, queries, keys), rowLabelsOf(l, e), columnLabelsOf(l, e));
         m_table->setModel(m_maskModel);
         m_table->setToolTip(tr("Click a box to forbid or allow a query (row) to attend to a key (column); the mask "
                                "becomes custom"));
         return;
     }
+    m_model->setMatrix(matrixOf(l, e), rowLabelsOf(l, e), columnLabelsOf(l, e));
     m_table->setModel(m_model);
     m_table->setToolTip(tr("Type a number into a cell (or double-click it); every view recomputes as you edit"));
-    switch (e.kind) {
-    case Entry::Embeddings:
-        m_model->setMatrix(l.embeddings, tokenLabels(l.tokens), numbered(QStringLiteral("d"), l.embeddings.cols()));
-        break;
-    case Entry::SourceEmbeddings:
-        m_model->setMatrix(l.sourceEmbeddings, tokenLabels(l.sourceTokens),
-                           numbered(QStringLiteral("d"), l.sourceEmbeddings.cols()));
-        break;
-    case Entry::Wq:
-    case Entry::Wk:
-    case Entry::Wv: {
-        const HeadWeights& h = l.heads[head];
-        const Matrix& m = e.kind == Entry::Wq ? h.wq : e.kind == Entry::Wk ? h.wk : h.wv;
-        m_model->setMatrix(m, numbered(QStringLiteral("d"), m.rows()), numbered(QStringLiteral("out "), m.cols()));
-        break;
-    }
-    case Entry::Wo:
-        m_model->setMatrix(*l.wo, numbered(QStringLiteral("in "), l.wo->rows()),
-                           numbered(QStringLiteral("out "), l.wo->cols()));
-        break;
-    case Entry::Mask:
-        break;
-    }
 }
 
 void LessonEditor::onValueEdited(int row, int column, float value)
@@ -303,28 +246,8 @@ void LessonEditor::onValueEdited(int row, int column, float value)
     const int choice = m_choice->currentIndex();
     if (!m_hasLesson || choice < 0 || choice >= m_entries.size())
         return;
-    const Entry e = m_entries.at(choice);
-    m_document->setValue(
-        [e](Lesson& l) -> Matrix& {
-            const auto h = static_cast<std::size_t>(std::max(e.head, 0));
-            switch (e.kind) {
-            case Entry::SourceEmbeddings:
-                return l.sourceEmbeddings;
-            case Entry::Wq:
-                return l.heads[h].wq;
-            case Entry::Wk:
-                return l.heads[h].wk;
-            case Entry::Wv:
-                return l.heads[h].wv;
-            case Entry::Wo:
-                return *l.wo;
-            case Entry::Embeddings:
-            case Entry::Mask:
-                break;
-            }
-            return l.embeddings;
-        },
-        row, column, value);
+    const LessonMatrixEntry e = m_entries.at(choice);
+    m_document->setValue([e](Lesson& l) -> Matrix& { return matrixOf(l, e); }, row, column, value);
     showMessage(QString(), false);
 }
 

@@ -5,7 +5,7 @@
 // LessonModel, so every view recomputes while the selection stays. File commands and the
 // unsaved-changes question are LessonFileActions'.
 
-#include "attention/lesson.h"
+#include "lessons/lessonmatrixlist.h"
 
 #include <QDockWidget>
 
@@ -56,13 +56,6 @@ public:
     void showMessage(const QString& text, bool error);
 
 private:
-    // Which matrix a combo entry edits.
-    struct Entry
-    {
-        enum Kind { Embeddings, SourceEmbeddings, Wq, Wk, Wv, Wo, Mask } kind;
-        int head = -1;
-    };
-
     void onModelLoaded();
     void onChanged(bool shapeChanged);
     void rebuildChoices();
@@ -84,11 +77,11 @@ private:
     QLabel* m_message;
     QTimer* m_debounce;
     LessonFileActions* m_files;
-    QList<Entry> m_entries;
-    std::string m_name;           // the LessonModel's name, kept for the edited copies
+    QList<LessonMatrixEntry> m_entries; // what each item of m_choice shows
+    std::string m_name;                 // the LessonModel's name, kept for the edited copies
     bool m_hasLesson = false;
-    bool m_reopen = false;        // was open when a non-lesson model hid it
-    bool m_installing = false;    // install() is loading its own lesson
+    bool m_reopen = false;     // was open when a non-lesson model hid it
+    bool m_installing = false; // install() is loading its own lesson
     bool m_installModified = false;
 };
 

@@ -74,12 +74,13 @@ bool LessonFileActions::confirmLeave()
     if (m_decide) {
         d = m_decide(doc->displayName());
     } else {
-        const auto button = QMessageBox::question(
-            m_editor->window(), tr("Unsaved lesson"),
-            tr("The lesson \"%1\" has changes that are not saved.").arg(doc->displayName()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-        d = button == QMessageBox::Save ? Decision::Save
-            : button == QMessageBox::Discard ? Decision::Discard : Decision::Cancel;
+        const auto button =
+            QMessageBox::question(m_editor->window(), tr("Unsaved lesson"),
+                                  tr("The lesson \"%1\" has changes that are not saved.").arg(doc->displayName()),
+                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        d = button == QMessageBox::Save      ? Decision::Save
+            : button == QMessageBox::Discard ? Decision::Discard
+                                             : Decision::Cancel;
     }
     switch (d) {
     case Decision::Save:
@@ -102,8 +103,8 @@ void LessonFileActions::open()
 {
     if (!confirmLeave())
         return;
-    const QString path = QFileDialog::getOpenFileName(m_editor->window(), tr("Open Lesson"), lastFolder(),
-                                                      tr("Lessons (*.json)"));
+    const QString path =
+        QFileDialog::getOpenFileName(m_editor->window(), tr("Open Lesson"), lastFolder(), tr("Lessons (*.json)"));
     if (!path.isEmpty())
         openFile(path);
 }

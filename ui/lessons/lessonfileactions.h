@@ -41,9 +41,9 @@ public:
     void open();                        // asks for a file
     void openFile(const QString& path); // no dialog
     void duplicate();
-    bool save();   // to the lesson's file, or Save As when it has none
-    bool saveAs(); // asks for a file
-    bool saveTo(const QString& path);   // no dialog; the outcome goes to the editor's message line
+    bool save();                      // to the lesson's file, or Save As when it has none
+    bool saveAs();                    // asks for a file
+    bool saveTo(const QString& path); // no dialog; the outcome goes to the editor's message line
 
     QString lastFolder() const;
 

@@ -44,20 +44,19 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_tokenModel(new LessonTokenModel(this)),
       m_sourceModel(new LessonTokenModel(this)), m_title(new QLineEdit),
       m_dModel(sizeBox(tr("d_model: the length of every embedding (columns of X, rows of each W)"))),
-      m_head(new QComboBox),
-      m_dk(sizeBox(tr("d_k of this head: columns of its W_Q and W_K"))),
+      m_head(new QComboBox), m_dk(sizeBox(tr("d_k of this head: columns of its W_Q and W_K"))),
       m_removeHead(new QPushButton(tr("Remove"))),
-      m_dv(sizeBox(tr("d_v: columns of every head's W_V (one d_v for all heads)"))),
-      m_wo(new QCheckBox(tr("W_O"))), m_dOut(sizeBox(tr("d_out: columns of W_O"))),
-      m_source(new QGroupBox(tr("Source sequence (cross-attention)"))), m_mask(new QComboBox),
-      m_scale(new QCheckBox(tr("÷ √d_k")))
+      m_dv(sizeBox(tr("d_v: columns of every head's W_V (one d_v for all heads)"))), m_wo(new QCheckBox(tr("W_O"))),
+      m_dOut(sizeBox(tr("d_out: columns of W_O"))), m_source(new QGroupBox(tr("Source sequence (cross-attention)"))),
+      m_mask(new QComboBox), m_scale(new QCheckBox(tr("÷ √d_k")))
 {
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_title->setToolTip(tr("The lesson's title, shown in the model list and saved in the file"));
     form->addRow(tr("Title"), m_title);
-    form->addRow(tr("Tokens"), tokenTable(m_tokenModel, &m_tokenView, [this]() { addToken(); },
-                                          [this]() { removeToken(); }, tr("token")));
+    form->addRow(tr("Tokens"),
+                 tokenTable(
+                     m_tokenModel, &m_tokenView, [this]() { addToken(); }, [this]() { removeToken(); }, tr("token")));
     form->addRow(tr("d_model"), m_dModel);
 
     auto* heads = new QHBoxLayout;
@@ -89,8 +88,9 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     m_source->setCheckable(true);
     m_source->setToolTip(tr("Keys and values come from a second sequence (e.g. the sentence being translated)"));
     auto* sourceLayout = new QVBoxLayout(m_source);
-    m_sourceTable = tokenTable(m_sourceModel, &m_sourceView, [this]() { addSourceToken(); },
-                               [this]() { removeSourceToken(); }, tr("source token"));
+    m_sourceTable = tokenTable(
+        m_sourceModel, &m_sourceView, [this]() { addSourceToken(); }, [this]() { removeSourceToken(); },
+        tr("source token"));
     sourceLayout->addWidget(m_sourceTable);
 
     auto* layout = new QVBoxLayout(this);
@@ -114,7 +114,8 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     connect(m_sourceModel, &LessonTokenModel::renameRequested, this, [this](int row, const QString& name) {
         apply([row, name](Lesson& l) { renameToken(l, LessonSide::Source, row, name.toStdString()); });
     });
-    connect(m_dModel, &QSpinBox::valueChanged, this, [this](int d) { apply([d](Lesson& l) { setModelDimension(l, d); }); });
+    connect(m_dModel, &QSpinBox::valueChanged, this,
+            [this](int d) { apply([d](Lesson& l) { setModelDimension(l, d); }); });
     connect(m_head, &QComboBox::currentIndexChanged, this, &LessonShapePanel::refresh);
     connect(m_dk, &QSpinBox::valueChanged, this, [this](int d) {
         const int head = m_head->currentIndex();
@@ -123,9 +124,12 @@ LessonShapePanel::LessonShapePanel(LessonDocument* document, QWidget* parent)
     connect(add, &QPushButton::clicked, this, &LessonShapePanel::addHead);
     connect(m_removeHead, &QPushButton::clicked, this, &LessonShapePanel::removeHead);
     connect(m_dv, &QSpinBox::valueChanged, this, [this](int d) { apply([d](Lesson& l) { setValueDimension(l, d); }); });
-    connect(m_wo, &QCheckBox::toggled, this, [this](bool on) { apply([on](Lesson& l) { setOutputProjection(l, on); }); });
-    connect(m_dOut, &QSpinBox::valueChanged, this, [this](int d) { apply([d](Lesson& l) { setOutputDimension(l, d); }); });
-    connect(m_source, &QGroupBox::toggled, this, [this](bool on) { apply([on](Lesson& l) { setCrossAttention(l, on); }); });
+    connect(m_wo, &QCheckBox::toggled, this,
+            [this](bool on) { apply([on](Lesson& l) { setOutputProjection(l, on); }); });
+    connect(m_dOut, &QSpinBox::valueChanged, this,
+            [this](int d) { apply([d](Lesson& l) { setOutputDimension(l, d); }); });
+    connect(m_source, &QGroupBox::toggled, this,
+            [this](bool on) { apply([on](Lesson& l) { setCrossAttention(l, on); }); });
     connect(m_mask, &QComboBox::currentIndexChanged, this, [this]() {
         const auto kind = static_cast<MaskKind>(m_mask->currentData().toInt());
         apply([kind](Lesson& l) { setMaskKind(l, kind); });

@@ -42,12 +42,12 @@ public:
     QComboBox* maskKind() const { return m_mask; }
     QCheckBox* scaling() const { return m_scale; }
 
-    void addToken();        // after the current token, or at the end
-    void removeToken();     // the current token, or the last
+    void addToken();    // after the current token, or at the end
+    void removeToken(); // the current token, or the last
     void addSourceToken();
     void removeSourceToken();
     void addHead();
-    void removeHead();      // the head chosen in the head box
+    void removeHead(); // the head chosen in the head box
 
 signals:
     void refused(const QString& reason);

@@ -4,6 +4,7 @@ target_sources(attnviz_ui PRIVATE
     lessons/lessondocument.h lessons/lessondocument.cpp
     lessons/lessonfileactions.h lessons/lessonfileactions.cpp
     lessons/lessonshapepanel.h lessons/lessonshapepanel.cpp
+    lessons/lessonmatrixlist.h lessons/lessonmatrixlist.cpp
     lessons/lessonmatrixmodel.h lessons/lessonmatrixmodel.cpp
     lessons/lessontokenmodel.h lessons/lessontokenmodel.cpp
     lessons/lessonmaskmodel.h lessons/lessonmaskmodel.cpp)
