@@ -83,6 +83,29 @@ void checkProjection(const std::string& path, Index heads, Index tokens, Index d
     }
 }
 
+// heads x T x S attention weights (and as many scores).
+void checkAttentionCells(Index heads, Index queries, Index keys)
+{
+    if (heads * queries * keys > LessonLimits::maxCells) {
+        fail("heads", std::to_string(heads) + " heads x " + std::to_string(queries) + " x " + std::to_string(keys) +
+                          " tokens = " + std::to_string(heads * queries * keys) + " attention weights, at most " +
+                          std::to_string(LessonLimits::maxCells));
+    }
+}
+
+// A matrix built in memory (not read) with the shape `what` requires.
+void checkShape(const std::string& path, const Matrix& m, Index rows, Index cols, const std::string& what)
+{
+    if (m.rows() != rows || m.cols() != cols) {
+        fail(path, "expected a " + dims(rows, cols) + " matrix (" + what + "), got " + dims(m.rows(), m.cols()));
+    }
+}
+
+void checkAtLeastOne(const std::string& path, Index value, const std::string& what)
+{
+    if (value < 1) fail(path, what + " " + std::to_string(value) + ", at least 1");
+}
+
 std::vector<std::string> readTokens(const Value* v, const std::string& path)
 {
     if (v == nullptr) fail(path, "missing; expected a non-empty array of token strings");
@@ -139,12 +162,16 @@ Lesson parseLesson(std::string_view jsonText)
         throw LessonError(std::string("lesson is not valid JSON: ") + e.what());
     }
     if (!root.isObject()) throw LessonError("lesson must be a JSON object");
-    rejectUnknownKeys(root, "", {"title", "tokens", "embeddings", "source", "heads", "wo", "mask", "scale"});
+    rejectUnknownKeys(root, "", {"title", "description", "tokens", "embeddings", "source", "heads", "wo", "mask", "scale"});
 
     Lesson lesson;
     if (const Value* t = root.find("title")) {
         if (!t->isString()) fail("title", "expected a string");
         lesson.title = t->asString();
+    }
+    if (const Value* d = root.find("description")) {
+        if (!d->isString()) fail("description", "expected a string");
+        lesson.description = d->asString();
     }
     lesson.tokens = readTokens(root.find("tokens"), "tokens");
     const auto queries = static_cast<Index>(lesson.tokens.size());
@@ -174,11 +201,7 @@ Lesson parseLesson(std::string_view jsonText)
     if (headCount > LessonLimits::maxHeads) {
         fail("heads", std::to_string(headCount) + " heads, at most " + std::to_string(LessonLimits::maxHeads));
     }
-    if (headCount * queries * keys > LessonLimits::maxCells) {
-        fail("heads", std::to_string(headCount) + " heads x " + std::to_string(queries) + " x " + std::to_string(keys) +
-                          " tokens = " + std::to_string(headCount * queries * keys) + " attention weights, at most " +
-                          std::to_string(LessonLimits::maxCells));
-    }
+    checkAttentionCells(headCount, queries, keys);
     const Index longest = std::max(queries, keys);
     Index dv = -1;
     for (std::size_t i = 0; i < heads->asArray().size(); ++i) {
@@ -211,6 +234,59 @@ Lesson parseLesson(std::string_view jsonText)
         lesson.scale = s->asBool();
     }
     return lesson;
+}
+
+void checkLesson(const Lesson& lesson)
+{
+    const auto queries = static_cast<Index>(lesson.tokens.size());
+    const auto keys = static_cast<Index>(lesson.sourceTokens.size());
+    checkAtLeastOne("tokens", queries, "tokens");
+    checkTokens("tokens", queries);
+    const Index dModel = lesson.embeddings.cols();
+    checkAtLeastOne("embeddings", dModel, "d_model");
+    checkAtMost("embeddings", dModel, LessonLimits::maxDimension, "d_model");
+    checkShape("embeddings", lesson.embeddings, queries, dModel, "T x d_model, one row per token");
+    if (lesson.crossAttention) {
+        checkAtLeastOne("source.tokens", keys, "tokens");
+        checkTokens("source.tokens", keys);
+    } else if (lesson.sourceTokens != lesson.tokens || lesson.sourceEmbeddings != lesson.embeddings) {
+        fail("source", "without cross-attention the keys must be the tokens themselves");
+    }
+    checkShape("source.embeddings", lesson.sourceEmbeddings, keys, dModel, "S x d_model, same d_model as embeddings");
+
+    const auto headCount = static_cast<Index>(lesson.heads.size());
+    checkAtLeastOne("heads", headCount, "heads");
+    checkAtMost("heads", headCount, LessonLimits::maxHeads, "heads");
+    checkAttentionCells(headCount, queries, keys);
+    const Index longest = std::max(queries, keys);
+    const Index dv = lesson.heads.front().wv.cols();
+    for (std::size_t i = 0; i < lesson.heads.size(); ++i) {
+        const HeadWeights& w = lesson.heads[i];
+        const std::string path = "heads[" + std::to_string(i) + "]";
+        const Index dk = w.wq.cols();
+        checkAtLeastOne(path + ".wq", dk, "d_k");
+        checkAtMost(path + ".wq", dk, LessonLimits::maxDimension, "d_k");
+        checkProjection(path + ".wq", headCount, longest, dk, "d_k");
+        checkShape(path + ".wq", w.wq, dModel, dk, "d_model x d_k");
+        checkShape(path + ".wk", w.wk, dModel, dk, "d_model x d_k, same d_k as wq");
+        checkAtLeastOne(path + ".wv", dv, "d_v");
+        checkAtMost(path + ".wv", dv, LessonLimits::maxDimension, "d_v");
+        checkProjection(path + ".wv", headCount, longest, dv, "d_v");
+        checkShape(path + ".wv", w.wv, dModel, dv, "d_model x d_v, same d_v for every head");
+    }
+    if (lesson.wo) {
+        checkAtLeastOne("wo", lesson.wo->cols(), "d_out");
+        checkAtMost("wo", lesson.wo->cols(), LessonLimits::maxDimension, "d_out");
+        checkShape("wo", *lesson.wo, headCount * dv, lesson.wo->cols(), "(heads * d_v) x d_out");
+    }
+    if (lesson.mask.kind == MaskKind::Custom &&
+        (lesson.mask.custom.rows() != queries || lesson.mask.custom.cols() != keys)) {
+        fail("mask", "expected a " + dims(queries, keys) + " matrix of 0/1, got " +
+                         dims(lesson.mask.custom.rows(), lesson.mask.custom.cols()));
+    }
+    if (lesson.mask.kind == MaskKind::Padding && static_cast<Index>(lesson.mask.keyValid.size()) != keys) {
+        fail("mask", "expected one padding flag per key");
+    }
 }
 
 Lesson loadLesson(const std::string& path)

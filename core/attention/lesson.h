@@ -31,6 +31,7 @@ struct LessonLimits
 struct Lesson
 {
     std::string title;
+    std::string description;               // optional: how the lesson was made (e.g. from a real head)
     std::vector<std::string> tokens;       // (T) query tokens
     Matrix embeddings;                     // (T, d_model)
     bool crossAttention = false;           // true when "source" is given
@@ -44,6 +45,11 @@ struct Lesson
 
 Lesson parseLesson(std::string_view jsonText); // throws LessonError
 Lesson loadLesson(const std::string& path);    // throws LessonError (also for I/O problems)
+
+// The shape rules and LessonLimits of parseLesson for a lesson made in memory (the editor checks
+// every change with it, so what it accepts always loads back). Throws LessonError with the
+// loader's messages, e.g. "lesson field \"tokens\": 1025 tokens, at most 1024".
+void checkLesson(const Lesson& lesson);
 
 // Runs the lesson's attention. options.mask/scale override the lesson's own when given.
 MultiHeadResult runLesson(const Lesson& lesson, const std::atomic<bool>* cancel = nullptr);

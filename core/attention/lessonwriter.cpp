@@ -46,6 +46,8 @@ std::string lessonToJson(const Lesson& lesson)
     w.beginObject();
     if (!lesson.title.empty())
         w.key("title").value(std::string_view(lesson.title));
+    if (!lesson.description.empty())
+        w.key("description").value(std::string_view(lesson.description));
     w.key("tokens");
     writeTokens(w, lesson.tokens);
     w.key("embeddings");

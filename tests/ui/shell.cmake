@@ -1,6 +1,6 @@
 # Tests of the UI shell, state and widgets
 foreach(name colormap heatmapgeometry subwordmerge selectionstate computeservice mainwindow lessoneditor sessionsettings
-        attentionfilewindow presentation viewhint headswitch readouts compare session)
+        lessonstudio attentionfilewindow presentation viewhint headswitch readouts compare session)
     attnviz_add_test(test_ui_${name} SOURCES shell/test_${name}.cpp LIBS attnviz_ui LABELS ui)
 endforeach()
 attnviz_add_test(test_ui_screenshot SOURCES shell/test_screenshot.cpp LIBS Qt6::Gui LABELS ui)

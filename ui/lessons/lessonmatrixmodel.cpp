@@ -38,7 +38,7 @@ QVariant LessonMatrixModel::data(const QModelIndex& index, int role) const
     case Qt::EditRole:
         return formatValue(v); // text, so the editor is a line edit with every digit
     case Qt::TextAlignmentRole:
-        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant::fromValue(Qt::AlignCenter); // under its column header, however wide
     default:
         return {};
     }

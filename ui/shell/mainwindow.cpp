@@ -213,6 +213,10 @@ void MainWindow::openModel(const QString& spec)
 {
     if (spec.isEmpty())
         return;
+    if (!m_lessonEditor->confirmLeave()) { // unsaved lesson edits: Save / Discard / Cancel
+        m_input->modelPicker()->setCurrentSpec(m_loadedSpec);
+        return;
+    }
     showNotice(tr("Opening %1…").arg(m_input->modelPicker()->nameOf(spec)));
     m_service->loadModel(spec);
 }
@@ -491,6 +495,10 @@ void MainWindow::updateStats()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!m_lessonEditor->confirmLeave()) {
+        event->ignore(); // Cancel: the window and the edits stay
+        return;
+    }
     if (m_useSettings)
         SessionSettings::save(*this);
     QMainWindow::closeEvent(event);

@@ -7,6 +7,9 @@
 #include "views/heatmap/heatmapview.h"
 #include "shell/inputpanel.h"
 #include "lessons/lessoneditor.h"
+#include "lessons/lessonfileactions.h"
+#include "lessons/makelessondialog.h"
+#include "state/runrequestbuilder.h"
 #include "shell/mainwindow.h"
 #include "shell/modelpicker.h"
 #include "shell/presentationmode.h"
@@ -33,6 +36,7 @@ namespace attnviz {
 WindowActions::WindowActions(MainWindow* window) : QObject(window), m_window(window)
 {
     buildFileMenu();
+    buildLessonsMenu();
     buildViewMenu();
     buildAnalysisMenu();
     buildHelpMenu();
@@ -106,6 +110,13 @@ void WindowActions::buildFileMenu()
             &QWidget::close);
 }
 
+void WindowActions::buildLessonsMenu()
+{
+    // New, Open, Duplicate, Save, Save As: the lesson editor's own actions (ui/lessons).
+    QMenu* lessons = m_window->menuBar()->addMenu(tr("&Lessons"));
+    lessons->addActions(m_window->lessonEditor()->fileActions()->actions());
+}
+
 namespace {
 
 // The window's one analysis window of this kind, made on first use and kept with its last result.
@@ -133,6 +144,15 @@ void WindowActions::buildAnalysisMenu()
                                  tr("The run on screen beside a second input (or the same input on another model) "
                                     "and their difference"));
     connect(compare, &QAction::triggered, this, [this]() { showAnalysisWindow<CompareWindow>(m_window)->compare(); });
+    analysis->addSeparator();
+    QAction* lesson = addAction(analysis, tr("Make a &Lesson from This Head…"), QKeySequence(tr("Ctrl+Shift+L")),
+                                tr("A few tokens of the selected head, reduced to a few dimensions (PCA or the "
+                                   "largest-variance ones), as a lesson to edit"));
+    connect(lesson, &QAction::triggered, this, [this]() {
+        const RunRequest request =
+            RunRequestBuilder::build(*m_window->inputPanel(), *m_window->selection(), m_window->result().get());
+        MakeLessonDialog::run(m_window, *m_window->computeService(), request, *m_window->lessonEditor());
+    });
 }
 
 void WindowActions::buildViewMenu()
@@ -152,7 +172,7 @@ void WindowActions::buildViewMenu()
     QAction* editor = m_window->lessonEditor()->toggleViewAction();
     editor->setText(tr("Lesson &Editor"));
     editor->setShortcut(QKeySequence(tr("Ctrl+L")));
-    editor->setToolTip(tr("Edit the lesson's matrices and watch every view recompute (lessons only)"));
+    editor->setToolTip(tr("Make and edit lessons: tokens, sizes, heads, matrices and the mask; every view recomputes as you edit"));
     editor->setStatusTip(editor->toolTip());
     view->addAction(editor);
     PresentationMode* presentation = m_window->presentationMode();

@@ -29,6 +29,7 @@ public:
 
 private:
     void buildFileMenu();
+    void buildLessonsMenu();
     void buildViewMenu();
     void buildAnalysisMenu();
     void buildHelpMenu();
