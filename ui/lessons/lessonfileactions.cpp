@@ -151,6 +151,8 @@ bool LessonFileActions::saveTo(const QString& path)
         return false;
     }
     rememberFolder(path);
+    // A new or duplicated lesson now has a file: the picker, sessions and recent models name it.
+    m_service->renameModel(QFileInfo(path).absoluteFilePath());
     m_editor->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), false);
     return true;
 }

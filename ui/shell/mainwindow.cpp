@@ -130,6 +130,10 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     connect(m_input, &InputPanel::textEdited, this, [this]() { scheduleRun(150); });
     connect(m_input->modelPicker(), &ModelPicker::modelChosen, this, &MainWindow::openModel);
     connect(m_service, &ComputeService::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(m_service, &ComputeService::modelRenamed, this, [this](const QString& spec) {
+        m_loadedSpec = spec;
+        m_input->modelPicker()->setCurrentSpec(spec);
+    });
     connect(m_service, &ComputeService::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
     // An edited lesson keeps its tokens, so the selection and last result's shape still apply.
     connect(m_service, &ComputeService::modelReplaced, this, [this]() { scheduleRun(0); });

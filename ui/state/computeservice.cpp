@@ -54,6 +54,14 @@ void ComputeService::setModel(std::shared_ptr<AttentionModel> model, const QStri
     emit modelLoaded(spec);
 }
 
+void ComputeService::renameModel(const QString& spec)
+{
+    if (spec == m_modelSpec)
+        return;
+    m_modelSpec = spec;
+    emit modelRenamed(spec);
+}
+
 void ComputeService::replaceModel(std::shared_ptr<AttentionModel> model)
 {
     cancelAll();

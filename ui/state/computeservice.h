@@ -37,6 +37,8 @@ public:
     void loadModel(const QString& spec);
     // Installs an already open model (tests, embedding).
     void setModel(std::shared_ptr<AttentionModel> model, const QString& spec);
+    // The model on screen now lives at `spec` (a new lesson saved to a file): no reload.
+    void renameModel(const QString& spec);
     // Swaps in a variant of the current model with the same tokens (an edited lesson): the spec
     // stays and modelReplaced, not modelLoaded, follows, so the user's selection is kept.
     void replaceModel(std::shared_ptr<AttentionModel> model);
@@ -54,6 +56,7 @@ signals:
     void modelLoaded(const QString& spec);
     void modelLoadFailed(const QString& spec, const QString& message);
     void modelReplaced();
+    void modelRenamed(const QString& spec);
     void resultReady(std::shared_ptr<const AttentionResult> result, quint64 job);
     void computeFailed(const QString& message, quint64 job);
     void busyChanged(bool busy);

@@ -19,6 +19,7 @@
 #include "lessons/makelessondialog.h"
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
+#include "shell/sessioncontroller.h"
 #include "state/computeservice.h"
 #include "state/runrequestbuilder.h"
 #include "state/selectionstate.h"
@@ -39,6 +40,7 @@
 #include <QStyleFactory>
 #include <QTableView>
 #include <QTabWidget>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -348,6 +350,9 @@ private slots:
         QVERIFY(!m_editor->windowTitle().contains(QStringLiteral("•")));
         QVERIFY(m_editor->windowTitle().contains(QStringLiteral("made.json")));
         QCOMPARE(m_editor->fileActions()->lastFolder(), dir.path());
+        // The new lesson now is that file: the picker, a saved session and the recent models name it.
+        QCOMPARE(m_window->loadedModelSpec(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(m_window->sessions()->currentSession().model, QFileInfo(path).absoluteFilePath().toStdString());
         const Lesson saved = loadLesson(path.toStdString());
         QVERIFY(sameBits(saved.heads[0].wq, m_editor->lesson().heads[0].wq));
         QCOMPARE(saved.heads[0].wq(2, 1), 0.1f);
