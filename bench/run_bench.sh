@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The performance benchmark: AttnViz's core against tuned PyTorch in one run, on 2 threads.
-# Usage: bench/run_bench.sh [RUNS]   (default 5). Writes bench/results.json and prints a table.
+# Usage: bench/run_bench.sh [RUNS] [ROUNDS]   (default 5 runs per side in each of 3 interleaved
+# rounds). Writes bench/results.json and prints a table, with the FLOP floor at T = 256.
 # Needs python3-torch, libopenblas0-openmp and libjemalloc2 (installed here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+rounds=${2:-3}
 lengths=16,64,256,1024
 model=bench/models/gpt2-small-random
 
@@ -24,13 +26,25 @@ cmake --build build -j"$(nproc)" --target attnviz-bench >/dev/null
 export OMP_NUM_THREADS=2
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 # PyTorch tuned as a skilled user would: OpenMP OpenBLAS first, jemalloc with these settings.
-torch_json=$(env -u OPENBLAS_CORETYPE \
-    LD_LIBRARY_PATH="/usr/lib/$arch/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-    LD_PRELOAD="/usr/lib/$arch/libjemalloc.so.2" \
-    MALLOC_CONF="oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always" \
-    /usr/bin/python3 bench/torch_gpt2.py "$model" "$lengths" "$runs")
-core_json=$(build/bin/attnviz-bench core "$model" "$lengths" "$runs")
-full_json=$(build/bin/attnviz-bench full "$model" "$lengths" "$runs")
+torch_side() {
+    env -u OPENBLAS_CORETYPE \
+        LD_LIBRARY_PATH="/usr/lib/$arch/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+        LD_PRELOAD="/usr/lib/$arch/libjemalloc.so.2" \
+        MALLOC_CONF="oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always" \
+        /usr/bin/python3 bench/torch_gpt2.py "$model" "$lengths" "$runs"
+}
+# The sides interleaved (torch, AttnViz, torch, AttnViz, ...): a noisy machine then slows both
+# sides of a round alike, and the report takes the median of the rounds' ratios.
+torch_rounds=(); core_rounds=(); full_rounds=()
+for ((r = 0; r < rounds; r++)); do
+    torch_rounds+=("$(torch_side)")
+    core_rounds+=("$(build/bin/attnviz-bench core "$model" "$lengths" "$runs")")
+    full_rounds+=("$(build/bin/attnviz-bench full "$model" "$lengths" "$runs")")
+done
+as_list() { local IFS=,; echo "[$*]"; }
+torch_json=$(as_list "${torch_rounds[@]}")
+core_json=$(as_list "${core_rounds[@]}")
+full_json=$(as_list "${full_rounds[@]}")
 dense_json=$(build/bin/attnviz-bench dense 256 "$runs")
 rss_json=$(build/bin/attnviz-bench rss "$model" 1024)
 gemm_json=$(build/bin/attnviz-bench gemm 2048 5)
