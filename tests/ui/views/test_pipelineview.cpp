@@ -8,7 +8,10 @@
 #include "state/selectionstate.h"
 #include "viewtestdata.h"
 
+#include <QCoreApplication>
 #include <QImage>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace attnviz;
@@ -31,6 +34,13 @@ class TestPipelineView : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the view remembers its mode in settings
+        QCoreApplication::setOrganizationName(QStringLiteral("AttnVizPipelineViewTest"));
+        QSettings().clear();
+    }
+
     void layoutFlowsAndWraps()
     {
         using M = PipelineLayout;
@@ -124,6 +134,8 @@ private slots:
         selection.setShape(1, 1, 2, 40, 40);
         PipelineView view(&selection);
         view.setResult(result);
+        QCOMPARE(view.mode(), PipelineView::Mode::FollowQuery); // the default for 40 tokens
+        view.setMode(PipelineView::Mode::Matrices);
         const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1200, 800));
         QVERIFY(!view.cellsOf(f.columns[0].stages[0]).numbers);
         QVERIFY(f.layout.contentSize.height() * f.scale <= 800.0);
@@ -137,7 +149,7 @@ private slots:
         selection.setShape(1, 1, 2, 6, 6);
         PipelineView view(&selection);
         view.setResult(result);
-        QVERIFY(view.fit(QRectF(0, 0, 600, 400)).columns.empty());
+        QVERIFY(view.fit(QRectF(0, 0, 600, 400)).empty());
         const QImage image = view.renderImage(QSize(600, 400));
         // Some text is drawn in the middle band; the corners stay blank.
         const QColor base = view.palette().color(QPalette::Base);

@@ -13,7 +13,7 @@ namespace attnviz {
 struct PipelineLayout
 {
     static constexpr qreal margin = 12.0;
-    static constexpr qreal headerHeight = 40.0;
+    static constexpr qreal headerHeight = 92.0; // title, subtitle, the stepper's sentence, legends
     static constexpr qreal operatorGap = 64.0; // room for an arrow and its label ("÷√d_k")
     static constexpr qreal stageGap = 16.0;    // between stages stacked in one column
     static constexpr qreal bandGap = 24.0;

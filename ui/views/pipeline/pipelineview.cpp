@@ -4,11 +4,17 @@
 #include "views/numberformat.h"
 #include "views/vectorimage.h"
 
+#include <QButtonGroup>
 #include <QFontMetricsF>
+#include <QHBoxLayout>
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QSettings>
+#include <QToolButton>
 #include <QToolTip>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +25,10 @@ namespace {
 
 constexpr qreal captionHeight = 34.0;
 constexpr qreal maxMatrixExtent = 220.0; // wide matrices (d_model = 768) are squeezed to this
+constexpr qreal zoomStep = 1.2;
+constexpr int maxZoomSteps = 8;
+constexpr qreal smallestShrink = 0.5;    // below half size the picture is cut off rather than unreadable
+constexpr int maxFollowedKeys = 30;
 
 QFont pixelFont(int size, bool bold = false)
 {
@@ -51,12 +61,181 @@ int tokenCount(const PipelineCapture& p)
     return int(std::max(p.capture.weights.rows(), p.capture.weights.cols()));
 }
 
+void coverAll(PipelineScales& scales, ScaleKind kind, const Matrix& m, const MaskMatrix* mask = nullptr)
+{
+    for (Index r = 0; r < m.rows(); ++r) {
+        for (Index c = 0; c < m.cols(); ++c) {
+            if (mask == nullptr || mask->size() == 0 || (*mask)(r, c) != 0) scales.cover(kind, m(r, c));
+        }
+    }
+}
+
 } // namespace
 
 PipelineView::PipelineView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
+    setFocusPolicy(Qt::StrongFocus); // "." / "," and the zoom keys work once the view is clicked
     connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::displayOptionsChanged, this, qOverload<>(&QWidget::update));
+    buildControls();
+}
+
+void PipelineView::buildControls()
+{
+    auto button = [this](const QString& text, const QString& tip) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAutoRaise(false);
+        b->setFocusPolicy(Qt::NoFocus); // keys stay with the view
+        return b;
+    };
+    m_matricesButton = button(tr("Matrices"), tr("Every stage as its whole matrix"));
+    m_followButton = button(tr("Follow query"), tr("The numbers of one query token's path through the head"));
+    for (QToolButton* b : {m_matricesButton, m_followButton}) b->setCheckable(true);
+    auto* group = new QButtonGroup(this);
+    group->addButton(m_matricesButton);
+    group->addButton(m_followButton);
+    m_previousButton = button(tr("◀ Previous"), tr("Show one stage less (,)"));
+    m_nextButton = button(tr("Next ▶"), tr("Reveal the next stage with its explanation (.)"));
+    m_allButton = button(tr("All stages"), tr("Show every stage at once"));
+    connect(m_matricesButton, &QToolButton::clicked, this, [this]() { setMode(Mode::Matrices); });
+    connect(m_followButton, &QToolButton::clicked, this, [this]() { setMode(Mode::FollowQuery); });
+    connect(m_previousButton, &QToolButton::clicked, this, &PipelineView::previousStage);
+    connect(m_nextButton, &QToolButton::clicked, this, &PipelineView::nextStage);
+    connect(m_allButton, &QToolButton::clicked, this, &PipelineView::showAllStages);
+
+    auto* row = new QHBoxLayout;
+    row->setSpacing(2);
+    row->addStretch(1);
+    row->addWidget(m_matricesButton);
+    row->addWidget(m_followButton);
+    row->addSpacing(12);
+    row->addWidget(m_previousButton);
+    row->addWidget(m_nextButton);
+    row->addWidget(m_allButton);
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(6, 6, 6, 6);
+    column->addLayout(row);
+    column->addStretch(1);
+    syncControls();
+}
+
+void PipelineView::syncControls()
+{
+    const bool any = result() && result()->pipeline;
+    m_matricesButton->setChecked(m_mode == Mode::Matrices);
+    m_followButton->setChecked(m_mode == Mode::FollowQuery);
+    for (QToolButton* b : {m_matricesButton, m_followButton, m_previousButton, m_nextButton, m_allButton})
+        b->setVisible(any);
+    m_previousButton->setEnabled(m_stepper.current() != 0);
+    m_nextButton->setEnabled(m_stepper.current() < m_stepper.stageCount() - 1);
+    m_allButton->setEnabled(!m_stepper.showsAll());
+}
+
+bool PipelineView::showsSmallInput() const
+{
+    if (!result() || !result()->pipeline) return true;
+    const PipelineCapture& p = *result()->pipeline;
+    return result()->model.family == "lesson" || (tokenCount(p) <= 8 && maxDimension(p) <= 16);
+}
+
+QString PipelineView::modeSettingsKey(bool smallInput)
+{
+    return smallInput ? QStringLiteral("views/pipeline/modeForSmallInputs")
+                      : QStringLiteral("views/pipeline/modeForModels");
+}
+
+void PipelineView::resultChanged()
+{
+    const bool small = showsSmallInput();
+    const QString saved = QSettings().value(modeSettingsKey(small)).toString();
+    const Mode fallback = small ? Mode::Matrices : Mode::FollowQuery;
+    m_mode = saved == QLatin1String("follow") ? Mode::FollowQuery
+             : saved == QLatin1String("matrices") ? Mode::Matrices
+                                                  : fallback;
+    m_stepper.setStageCount(stageCount());
+    syncControls();
+    AttentionView::resultChanged();
+}
+
+void PipelineView::setMode(Mode mode)
+{
+    QSettings().setValue(modeSettingsKey(showsSmallInput()),
+                         mode == Mode::FollowQuery ? QStringLiteral("follow") : QStringLiteral("matrices"));
+    if (mode == m_mode) return syncControls();
+    m_mode = mode;
+    m_stepper.showAll(); // the stages differ between the modes
+    m_stepper.setStageCount(stageCount());
+    syncControls();
+    update();
+}
+
+qreal PipelineView::zoom() const
+{
+    return std::pow(zoomStep, m_zoomSteps);
+}
+
+void PipelineView::zoomBy(int steps)
+{
+    m_zoomSteps = std::clamp(m_zoomSteps + steps, -maxZoomSteps, maxZoomSteps);
+    update();
+}
+
+void PipelineView::resetZoom()
+{
+    m_zoomSteps = 0;
+    update();
+}
+
+int PipelineView::stageCount() const
+{
+    if (!result() || !result()->pipeline) return 0;
+    if (m_mode == Mode::Matrices) return int(buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty()).size());
+    const FollowQueryPicture picture = followPicture(600.0);
+    return picture.hasPrediction() ? FollowQueryPicture::StageCount : FollowQueryPicture::Predictions;
+}
+
+void PipelineView::nextStage()
+{
+    m_stepper.setStageCount(stageCount());
+    m_stepper.next();
+    stepperChanged();
+}
+
+void PipelineView::previousStage()
+{
+    m_stepper.setStageCount(stageCount());
+    m_stepper.previous();
+    stepperChanged();
+}
+
+void PipelineView::showAllStages()
+{
+    m_stepper.showAll();
+    stepperChanged();
+}
+
+void PipelineView::stepperChanged()
+{
+    syncControls();
+    update();
+}
+
+QString PipelineView::stageExplanation() const
+{
+    if (!result() || !result()->pipeline) return {};
+    const int stage = m_stepper.current();
+    const QString prefix = stage < 0 ? QString() : tr("Stage %1 of %2: ").arg(stage + 1).arg(m_stepper.stageCount());
+    if (stage < 0)
+        return m_mode == Mode::FollowQuery
+                   ? tr("One query's path through the head, with its numbers. Next (.) reveals it one stage at a time; "
+                        "hover a cell for every value.")
+                   : tr("Every stage as its matrix. Next (.) reveals them one at a time; hover a stage to see what it does.");
+    if (m_mode == Mode::FollowQuery)
+        return prefix + FollowQueryPicture::stageExplanation(stage, result()->pipeline->capture.scaledByRootDk);
+    const auto columns = buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty());
+    return stage < int(columns.size()) ? prefix + columns[std::size_t(stage)].stages.front().explanation : QString();
 }
 
 PipelineView::Cells PipelineView::cellsOf(const PipelineStage& stage) const
@@ -98,10 +277,82 @@ QSizeF PipelineView::stageSize(const PipelineStage& stage) const
             captionHeight + c.height * qreal(stage.matrix->rows())};
 }
 
+QPointF PipelineView::followOrigin()
+{
+    return {PipelineLayout::margin, PipelineLayout::margin + PipelineLayout::headerHeight};
+}
+
+FollowQueryPicture PipelineView::followPicture(qreal height) const
+{
+    const AttentionResult& r = *result();
+    const PipelineCapture& p = *r.pipeline;
+    const bool crossAttention = !r.sourceTokens.empty();
+    const int query = selection() != nullptr ? selection()->queryToken() : -1;
+    // As many keys as fit the height, so a long input stays one screen.
+    const qreal rows = (height - followOrigin().y() - PipelineLayout::margin -
+                        FollowQueryPicture::heightWithoutKeys(true)) / FollowQueryPicture::rowHeight;
+    FollowQueryPicture::Inputs in;
+    in.followed = followQuery(p, query, std::clamp(int(rows), 5, maxFollowedKeys));
+    in.queryLabel = tokenLabel(in.followed.query, false);
+    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << tokenLabel(j, crossAttention);
+    in.scaledByRootDk = p.capture.scaledByRootDk;
+    in.scales.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
+    in.revealedUpTo = m_stepper.current();
+    // What the model predicts from the followed token, when it says anything about it.
+    const int last = int(r.tokens.size()) - 1;
+    if (!r.nextToken.empty() && !crossAttention) {
+        if (in.followed.query == last) {
+            in.predictions = &r.nextToken;
+            in.predictionTitle = tr("Next token after “%1”, after every layer (the model's top %2):")
+                                     .arg(in.queryLabel)
+                                     .arg(std::min<std::size_t>(5, r.nextToken.size()));
+        } else {
+            in.predictionNote = tr("The next token is predicted from the last token: follow “%1” (#%2) to see it.")
+                                    .arg(tokenLabel(last, false))
+                                    .arg(last);
+        }
+    } else if (!r.maskedPredictions.empty() && !crossAttention) {
+        in.predictionNote = tr("Follow a [MASK] token to see what the model fills in.");
+        for (const auto& masked : r.maskedPredictions) {
+            if (masked.first != in.followed.query) continue;
+            in.predictions = &masked.second;
+            in.predictionTitle = tr("[MASK] at #%1, after every layer (the model's top %2):")
+                                     .arg(masked.first)
+                                     .arg(std::min<std::size_t>(5, masked.second.size()));
+        }
+    }
+    return FollowQueryPicture(std::move(in), palette());
+}
+
+PipelineScales PipelineView::matrixScales() const
+{
+    const PipelineCapture& p = *result()->pipeline;
+    const HeadCapture& h = p.capture;
+    PipelineScales s;
+    s.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
+    for (const Matrix* m : {&p.x, &p.source, &h.q, &h.k, &h.v, &h.output, &p.concat, &p.output})
+        coverAll(s, ScaleKind::Vectors, *m);
+    for (const Matrix* m : {&p.wq, &p.wk, &p.wv, &p.wo}) coverAll(s, ScaleKind::Parameters, *m);
+    coverAll(s, ScaleKind::Scores, h.scores, &h.mask);
+    coverAll(s, ScaleKind::Scores, h.scaled, &h.mask);
+    return s;
+}
+
 PipelineView::Fitted PipelineView::fit(const QRectF& target) const
 {
     Fitted f;
     if (!result() || !result()->pipeline) return f;
+    const qreal unit = textScale() * zoom();
+    // Zoomed pictures keep their size (and may be cut off); unzoomed ones shrink to fit, to a point.
+    const qreal smallest = m_zoomSteps == 0 ? unit * smallestShrink : unit;
+    if (m_mode == Mode::FollowQuery) {
+        f.follow.emplace(followPicture(target.height() / unit));
+        const QSizeF content = f.follow->size() + QSizeF(2 * PipelineLayout::margin, followOrigin().y() + PipelineLayout::margin);
+        const qreal fits = std::min(target.width() / content.width(), target.height() / content.height());
+        f.scale = std::max(smallest, std::min(unit, fits));
+        f.layout.contentSize = content;
+        return f;
+    }
     const PipelineCapture& p = *result()->pipeline;
     f.columns = buildPipelineColumns(p, !result()->sourceTokens.empty());
     std::vector<std::vector<QSizeF>> sizes;
@@ -110,13 +361,15 @@ PipelineView::Fitted PipelineView::fit(const QRectF& target) const
         for (const auto& s : c.stages) column.push_back(stageSize(s));
         sizes.push_back(std::move(column));
     }
-    // Shrink until the wrapped picture fits the target's height, down to half size; below that
-    // the picture is cut off rather than unreadable.
-    for (f.scale = 1.0; f.scale >= 0.5; f.scale -= 0.05) {
+    // Shrink until the wrapped picture fits the target's height.
+    for (f.scale = unit; f.scale >= smallest; f.scale -= 0.05 * unit) {
         f.layout = PipelineLayout::compute(sizes, target.width() / f.scale);
         if (f.layout.contentSize.height() * f.scale <= target.height()) break;
     }
-    f.scale = std::max(f.scale, 0.5);
+    if (f.scale < smallest) {
+        f.scale = smallest;
+        f.layout = PipelineLayout::compute(sizes, target.width() / f.scale);
+    }
     return f;
 }
 
@@ -134,10 +387,9 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     painter.save();
     painter.fillRect(target, palette().base());
     const Fitted f = fit(target);
-    const SelectionState* sel = selection();
-    if (f.columns.empty()) {
+    if (f.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.setFont(pixelFont(13));
+        painter.setFont(pixelFont(int(std::lround(13 * textScale()))));
         const bool recorded = result() && result()->model.recorded;
         painter.drawText(target.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
                          recorded ? tr("An attention file holds only the attention maps: the Q/K/V pipeline needs "
@@ -150,27 +402,68 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     painter.translate(target.topLeft());
     painter.scale(f.scale, f.scale);
     painter.setRenderHint(QPainter::Antialiasing);
+    paintHeader(painter, f, target.width() / f.scale);
+    if (f.follow) {
+        painter.translate(followOrigin());
+        f.follow->paint(painter);
+    } else {
+        paintMatrices(painter, f);
+    }
+    painter.restore();
+}
 
+void PipelineView::paintHeader(QPainter& painter, const Fitted& f, qreal width) const
+{
     const PipelineCapture& p = *result()->pipeline;
-    const int query = sel != nullptr ? sel->queryToken() : -1;
+    const int query = selection() != nullptr ? selection()->queryToken() : -1;
+    const qreal left = PipelineLayout::margin;
+    const qreal lineWidth = width - 2 * left;
+    QString queryText;
+    if (f.follow) {
+        const FollowedQuery& followed = f.follow->followed();
+        queryText = followed.lastByDefault
+                        ? tr("following the last token “%1” (#%2): click a token to follow another")
+                              .arg(tokenLabel(followed.query, false))
+                              .arg(followed.query)
+                        : tr("following query “%1” (#%2)").arg(tokenLabel(followed.query, false)).arg(followed.query);
+    } else {
+        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(tokenLabel(query, false)).arg(query)
+                               : tr("select a token to follow its row");
+    }
     painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(14, true));
-    const QString queryText = query >= 0 ? tr("query “%1” (#%2)").arg(tokenLabel(query, false)).arg(query)
-                                         : tr("select a token to follow its row");
-    const qreal width = target.width() / f.scale;
-    const QRectF header(PipelineLayout::margin, PipelineLayout::margin, width - 2 * PipelineLayout::margin, 20);
-    painter.drawText(header, Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Layer %1 · head %2 · %3").arg(p.layer).arg(p.head).arg(queryText));
+    if (showsTitle()) {
+        painter.setFont(pixelFont(14, true));
+        painter.drawText(QRectF(left, left, lineWidth, 20), Qt::AlignLeft | Qt::AlignVCenter,
+                         tr("Layer %1 · head %2 · %3").arg(p.layer).arg(p.head).arg(queryText));
+    }
     painter.setFont(pixelFont(11));
     painter.setPen(palette().color(QPalette::PlaceholderText));
     QString sub = tr("d_k = %1").arg(p.capture.q.cols());
+    if (!showsTitle()) sub = queryText + QStringLiteral(" · ") + sub;
     if (!p.note.empty()) sub += QStringLiteral(" · ") + QString::fromStdString(p.note);
-    painter.drawText(header.translated(0, 18), Qt::AlignLeft | Qt::AlignVCenter, sub);
+    painter.drawText(QRectF(left, left + 20, lineWidth, 16), Qt::AlignLeft | Qt::AlignVCenter, sub);
+    // The stepper's sentence, in the picture so exports carry it too.
+    painter.setFont(pixelFont(12, !m_stepper.showsAll()));
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(QRectF(left, left + 40, lineWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, stageExplanation());
+    // One legend per kind of stage.
+    const PipelineScales scales = f.follow ? f.follow->scales() : matrixScales();
+    std::vector<ScaleKind> kinds = {ScaleKind::Vectors, ScaleKind::Scores, ScaleKind::Probabilities};
+    if (!f.follow) kinds.insert(kinds.begin() + 1, ScaleKind::Parameters);
+    qreal x = left;
+    for (ScaleKind kind : kinds) {
+        x += paintLegend(painter, palette(), QRectF(x, left + 64, legendWidth(kind), 24), scales, kind) + 16.0;
+    }
+}
 
+void PipelineView::paintMatrices(QPainter& painter, const Fitted& f) const
+{
+    const PipelineScales scales = matrixScales();
     for (std::size_t c = 0; c < f.columns.size(); ++c) {
+        if (!m_stepper.revealed(int(c))) break;
         const auto& column = f.columns[c];
         for (std::size_t s = 0; s < column.stages.size(); ++s) {
-            paintStage(painter, column.stages[s], f.layout.stages[c][s]);
+            paintStage(painter, column.stages[s], f.layout.stages[c][s], scales);
         }
         if (c == 0) continue;
         // One arrow per row when both columns stack the same number of stages (W_Q→Q, W_K→K, ...).
@@ -182,10 +475,10 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
                           matrixRect(f, int(c), int(s)).center().y());
         }
     }
-    painter.restore();
 }
 
-void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, const QRectF& box) const
+void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, const QRectF& box,
+                              const PipelineScales& scales) const
 {
     const Matrix& m = *stage.matrix;
     const Cells cells = cellsOf(stage);
@@ -201,16 +494,6 @@ void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, con
     const QRectF area(box.left() + labelWidth, box.top() + captionHeight, cells.width * qreal(m.cols()),
                       cells.height * qreal(m.rows()));
     if (m.size() == 0) return;
-    // Signed stages share one symmetric scale per matrix so 0 is always the neutral colour.
-    const ColorMap weightsMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
-    const ColorMap signedMap{ColorMapKind::Diverging};
-    float range = 0.0f;
-    for (Index r = 0; r < m.rows(); ++r) {
-        for (Index c = 0; c < m.cols(); ++c) {
-            if (stage.mask == nullptr || (*stage.mask)(r, c) != 0) range = std::max(range, std::abs(m(r, c)));
-        }
-    }
-    range = range > 0.0f ? range : 1.0f;
     auto blocked = [&](Index r, Index c) {
         return stage.kind == PipelineStage::Kind::Masked && stage.mask != nullptr && stage.mask->rows() == m.rows() &&
                stage.mask->cols() == m.cols() && (*stage.mask)(r, c) == 0;
@@ -218,11 +501,8 @@ void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, con
     QImage image(int(m.cols()), int(m.rows()), QImage::Format_RGB32);
     for (Index r = 0; r < m.rows(); ++r) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(int(r)));
-        for (Index c = 0; c < m.cols(); ++c) {
-            if (blocked(r, c)) line[c] = qRgb(0x3a, 0x3a, 0x3a);
-            else if (stage.kind == PipelineStage::Kind::Weights) line[c] = weightsMap.rgb(m(r, c));
-            else line[c] = signedMap.rgb(0.5 + 0.5 * double(m(r, c)) / double(range));
-        }
+        for (Index c = 0; c < m.cols(); ++c)
+            line[c] = blocked(r, c) ? qRgb(0x3a, 0x3a, 0x3a) : scales.rgb(stage.scale, m(r, c));
     }
     painter.save();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, cells.width < 1.0 || cells.height < 1.0);
@@ -285,25 +565,64 @@ void PipelineView::paintOperator(QPainter& painter, const QString& text, const Q
 
 QSizeF PipelineView::preferredExportSize() const
 {
-    const Fitted f = fit(QRectF(0, 0, 1400, 1e6));
-    if (f.columns.empty()) return {800.0, 300.0};
-    return f.layout.contentSize;
+    const Fitted f = fit(QRectF(0, 0, 1400, m_mode == Mode::FollowQuery ? 900 : 1e6));
+    if (f.empty()) return {800.0, 300.0};
+    return f.layout.contentSize * f.scale;
 }
 
 bool PipelineView::event(QEvent* event)
 {
+    if (event->type() == QEvent::ShortcutOverride) {
+        // The window's Ctrl+= / Ctrl+- / Ctrl+0 zoom the heatmap; with the pipeline focused they zoom it.
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() & Qt::ControlModifier &&
+            (key->key() == Qt::Key_Equal || key->key() == Qt::Key_Plus || key->key() == Qt::Key_Minus ||
+             key->key() == Qt::Key_0)) {
+            event->accept();
+            return true;
+        }
+        return AttentionView::event(event);
+    }
     if (event->type() != QEvent::ToolTip) return AttentionView::event(event);
     auto* help = static_cast<QHelpEvent*>(event);
     const Fitted f = fit(QRectF(rect()));
-    const auto hit = f.layout.stageAt(QPointF(help->pos()) / f.scale);
-    if (hit.column < 0) {
-        QToolTip::hideText();
-        return true;
+    const QPointF at = QPointF(help->pos()) / f.scale;
+    QString text;
+    if (f.follow) {
+        text = f.follow->tooltipAt(at - followOrigin());
+    } else if (!f.empty()) {
+        const auto hit = f.layout.stageAt(at);
+        if (hit.column >= 0 && m_stepper.revealed(hit.column)) {
+            const PipelineStage& s = f.columns[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
+            text = QStringLiteral("<b>%1</b> %2<br>%3").arg(s.title, s.shapeText(), s.explanation);
+        }
     }
-    const PipelineStage& s = f.columns[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
-    QToolTip::showText(help->globalPos(), QStringLiteral("<b>%1</b> %2<br>%3").arg(s.title, s.shapeText(), s.explanation),
-                       this);
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(help->globalPos(), text, this);
     return true;
+}
+
+void PipelineView::keyPressEvent(QKeyEvent* event)
+{
+    const bool control = event->modifiers() & Qt::ControlModifier;
+    if (control && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus)) zoomBy(1);
+    else if (control && event->key() == Qt::Key_Minus) zoomBy(-1);
+    else if (control && event->key() == Qt::Key_0) resetZoom();
+    else if (!control && event->key() == Qt::Key_Period) nextStage();
+    else if (!control && event->key() == Qt::Key_Comma) previousStage();
+    else return AttentionView::keyPressEvent(event);
+    event->accept();
+}
+
+void PipelineView::wheelEvent(QWheelEvent* event)
+{
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        event->ignore();
+        return;
+    }
+    const int steps = event->angleDelta().y() / 120;
+    if (steps != 0) zoomBy(steps);
+    event->accept();
 }
 
 } // namespace attnviz
