@@ -287,6 +287,47 @@ private slots:
         QVERIFY(view.fit(target).follow->hasPrediction()); // says where to look instead
     }
 
+    // A long input keeps one screen: the picture fits 1280×800 and 1920×1080 whole, showing the
+    // strongest keys and saying how many are hidden.
+    void longInputsFitOneScreen()
+    {
+        QSettings().clear();
+        for (const auto& result : {decoder(), testdata::withPipeline(testdata::synthetic(1, 2, 300))}) {
+            SelectionState selection;
+            shape(selection, *result);
+            PipelineView view(&selection);
+            view.setResult(result);
+            QCOMPARE(view.mode(), PipelineView::Mode::FollowQuery);
+            for (const QSizeF size : {QSizeF(1280, 800), QSizeF(1920, 1080)}) {
+                const PipelineView::Fitted f = view.fit(QRectF(QPointF(), size));
+                QVERIFY(f.layout.contentSize.width() * f.scale <= size.width() + 0.5);
+                QVERIFY(f.layout.contentSize.height() * f.scale <= size.height() + 0.5);
+                QVERIFY2(f.scale >= 0.75, qPrintable(QStringLiteral("%1 at %2x%3, %4 keys").arg(f.scale).arg(size.width()).arg(size.height()).arg(f.follow->followed().keyCount()))); // and stays readable
+                const FollowedQuery& q = f.follow->followed();
+                QCOMPARE(q.hiddenKeys, q.keyCount() - int(q.shownKeys.size()));
+                if (q.keyCount() == 300) QVERIFY(q.hiddenKeys > 250);
+            }
+        }
+    }
+
+    void clickingAKeyRowFollowsIt()
+    {
+        QSettings().clear();
+        SelectionState selection;
+        const auto result = decoder();
+        shape(selection, *result);
+        PipelineView view(&selection);
+        view.setResult(result);
+        view.resize(1280, 800);
+        const PipelineView::Fitted f = view.fit(QRectF(view.rect()));
+        const auto& shown = f.follow->followed().shownKeys;
+        const int row = int(std::find(shown.begin(), shown.end(), 3) - shown.begin());
+        QVERIFY(row < int(shown.size()));
+        QTest::mouseClick(&view, Qt::LeftButton, {}, pixelOf(f, f.follow->cellRect(FollowQueryPicture::Scores, row)));
+        QCOMPARE(selection.queryToken(), 3);
+        QCOMPARE(view.fit(QRectF(view.rect())).follow->followed().query, 3);
+    }
+
     void gallery()
     {
         const QString dir = qEnvironmentVariable("ATTNVIZ_GALLERY");
@@ -298,10 +339,13 @@ private slots:
             QString name;
             std::shared_ptr<const AttentionResult> result;
             int query;
+            int steps; // Next presses
         };
-        const std::vector<Shot> shots = {{QStringLiteral("decoder"), decoder(), -1},
-                                         {QStringLiteral("decoder-q7"), decoder(), 7},
-                                         {QStringLiteral("lesson"), testdata::lesson("two-heads-causal"), 2}};
+        const std::vector<Shot> shots = {{QStringLiteral("decoder"), decoder(), -1, 0},
+                                         {QStringLiteral("decoder-q7"), decoder(), 7, 0},
+                                         {QStringLiteral("stepper"), decoder(), -1, 5},
+                                         {QStringLiteral("long"), testdata::withPipeline(testdata::synthetic(1, 2, 300)), 150, 0},
+                                         {QStringLiteral("lesson"), testdata::lesson("two-heads-causal"), 2, 0}};
         for (const Shot& shot : shots) {
             for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
                 for (const ExportTheme theme : {ExportTheme::Light, ExportTheme::Dark}) {
@@ -312,6 +356,7 @@ private slots:
                     view.setPalette(ViewStyleScope::palette(theme));
                     view.setResult(shot.result);
                     view.setMode(PipelineView::Mode::FollowQuery);
+                    for (int step = 0; step < shot.steps; ++step) view.nextStage();
                     const QString file = QStringLiteral("%1/follow-%2-%3x%4-%5.png")
                                              .arg(dir, shot.name)
                                              .arg(size.width())

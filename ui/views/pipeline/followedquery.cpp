@@ -39,7 +39,7 @@ std::vector<int> keysToShow(const std::vector<float>& weights, int maxKeys)
     std::vector<int> all(static_cast<std::size_t>(n));
     std::iota(all.begin(), all.end(), 0);
     maxKeys = std::max(maxKeys, 3);
-    if (n <= maxKeys) return all;
+    if (n <= maxKeys + 1) return all; // hiding one key would cost a row saying so
     std::vector<int> middle(all.begin() + 1, all.end() - 1);
     std::vector<int> shown = largestOf(std::move(middle), weights, maxKeys - 2);
     shown.push_back(0);

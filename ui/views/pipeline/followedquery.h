@@ -36,7 +36,8 @@ struct FollowedQuery
 // most `maxKeys` keys (at least 3: first, last and the strongest).
 FollowedQuery followQuery(const PipelineCapture& capture, int query, int maxKeys);
 
-// Which keys of `weights` a list of at most `maxKeys` rows shows: every key when they fit, else
+// Which keys of `weights` a list of at most `maxKeys` rows shows: every key when they fit (or one
+// more: the row saying a key is hidden would take its place), else
 // key 0, the last key and the largest weights (ties to the earlier key), ascending.
 std::vector<int> keysToShow(const std::vector<float>& weights, int maxKeys);
 

@@ -25,9 +25,9 @@ constexpr qreal queryRowHeight = titleHeight + indexHeight + P::cellHeight;
 constexpr qreal queryTableGap = 24.0;
 constexpr qreal tableHeaderHeight = titleHeight + indexHeight + 2.0;
 constexpr qreal sumGap = 10.0;
-constexpr qreal predictionGap = 22.0;
 constexpr int predictionRows = 5;
 constexpr qreal predictionRowHeight = 18.0;
+constexpr qreal predictionHeight = titleHeight + 2.0 + predictionRows * predictionRowHeight;
 constexpr qreal predictionBarWidth = 160.0;
 constexpr qreal scalarWidth = 48.0;
 constexpr qreal maxLabelWidth = 120.0;
@@ -37,11 +37,6 @@ constexpr int keyFirstEntries = 2, keyLargestEntries = 3;     // k_j, v_j, a_ij�
 QString tr(const char* text)
 {
     return QCoreApplication::translate("FollowQueryPicture", text);
-}
-
-QString trCount(const char* text, int n)
-{
-    return QCoreApplication::translate("FollowQueryPicture", text, nullptr, n);
 }
 
 QFont pixelFont(int size, bool bold = false)
@@ -123,8 +118,9 @@ QString FollowQueryPicture::stageExplanation(int stage, bool scaledByRootDk)
 
 qreal FollowQueryPicture::heightWithoutKeys(bool withPrediction)
 {
-    const qreal fixed = queryRowHeight + queryTableGap + tableHeaderHeight + 2 * gapRowHeight + sumGap + queryRowHeight;
-    return fixed + (withPrediction ? predictionGap + titleHeight + predictionRows * predictionRowHeight : 0.0);
+    // The prediction sits left of the sum, under the first columns.
+    const qreal fixed = queryRowHeight + queryTableGap + tableHeaderHeight + 2 * gapRowHeight + sumGap;
+    return fixed + std::max(queryRowHeight, withPrediction ? predictionHeight : 0.0);
 }
 
 const float* FollowQueryPicture::keyRow(Stage stage, int key) const
@@ -204,11 +200,11 @@ void FollowQueryPicture::layOut()
     }
     if (previous < f.keyCount() - 1) y += gapRowHeight;
     m_sumTop = y + sumGap;
-    m_predictionTop = m_sumTop + queryRowHeight + predictionGap;
-    const qreal bottom = hasPrediction() ? m_predictionTop + titleHeight + predictionRows * predictionRowHeight
-                                    : m_sumTop + queryRowHeight;
+    m_predictionTop = m_sumTop;
+    const qreal bottom = m_sumTop + std::max(queryRowHeight, hasPrediction() ? predictionHeight : 0.0);
     const qreal right = std::max({tableRight, m_qLeft + vectorWidth(m_qEntries, dk),
-                                  titles.horizontalAdvance(m_in.predictionTitle) + 10.0});
+                                  titles.horizontalAdvance(m_in.predictionTitle) + 10.0,
+                                  m_columns[6].x + titles.horizontalAdvance(sumTitle()) + 4.0});
     m_size = QSizeF(right, bottom);
 
     // What the tooltips answer for.
@@ -306,6 +302,7 @@ void FollowQueryPicture::paintQueryRow(QPainter& painter) const
     head.closeSubpath();
     painter.fillPath(head, m_palette.color(QPalette::PlaceholderText));
     painter.setPen(ink);
+    painter.setFont(pixelFont(11, true));
     painter.drawText(QRectF(left, y - 20, right - left, 16), Qt::AlignCenter, QStringLiteral("·W_Q"));
     painter.drawText(QRectF(m_qLeft, 0, 400, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      tr("q_i, d_k = %1").arg(f.q.cols()));
@@ -321,6 +318,12 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
     for (const Column& c : m_columns) {
         const Stage stage = c.stage == StageCount ? lastColumnStage : c.stage;
         if (!revealed(stage)) continue;
+        if (m_in.revealedUpTo == int(stage) && !m_rowTops.empty()) {
+            // The stage just revealed is outlined, so a lecture's eye finds it.
+            painter.setPen(QPen(m_palette.color(QPalette::Highlight), 2.0));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(QRectF(c.x - 4, m_tableTop - 2, c.width + 8, m_rowTops.back() + cellHeight + 6 - m_tableTop), 4, 4);
+        }
         painter.setPen(ink);
         painter.setFont(pixelFont(11, true));
         painter.drawText(QRectF(c.x, m_tableTop, c.width + columnGap, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
@@ -369,7 +372,8 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
         painter.setPen(faint);
         painter.setFont(pixelFont(10));
         painter.drawText(QRectF(0, top, m_size.width(), gapRowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                         trCount("   …  %n key(s) hidden (#%1–#%2)", to - from).arg(from).arg(to - 1));
+                         to - from == 1 ? tr("   …  1 key hidden (#%1)").arg(from)
+                                        : tr("   …  %1 keys hidden (#%2–#%3)").arg(to - from).arg(from).arg(to - 1));
     };
     for (std::size_t s = 0; s < f.shownKeys.size(); ++s) {
         const int j = f.shownKeys[s];
@@ -388,7 +392,7 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
     if (f.hiddenKeys > 0 && revealed(Softmax)) {
         painter.setPen(faint);
         painter.setFont(pixelFont(10));
-        painter.drawText(QRectF(0, m_tableTop + titleHeight, m_labelWidth + 400, indexHeight),
+        painter.drawText(QRectF(0, m_tableTop - queryTableGap + 4, m_size.width(), queryTableGap - 8),
                          Qt::AlignLeft | Qt::AlignVCenter,
                          tr("%1 of %2 keys: the strongest, the first and the last; the %3 hidden hold %4 of the weight")
                              .arg(f.shownKeys.size())
@@ -398,14 +402,19 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
     }
 }
 
+QString FollowQueryPicture::sumTitle() const
+{
+    return m_in.followed.hiddenKeys > 0 ? tr("o_i = Σ_j a_ij·v_j over all keys") : tr("o_i = Σ_j a_ij·v_j");
+}
+
 void FollowQueryPicture::paintSum(QPainter& painter) const
 {
     const FollowedQuery& f = m_in.followed;
     const Column& sum = m_columns[6];
     painter.setPen(m_palette.color(QPalette::Text));
     painter.setFont(pixelFont(11, true));
-    painter.drawText(QRectF(0, m_sumTop, sum.x + sum.width, titleHeight), Qt::AlignRight | Qt::AlignVCenter,
-                     tr("o_i = Σ_j a_ij·v_j (every key, hidden ones too):"));
+    painter.drawText(QRectF(sum.x, m_sumTop, m_size.width() - sum.x, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                     sumTitle());
     paintVector(painter, QPointF(sum.x, m_sumTop + titleHeight), f.output.data(), int(f.output.cols()), m_vEntries,
                 true);
 }
@@ -442,6 +451,15 @@ QString FollowQueryPicture::vectorTooltip(const QString& name, const float* valu
         text += QStringLiteral("%1:%2").arg(d).arg(formatValue(values[d]));
     }
     return text + QStringLiteral("</span>");
+}
+
+int FollowQueryPicture::keyAt(const QPointF& point) const
+{
+    for (std::size_t s = 0; s < m_rowTops.size(); ++s) {
+        if (point.y() >= m_rowTops[s] && point.y() < m_rowTops[s] + cellHeight && point.x() >= 0 && point.x() < m_size.width())
+            return m_in.followed.shownKeys[s];
+    }
+    return -1;
 }
 
 QString FollowQueryPicture::tooltipAt(const QPointF& point) const

@@ -46,6 +46,7 @@ public:
     QSizeF size() const { return m_size; }
     void paint(QPainter& painter) const;
     QString tooltipAt(const QPointF& point) const;
+    int keyAt(const QPointF& point) const; // the key whose row holds `point`, −1 if none
     const PipelineScales& scales() const { return m_in.scales; }
     const FollowedQuery& followed() const { return m_in.followed; }
     bool hasPrediction() const { return m_in.predictions != nullptr || !m_in.predictionNote.isEmpty(); }
@@ -78,6 +79,7 @@ private:
     const float* keyRow(Stage stage, int key) const; // k_j, v_j or a_ij·v_j
     void paintQueryRow(QPainter& painter) const;
     void paintTable(QPainter& painter) const;
+    QString sumTitle() const;
     void paintSum(QPainter& painter) const;
     void paintPrediction(QPainter& painter) const;
     void paintScalar(QPainter& painter, const QRectF& cell, ScaleKind kind, float value, const QString& text) const;

@@ -1,6 +1,7 @@
 #include "views/pipeline/pipelinescales.h"
 
 #include "views/numberformat.h"
+#include "views/vectorimage.h"
 
 #include <QCoreApplication>
 #include <QFont>
@@ -93,7 +94,7 @@ qreal paintLegend(QPainter& painter, const QPalette& palette, const QRectF& area
     for (int x = 0; x < bar.width(); ++x)
         bar.setPixel(x, 0, scales.rgb(kind, low + (r - low) * float(x) / float(bar.width() - 1)));
     const QRectF barRect(area.left() + titleWidth, area.top(), barWidth, barHeight);
-    painter.drawImage(barRect, bar);
+    drawCells(painter, barRect, bar, bar.rect()); // shapes, not a bitmap, in SVG and PDF
     painter.setPen(palette.color(QPalette::PlaceholderText));
     painter.drawRect(barRect);
     const QRectF labels(barRect.left(), barRect.bottom() + 1, barWidth, 12);

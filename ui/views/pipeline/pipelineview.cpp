@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QSettings>
@@ -28,7 +29,10 @@ constexpr qreal maxMatrixExtent = 220.0; // wide matrices (d_model = 768) are sq
 constexpr qreal zoomStep = 1.2;
 constexpr int maxZoomSteps = 8;
 constexpr qreal smallestShrink = 0.5;    // below half size the picture is cut off rather than unreadable
+constexpr qreal largestGrowth = 1.5;     // a short follow picture grows to use a large window, this far
+constexpr int minFollowedKeys = 5;
 constexpr int maxFollowedKeys = 30;
+constexpr qreal keysShrink = 0.85;       // how far the follow picture may shrink to show more keys
 
 QFont pixelFont(int size, bool bold = false)
 {
@@ -288,11 +292,11 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
     const PipelineCapture& p = *r.pipeline;
     const bool crossAttention = !r.sourceTokens.empty();
     const int query = selection() != nullptr ? selection()->queryToken() : -1;
-    // As many keys as fit the height, so a long input stays one screen.
-    const qreal rows = (height - followOrigin().y() - PipelineLayout::margin -
+    // As many keys as fit the height (the picture may shrink a little), so a long input stays one screen.
+    const qreal rows = (height / keysShrink - followOrigin().y() - PipelineLayout::margin -
                         FollowQueryPicture::heightWithoutKeys(true)) / FollowQueryPicture::rowHeight;
     FollowQueryPicture::Inputs in;
-    in.followed = followQuery(p, query, std::clamp(int(rows), 5, maxFollowedKeys));
+    in.followed = followQuery(p, query, std::clamp(int(rows), minFollowedKeys, maxFollowedKeys));
     in.queryLabel = tokenLabel(in.followed.query, false);
     for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << tokenLabel(j, crossAttention);
     in.scaledByRootDk = p.capture.scaledByRootDk;
@@ -321,7 +325,13 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
                                      .arg(std::min<std::size_t>(5, masked.second.size()));
         }
     }
-    return FollowQueryPicture(std::move(in), palette());
+    // Fewer keys when the rows the list leaves out between them take the room.
+    const qreal room = height / keysShrink - followOrigin().y() - PipelineLayout::margin;
+    for (int keys = int(in.followed.shownKeys.size()) - 1;; --keys) {
+        FollowQueryPicture picture(in, palette());
+        if (picture.size().height() <= room || keys < minFollowedKeys) return picture;
+        in.followed = followQuery(p, query, keys);
+    }
 }
 
 PipelineScales PipelineView::matrixScales() const
@@ -342,17 +352,20 @@ PipelineView::Fitted PipelineView::fit(const QRectF& target) const
 {
     Fitted f;
     if (!result() || !result()->pipeline) return f;
-    const qreal unit = textScale() * zoom();
-    // Zoomed pictures keep their size (and may be cut off); unzoomed ones shrink to fit, to a point.
-    const qreal smallest = m_zoomSteps == 0 ? unit * smallestShrink : unit;
+    const qreal text = textScale();
     if (m_mode == Mode::FollowQuery) {
-        f.follow.emplace(followPicture(target.height() / unit));
+        // One picture: fitted to the target (shrunk to a point, grown a little), then zoomed.
+        f.follow.emplace(followPicture(target.height() / text));
         const QSizeF content = f.follow->size() + QSizeF(2 * PipelineLayout::margin, followOrigin().y() + PipelineLayout::margin);
         const qreal fits = std::min(target.width() / content.width(), target.height() / content.height());
-        f.scale = std::max(smallest, std::min(unit, fits));
+        f.scale = std::clamp(fits, text * smallestShrink, text * largestGrowth) * zoom();
         f.layout.contentSize = content;
         return f;
     }
+    // Matrices wrap into bands: zoomed pictures keep their size (and may be cut off), unzoomed
+    // ones shrink until they fit, to a point.
+    const qreal unit = text * zoom();
+    const qreal smallest = m_zoomSteps == 0 ? unit * smallestShrink : unit;
     const PipelineCapture& p = *result()->pipeline;
     f.columns = buildPipelineColumns(p, !result()->sourceTokens.empty());
     std::vector<std::vector<QSizeF>> sizes;
@@ -612,6 +625,17 @@ void PipelineView::keyPressEvent(QKeyEvent* event)
     else if (!control && event->key() == Qt::Key_Comma) previousStage();
     else return AttentionView::keyPressEvent(event);
     event->accept();
+}
+
+void PipelineView::mousePressEvent(QMouseEvent* event)
+{
+    // Clicking a key's row follows that token (self-attention: keys are the same tokens).
+    const Fitted f = fit(QRectF(rect()));
+    if (event->button() == Qt::LeftButton && f.follow && result()->sourceTokens.empty() && selection() != nullptr) {
+        const int key = f.follow->keyAt(event->position() / f.scale - followOrigin());
+        if (key >= 0 && key < int(result()->tokens.size())) selection()->setQueryToken(key);
+    }
+    AttentionView::mousePressEvent(event);
 }
 
 void PipelineView::wheelEvent(QWheelEvent* event)
