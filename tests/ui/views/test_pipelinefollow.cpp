@@ -340,12 +340,16 @@ private slots:
             std::shared_ptr<const AttentionResult> result;
             int query;
             int steps; // Next presses
+            PipelineView::Mode mode = PipelineView::Mode::FollowQuery;
         };
         const std::vector<Shot> shots = {{QStringLiteral("decoder"), decoder(), -1, 0},
                                          {QStringLiteral("decoder-q7"), decoder(), 7, 0},
                                          {QStringLiteral("stepper"), decoder(), -1, 5},
                                          {QStringLiteral("long"), testdata::withPipeline(testdata::synthetic(1, 2, 300)), 150, 0},
-                                         {QStringLiteral("lesson"), testdata::lesson("two-heads-causal"), 2, 0}};
+                                         {QStringLiteral("lesson"), testdata::lesson("two-heads-causal"), 2, 0},
+                                         {QStringLiteral("matrices-lesson"), testdata::lesson("two-heads-causal"), 2, 0,
+                                          PipelineView::Mode::Matrices},
+                                         {QStringLiteral("matrices-decoder"), decoder(), 3, 0, PipelineView::Mode::Matrices}};
         for (const Shot& shot : shots) {
             for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
                 for (const ExportTheme theme : {ExportTheme::Light, ExportTheme::Dark}) {
@@ -355,9 +359,9 @@ private slots:
                     PipelineView view(&selection);
                     view.setPalette(ViewStyleScope::palette(theme));
                     view.setResult(shot.result);
-                    view.setMode(PipelineView::Mode::FollowQuery);
+                    view.setMode(shot.mode);
                     for (int step = 0; step < shot.steps; ++step) view.nextStage();
-                    const QString file = QStringLiteral("%1/follow-%2-%3x%4-%5.png")
+                    const QString file = QStringLiteral("%1/pipeline-%2-%3x%4-%5.png")
                                              .arg(dir, shot.name)
                                              .arg(size.width())
                                              .arg(size.height())

@@ -61,6 +61,20 @@ private slots:
         QCOMPARE(narrow.stageAt(QPointF(1, 1)), (M::StageIndex{-1, -1}));
     }
 
+    // Five equal columns where four fit a band: three and two, not four and an orphan.
+    void layoutSpreadsColumnsOverBands()
+    {
+        using M = PipelineLayout;
+        const std::vector<std::vector<QSizeF>> columns(5, std::vector<QSizeF>{{100, 50}});
+        const qreal fourFit = 2 * M::margin + 4 * 100 + 3 * M::operatorGap + 10;
+        const M layout = M::compute(columns, fourFit);
+        QCOMPARE(layout.bands(), 2);
+        QCOMPARE(layout.stages[2][0].top(), layout.stages[0][0].top());
+        QVERIFY(layout.stages[3][0].top() > layout.stages[2][0].top());
+        QCOMPARE(layout.stages[4][0].top(), layout.stages[3][0].top());
+        QCOMPARE(M::compute(columns, 5000).bands(), 1);
+    }
+
     void columnsFollowTheCapture()
     {
         const auto result = testdata::lesson("two-heads-causal");
