@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QHash>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -42,6 +43,48 @@ void shape(SelectionState& selection, const AttentionResult& r)
 QPoint pixelOf(const PipelineView::Fitted& f, const QRectF& cell, QPointF within = {3, 3})
 {
     return ((PipelineView::followOrigin() + cell.topLeft() + within) * f.scale).toPoint();
+}
+
+// The picture in 256 colours for the README's small PNG files: colours are grouped by their top
+// five bits per channel (anti-aliased text falls into a few groups) and each group offers its most
+// used colour, so the cells keep theirs rather than a dithered colour cube's.
+QImage withCommonColours(const QImage& image)
+{
+    QHash<QRgb, int> counts;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) ++counts[image.pixel(x, y)];
+    struct Group
+    {
+        int total = 0;
+        int best = 0;
+        QRgb colour = 0;
+    };
+    QHash<int, Group> groups;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        const QRgb c = it.key();
+        Group& g = groups[(qRed(c) >> 3) << 10 | (qGreen(c) >> 3) << 5 | (qBlue(c) >> 3)];
+        g.total += it.value();
+        if (it.value() > g.best) {
+            g.best = it.value();
+            g.colour = c;
+        }
+    }
+    std::vector<std::pair<int, QRgb>> byUse;
+    for (const Group& g : groups) byUse.emplace_back(g.total, g.colour);
+    std::sort(byUse.begin(), byUse.end(), std::greater<>());
+    // Most used first, skipping colours close to one already taken, so a rare but distinct colour
+    // (the legend's yellow end) gets a place.
+    auto close = [](QRgb a, QRgb b) {
+        return std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)), std::abs(qBlue(a) - qBlue(b))}) < 10;
+    };
+    QList<QRgb> table;
+    for (const auto& entry : byUse) {
+        if (table.size() == 256) break;
+        const QRgb colour = entry.second;
+        if (std::none_of(table.cbegin(), table.cend(), [&close, colour](QRgb t) { return close(t, colour); }))
+            table << colour;
+    }
+    return image.convertToFormat(QImage::Format_Indexed8, table, Qt::ThresholdDither);
 }
 
 } // namespace
@@ -366,7 +409,7 @@ private slots:
                                              .arg(size.width())
                                              .arg(size.height())
                                              .arg(theme == ExportTheme::Dark ? "dark" : "light");
-                    QVERIFY(view.renderImage(size).save(file));
+                    QVERIFY(withCommonColours(view.renderImage(size)).save(file, "PNG", 0));
                 }
             }
         }
