@@ -4,18 +4,21 @@
 // stepper and the next-token prediction. With ATTNVIZ_GALLERY set, saves the pictures there.
 
 #include "export/viewstylescope.h"
+#include "views/numberformat.h"
 #include "views/pipeline/followedquery.h"
 #include "views/pipeline/pipelinestepper.h"
 #include "views/pipeline/pipelineview.h"
 #include "state/selectionstate.h"
 #include "viewtestdata.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
 #include <QHash>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
+#include <QToolButton>
 
 #include <numeric>
 
@@ -369,6 +372,70 @@ private slots:
         QTest::mouseClick(&view, Qt::LeftButton, {}, pixelOf(f, f.follow->cellRect(FollowQueryPicture::Scores, row)));
         QCOMPARE(selection.queryToken(), 3);
         QCOMPARE(view.fit(QRectF(view.rect())).follow->followed().query, 3);
+    }
+
+    // Presentation's large type (the view's font over the application's) scales the picture.
+    void textScaleGrowsThePicture()
+    {
+        QSettings().clear();
+        SelectionState selection;
+        const auto result = decoder();
+        shape(selection, *result);
+        PipelineView view(&selection);
+        view.setResult(result);
+        const QRectF target(0, 0, 4000, 3000); // room enough that nothing has to shrink
+        const qreal normal = view.fit(target).scale;
+        QFont large = view.font();
+        large.setPointSizeF(QApplication::font().pointSizeF() * 2);
+        view.setFont(large);
+        QCOMPARE(view.textScale(), 2.0);
+        QVERIFY(std::abs(view.fit(target).scale - 2 * normal) < 1e-9);
+    }
+
+    // The tooltip of a key's vector gives every entry, not only the ones drawn.
+    void tooltipGivesEveryValue()
+    {
+        QSettings().clear();
+        SelectionState selection;
+        const auto result = decoder();
+        shape(selection, *result);
+        PipelineView view(&selection);
+        view.setResult(result);
+        const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1920, 1080));
+        const FollowQueryPicture& picture = *f.follow;
+        const int key = picture.followed().shownKeys[1];
+        const QString tip = picture.tooltipAt(picture.cellRect(FollowQueryPicture::Keys, 1).center());
+        const Matrix& k = result->pipeline->capture.k;
+        QVERIFY2(tip.contains(QStringLiteral("#%1").arg(key)), qPrintable(tip));
+        for (Index d = 0; d < k.cols(); ++d) {
+            const float v = k(key, d);
+            const QString entry = QStringLiteral("%1:%2").arg(d).arg(formatNumber(double(v), std::abs(v) < 10 ? 2 : 1));
+            QVERIFY2(tip.contains(entry), qPrintable(entry));
+        }
+        const QString scaled = picture.tooltipAt(picture.cellRect(FollowQueryPicture::Scaled, 1).center());
+        QVERIFY2(scaled.contains(QStringLiteral("÷ √d_k")), qPrintable(scaled));
+    }
+
+    // The segmented control switches the mode, and the choice is what a new view starts in.
+    void modeButtonsSwitchAndRemember()
+    {
+        QSettings().clear();
+        SelectionState selection;
+        const auto result = decoder();
+        shape(selection, *result);
+        PipelineView view(&selection);
+        view.setResult(result);
+        QToolButton* matrices = nullptr;
+        for (QToolButton* b : view.findChildren<QToolButton*>())
+            if (b->text() == QStringLiteral("Matrices")) matrices = b;
+        QVERIFY(matrices != nullptr);
+        QVERIFY(!matrices->isChecked());
+        matrices->click();
+        QCOMPARE(view.mode(), PipelineView::Mode::Matrices);
+        QVERIFY(matrices->isChecked());
+        QVERIFY(!view.fit(QRectF(0, 0, 1280, 800)).follow.has_value());
+        QCOMPARE(QSettings().value(PipelineView::modeSettingsKey(false)).toString(), QStringLiteral("matrices"));
+        QSettings().clear();
     }
 
     void gallery()
