@@ -21,8 +21,8 @@ namespace {
 // Finds the column whose first stage has this title.
 int columnTitled(const PipelineView::Fitted& f, const QString& title)
 {
-    for (std::size_t c = 0; c < f.columns.size(); ++c) {
-        if (f.columns[c].stages.front().title == title) return int(c);
+    for (std::size_t c = 0; c < f.matrices->columns().size(); ++c) {
+        if (f.matrices->columns()[c].stages.front().title == title) return int(c);
     }
     return -1;
 }
@@ -103,8 +103,8 @@ private slots:
         QCOMPARE(f.scale, 1.0);
         const int softmax = columnTitled(f, QStringLiteral("weights = softmax(row)"));
         QVERIFY(softmax > 0);
-        const QRectF m = view.matrixRect(f, softmax, 0);
-        const PipelineView::Cells cells = view.cellsOf(f.columns[std::size_t(softmax)].stages[0]);
+        const QRectF m = f.matrices->matrixRect(f.layout, softmax, 0);
+        const MatricesPicture::Cells cells = f.matrices->cellsOf(f.matrices->columns()[std::size_t(softmax)].stages[0]);
         QVERIFY(cells.numbers);
         const QImage image = view.renderImage(size);
         const ColorMap map{selection.colorMap()};
@@ -129,8 +129,8 @@ private slots:
         const QSize size(1400, 900);
         const PipelineView::Fitted f = view.fit(QRectF(QPointF(), QSizeF(size)));
         const int softmax = columnTitled(f, QStringLiteral("weights = softmax(row)"));
-        const QRectF m = view.matrixRect(f, softmax, 0);
-        const qreal rowH = view.cellsOf(f.columns[std::size_t(softmax)].stages[0]).height;
+        const QRectF m = f.matrices->matrixRect(f.layout, softmax, 0);
+        const qreal rowH = f.matrices->cellsOf(f.matrices->columns()[std::size_t(softmax)].stages[0]).height;
         const QColor highlight = view.palette().color(QPalette::Highlight);
         // Just left of row 2's left edge.
         const QPoint probe(int(m.left() - 2), int(m.top() + rowH * 2.5));
@@ -151,7 +151,7 @@ private slots:
         QCOMPARE(view.mode(), PipelineView::Mode::FollowQuery); // the default for 40 tokens
         view.setMode(PipelineView::Mode::Matrices);
         const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1200, 800));
-        QVERIFY(!view.cellsOf(f.columns[0].stages[0]).numbers);
+        QVERIFY(!f.matrices->cellsOf(f.matrices->columns()[0].stages[0]).numbers);
         QVERIFY(f.layout.contentSize.height() * f.scale <= 800.0);
         QVERIFY(f.layout.contentSize.width() * f.scale <= 1200.0);
     }

@@ -1,11 +1,11 @@
 #include "views/pipeline/followquerypicture.h"
 
 #include "views/numberformat.h"
+#include "views/pipeline/pipelinepaint.h"
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QPainter>
-#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
@@ -37,20 +37,6 @@ constexpr int keyFirstEntries = 2, keyLargestEntries = 3;     // k_j, v_j, a_ij�
 QString tr(const char* text)
 {
     return QCoreApplication::translate("FollowQueryPicture", text);
-}
-
-QFont pixelFont(int size, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(size);
-    font.setBold(bold);
-    return font;
-}
-
-QString formatValue(float v)
-{
-    const float a = std::abs(v);
-    return formatNumber(double(v), a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
 }
 
 qreal vectorWidth(const std::vector<int>& entries, int length)
@@ -163,13 +149,13 @@ void FollowQueryPicture::layOut()
     m_kEntries = entriesToShow(ks, dk, keyFirstEntries, keyLargestEntries);
     m_vEntries = entriesToShow(vs, dv, keyFirstEntries, keyLargestEntries);
 
-    const QFontMetricsF labels(pixelFont(11));
+    const QFontMetricsF labels(pipelineFont(11));
     m_labelWidth = 0.0;
     for (int j : f.shownKeys)
         m_labelWidth = std::max(m_labelWidth, labels.horizontalAdvance(m_in.keyLabels.value(j)) + 10.0);
     m_labelWidth = std::min(m_labelWidth, maxLabelWidth);
 
-    const QFontMetricsF titles(pixelFont(11, true));
+    const QFontMetricsF titles(pipelineFont(11, true));
     m_columns.clear();
     qreal x = m_labelWidth;
     auto addColumn = [&](Stage stage, qreal width) {
@@ -245,7 +231,7 @@ void FollowQueryPicture::paintVector(QPainter& painter, const QPointF& topLeft, 
     const qreal cellsTop = topLeft.y() + (indices ? indexHeight : 0.0);
     auto ellipsis = [&]() {
         painter.setPen(m_palette.color(QPalette::Text));
-        painter.setFont(pixelFont(12, true));
+        painter.setFont(pipelineFont(12, true));
         painter.drawText(QRectF(x, cellsTop, gapWidth, cellHeight), Qt::AlignCenter, QStringLiteral("…"));
         x += gapWidth;
     };
@@ -253,16 +239,16 @@ void FollowQueryPicture::paintVector(QPainter& painter, const QPointF& topLeft, 
     for (int e : entries) {
         if (e != previous + 1) ellipsis();
         if (indices) {
-            painter.setFont(pixelFont(9));
+            painter.setFont(pipelineFont(9));
             painter.setPen(faint);
             painter.drawText(QRectF(x, topLeft.y(), cellWidth, indexHeight), Qt::AlignCenter, QString::number(e));
         }
         const QRectF cell(x, cellsTop, cellWidth - 1.0, cellHeight);
         const QRgb colour = m_in.scales.rgb(ScaleKind::Vectors, values[e]);
         painter.fillRect(cell, QColor::fromRgb(colour));
-        painter.setFont(pixelFont(10));
+        painter.setFont(pipelineFont(10));
         painter.setPen(ColorMap::textColorOn(colour));
-        painter.drawText(cell, Qt::AlignCenter, formatValue(values[e]));
+        painter.drawText(cell, Qt::AlignCenter, pipelineNumber(values[e]));
         x += cellWidth;
         previous = e;
     }
@@ -274,7 +260,7 @@ void FollowQueryPicture::paintScalar(QPainter& painter, const QRectF& cell, Scal
 {
     const QRgb colour = m_in.scales.rgb(kind, value);
     painter.fillRect(cell, QColor::fromRgb(colour));
-    painter.setFont(pixelFont(10));
+    painter.setFont(pipelineFont(10));
     painter.setPen(ColorMap::textColorOn(colour));
     painter.drawText(cell, Qt::AlignCenter, text);
 }
@@ -284,7 +270,7 @@ void FollowQueryPicture::paintQueryRow(QPainter& painter) const
     const FollowedQuery& f = m_in.followed;
     const QColor ink = m_palette.color(QPalette::Text);
     painter.setPen(ink);
-    painter.setFont(pixelFont(11, true));
+    painter.setFont(pipelineFont(11, true));
     if (revealed(Input)) {
         painter.drawText(QRectF(0, 0, m_qLeft + 200, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                          tr("x_i: “%1” (#%2), %3 entries").arg(m_in.queryLabel).arg(f.query).arg(f.x.cols()));
@@ -293,16 +279,9 @@ void FollowQueryPicture::paintQueryRow(QPainter& painter) const
     if (!revealed(Query)) return;
     const qreal y = titleHeight + indexHeight + cellHeight / 2;
     const qreal left = m_qLeft - operatorGap + 8, right = m_qLeft - 12;
-    painter.setPen(QPen(m_palette.color(QPalette::PlaceholderText), 1.5));
-    painter.drawLine(QPointF(left, y), QPointF(right, y));
-    QPainterPath head;
-    head.moveTo(right + 6, y);
-    head.lineTo(right - 2, y - 4.5);
-    head.lineTo(right - 2, y + 4.5);
-    head.closeSubpath();
-    painter.fillPath(head, m_palette.color(QPalette::PlaceholderText));
+    paintArrow(painter, QPointF(left, y), QPointF(right, y), m_palette.color(QPalette::PlaceholderText));
     painter.setPen(ink);
-    painter.setFont(pixelFont(11, true));
+    painter.setFont(pipelineFont(11, true));
     painter.drawText(QRectF(left, y - 20, right - left, 16), Qt::AlignCenter, QStringLiteral("·W_Q"));
     painter.drawText(QRectF(m_qLeft, 0, 400, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      tr("q_i, d_k = %1").arg(f.q.cols()));
@@ -325,7 +304,7 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
             painter.drawRoundedRect(QRectF(c.x - 4, m_tableTop - 2, c.width + 8, m_rowTops.back() + cellHeight + 6 - m_tableTop), 4, 4);
         }
         painter.setPen(ink);
-        painter.setFont(pixelFont(11, true));
+        painter.setFont(pipelineFont(11, true));
         painter.drawText(QRectF(c.x, m_tableTop, c.width + columnGap, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                          c.title);
         for (std::size_t s = 0; s < f.shownKeys.size(); ++s) {
@@ -342,8 +321,8 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
                 paintVector(painter, QPointF(c.x, m_rowTops[s] - (s == 0 ? indexHeight : 0.0)), keyRow(c.stage, j),
                             int(h.v.cols()), m_vEntries, s == 0);
                 break;
-            case Scores: paintScalar(painter, cell, ScaleKind::Scores, f.scores[js], formatValue(f.scores[js])); break;
-            case Scaled: paintScalar(painter, cell, ScaleKind::Scores, f.scaled[js], formatValue(f.scaled[js])); break;
+            case Scores: paintScalar(painter, cell, ScaleKind::Scores, f.scores[js], pipelineNumber(f.scores[js])); break;
+            case Scaled: paintScalar(painter, cell, ScaleKind::Scores, f.scaled[js], pipelineNumber(f.scaled[js])); break;
             case Mask:
                 if (f.allowed[js]) {
                     paintScalar(painter, cell, ScaleKind::Scores, 0.0f, QStringLiteral("0"));
@@ -354,7 +333,7 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
                 }
                 break;
             case Softmax:
-                paintScalar(painter, cell, ScaleKind::Probabilities, f.weights[js], formatValue(f.weights[js]));
+                paintScalar(painter, cell, ScaleKind::Probabilities, f.weights[js], pipelineNumber(f.weights[js]));
                 break;
             default:
                 paintScalar(painter, cell, ScaleKind::Probabilities, f.shares[js],
@@ -364,13 +343,13 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
         }
     }
     // Key labels and the rows the list leaves out.
-    painter.setFont(pixelFont(11));
+    painter.setFont(pipelineFont(11));
     int previous = -1;
     qreal hiddenWeight = 0.0;
     auto hiddenRow = [&](qreal top, int from, int to) {
         if (to <= from) return;
         painter.setPen(faint);
-        painter.setFont(pixelFont(10));
+        painter.setFont(pipelineFont(10));
         painter.drawText(QRectF(0, top, m_size.width(), gapRowHeight), Qt::AlignLeft | Qt::AlignVCenter,
                          to - from == 1 ? tr("   …  1 key hidden (#%1)").arg(from)
                                         : tr("   …  %1 keys hidden (#%2–#%3)").arg(to - from).arg(from).arg(to - 1));
@@ -379,7 +358,7 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
         const int j = f.shownKeys[s];
         if (j != previous + 1) hiddenRow(m_rowTops[s] - gapRowHeight, previous + 1, j);
         painter.setPen(ink);
-        painter.setFont(pixelFont(11, j == f.query));
+        painter.setFont(pipelineFont(11, j == f.query));
         painter.drawText(QRectF(0, m_rowTops[s], m_labelWidth - 8, cellHeight), Qt::AlignRight | Qt::AlignVCenter,
                          QFontMetricsF(painter.font()).elidedText(m_in.keyLabels.value(j), Qt::ElideRight,
                                                                   m_labelWidth - 8));
@@ -391,7 +370,7 @@ void FollowQueryPicture::paintTable(QPainter& painter) const
     if (!m_rowTops.empty()) hiddenRow(m_rowTops.back() + rowHeight, previous + 1, f.keyCount());
     if (f.hiddenKeys > 0 && revealed(Softmax)) {
         painter.setPen(faint);
-        painter.setFont(pixelFont(10));
+        painter.setFont(pipelineFont(10));
         painter.drawText(QRectF(0, m_tableTop - queryTableGap + 4, m_size.width(), queryTableGap - 8),
                          Qt::AlignLeft | Qt::AlignVCenter,
                          tr("%1 of %2 keys: the strongest, the first and the last; the %3 hidden hold %4 of the weight")
@@ -412,7 +391,7 @@ void FollowQueryPicture::paintSum(QPainter& painter) const
     const FollowedQuery& f = m_in.followed;
     const Column& sum = m_columns[6];
     painter.setPen(m_palette.color(QPalette::Text));
-    painter.setFont(pixelFont(11, true));
+    painter.setFont(pipelineFont(11, true));
     painter.drawText(QRectF(sum.x, m_sumTop, m_size.width() - sum.x, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      sumTitle());
     paintVector(painter, QPointF(sum.x, m_sumTop + titleHeight), f.output.data(), int(f.output.cols()), m_vEntries,
@@ -423,15 +402,15 @@ void FollowQueryPicture::paintPrediction(QPainter& painter) const
 {
     const QColor ink = m_palette.color(QPalette::Text);
     painter.setPen(ink);
-    painter.setFont(pixelFont(11, true));
+    painter.setFont(pipelineFont(11, true));
     const QString title = m_in.predictions != nullptr ? m_in.predictionTitle : m_in.predictionNote;
     painter.drawText(QRectF(0, m_predictionTop, m_size.width(), titleHeight), Qt::AlignLeft | Qt::AlignVCenter, title);
     if (m_in.predictions == nullptr) return;
-    const QFontMetricsF metrics(pixelFont(11));
+    const QFontMetricsF metrics(pipelineFont(11));
     qreal y = m_predictionTop + titleHeight + 2;
     for (std::size_t k = 0; k < m_in.predictions->size() && k < std::size_t(predictionRows); ++k) {
         const Prediction& p = (*m_in.predictions)[k];
-        painter.setFont(pixelFont(11));
+        painter.setFont(pipelineFont(11));
         painter.setPen(ink);
         painter.drawText(QRectF(0, y, m_labelWidth - 8, predictionRowHeight - 2), Qt::AlignRight | Qt::AlignVCenter,
                          metrics.elidedText(QString::fromStdString(p.display), Qt::ElideRight, m_labelWidth - 8));
@@ -448,7 +427,7 @@ QString FollowQueryPicture::vectorTooltip(const QString& name, const float* valu
     QString text = QStringLiteral("<b>%1</b> (%2 entries)<br><span style='font-family:monospace'>").arg(name).arg(length);
     for (int d = 0; d < length; ++d) {
         if (d > 0) text += d % 12 == 0 ? QStringLiteral("<br>") : QStringLiteral(" ");
-        text += QStringLiteral("%1:%2").arg(d).arg(formatValue(values[d]));
+        text += QStringLiteral("%1:%2").arg(d).arg(pipelineNumber(values[d]));
     }
     return text + QStringLiteral("</span>");
 }

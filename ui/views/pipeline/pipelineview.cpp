@@ -1,8 +1,6 @@
 #include "views/pipeline/pipelineview.h"
 
-#include "views/colormap.h"
-#include "views/numberformat.h"
-#include "views/vectorimage.h"
+#include "views/pipeline/pipelinepaint.h"
 
 #include <QButtonGroup>
 #include <QFontMetricsF>
@@ -11,7 +9,6 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QSettings>
 #include <QToolButton>
 #include <QToolTip>
@@ -24,8 +21,6 @@ namespace attnviz {
 
 namespace {
 
-constexpr qreal captionHeight = 34.0;
-constexpr qreal maxMatrixExtent = 220.0; // wide matrices (d_model = 768) are squeezed to this
 constexpr qreal zoomStep = 1.2;
 constexpr int maxZoomSteps = 8;
 constexpr qreal smallestShrink = 0.5;    // below half size the picture is cut off rather than unreadable
@@ -33,46 +28,6 @@ constexpr qreal largestGrowth = 1.5;     // a short follow picture grows to use 
 constexpr int minFollowedKeys = 5;
 constexpr int maxFollowedKeys = 30;
 constexpr qreal keysShrink = 0.85;       // how far the follow picture may shrink to show more keys
-
-QFont pixelFont(int size, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(size);
-    font.setBold(bold);
-    return font;
-}
-
-QString formatValue(float v)
-{
-    const float a = std::abs(v);
-    return formatNumber(double(v), a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
-}
-
-// The largest side of any matrix of the capture: decides whether numbers fit everywhere.
-int maxDimension(const PipelineCapture& p)
-{
-    const HeadCapture& h = p.capture;
-    Index n = 0;
-    for (const Matrix* m : {&p.x, &p.source, &p.wq, &p.wk, &p.wv, &h.q, &h.k, &h.v, &h.scores, &h.output, &p.concat,
-                            &p.wo, &p.output}) {
-        n = std::max({n, m->rows(), m->cols()});
-    }
-    return int(n);
-}
-
-int tokenCount(const PipelineCapture& p)
-{
-    return int(std::max(p.capture.weights.rows(), p.capture.weights.cols()));
-}
-
-void coverAll(PipelineScales& scales, ScaleKind kind, const Matrix& m, const MaskMatrix* mask = nullptr)
-{
-    for (Index r = 0; r < m.rows(); ++r) {
-        for (Index c = 0; c < m.cols(); ++c) {
-            if (mask == nullptr || mask->size() == 0 || (*mask)(r, c) != 0) scales.cover(kind, m(r, c));
-        }
-    }
-}
 
 } // namespace
 
@@ -141,7 +96,8 @@ bool PipelineView::showsSmallInput() const
 {
     if (!result() || !result()->pipeline) return true;
     const PipelineCapture& p = *result()->pipeline;
-    return result()->model.family == "lesson" || (tokenCount(p) <= 8 && maxDimension(p) <= 16);
+    return result()->model.family == "lesson" ||
+           (std::max(p.capture.weights.rows(), p.capture.weights.cols()) <= 8 && MatricesPicture::printsNumbers(p));
 }
 
 QString PipelineView::modeSettingsKey(bool smallInput)
@@ -242,48 +198,15 @@ QString PipelineView::stageExplanation() const
     return stage < int(columns.size()) ? prefix + columns[std::size_t(stage)].stages.front().explanation : QString();
 }
 
-PipelineView::Cells PipelineView::cellsOf(const PipelineStage& stage) const
-{
-    const auto& p = *result()->pipeline;
-    const int n = maxDimension(p);
-    // Small lessons print every number; larger inputs become heatmaps whose cells shrink with T.
-    if (n <= 10) return {42.0, 20.0, true};
-    if (n <= 16) return {32.0, 16.0, true};
-    const qreal c = std::clamp(std::floor(180.0 / std::max(1, tokenCount(p))), 3.0, 18.0);
-    const auto rows = qreal(stage.matrix->rows()), cols = qreal(stage.matrix->cols());
-    return {std::min(c, maxMatrixExtent / std::max(1.0, cols)), std::min(c, maxMatrixExtent / std::max(1.0, rows)),
-            false};
-}
-
-QString PipelineView::tokenLabel(int index, bool source) const
-{
-    const auto& tokens = source ? result()->sourceTokens : result()->tokens;
-    if (index < 0 || index >= int(tokens.size())) return QString::number(index);
-    return QString::fromStdString(tokens[static_cast<std::size_t>(index)].display).trimmed();
-}
-
-qreal PipelineView::rowLabelWidth(const PipelineStage& stage) const
-{
-    if (!stage.rowLabels || cellsOf(stage).height < 9.0) return 0.0;
-    const QFontMetricsF metrics(pixelFont(10));
-    qreal w = 0.0;
-    for (Index r = 0; r < stage.matrix->rows(); ++r) w = std::max(w, metrics.horizontalAdvance(tokenLabel(int(r), stage.rowsAreKeys)));
-    return std::min(w + 6.0, 90.0);
-}
-
-QSizeF PipelineView::stageSize(const PipelineStage& stage) const
-{
-    const Cells c = cellsOf(stage);
-    const QFontMetricsF title(pixelFont(12, true));
-    const QFontMetricsF shape(pixelFont(10));
-    const qreal matrixWidth = rowLabelWidth(stage) + c.width * qreal(stage.matrix->cols());
-    return {std::max({matrixWidth, title.horizontalAdvance(stage.title), shape.horizontalAdvance(stage.shapeText())}),
-            captionHeight + c.height * qreal(stage.matrix->rows())};
-}
-
 QPointF PipelineView::followOrigin()
 {
     return {PipelineLayout::margin, PipelineLayout::margin + PipelineLayout::headerHeight};
+}
+
+MatricesPicture PipelineView::matricesPicture() const
+{
+    return MatricesPicture(*result(), selection() != nullptr ? selection()->queryToken() : -1,
+                           selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis, palette());
 }
 
 FollowQueryPicture PipelineView::followPicture(qreal height) const
@@ -297,8 +220,8 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
                         FollowQueryPicture::heightWithoutKeys(true)) / FollowQueryPicture::rowHeight;
     FollowQueryPicture::Inputs in;
     in.followed = followQuery(p, query, std::clamp(int(rows), minFollowedKeys, maxFollowedKeys));
-    in.queryLabel = tokenLabel(in.followed.query, false);
-    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << tokenLabel(j, crossAttention);
+    in.queryLabel = pipelineTokenLabel(*result(), in.followed.query, false);
+    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << pipelineTokenLabel(*result(), j, crossAttention);
     in.scaledByRootDk = p.capture.scaledByRootDk;
     in.scales.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
     in.revealedUpTo = m_stepper.current();
@@ -312,7 +235,7 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
                                      .arg(std::min<std::size_t>(5, r.nextToken.size()));
         } else {
             in.predictionNote = tr("The next token is predicted from the last token: follow “%1” (#%2) to see it.")
-                                    .arg(tokenLabel(last, false))
+                                    .arg(pipelineTokenLabel(*result(), last, false))
                                     .arg(last);
         }
     } else if (!r.maskedPredictions.empty() && !crossAttention) {
@@ -334,20 +257,6 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
     }
 }
 
-PipelineScales PipelineView::matrixScales() const
-{
-    const PipelineCapture& p = *result()->pipeline;
-    const HeadCapture& h = p.capture;
-    PipelineScales s;
-    s.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
-    for (const Matrix* m : {&p.x, &p.source, &h.q, &h.k, &h.v, &h.output, &p.concat, &p.output})
-        coverAll(s, ScaleKind::Vectors, *m);
-    for (const Matrix* m : {&p.wq, &p.wk, &p.wv, &p.wo}) coverAll(s, ScaleKind::Parameters, *m);
-    coverAll(s, ScaleKind::Scores, h.scores, &h.mask);
-    coverAll(s, ScaleKind::Scores, h.scaled, &h.mask);
-    return s;
-}
-
 PipelineView::Fitted PipelineView::fit(const QRectF& target) const
 {
     Fitted f;
@@ -366,33 +275,17 @@ PipelineView::Fitted PipelineView::fit(const QRectF& target) const
     // ones shrink until they fit, to a point.
     const qreal unit = text * zoom();
     const qreal smallest = m_zoomSteps == 0 ? unit * smallestShrink : unit;
-    const PipelineCapture& p = *result()->pipeline;
-    f.columns = buildPipelineColumns(p, !result()->sourceTokens.empty());
-    std::vector<std::vector<QSizeF>> sizes;
-    for (const auto& c : f.columns) {
-        std::vector<QSizeF> column;
-        for (const auto& s : c.stages) column.push_back(stageSize(s));
-        sizes.push_back(std::move(column));
-    }
+    f.matrices.emplace(matricesPicture());
     // Shrink until the wrapped picture fits the target's height.
     for (f.scale = unit; f.scale >= smallest; f.scale -= 0.05 * unit) {
-        f.layout = PipelineLayout::compute(sizes, target.width() / f.scale);
+        f.layout = f.matrices->layoutFor(target.width() / f.scale);
         if (f.layout.contentSize.height() * f.scale <= target.height()) break;
     }
     if (f.scale < smallest) {
         f.scale = smallest;
-        f.layout = PipelineLayout::compute(sizes, target.width() / f.scale);
+        f.layout = f.matrices->layoutFor(target.width() / f.scale);
     }
     return f;
-}
-
-QRectF PipelineView::matrixRect(const Fitted& fitted, int column, int stage) const
-{
-    const PipelineStage& s = fitted.columns[std::size_t(column)].stages[std::size_t(stage)];
-    const QRectF box = fitted.layout.stages[std::size_t(column)][std::size_t(stage)];
-    const Cells c = cellsOf(s);
-    return {box.left() + rowLabelWidth(s), box.top() + captionHeight, c.width * qreal(s.matrix->cols()),
-            c.height * qreal(s.matrix->rows())};
 }
 
 void PipelineView::paint(QPainter& painter, const QRectF& target) const
@@ -402,7 +295,7 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     const Fitted f = fit(target);
     if (f.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.setFont(pixelFont(int(std::lround(13 * textScale()))));
+        painter.setFont(pipelineFont(int(std::lround(13 * textScale()))));
         const bool recorded = result() && result()->model.recorded;
         painter.drawText(target.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
                          recorded ? tr("An attention file holds only the attention maps: the Q/K/V pipeline needs "
@@ -420,7 +313,7 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
         painter.translate(followOrigin());
         f.follow->paint(painter);
     } else {
-        paintMatrices(painter, f);
+        f.matrices->paint(painter, f.layout, m_stepper);
     }
     painter.restore();
 }
@@ -436,144 +329,37 @@ void PipelineView::paintHeader(QPainter& painter, const Fitted& f, qreal width) 
         const FollowedQuery& followed = f.follow->followed();
         queryText = followed.lastByDefault
                         ? tr("following the last token “%1” (#%2): click a token to follow another")
-                              .arg(tokenLabel(followed.query, false))
+                              .arg(pipelineTokenLabel(*result(), followed.query, false))
                               .arg(followed.query)
-                        : tr("following query “%1” (#%2)").arg(tokenLabel(followed.query, false)).arg(followed.query);
+                        : tr("following query “%1” (#%2)").arg(pipelineTokenLabel(*result(), followed.query, false)).arg(followed.query);
     } else {
-        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(tokenLabel(query, false)).arg(query)
+        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(pipelineTokenLabel(*result(), query, false)).arg(query)
                                : tr("select a token to follow its row");
     }
     painter.setPen(palette().color(QPalette::Text));
     if (showsTitle()) {
-        painter.setFont(pixelFont(14, true));
+        painter.setFont(pipelineFont(14, true));
         painter.drawText(QRectF(left, left, lineWidth, 20), Qt::AlignLeft | Qt::AlignVCenter,
                          tr("Layer %1 · head %2 · %3").arg(p.layer).arg(p.head).arg(queryText));
     }
-    painter.setFont(pixelFont(11));
+    painter.setFont(pipelineFont(11));
     painter.setPen(palette().color(QPalette::PlaceholderText));
     QString sub = tr("d_k = %1").arg(p.capture.q.cols());
     if (!showsTitle()) sub = queryText + QStringLiteral(" · ") + sub;
     if (!p.note.empty()) sub += QStringLiteral(" · ") + QString::fromStdString(p.note);
     painter.drawText(QRectF(left, left + 20, lineWidth, 16), Qt::AlignLeft | Qt::AlignVCenter, sub);
     // The stepper's sentence, in the picture so exports carry it too.
-    painter.setFont(pixelFont(12, !m_stepper.showsAll()));
+    painter.setFont(pipelineFont(12, !m_stepper.showsAll()));
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRectF(left, left + 40, lineWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, stageExplanation());
     // One legend per kind of stage.
-    const PipelineScales scales = f.follow ? f.follow->scales() : matrixScales();
+    const PipelineScales& scales = f.follow ? f.follow->scales() : f.matrices->scales();
     std::vector<ScaleKind> kinds = {ScaleKind::Vectors, ScaleKind::Scores, ScaleKind::Probabilities};
     if (!f.follow) kinds.insert(kinds.begin() + 1, ScaleKind::Parameters);
     qreal x = left;
     for (ScaleKind kind : kinds) {
         x += paintLegend(painter, palette(), QRectF(x, left + 64, legendWidth(kind), 24), scales, kind) + 16.0;
     }
-}
-
-void PipelineView::paintMatrices(QPainter& painter, const Fitted& f) const
-{
-    const PipelineScales scales = matrixScales();
-    for (std::size_t c = 0; c < f.columns.size(); ++c) {
-        if (!m_stepper.revealed(int(c))) break;
-        const auto& column = f.columns[c];
-        for (std::size_t s = 0; s < column.stages.size(); ++s) {
-            paintStage(painter, column.stages[s], f.layout.stages[c][s], scales);
-        }
-        if (c == 0) continue;
-        // One arrow per row when both columns stack the same number of stages (W_Q→Q, W_K→K, ...).
-        const bool paired = f.columns[c - 1].stages.size() == column.stages.size() &&
-                            f.layout.stages[c - 1][0].top() == f.layout.stages[c][0].top();
-        const std::size_t arrows = paired ? column.stages.size() : 1;
-        for (std::size_t s = 0; s < arrows; ++s) {
-            paintOperator(painter, column.operatorText, f.layout.operators[c],
-                          matrixRect(f, int(c), int(s)).center().y());
-        }
-    }
-}
-
-void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, const QRectF& box,
-                              const PipelineScales& scales) const
-{
-    const Matrix& m = *stage.matrix;
-    const Cells cells = cellsOf(stage);
-    const qreal labelWidth = rowLabelWidth(stage);
-    painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(12, true));
-    painter.drawText(QRectF(box.left(), box.top(), box.width() + 40, 16), Qt::AlignLeft | Qt::AlignVCenter, stage.title);
-    painter.setFont(pixelFont(10));
-    painter.setPen(palette().color(QPalette::PlaceholderText));
-    painter.drawText(QRectF(box.left(), box.top() + 15, box.width(), 14), Qt::AlignLeft | Qt::AlignVCenter,
-                     stage.shapeText());
-
-    const QRectF area(box.left() + labelWidth, box.top() + captionHeight, cells.width * qreal(m.cols()),
-                      cells.height * qreal(m.rows()));
-    if (m.size() == 0) return;
-    auto blocked = [&](Index r, Index c) {
-        return stage.kind == PipelineStage::Kind::Masked && stage.mask != nullptr && stage.mask->rows() == m.rows() &&
-               stage.mask->cols() == m.cols() && (*stage.mask)(r, c) == 0;
-    };
-    QImage image(int(m.cols()), int(m.rows()), QImage::Format_RGB32);
-    for (Index r = 0; r < m.rows(); ++r) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(int(r)));
-        for (Index c = 0; c < m.cols(); ++c)
-            line[c] = blocked(r, c) ? qRgb(0x3a, 0x3a, 0x3a) : scales.rgb(stage.scale, m(r, c));
-    }
-    painter.save();
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, cells.width < 1.0 || cells.height < 1.0);
-    drawCells(painter, area, image, image.rect());
-    painter.restore();
-
-    if (cells.numbers) {
-        painter.setFont(pixelFont(cells.height >= 20 ? 10 : 8));
-        for (Index r = 0; r < m.rows(); ++r) {
-            for (Index c = 0; c < m.cols(); ++c) {
-                const QRectF cell(area.left() + cells.width * qreal(c), area.top() + cells.height * qreal(r),
-                                  cells.width, cells.height);
-                painter.setPen(ColorMap::textColorOn(image.pixel(int(c), int(r))));
-                painter.drawText(cell, Qt::AlignCenter, blocked(r, c) ? QStringLiteral("−∞") : formatValue(m(r, c)));
-            }
-        }
-        painter.setPen(QPen(palette().color(QPalette::Base), 1));
-        for (Index c = 1; c < m.cols(); ++c) {
-            const qreal x = area.left() + cells.width * qreal(c);
-            painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
-        }
-        for (Index r = 1; r < m.rows(); ++r) {
-            const qreal y = area.top() + cells.height * qreal(r);
-            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-        }
-    }
-    if (labelWidth > 0.0) {
-        painter.setFont(pixelFont(10));
-        painter.setPen(palette().color(QPalette::Text));
-        for (Index r = 0; r < m.rows(); ++r) {
-            painter.drawText(QRectF(box.left(), area.top() + cells.height * qreal(r), labelWidth - 6, cells.height),
-                             Qt::AlignRight | Qt::AlignVCenter, tokenLabel(int(r), stage.rowsAreKeys));
-        }
-    }
-    const int query = selection() != nullptr ? selection()->queryToken() : -1;
-    if (stage.rowsAreQueries && query >= 0 && query < m.rows()) {
-        const QRectF row(area.left(), area.top() + cells.height * query, area.width(), cells.height);
-        painter.setPen(QPen(palette().color(QPalette::Highlight), 2.5));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(row.adjusted(-1.5, -1.5, 1.5, 1.5));
-    }
-}
-
-void PipelineView::paintOperator(QPainter& painter, const QString& text, const QRectF& gap, qreal y) const
-{
-    const QColor ink = palette().color(QPalette::PlaceholderText);
-    const qreal left = gap.left() + 6, right = gap.right() - 8;
-    painter.setPen(QPen(ink, 1.5));
-    painter.drawLine(QPointF(left, y), QPointF(right, y));
-    QPainterPath head;
-    head.moveTo(right + 6, y);
-    head.lineTo(right - 2, y - 4.5);
-    head.lineTo(right - 2, y + 4.5);
-    head.closeSubpath();
-    painter.fillPath(head, ink);
-    painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(11, true));
-    painter.drawText(QRectF(gap.left(), y - 20, gap.width(), 16), Qt::AlignCenter, text);
 }
 
 QSizeF PipelineView::preferredExportSize() const
@@ -606,7 +392,7 @@ bool PipelineView::event(QEvent* event)
     } else if (!f.empty()) {
         const auto hit = f.layout.stageAt(at);
         if (hit.column >= 0 && m_stepper.revealed(hit.column)) {
-            const PipelineStage& s = f.columns[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
+            const PipelineStage& s = f.matrices->columns()[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
             text = QStringLiteral("<b>%1</b> %2<br>%3").arg(s.title, s.shapeText(), s.explanation);
         }
     }

@@ -8,8 +8,7 @@
 
 #include "views/attentionview.h"
 #include "views/pipeline/followquerypicture.h"
-#include "views/pipeline/pipelinelayout.h"
-#include "views/pipeline/pipelinestage.h"
+#include "views/pipeline/matricespicture.h"
 #include "views/pipeline/pipelinestepper.h"
 #include "state/selectionstate.h"
 
@@ -48,26 +47,16 @@ public:
     int stageCount() const;
     QString stageExplanation() const; // of the stepper's stage, or how to step
 
-    // How big each matrix cell is drawn and whether its number is printed.
-    struct Cells
-    {
-        qreal width = 0.0;
-        qreal height = 0.0;
-        bool numbers = false;
-    };
     struct Fitted
     {
-        std::vector<PipelineColumn> columns;   // matrices mode
-        PipelineLayout layout;                 // in unscaled coordinates
+        std::optional<MatricesPicture> matrices;  // matrices mode
         std::optional<FollowQueryPicture> follow; // follow mode
+        PipelineLayout layout; // the matrices' bands, or just the content size; unscaled
         qreal scale = 1.0; // applied around target's top-left: text scale × zoom, shrunk to fit when not zoomed
-        bool empty() const { return columns.empty() && !follow; }
+        bool empty() const { return !matrices && !follow; }
     };
     // The picture and its layout for `target`; empty when there is no capture.
     Fitted fit(const QRectF& target) const;
-    // Where stage (column, stage)'s matrix is drawn within its box, and its cell size.
-    QRectF matrixRect(const Fitted& fitted, int column, int stage) const;
-    Cells cellsOf(const PipelineStage& stage) const;
     // Where the follow picture starts, in unscaled coordinates.
     static QPointF followOrigin();
 
@@ -79,16 +68,9 @@ protected:
     void resultChanged() override;
 
 private:
-    QSizeF stageSize(const PipelineStage& stage) const;
-    qreal rowLabelWidth(const PipelineStage& stage) const;
     FollowQueryPicture followPicture(qreal height) const;
-    PipelineScales matrixScales() const;
+    MatricesPicture matricesPicture() const;
     void paintHeader(QPainter& painter, const Fitted& fitted, qreal width) const;
-    void paintMatrices(QPainter& painter, const Fitted& fitted) const;
-    void paintStage(QPainter& painter, const PipelineStage& stage, const QRectF& box,
-                    const PipelineScales& scales) const;
-    void paintOperator(QPainter& painter, const QString& text, const QRectF& gap, qreal y) const;
-    QString tokenLabel(int index, bool source) const;
     void buildControls();
     void syncControls();
     void stepperChanged();
