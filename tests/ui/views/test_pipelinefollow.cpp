@@ -317,6 +317,41 @@ private slots:
         QVERIFY(view.stepper().showsAll());
     }
 
+    // Past attention: the residual add and the MLP, as the core captured them, for a decoder;
+    // a lesson has no block after attention, and its stepper skips those stages.
+    void followsTheTokenThroughTheBlock()
+    {
+        QSettings().clear();
+        const auto result = decoder();
+        const PipelineCapture& p = *result->pipeline;
+        QVERIFY(p.blockOutput.size() > 0);
+        const FollowedQuery f = followQuery(p, 4, 30);
+        QVERIFY(f.hasBlock());
+        QCOMPARE(f.residual, Matrix(p.residual.row(4)));
+        QCOMPARE(f.mlp, Matrix(p.mlpOutput.row(4)));
+        QVERIFY((f.afterAttention + f.mlp - f.blockOutput).cwiseAbs().maxCoeff() < 1e-4f);
+        SelectionState selection;
+        shape(selection, *result);
+        selection.setQueryToken(4);
+        PipelineView view(&selection);
+        view.setResult(result);
+        const auto stages = view.fit(QRectF(0, 0, 1920, 1080)).follow->stages();
+        QVERIFY(std::find(stages.begin(), stages.end(), FollowQueryPicture::Residual) != stages.end());
+        QVERIFY(std::find(stages.begin(), stages.end(), FollowQueryPicture::Mlp) != stages.end());
+        // The stream's own scale covers the block's numbers, whatever the head's vectors are.
+        QVERIFY(view.fit(QRectF(0, 0, 1920, 1080)).follow->scales().stream >= f.blockOutput.cwiseAbs().maxCoeff());
+
+        const auto lesson = testdata::lesson("two-heads-causal");
+        SelectionState small;
+        shape(small, *lesson);
+        PipelineView lessonView(&small);
+        lessonView.setResult(lesson);
+        lessonView.setMode(PipelineView::Mode::FollowQuery);
+        QVERIFY(!followQuery(*lesson->pipeline, 1, 30).hasBlock());
+        QCOMPARE(lessonView.stageCount(), int(FollowQueryPicture::Sum) + 1);
+        QSettings().clear();
+    }
+
     void lastTokenShowsTheNextTokenPrediction()
     {
         QSettings().clear();

@@ -93,6 +93,13 @@ FollowedQuery followQuery(const PipelineCapture& capture, int query, int maxKeys
         total += double(f.shares[j]);
     }
     for (float& s : f.shares) s = total > 0.0 ? float(double(s) / total) : 0.0f;
+    if (capture.blockOutput.rows() > i && capture.output.rows() > i) {
+        f.residual = capture.residual.row(i);
+        f.attention = capture.output.row(i);
+        f.afterAttention = capture.afterAttention.row(i);
+        f.mlp = capture.mlpOutput.row(i);
+        f.blockOutput = capture.blockOutput.row(i);
+    }
     f.shownKeys = keysToShow(f.weights, maxKeys);
     f.hiddenKeys = f.keyCount() - int(f.shownKeys.size());
     return f;

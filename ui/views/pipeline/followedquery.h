@@ -27,6 +27,12 @@ struct FollowedQuery
     std::vector<int> shownKeys;
     int hiddenKeys = 0;
 
+    // Past attention, when the capture has the block (1, d_model) each: the residual stream in,
+    // the attention block's output (all heads through W_O), after the add, the MLP's output and
+    // the stream out. Empty otherwise.
+    Matrix residual, attention, afterAttention, mlp, blockOutput;
+    bool hasBlock() const { return blockOutput.size() > 0; }
+
     int keyCount() const { return int(weights.size()); }
     // a_ij·v_j (1, d_v)
     Matrix term(int key) const;

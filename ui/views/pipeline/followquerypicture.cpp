@@ -25,6 +25,9 @@ constexpr qreal queryRowHeight = titleHeight + indexHeight + P::cellHeight;
 constexpr qreal queryTableGap = 24.0;
 constexpr qreal tableHeaderHeight = titleHeight + indexHeight + 2.0;
 constexpr qreal sumGap = 10.0;
+constexpr qreal blockGap = 16.0;
+constexpr qreal blockOperatorGap = 60.0; // "+", "=", "+ MLP" between the block's vectors
+constexpr int blockFirstEntries = 2, blockLargestEntries = 2;
 constexpr int predictionRows = 5;
 constexpr qreal predictionRowHeight = 18.0;
 constexpr qreal predictionHeight = titleHeight + 2.0 + predictionRows * predictionRowHeight;
@@ -76,6 +79,8 @@ QString FollowQueryPicture::stageTitle(int stage)
     case Softmax: return tr("softmax a_ij");
     case Values: return tr("V → ·V: v_j");
     case Sum: return tr("a_ij·v_j");
+    case Residual: return tr("residual add");
+    case Mlp: return tr("MLP");
     case Predictions: return tr("prediction");
     case StageCount: break;
     }
@@ -96,17 +101,45 @@ QString FollowQueryPicture::stageExplanation(int stage, bool scaledByRootDk)
     case Softmax: return tr("The softmax turns the row into weights a_ij ≥ 0 that sum to 1.");
     case Values: return tr("Each key's value v_j = x_j·W_V is scaled by its weight: the rows of V that enter ·V.");
     case Sum: return tr("The head's output o_i is the sum of the weighted values; the share says how much each brings.");
+    case Residual: return tr("The attention block's output (every head through W_O) is added to the token's residual stream.");
+    case Mlp: return tr("The MLP then works on each token alone and adds its output: the next layer's input.");
     case Predictions: return tr("After all layers, the model turns the last token's vector into next-token probabilities.");
     case StageCount: break;
     }
     return {};
 }
 
-qreal FollowQueryPicture::heightWithoutKeys(bool withPrediction)
+qreal FollowQueryPicture::heightWithoutKeys(bool withPrediction, bool withBlock)
 {
-    // The prediction sits left of the sum, under the first columns.
-    const qreal fixed = queryRowHeight + queryTableGap + tableHeaderHeight + 2 * gapRowHeight + sumGap;
-    return fixed + std::max(queryRowHeight, withPrediction ? predictionHeight : 0.0);
+    // Below the keys, in reading order: the sum, the block's row, the prediction.
+    const qreal fixed = queryRowHeight + queryTableGap + tableHeaderHeight + 2 * gapRowHeight + sumGap + queryRowHeight;
+    return fixed + (withBlock ? blockGap + queryRowHeight : 0.0) + (withPrediction ? blockGap + predictionHeight : 0.0);
+}
+
+std::vector<FollowQueryPicture::Stage> FollowQueryPicture::stages() const
+{
+    std::vector<Stage> out = {Input, Query, Keys, Scores, Scaled, Mask, Softmax, Values, Sum};
+    if (m_in.followed.hasBlock()) {
+        out.push_back(Residual);
+        out.push_back(Mlp);
+    }
+    if (hasPrediction()) out.push_back(Predictions);
+    return out;
+}
+
+bool FollowQueryPicture::revealed(Stage s) const
+{
+    if (m_in.revealedUpTo < 0) return true;
+    const std::vector<Stage> all = stages();
+    const auto at = std::find(all.begin(), all.end(), s);
+    return at != all.end() && int(at - all.begin()) <= m_in.revealedUpTo;
+}
+
+std::vector<ScaleKind> FollowQueryPicture::legendKinds() const
+{
+    std::vector<ScaleKind> kinds = {ScaleKind::Vectors, ScaleKind::Scores, ScaleKind::Probabilities};
+    if (m_in.followed.hasBlock()) kinds.push_back(ScaleKind::Stream);
+    return kinds;
 }
 
 const float* FollowQueryPicture::keyRow(Stage stage, int key) const
@@ -143,6 +176,13 @@ void FollowQueryPicture::layOut()
         if (!f.allowed[std::size_t(j)]) continue;
         m_in.scales.cover(ScaleKind::Scores, f.scores[std::size_t(j)]);
         m_in.scales.cover(ScaleKind::Scores, f.scaled[std::size_t(j)]);
+    }
+    if (f.hasBlock()) {
+        for (const Matrix* m : {&f.residual, &f.attention, &f.afterAttention, &f.mlp, &f.blockOutput})
+            for (Index i = 0; i < m->size(); ++i) m_in.scales.cover(ScaleKind::Stream, m->data()[i]);
+        m_blockEntries = entriesToShow({f.residual.data(), f.attention.data(), f.afterAttention.data(), f.mlp.data(),
+                                        f.blockOutput.data()},
+                                       int(f.blockOutput.cols()), blockFirstEntries, blockLargestEntries);
     }
     m_queryEntries = entriesToShow({f.x.data()}, dModel, queryFirstEntries, queryLargestEntries);
     m_qEntries = entriesToShow({f.q.data()}, dk, queryFirstEntries, queryLargestEntries);
@@ -186,11 +226,14 @@ void FollowQueryPicture::layOut()
     }
     if (previous < f.keyCount() - 1) y += gapRowHeight;
     m_sumTop = y + sumGap;
-    m_predictionTop = m_sumTop;
-    const qreal bottom = m_sumTop + std::max(queryRowHeight, hasPrediction() ? predictionHeight : 0.0);
+    m_blockTop = m_sumTop + queryRowHeight + blockGap;
+    m_predictionTop = f.hasBlock() ? m_blockTop + queryRowHeight + blockGap : m_blockTop;
+    const qreal bottom = hasPrediction() ? m_predictionTop + predictionHeight
+                                         : (f.hasBlock() ? m_blockTop + queryRowHeight : m_sumTop + queryRowHeight);
+    const qreal blockWidth = f.hasBlock() ? 5 * vectorWidth(m_blockEntries, int(f.blockOutput.cols())) + 4 * blockOperatorGap : 0.0;
     const qreal right = std::max({tableRight, m_qLeft + vectorWidth(m_qEntries, dk),
                                   titles.horizontalAdvance(m_in.predictionTitle) + 10.0,
-                                  m_columns[6].x + titles.horizontalAdvance(sumTitle()) + 4.0});
+                                  m_columns[6].x + titles.horizontalAdvance(sumTitle()) + 4.0, blockWidth});
     m_size = QSizeF(right, bottom);
 
     // What the tooltips answer for.
@@ -220,11 +263,12 @@ void FollowQueryPicture::paint(QPainter& painter) const
     paintTable(painter);
     if (revealed(Sum)) paintSum(painter);
     if (revealed(Predictions)) paintPrediction(painter);
+    if (m_in.followed.hasBlock() && revealed(Residual)) paintBlock(painter);
     painter.restore();
 }
 
 void FollowQueryPicture::paintVector(QPainter& painter, const QPointF& topLeft, const float* values, int length,
-                                     const std::vector<int>& entries, bool indices) const
+                                     const std::vector<int>& entries, bool indices, ScaleKind kind) const
 {
     const QColor faint = m_palette.color(QPalette::PlaceholderText);
     qreal x = topLeft.x();
@@ -244,7 +288,7 @@ void FollowQueryPicture::paintVector(QPainter& painter, const QPointF& topLeft, 
             painter.drawText(QRectF(x, topLeft.y(), cellWidth, indexHeight), Qt::AlignCenter, QString::number(e));
         }
         const QRectF cell(x, cellsTop, cellWidth - 1.0, cellHeight);
-        const QRgb colour = m_in.scales.rgb(ScaleKind::Vectors, values[e]);
+        const QRgb colour = m_in.scales.rgb(kind, values[e]);
         painter.fillRect(cell, QColor::fromRgb(colour));
         painter.setFont(pipelineFont(10));
         painter.setPen(ColorMap::textColorOn(colour));
@@ -419,6 +463,43 @@ void FollowQueryPicture::paintPrediction(QPainter& painter) const
         painter.drawText(QRectF(m_labelWidth + predictionBarWidth + 6, y, 80, predictionRowHeight - 2),
                          Qt::AlignLeft | Qt::AlignVCenter, formatNumber(100.0 * double(p.probability), 1) + QStringLiteral("%"));
         y += predictionRowHeight;
+    }
+}
+
+void FollowQueryPicture::paintBlock(QPainter& painter) const
+{
+    const FollowedQuery& f = m_in.followed;
+    struct Part
+    {
+        const Matrix* values;
+        QString title;
+        QString operatorBefore;
+        Stage stage;
+    };
+    const std::vector<Part> parts = {{&f.residual, tr("residual stream in"), QString(), Residual},
+                                     {&f.attention, tr("attention (all heads ·W_O)"), QStringLiteral("+"), Residual},
+                                     {&f.afterAttention, tr("after the add"), QStringLiteral("="), Residual},
+                                     {&f.mlp, tr("MLP output"), QStringLiteral("+ MLP"), Mlp},
+                                     {&f.blockOutput, tr("out: next layer's input"), QStringLiteral("="), Mlp}};
+    const int length = int(f.blockOutput.cols());
+    const qreal width = vectorWidth(m_blockEntries, length);
+    qreal x = 0.0;
+    for (const Part& part : parts) {
+        if (!revealed(part.stage)) break;
+        if (!part.operatorBefore.isEmpty()) {
+            painter.setPen(m_palette.color(QPalette::Text));
+            painter.setFont(pipelineFont(12, true));
+            painter.drawText(QRectF(x, m_blockTop + titleHeight + indexHeight, blockOperatorGap, cellHeight),
+                             Qt::AlignCenter, part.operatorBefore);
+            x += blockOperatorGap;
+        }
+        painter.setPen(m_palette.color(QPalette::Text));
+        painter.setFont(pipelineFont(11, true));
+        painter.drawText(QRectF(x, m_blockTop, width + blockOperatorGap, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                         part.title);
+        paintVector(painter, QPointF(x, m_blockTop + titleHeight), part.values->data(), length, m_blockEntries, true,
+                    ScaleKind::Stream);
+        x += width;
     }
 }
 

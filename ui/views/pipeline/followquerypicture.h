@@ -21,7 +21,7 @@ namespace attnviz {
 class FollowQueryPicture
 {
 public:
-    enum Stage { Input, Query, Keys, Scores, Scaled, Mask, Softmax, Values, Sum, Predictions, StageCount };
+    enum Stage { Input, Query, Keys, Scores, Scaled, Mask, Softmax, Values, Sum, Residual, Mlp, Predictions, StageCount };
 
     static constexpr qreal cellWidth = 40.0;
     static constexpr qreal cellHeight = 20.0;
@@ -50,6 +50,9 @@ public:
     const PipelineScales& scales() const { return m_in.scales; }
     const FollowedQuery& followed() const { return m_in.followed; }
     bool hasPrediction() const { return m_in.predictions != nullptr || !m_in.predictionNote.isEmpty(); }
+    // The stages this picture has, in the stepper's order (the block and the prediction only when known).
+    std::vector<Stage> stages() const;
+    std::vector<ScaleKind> legendKinds() const;
 
     // Where key row `shownIndex` (into followed.shownKeys) and a table column are drawn; for tests.
     QRectF cellRect(Stage column, int shownIndex) const;
@@ -57,7 +60,7 @@ public:
     static QString stageTitle(int stage);
     static QString stageExplanation(int stage, bool scaledByRootDk);
     // Fixed heights around the key rows, to choose how many keys fit a height.
-    static qreal heightWithoutKeys(bool withPrediction);
+    static qreal heightWithoutKeys(bool withPrediction, bool withBlock);
 
 private:
     struct Column
@@ -75,22 +78,23 @@ private:
     };
 
     void layOut();
-    bool revealed(Stage s) const { return m_in.revealedUpTo < 0 || int(s) <= m_in.revealedUpTo; }
+    bool revealed(Stage s) const;
     const float* keyRow(Stage stage, int key) const; // k_j, v_j or a_ij·v_j
     void paintQueryRow(QPainter& painter) const;
     void paintTable(QPainter& painter) const;
     QString sumTitle() const;
     void paintSum(QPainter& painter) const;
     void paintPrediction(QPainter& painter) const;
+    void paintBlock(QPainter& painter) const;
     void paintScalar(QPainter& painter, const QRectF& cell, ScaleKind kind, float value, const QString& text) const;
     void paintVector(QPainter& painter, const QPointF& topLeft, const float* values, int length,
-                     const std::vector<int>& entries, bool indices) const;
+                     const std::vector<int>& entries, bool indices, ScaleKind kind = ScaleKind::Vectors) const;
     QString vectorTooltip(const QString& name, const float* values, int length) const;
 
     Inputs m_in;
     QPalette m_palette;
     Matrix m_terms; // (shown keys, d_v) a_ij·v_j
-    std::vector<int> m_queryEntries, m_qEntries, m_kEntries, m_vEntries;
+    std::vector<int> m_queryEntries, m_qEntries, m_kEntries, m_vEntries, m_blockEntries;
     std::vector<Column> m_columns;
     qreal m_labelWidth = 0.0;
     qreal m_qLeft = 0.0;
@@ -98,6 +102,7 @@ private:
     std::vector<qreal> m_rowTops; // per shown key
     qreal m_sumTop = 0.0;
     qreal m_predictionTop = 0.0;
+    qreal m_blockTop = 0.0;
     std::vector<Hot> m_hot;
     QSizeF m_size;
 };

@@ -40,6 +40,7 @@ void PipelineScales::cover(ScaleKind kind, float value)
     case ScaleKind::Vectors: vectors = std::max(vectors, a); break;
     case ScaleKind::Parameters: parameters = std::max(parameters, a); break;
     case ScaleKind::Scores: scores = std::max(scores, a); break;
+    case ScaleKind::Stream: stream = std::max(stream, a); break;
     case ScaleKind::Probabilities: break;
     }
 }
@@ -50,6 +51,7 @@ float PipelineScales::range(ScaleKind kind) const
     case ScaleKind::Vectors: return vectors;
     case ScaleKind::Parameters: return parameters;
     case ScaleKind::Scores: return scores;
+    case ScaleKind::Stream: return stream;
     case ScaleKind::Probabilities: return 1.0f;
     }
     return 1.0f;
@@ -69,6 +71,7 @@ QString PipelineScales::title(ScaleKind kind)
     case ScaleKind::Parameters: return QCoreApplication::translate("PipelineScales", "learned weights");
     case ScaleKind::Scores: return QCoreApplication::translate("PipelineScales", "scores and scaled scores");
     case ScaleKind::Probabilities: return QCoreApplication::translate("PipelineScales", "probabilities");
+    case ScaleKind::Stream: return QCoreApplication::translate("PipelineScales", "residual stream");
     }
     return {};
 }

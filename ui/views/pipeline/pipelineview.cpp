@@ -153,7 +153,7 @@ int PipelineView::stageCount() const
     if (!result() || !result()->pipeline) return 0;
     if (m_mode == Mode::Matrices) return int(buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty()).size());
     const FollowQueryPicture picture = followPicture(600.0);
-    return picture.hasPrediction() ? FollowQueryPicture::StageCount : FollowQueryPicture::Predictions;
+    return int(picture.stages().size());
 }
 
 void PipelineView::nextStage()
@@ -192,8 +192,13 @@ QString PipelineView::stageExplanation() const
                    ? tr("One query's path through the head, with its numbers. Next (.) reveals it one stage at a time; "
                         "hover a cell for every value.")
                    : tr("Every stage as its matrix. Next (.) reveals them one at a time; hover a stage to see what it does.");
-    if (m_mode == Mode::FollowQuery)
-        return prefix + FollowQueryPicture::stageExplanation(stage, result()->pipeline->capture.scaledByRootDk);
+    if (m_mode == Mode::FollowQuery) {
+        const std::vector<FollowQueryPicture::Stage> stages = followPicture(600.0).stages();
+        return stage < int(stages.size())
+                   ? prefix + FollowQueryPicture::stageExplanation(stages[std::size_t(stage)],
+                                                                   result()->pipeline->capture.scaledByRootDk)
+                   : QString();
+    }
     const auto columns = buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty());
     return stage < int(columns.size()) ? prefix + columns[std::size_t(stage)].stages.front().explanation : QString();
 }
@@ -217,7 +222,8 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
     const int query = selection() != nullptr ? selection()->queryToken() : -1;
     // As many keys as fit the height (the picture may shrink a little), so a long input stays one screen.
     const qreal rows = (height / keysShrink - followOrigin().y() - PipelineLayout::margin -
-                        FollowQueryPicture::heightWithoutKeys(true)) / FollowQueryPicture::rowHeight;
+                        FollowQueryPicture::heightWithoutKeys(true, p.blockOutput.size() > 0)) /
+                       FollowQueryPicture::rowHeight;
     FollowQueryPicture::Inputs in;
     in.followed = followQuery(p, query, std::clamp(int(rows), minFollowedKeys, maxFollowedKeys));
     in.queryLabel = pipelineTokenLabel(*result(), in.followed.query, false);
@@ -354,8 +360,9 @@ void PipelineView::paintHeader(QPainter& painter, const Fitted& f, qreal width) 
     painter.drawText(QRectF(left, left + 40, lineWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, stageExplanation());
     // One legend per kind of stage.
     const PipelineScales& scales = f.follow ? f.follow->scales() : f.matrices->scales();
-    std::vector<ScaleKind> kinds = {ScaleKind::Vectors, ScaleKind::Scores, ScaleKind::Probabilities};
-    if (!f.follow) kinds.insert(kinds.begin() + 1, ScaleKind::Parameters);
+    const std::vector<ScaleKind> kinds =
+        f.follow ? f.follow->legendKinds()
+                 : std::vector<ScaleKind>{ScaleKind::Vectors, ScaleKind::Parameters, ScaleKind::Scores, ScaleKind::Probabilities};
     qreal x = left;
     for (ScaleKind kind : kinds) {
         x += paintLegend(painter, palette(), QRectF(x, left + 64, legendWidth(kind), 24), scales, kind) + 16.0;
