@@ -466,40 +466,41 @@ void FollowQueryPicture::paintPrediction(QPainter& painter) const
     }
 }
 
-void FollowQueryPicture::paintBlock(QPainter& painter) const
+std::vector<FollowQueryPicture::BlockPart> FollowQueryPicture::blockParts() const
 {
     const FollowedQuery& f = m_in.followed;
-    struct Part
-    {
-        const Matrix* values;
-        QString title;
-        QString operatorBefore;
-        Stage stage;
-    };
-    const std::vector<Part> parts = {{&f.residual, tr("residual stream in"), QString(), Residual},
-                                     {&f.attention, tr("attention (all heads ·W_O)"), QStringLiteral("+"), Residual},
-                                     {&f.afterAttention, tr("after the add"), QStringLiteral("="), Residual},
-                                     {&f.mlp, tr("MLP output"), QStringLiteral("+ MLP"), Mlp},
-                                     {&f.blockOutput, tr("out: next layer's input"), QStringLiteral("="), Mlp}};
-    const int length = int(f.blockOutput.cols());
-    const qreal width = vectorWidth(m_blockEntries, length);
+    std::vector<BlockPart> parts = {{&f.residual, tr("residual stream in"), QString(), Residual, {}},
+                                    {&f.attention, tr("attention (all heads ·W_O)"), QStringLiteral("+"), Residual, {}},
+                                    {&f.afterAttention, tr("after the add"), QStringLiteral("="), Residual, {}},
+                                    {&f.mlp, tr("MLP output"), QStringLiteral("+ MLP"), Mlp, {}},
+                                    {&f.blockOutput, tr("out: next layer's input"), QStringLiteral("="), Mlp, {}}};
+    const qreal width = vectorWidth(m_blockEntries, int(f.blockOutput.cols()));
     qreal x = 0.0;
-    for (const Part& part : parts) {
-        if (!revealed(part.stage)) break;
-        if (!part.operatorBefore.isEmpty()) {
-            painter.setPen(m_palette.color(QPalette::Text));
-            painter.setFont(pipelineFont(12, true));
-            painter.drawText(QRectF(x, m_blockTop + titleHeight + indexHeight, blockOperatorGap, cellHeight),
-                             Qt::AlignCenter, part.operatorBefore);
-            x += blockOperatorGap;
-        }
-        painter.setPen(m_palette.color(QPalette::Text));
-        painter.setFont(pipelineFont(11, true));
-        painter.drawText(QRectF(x, m_blockTop, width + blockOperatorGap, titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                         part.title);
-        paintVector(painter, QPointF(x, m_blockTop + titleHeight), part.values->data(), length, m_blockEntries, true,
-                    ScaleKind::Stream);
+    for (BlockPart& part : parts) {
+        if (!part.operatorBefore.isEmpty()) x += blockOperatorGap;
+        part.area = QRectF(x, m_blockTop, width, queryRowHeight);
         x += width;
+    }
+    return parts;
+}
+
+void FollowQueryPicture::paintBlock(QPainter& painter) const
+{
+    const int length = int(m_in.followed.blockOutput.cols());
+    for (const BlockPart& part : blockParts()) {
+        if (!revealed(part.stage)) break;
+        painter.setPen(m_palette.color(QPalette::Text));
+        if (!part.operatorBefore.isEmpty()) {
+            painter.setFont(pipelineFont(12, true));
+            painter.drawText(QRectF(part.area.left() - blockOperatorGap, m_blockTop + titleHeight + indexHeight,
+                                    blockOperatorGap, cellHeight),
+                             Qt::AlignCenter, part.operatorBefore);
+        }
+        painter.setFont(pipelineFont(11, true));
+        painter.drawText(QRectF(part.area.left(), m_blockTop, part.area.width() + blockOperatorGap, titleHeight),
+                         Qt::AlignLeft | Qt::AlignVCenter, part.title);
+        paintVector(painter, QPointF(part.area.left(), m_blockTop + titleHeight), part.values->data(), length,
+                    m_blockEntries, true, ScaleKind::Stream);
     }
 }
 
@@ -526,6 +527,12 @@ QString FollowQueryPicture::tooltipAt(const QPointF& point) const
 {
     const FollowedQuery& f = m_in.followed;
     const HeadCapture& h = f.capture->capture;
+    if (f.hasBlock()) {
+        for (const BlockPart& part : blockParts()) {
+            if (part.area.contains(point) && revealed(part.stage))
+                return vectorTooltip(part.title, part.values->data(), int(part.values->cols()));
+        }
+    }
     for (const Hot& hot : m_hot) {
         if (!hot.rect.contains(point) || !revealed(hot.stage == StageCount ? Sum : hot.stage)) continue;
         const auto j = std::size_t(std::max(hot.key, 0));

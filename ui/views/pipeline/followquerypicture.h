@@ -70,6 +70,14 @@ private:
         qreal x = 0.0;
         qreal width = 0.0;
     };
+    struct BlockPart // one vector of the row after attention
+    {
+        const Matrix* values;
+        QString title;
+        QString operatorBefore; // drawn in the gap left of it
+        Stage stage;
+        QRectF area; // title, entry numbers and cells
+    };
     struct Hot
     {
         QRectF rect;
@@ -85,6 +93,7 @@ private:
     QString sumTitle() const;
     void paintSum(QPainter& painter) const;
     void paintPrediction(QPainter& painter) const;
+    std::vector<BlockPart> blockParts() const;
     void paintBlock(QPainter& painter) const;
     void paintScalar(QPainter& painter, const QRectF& cell, ScaleKind kind, float value, const QString& text) const;
     void paintVector(QPainter& painter, const QPointF& topLeft, const float* values, int length,
