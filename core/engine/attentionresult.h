@@ -169,6 +169,12 @@ struct PipelineCapture
     Matrix concat;   // (T, heads*d_v) all heads of the layer
     Matrix wo;       // (heads*d_v, d_model); empty when the layer has no output projection
     Matrix output;   // (T, d_out) concat·W_O (+ bias)
+    // The rest of the block, for following a token past attention; filled by the generic forward
+    // (empty for lessons and attention files). Each (T, d_model):
+    Matrix residual;       // the residual stream entering the block (before its norm)
+    Matrix afterAttention; // residual + attention output (then normalised, in post-norm blocks)
+    Matrix mlpOutput;      // what the MLP adds
+    Matrix blockOutput;    // the residual stream leaving the block: the next layer's input
     std::string note; // e.g. "Q and K are shown after rotary position embedding"
 };
 

@@ -314,31 +314,48 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
                             {block.qkv, qWidth + kvW, kvW}, heads, kvHeads, concat, block.o, attnOut,
                             m_arch.pipelineNote);
         }
-        if (lastWanted(l, m_info, options))
-            break;
+        const bool capturesBlock = pipelineShows(l, result);
+        if (lastWanted(l, m_info, options) && !capturesBlock)
+            break; // the pipeline's layer also runs its MLP, for following a token through the block
+        if (capturesBlock)
+            result.pipeline->residual = x;
+        Matrix mlpOut;
         switch (m_arch.placement) {
         case NormPlacement::Pre: {
             x += outputNorm(std::move(attnOut), block.postAttnNormGain);
-            const Matrix m = outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
+            if (capturesBlock)
+                result.pipeline->afterAttention = x;
+            mlpOut = outputNorm(mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block), block.postMlpNormGain);
             if (attributing)
-                parts.row(layout.mlp(l)) = m.row(attributedRow);
-            x += m;
+                parts.row(layout.mlp(l)) = mlpOut.row(attributedRow);
+            x += mlpOut;
             break;
         }
         case NormPlacement::Post:
             x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);
-            x = norm(x + mlp(x, block), block.mlpNormGain, block.mlpNormBias);
+            if (capturesBlock)
+                result.pipeline->afterAttention = x;
+            mlpOut = mlp(x, block);
+            x = norm(x + mlpOut, block.mlpNormGain, block.mlpNormBias);
             break;
         case NormPlacement::Parallel: {
-            const Matrix m = mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
+            mlpOut = mlp(norm(x, block.mlpNormGain, block.mlpNormBias), block);
             if (attributing)
-                parts.row(layout.mlp(l)) = m.row(attributedRow);
-            x += attnOut + m;
+                parts.row(layout.mlp(l)) = mlpOut.row(attributedRow);
+            if (capturesBlock)
+                result.pipeline->afterAttention = x + attnOut;
+            x += attnOut + mlpOut;
             break;
         }
         }
         if (l == 0 && m_w.conv)
             x = applyDebertaConv(*m_w.conv, embedded, x, attendedTokens(layerOptions.mask), m_arch.normEps);
+        if (capturesBlock) {
+            result.pipeline->mlpOutput = std::move(mlpOut);
+            result.pipeline->blockOutput = x; // the next layer's input (after DeBERTa's convolution)
+        }
+        if (lastWanted(l, m_info, options))
+            break;
         for (Index i = 0; readLens && i < lensCount; ++i)
             lensInput.row(static_cast<Index>(l) * lensCount + i) = x.row(options.lensRows[static_cast<std::size_t>(i)]);
     }

@@ -6,7 +6,11 @@
 #include "modelfixture.h"
 #include "models/checkpointmodel.h"
 
+#include "models/safetensors.h"
+
 #include <QTest>
+
+#include <cmath>
 
 using namespace attnviz;
 using namespace attnviz::testing;
@@ -19,6 +23,7 @@ private slots:
     void matchesReference_data();
     void matchesReference();
     void rejectsUnknownIds();
+    void pipelineFollowsTheWholeBlock();
 };
 
 void TestGpt2::matchesReference_data()
@@ -80,6 +85,57 @@ void TestGpt2::rejectsUnknownIds()
     RunRequest request;
     request.ids = std::vector<int>{1, 2, 96};
     QVERIFY_THROWS_EXCEPTION(InputError, model->run(request));
+}
+
+// The pipeline's view past attention: the residual stream entering the block, after attention's
+// add, the MLP's contribution and the stream leaving the block. Checked against PyTorch: the
+// last block's output through GPT-2's final layer norm (ln_f, applied here by hand from the
+// checkpoint's own weights) is the reference's final hidden state; and each block's output is
+// the next block's input.
+void TestGpt2::pipelineFollowsTheWholeBlock()
+{
+    const Reference ref = loadReference("gpt2");
+    const auto model = openModel(modelCase("gpt2"));
+    const int layers = model->info().layers;
+    std::vector<PipelineCapture> captures;
+    for (int l = 0; l < layers; ++l) {
+        RunRequest request;
+        request.ids = ref.ids;
+        request.pipelineHead = std::make_pair(l, 0);
+        const auto result = model->run(request);
+        QVERIFY(result->pipeline.has_value());
+        captures.push_back(*result->pipeline);
+    }
+    for (int l = 0; l < layers; ++l) {
+        const PipelineCapture& p = captures[std::size_t(l)];
+        const auto t = Index(ref.ids.size());
+        for (const Matrix* m : {&p.residual, &p.afterAttention, &p.mlpOutput, &p.blockOutput}) {
+            QCOMPARE(m->rows(), t);
+            QCOMPARE(m->cols(), Index(model->info().dModel));
+        }
+        // Pre-norm GPT-2: x + attention, then + MLP.
+        QVERIFY(maxAbsDiff(p.afterAttention, Matrix(p.residual + p.output)) < 1e-5f);
+        QVERIFY(maxAbsDiff(p.blockOutput, Matrix(p.afterAttention + p.mlpOutput)) < 1e-5f);
+        if (l + 1 < layers)
+            QVERIFY(maxAbsDiff(p.blockOutput, captures[std::size_t(l + 1)].residual) < 1e-5f);
+    }
+    const SafetensorsFile file(modelCase("gpt2") + "/model.safetensors");
+    const std::vector<float> gain = file.readFloats(*file.find("transformer.ln_f.weight"));
+    const std::vector<float> bias = file.readFloats(*file.find("transformer.ln_f.bias"));
+    const Matrix& last = captures.back().blockOutput;
+    Matrix normed(last.rows(), last.cols());
+    for (Index i = 0; i < last.rows(); ++i) {
+        double mean = 0.0, variance = 0.0;
+        for (Index d = 0; d < last.cols(); ++d)
+            mean += last(i, d);
+        mean /= double(last.cols());
+        for (Index d = 0; d < last.cols(); ++d)
+            variance += (last(i, d) - mean) * (last(i, d) - mean);
+        variance /= double(last.cols());
+        for (Index d = 0; d < last.cols(); ++d)
+            normed(i, d) = float((last(i, d) - mean) / std::sqrt(variance + 1e-5) * gain[std::size_t(d)] + bias[std::size_t(d)]);
+    }
+    QVERIFY2(maxAbsDiff(normed, ref.hidden) < 1e-4f, "the last block's output does not give the final hidden state");
 }
 
 QTEST_APPLESS_MAIN(TestGpt2)

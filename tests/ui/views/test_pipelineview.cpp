@@ -8,7 +8,10 @@
 #include "state/selectionstate.h"
 #include "viewtestdata.h"
 
+#include <QCoreApplication>
 #include <QImage>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace attnviz;
@@ -18,8 +21,8 @@ namespace {
 // Finds the column whose first stage has this title.
 int columnTitled(const PipelineView::Fitted& f, const QString& title)
 {
-    for (std::size_t c = 0; c < f.columns.size(); ++c) {
-        if (f.columns[c].stages.front().title == title) return int(c);
+    for (std::size_t c = 0; c < f.matrices->columns().size(); ++c) {
+        if (f.matrices->columns()[c].stages.front().title == title) return int(c);
     }
     return -1;
 }
@@ -31,6 +34,13 @@ class TestPipelineView : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the view remembers its mode in settings
+        QCoreApplication::setOrganizationName(QStringLiteral("AttnVizPipelineViewTest"));
+        QSettings().clear();
+    }
+
     void layoutFlowsAndWraps()
     {
         using M = PipelineLayout;
@@ -49,6 +59,20 @@ private slots:
         QCOMPARE(narrow.stages[2][0].left(), M::margin + M::operatorGap);
         QCOMPARE(narrow.stageAt(narrow.stages[1][1].center()), (M::StageIndex{1, 1}));
         QCOMPARE(narrow.stageAt(QPointF(1, 1)), (M::StageIndex{-1, -1}));
+    }
+
+    // Five equal columns where four fit a band: three and two, not four and an orphan.
+    void layoutSpreadsColumnsOverBands()
+    {
+        using M = PipelineLayout;
+        const std::vector<std::vector<QSizeF>> columns(5, std::vector<QSizeF>{{100, 50}});
+        const qreal fourFit = 2 * M::margin + 4 * 100 + 3 * M::operatorGap + 10;
+        const M layout = M::compute(columns, fourFit);
+        QCOMPARE(layout.bands(), 2);
+        QCOMPARE(layout.stages[2][0].top(), layout.stages[0][0].top());
+        QVERIFY(layout.stages[3][0].top() > layout.stages[2][0].top());
+        QCOMPARE(layout.stages[4][0].top(), layout.stages[3][0].top());
+        QCOMPARE(M::compute(columns, 5000).bands(), 1);
     }
 
     void columnsFollowTheCapture()
@@ -79,8 +103,8 @@ private slots:
         QCOMPARE(f.scale, 1.0);
         const int softmax = columnTitled(f, QStringLiteral("weights = softmax(row)"));
         QVERIFY(softmax > 0);
-        const QRectF m = view.matrixRect(f, softmax, 0);
-        const PipelineView::Cells cells = view.cellsOf(f.columns[std::size_t(softmax)].stages[0]);
+        const QRectF m = f.matrices->matrixRect(f.layout, softmax, 0);
+        const MatricesPicture::Cells cells = f.matrices->cellsOf(f.matrices->columns()[std::size_t(softmax)].stages[0]);
         QVERIFY(cells.numbers);
         const QImage image = view.renderImage(size);
         const ColorMap map{selection.colorMap()};
@@ -105,8 +129,8 @@ private slots:
         const QSize size(1400, 900);
         const PipelineView::Fitted f = view.fit(QRectF(QPointF(), QSizeF(size)));
         const int softmax = columnTitled(f, QStringLiteral("weights = softmax(row)"));
-        const QRectF m = view.matrixRect(f, softmax, 0);
-        const qreal rowH = view.cellsOf(f.columns[std::size_t(softmax)].stages[0]).height;
+        const QRectF m = f.matrices->matrixRect(f.layout, softmax, 0);
+        const qreal rowH = f.matrices->cellsOf(f.matrices->columns()[std::size_t(softmax)].stages[0]).height;
         const QColor highlight = view.palette().color(QPalette::Highlight);
         // Just left of row 2's left edge.
         const QPoint probe(int(m.left() - 2), int(m.top() + rowH * 2.5));
@@ -124,8 +148,10 @@ private slots:
         selection.setShape(1, 1, 2, 40, 40);
         PipelineView view(&selection);
         view.setResult(result);
+        QCOMPARE(view.mode(), PipelineView::Mode::FollowQuery); // the default for 40 tokens
+        view.setMode(PipelineView::Mode::Matrices);
         const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1200, 800));
-        QVERIFY(!view.cellsOf(f.columns[0].stages[0]).numbers);
+        QVERIFY(!f.matrices->cellsOf(f.matrices->columns()[0].stages[0]).numbers);
         QVERIFY(f.layout.contentSize.height() * f.scale <= 800.0);
         QVERIFY(f.layout.contentSize.width() * f.scale <= 1200.0);
     }
@@ -137,7 +163,7 @@ private slots:
         selection.setShape(1, 1, 2, 6, 6);
         PipelineView view(&selection);
         view.setResult(result);
-        QVERIFY(view.fit(QRectF(0, 0, 600, 400)).columns.empty());
+        QVERIFY(view.fit(QRectF(0, 0, 600, 400)).empty());
         const QImage image = view.renderImage(QSize(600, 400));
         // Some text is drawn in the middle band; the corners stay blank.
         const QColor base = view.palette().color(QPalette::Base);

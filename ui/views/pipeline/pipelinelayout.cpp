@@ -6,6 +6,32 @@ namespace attnviz {
 
 PipelineLayout PipelineLayout::compute(const std::vector<std::vector<QSizeF>>& columns, qreal width)
 {
+    // Wrapping at the full width can leave a last band of one or two columns (an orphan row); the
+    // narrowest width that needs no more bands spreads the columns evenly over them instead.
+    const PipelineLayout full = wrapped(columns, width);
+    qreal low = 0.0, high = width;
+    for (int step = 0; step < 24 && high - low > 1.0; ++step) {
+        const qreal mid = (low + high) / 2;
+        (wrapped(columns, mid).bands() == full.bands() ? high : low) = mid;
+    }
+    return high < width ? wrapped(columns, high) : full;
+}
+
+int PipelineLayout::bands() const
+{
+    int count = 0;
+    qreal lastTop = -1.0;
+    for (const auto& column : stages) {
+        if (!column.empty() && column.front().top() > lastTop) {
+            ++count;
+            lastTop = column.front().top();
+        }
+    }
+    return count;
+}
+
+PipelineLayout PipelineLayout::wrapped(const std::vector<std::vector<QSizeF>>& columns, qreal width)
+{
     PipelineLayout layout;
     qreal x = margin;
     qreal bandTop = margin + headerHeight;

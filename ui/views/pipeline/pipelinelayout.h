@@ -13,7 +13,7 @@ namespace attnviz {
 struct PipelineLayout
 {
     static constexpr qreal margin = 12.0;
-    static constexpr qreal headerHeight = 40.0;
+    static constexpr qreal headerHeight = 92.0; // title, subtitle, the stepper's sentence, legends
     static constexpr qreal operatorGap = 64.0; // room for an arrow and its label ("÷√d_k")
     static constexpr qreal stageGap = 16.0;    // between stages stacked in one column
     static constexpr qreal bandGap = 24.0;
@@ -29,10 +29,16 @@ struct PipelineLayout
     std::vector<QRectF> operators;           // [column] the gap before it (empty for column 0)
     QSizeF contentSize;                      // including margins and header
 
-    // columns[c][s]: size of stage s of column c. Wraps at `width`; a column wider than the
-    // whole width still gets a band of its own.
+    // columns[c][s]: size of stage s of column c. Wraps within `width` into as few bands as fit,
+    // with the columns spread evenly over them; a column wider than the whole width still gets a
+    // band of its own.
     static PipelineLayout compute(const std::vector<std::vector<QSizeF>>& columns, qreal width);
     StageIndex stageAt(const QPointF& point) const;
+    int bands() const;
+
+private:
+    // Fills each band as far as `width` allows.
+    static PipelineLayout wrapped(const std::vector<std::vector<QSizeF>>& columns, qreal width);
 };
 
 } // namespace attnviz

@@ -17,6 +17,9 @@ PipelineStage stage(QString title, QString explanation, PipelineStage::Kind kind
     s.title = std::move(title);
     s.explanation = std::move(explanation);
     s.kind = kind;
+    s.scale = kind == PipelineStage::Kind::Weights ? ScaleKind::Probabilities
+              : kind == PipelineStage::Kind::Masked ? ScaleKind::Scores
+                                                    : ScaleKind::Vectors;
     s.matrix = m;
     return s;
 }
@@ -108,6 +111,15 @@ std::vector<PipelineColumn> buildPipelineColumns(const PipelineCapture& p, bool 
         columns.push_back({QStringLiteral("="),
                            {queryStage(tr("output"), tr("What the attention block adds to each token's representation."),
                                        K::Signed, &p.output)}});
+    }
+    // Learned matrices and the scores get their own shared scales.
+    for (PipelineColumn& column : columns) {
+        for (PipelineStage& s : column.stages) {
+            if (s.matrix == &p.wq || s.matrix == &p.wk || s.matrix == &p.wv || s.matrix == &p.wo)
+                s.scale = ScaleKind::Parameters;
+            else if (s.matrix == &h.scores || s.matrix == &h.scaled)
+                s.scale = ScaleKind::Scores;
+        }
     }
     return columns;
 }

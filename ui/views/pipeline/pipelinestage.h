@@ -4,6 +4,7 @@
 // columns the pipeline view lays out; no painting here.
 
 #include "engine/attentionresult.h"
+#include "views/pipeline/pipelinescales.h"
 
 #include <QString>
 
@@ -22,6 +23,7 @@ struct PipelineStage
     QString title;        // e.g. "Q = X·W_Q"
     QString explanation;  // one line for the tooltip
     Kind kind = Kind::Signed;
+    ScaleKind scale = ScaleKind::Vectors; // which shared colour scale (and legend) it uses
     const Matrix* matrix = nullptr;    // points into the capture, which outlives the stage
     const MaskMatrix* mask = nullptr;  // for Kind::Masked
     bool rowsAreQueries = false;       // rows are the query tokens: the selected row is outlined

@@ -1,14 +1,18 @@
 #include "views/pipeline/pipelineview.h"
 
-#include "views/colormap.h"
-#include "views/numberformat.h"
-#include "views/vectorimage.h"
+#include "views/pipeline/pipelinepaint.h"
 
+#include <QButtonGroup>
 #include <QFontMetricsF>
+#include <QHBoxLayout>
 #include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
+#include <QSettings>
+#include <QToolButton>
 #include <QToolTip>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -17,116 +21,277 @@ namespace attnviz {
 
 namespace {
 
-constexpr qreal captionHeight = 34.0;
-constexpr qreal maxMatrixExtent = 220.0; // wide matrices (d_model = 768) are squeezed to this
-
-QFont pixelFont(int size, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(size);
-    font.setBold(bold);
-    return font;
-}
-
-QString formatValue(float v)
-{
-    const float a = std::abs(v);
-    return formatNumber(double(v), a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
-}
-
-// The largest side of any matrix of the capture: decides whether numbers fit everywhere.
-int maxDimension(const PipelineCapture& p)
-{
-    const HeadCapture& h = p.capture;
-    Index n = 0;
-    for (const Matrix* m : {&p.x, &p.source, &p.wq, &p.wk, &p.wv, &h.q, &h.k, &h.v, &h.scores, &h.output, &p.concat,
-                            &p.wo, &p.output}) {
-        n = std::max({n, m->rows(), m->cols()});
-    }
-    return int(n);
-}
-
-int tokenCount(const PipelineCapture& p)
-{
-    return int(std::max(p.capture.weights.rows(), p.capture.weights.cols()));
-}
+constexpr qreal zoomStep = 1.2;
+constexpr int maxZoomSteps = 8;
+constexpr qreal smallestShrink = 0.5;    // below half size the picture is cut off rather than unreadable
+constexpr qreal largestGrowth = 1.5;     // a short follow picture grows to use a large window, this far
+constexpr int minFollowedKeys = 5;
+constexpr int maxFollowedKeys = 30;
+constexpr qreal keysShrink = 0.85;       // how far the follow picture may shrink to show more keys
 
 } // namespace
 
 PipelineView::PipelineView(SelectionState* selection, QWidget* parent) : AttentionView(selection, parent)
 {
+    setFocusPolicy(Qt::StrongFocus); // "." / "," and the zoom keys work once the view is clicked
     connect(selection, &SelectionState::queryTokenChanged, this, qOverload<>(&QWidget::update));
     connect(selection, &SelectionState::displayOptionsChanged, this, qOverload<>(&QWidget::update));
+    buildControls();
 }
 
-PipelineView::Cells PipelineView::cellsOf(const PipelineStage& stage) const
+void PipelineView::buildControls()
 {
-    const auto& p = *result()->pipeline;
-    const int n = maxDimension(p);
-    // Small lessons print every number; larger inputs become heatmaps whose cells shrink with T.
-    if (n <= 10) return {42.0, 20.0, true};
-    if (n <= 16) return {32.0, 16.0, true};
-    const qreal c = std::clamp(std::floor(180.0 / std::max(1, tokenCount(p))), 3.0, 18.0);
-    const auto rows = qreal(stage.matrix->rows()), cols = qreal(stage.matrix->cols());
-    return {std::min(c, maxMatrixExtent / std::max(1.0, cols)), std::min(c, maxMatrixExtent / std::max(1.0, rows)),
-            false};
+    auto button = [this](const QString& text, const QString& tip) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAutoRaise(false);
+        b->setFocusPolicy(Qt::NoFocus); // keys stay with the view
+        return b;
+    };
+    m_matricesButton = button(tr("Matrices"), tr("Every stage as its whole matrix"));
+    m_followButton = button(tr("Follow query"), tr("The numbers of one query token's path through the head"));
+    for (QToolButton* b : {m_matricesButton, m_followButton}) b->setCheckable(true);
+    auto* group = new QButtonGroup(this);
+    group->addButton(m_matricesButton);
+    group->addButton(m_followButton);
+    m_previousButton = button(tr("◀ Previous"), tr("Show one stage less (,)"));
+    m_nextButton = button(tr("Next ▶"), tr("Reveal the next stage with its explanation (.)"));
+    m_allButton = button(tr("All stages"), tr("Show every stage at once"));
+    connect(m_matricesButton, &QToolButton::clicked, this, [this]() { setMode(Mode::Matrices); });
+    connect(m_followButton, &QToolButton::clicked, this, [this]() { setMode(Mode::FollowQuery); });
+    connect(m_previousButton, &QToolButton::clicked, this, &PipelineView::previousStage);
+    connect(m_nextButton, &QToolButton::clicked, this, &PipelineView::nextStage);
+    connect(m_allButton, &QToolButton::clicked, this, &PipelineView::showAllStages);
+
+    auto* row = new QHBoxLayout;
+    row->setSpacing(2);
+    row->addStretch(1);
+    row->addWidget(m_matricesButton);
+    row->addWidget(m_followButton);
+    row->addSpacing(12);
+    row->addWidget(m_previousButton);
+    row->addWidget(m_nextButton);
+    row->addWidget(m_allButton);
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(6, 6, 6, 6);
+    column->addLayout(row);
+    column->addStretch(1);
+    syncControls();
 }
 
-QString PipelineView::tokenLabel(int index, bool source) const
+void PipelineView::syncControls()
 {
-    const auto& tokens = source ? result()->sourceTokens : result()->tokens;
-    if (index < 0 || index >= int(tokens.size())) return QString::number(index);
-    return QString::fromStdString(tokens[static_cast<std::size_t>(index)].display).trimmed();
+    const bool any = result() && result()->pipeline;
+    m_matricesButton->setChecked(m_mode == Mode::Matrices);
+    m_followButton->setChecked(m_mode == Mode::FollowQuery);
+    for (QToolButton* b : {m_matricesButton, m_followButton, m_previousButton, m_nextButton, m_allButton})
+        b->setVisible(any);
+    m_previousButton->setEnabled(m_stepper.current() != 0);
+    m_nextButton->setEnabled(m_stepper.current() < m_stepper.stageCount() - 1);
+    m_allButton->setEnabled(!m_stepper.showsAll());
 }
 
-qreal PipelineView::rowLabelWidth(const PipelineStage& stage) const
+bool PipelineView::showsSmallInput() const
 {
-    if (!stage.rowLabels || cellsOf(stage).height < 9.0) return 0.0;
-    const QFontMetricsF metrics(pixelFont(10));
-    qreal w = 0.0;
-    for (Index r = 0; r < stage.matrix->rows(); ++r) w = std::max(w, metrics.horizontalAdvance(tokenLabel(int(r), stage.rowsAreKeys)));
-    return std::min(w + 6.0, 90.0);
+    if (!result() || !result()->pipeline) return true;
+    const PipelineCapture& p = *result()->pipeline;
+    return result()->model.family == "lesson" ||
+           (std::max(p.capture.weights.rows(), p.capture.weights.cols()) <= 8 && MatricesPicture::printsNumbers(p));
 }
 
-QSizeF PipelineView::stageSize(const PipelineStage& stage) const
+QString PipelineView::modeSettingsKey(bool smallInput)
 {
-    const Cells c = cellsOf(stage);
-    const QFontMetricsF title(pixelFont(12, true));
-    const QFontMetricsF shape(pixelFont(10));
-    const qreal matrixWidth = rowLabelWidth(stage) + c.width * qreal(stage.matrix->cols());
-    return {std::max({matrixWidth, title.horizontalAdvance(stage.title), shape.horizontalAdvance(stage.shapeText())}),
-            captionHeight + c.height * qreal(stage.matrix->rows())};
+    return smallInput ? QStringLiteral("views/pipeline/modeForSmallInputs")
+                      : QStringLiteral("views/pipeline/modeForModels");
+}
+
+void PipelineView::resultChanged()
+{
+    const bool small = showsSmallInput();
+    const QString saved = QSettings().value(modeSettingsKey(small)).toString();
+    const Mode fallback = small ? Mode::Matrices : Mode::FollowQuery;
+    m_mode = saved == QLatin1String("follow") ? Mode::FollowQuery
+             : saved == QLatin1String("matrices") ? Mode::Matrices
+                                                  : fallback;
+    m_stepper.setStageCount(stageCount());
+    syncControls();
+    AttentionView::resultChanged();
+}
+
+void PipelineView::setMode(Mode mode)
+{
+    QSettings().setValue(modeSettingsKey(showsSmallInput()),
+                         mode == Mode::FollowQuery ? QStringLiteral("follow") : QStringLiteral("matrices"));
+    if (mode == m_mode) return syncControls();
+    m_mode = mode;
+    m_stepper.showAll(); // the stages differ between the modes
+    m_stepper.setStageCount(stageCount());
+    syncControls();
+    update();
+}
+
+qreal PipelineView::zoom() const
+{
+    return std::pow(zoomStep, m_zoomSteps);
+}
+
+void PipelineView::zoomBy(int steps)
+{
+    m_zoomSteps = std::clamp(m_zoomSteps + steps, -maxZoomSteps, maxZoomSteps);
+    update();
+}
+
+void PipelineView::resetZoom()
+{
+    m_zoomSteps = 0;
+    update();
+}
+
+int PipelineView::stageCount() const
+{
+    if (!result() || !result()->pipeline) return 0;
+    if (m_mode == Mode::Matrices) return int(buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty()).size());
+    const FollowQueryPicture picture = followPicture(600.0);
+    return int(picture.stages().size());
+}
+
+void PipelineView::nextStage()
+{
+    m_stepper.setStageCount(stageCount());
+    m_stepper.next();
+    stepperChanged();
+}
+
+void PipelineView::previousStage()
+{
+    m_stepper.setStageCount(stageCount());
+    m_stepper.previous();
+    stepperChanged();
+}
+
+void PipelineView::showAllStages()
+{
+    m_stepper.showAll();
+    stepperChanged();
+}
+
+void PipelineView::stepperChanged()
+{
+    syncControls();
+    update();
+}
+
+QString PipelineView::stageExplanation() const
+{
+    if (!result() || !result()->pipeline) return {};
+    const int stage = m_stepper.current();
+    const QString prefix = stage < 0 ? QString() : tr("Stage %1 of %2: ").arg(stage + 1).arg(m_stepper.stageCount());
+    if (stage < 0)
+        return m_mode == Mode::FollowQuery
+                   ? tr("One query's path through the head, with its numbers. Next (.) reveals it one stage at a time; "
+                        "hover a cell for every value.")
+                   : tr("Every stage as its matrix. Next (.) reveals them one at a time; hover a stage to see what it does.");
+    if (m_mode == Mode::FollowQuery) {
+        const std::vector<FollowQueryPicture::Stage> stages = followPicture(600.0).stages();
+        return stage < int(stages.size())
+                   ? prefix + FollowQueryPicture::stageExplanation(stages[std::size_t(stage)],
+                                                                   result()->pipeline->capture.scaledByRootDk)
+                   : QString();
+    }
+    const auto columns = buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty());
+    return stage < int(columns.size()) ? prefix + columns[std::size_t(stage)].stages.front().explanation : QString();
+}
+
+QPointF PipelineView::followOrigin()
+{
+    return {PipelineLayout::margin, PipelineLayout::margin + PipelineLayout::headerHeight};
+}
+
+MatricesPicture PipelineView::matricesPicture() const
+{
+    return MatricesPicture(*result(), selection() != nullptr ? selection()->queryToken() : -1,
+                           selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis, palette());
+}
+
+FollowQueryPicture PipelineView::followPicture(qreal height) const
+{
+    const AttentionResult& r = *result();
+    const PipelineCapture& p = *r.pipeline;
+    const bool crossAttention = !r.sourceTokens.empty();
+    const int query = selection() != nullptr ? selection()->queryToken() : -1;
+    // As many keys as fit the height (the picture may shrink a little), so a long input stays one screen.
+    const qreal rows = (height / keysShrink - followOrigin().y() - PipelineLayout::margin -
+                        FollowQueryPicture::heightWithoutKeys(true, p.blockOutput.size() > 0)) /
+                       FollowQueryPicture::rowHeight;
+    FollowQueryPicture::Inputs in;
+    in.followed = followQuery(p, query, std::clamp(int(rows), minFollowedKeys, maxFollowedKeys));
+    in.queryLabel = pipelineTokenLabel(*result(), in.followed.query, false);
+    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << pipelineTokenLabel(*result(), j, crossAttention);
+    in.scaledByRootDk = p.capture.scaledByRootDk;
+    in.scales.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
+    in.revealedUpTo = m_stepper.current();
+    // What the model predicts from the followed token, when it says anything about it.
+    const int last = int(r.tokens.size()) - 1;
+    if (!r.nextToken.empty() && !crossAttention) {
+        if (in.followed.query == last) {
+            in.predictions = &r.nextToken;
+            in.predictionTitle = tr("Next token after “%1”, after every layer (the model's top %2):")
+                                     .arg(in.queryLabel)
+                                     .arg(std::min<std::size_t>(5, r.nextToken.size()));
+        } else {
+            in.predictionNote = tr("The next token is predicted from the last token: follow “%1” (#%2) to see it.")
+                                    .arg(pipelineTokenLabel(*result(), last, false))
+                                    .arg(last);
+        }
+    } else if (!r.maskedPredictions.empty() && !crossAttention) {
+        in.predictionNote = tr("Follow a [MASK] token to see what the model fills in.");
+        for (const auto& masked : r.maskedPredictions) {
+            if (masked.first != in.followed.query) continue;
+            in.predictions = &masked.second;
+            in.predictionTitle = tr("[MASK] at #%1, after every layer (the model's top %2):")
+                                     .arg(masked.first)
+                                     .arg(std::min<std::size_t>(5, masked.second.size()));
+        }
+    }
+    // Fewer keys when the rows the list leaves out between them take the room.
+    const qreal room = height / keysShrink - followOrigin().y() - PipelineLayout::margin;
+    for (int keys = int(in.followed.shownKeys.size()) - 1;; --keys) {
+        FollowQueryPicture picture(in, palette());
+        if (picture.size().height() <= room || keys < minFollowedKeys) return picture;
+        in.followed = followQuery(p, query, keys);
+    }
 }
 
 PipelineView::Fitted PipelineView::fit(const QRectF& target) const
 {
     Fitted f;
     if (!result() || !result()->pipeline) return f;
-    const PipelineCapture& p = *result()->pipeline;
-    f.columns = buildPipelineColumns(p, !result()->sourceTokens.empty());
-    std::vector<std::vector<QSizeF>> sizes;
-    for (const auto& c : f.columns) {
-        std::vector<QSizeF> column;
-        for (const auto& s : c.stages) column.push_back(stageSize(s));
-        sizes.push_back(std::move(column));
+    const qreal text = textScale();
+    if (m_mode == Mode::FollowQuery) {
+        // One picture: fitted to the target (shrunk to a point, grown a little), then zoomed.
+        f.follow.emplace(followPicture(target.height() / text));
+        const QSizeF content = f.follow->size() + QSizeF(2 * PipelineLayout::margin, followOrigin().y() + PipelineLayout::margin);
+        const qreal fits = std::min(target.width() / content.width(), target.height() / content.height());
+        f.scale = std::clamp(fits, text * smallestShrink, text * largestGrowth) * zoom();
+        f.layout.contentSize = content;
+        return f;
     }
-    // Shrink until the wrapped picture fits the target's height, down to half size; below that
-    // the picture is cut off rather than unreadable.
-    for (f.scale = 1.0; f.scale >= 0.5; f.scale -= 0.05) {
-        f.layout = PipelineLayout::compute(sizes, target.width() / f.scale);
+    // Matrices wrap into bands: zoomed pictures keep their size (and may be cut off), unzoomed
+    // ones shrink until they fit, to a point.
+    const qreal unit = text * zoom();
+    const qreal smallest = m_zoomSteps == 0 ? unit * smallestShrink : unit;
+    f.matrices.emplace(matricesPicture());
+    // Shrink until the wrapped picture fits the target's height.
+    for (f.scale = unit; f.scale >= smallest; f.scale -= 0.05 * unit) {
+        f.layout = f.matrices->layoutFor(target.width() / f.scale);
         if (f.layout.contentSize.height() * f.scale <= target.height()) break;
     }
-    f.scale = std::max(f.scale, 0.5);
+    if (f.scale < smallest) {
+        f.scale = smallest;
+        f.layout = f.matrices->layoutFor(target.width() / f.scale);
+    }
     return f;
-}
-
-QRectF PipelineView::matrixRect(const Fitted& fitted, int column, int stage) const
-{
-    const PipelineStage& s = fitted.columns[std::size_t(column)].stages[std::size_t(stage)];
-    const QRectF box = fitted.layout.stages[std::size_t(column)][std::size_t(stage)];
-    const Cells c = cellsOf(s);
-    return {box.left() + rowLabelWidth(s), box.top() + captionHeight, c.width * qreal(s.matrix->cols()),
-            c.height * qreal(s.matrix->rows())};
 }
 
 void PipelineView::paint(QPainter& painter, const QRectF& target) const
@@ -134,10 +299,9 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     painter.save();
     painter.fillRect(target, palette().base());
     const Fitted f = fit(target);
-    const SelectionState* sel = selection();
-    if (f.columns.empty()) {
+    if (f.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.setFont(pixelFont(13));
+        painter.setFont(pipelineFont(int(std::lround(13 * textScale()))));
         const bool recorded = result() && result()->model.recorded;
         painter.drawText(target.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
                          recorded ? tr("An attention file holds only the attention maps: the Q/K/V pipeline needs "
@@ -150,160 +314,132 @@ void PipelineView::paint(QPainter& painter, const QRectF& target) const
     painter.translate(target.topLeft());
     painter.scale(f.scale, f.scale);
     painter.setRenderHint(QPainter::Antialiasing);
+    paintHeader(painter, f, target.width() / f.scale);
+    if (f.follow) {
+        painter.translate(followOrigin());
+        f.follow->paint(painter);
+    } else {
+        f.matrices->paint(painter, f.layout, m_stepper);
+    }
+    painter.restore();
+}
 
+void PipelineView::paintHeader(QPainter& painter, const Fitted& f, qreal width) const
+{
     const PipelineCapture& p = *result()->pipeline;
-    const int query = sel != nullptr ? sel->queryToken() : -1;
+    const int query = selection() != nullptr ? selection()->queryToken() : -1;
+    const qreal left = PipelineLayout::margin;
+    const qreal lineWidth = width - 2 * left;
+    QString queryText;
+    if (f.follow) {
+        const FollowedQuery& followed = f.follow->followed();
+        queryText = followed.lastByDefault
+                        ? tr("following the last token “%1” (#%2): click a token to follow another")
+                              .arg(pipelineTokenLabel(*result(), followed.query, false))
+                              .arg(followed.query)
+                        : tr("following query “%1” (#%2)").arg(pipelineTokenLabel(*result(), followed.query, false)).arg(followed.query);
+    } else {
+        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(pipelineTokenLabel(*result(), query, false)).arg(query)
+                               : tr("select a token to follow its row");
+    }
     painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(14, true));
-    const QString queryText = query >= 0 ? tr("query “%1” (#%2)").arg(tokenLabel(query, false)).arg(query)
-                                         : tr("select a token to follow its row");
-    const qreal width = target.width() / f.scale;
-    const QRectF header(PipelineLayout::margin, PipelineLayout::margin, width - 2 * PipelineLayout::margin, 20);
-    painter.drawText(header, Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Layer %1 · head %2 · %3").arg(p.layer).arg(p.head).arg(queryText));
-    painter.setFont(pixelFont(11));
+    if (showsTitle()) {
+        painter.setFont(pipelineFont(14, true));
+        painter.drawText(QRectF(left, left, lineWidth, 20), Qt::AlignLeft | Qt::AlignVCenter,
+                         tr("Layer %1 · head %2 · %3").arg(p.layer).arg(p.head).arg(queryText));
+    }
+    painter.setFont(pipelineFont(11));
     painter.setPen(palette().color(QPalette::PlaceholderText));
     QString sub = tr("d_k = %1").arg(p.capture.q.cols());
+    if (!showsTitle()) sub = queryText + QStringLiteral(" · ") + sub;
     if (!p.note.empty()) sub += QStringLiteral(" · ") + QString::fromStdString(p.note);
-    painter.drawText(header.translated(0, 18), Qt::AlignLeft | Qt::AlignVCenter, sub);
-
-    for (std::size_t c = 0; c < f.columns.size(); ++c) {
-        const auto& column = f.columns[c];
-        for (std::size_t s = 0; s < column.stages.size(); ++s) {
-            paintStage(painter, column.stages[s], f.layout.stages[c][s]);
-        }
-        if (c == 0) continue;
-        // One arrow per row when both columns stack the same number of stages (W_Q→Q, W_K→K, ...).
-        const bool paired = f.columns[c - 1].stages.size() == column.stages.size() &&
-                            f.layout.stages[c - 1][0].top() == f.layout.stages[c][0].top();
-        const std::size_t arrows = paired ? column.stages.size() : 1;
-        for (std::size_t s = 0; s < arrows; ++s) {
-            paintOperator(painter, column.operatorText, f.layout.operators[c],
-                          matrixRect(f, int(c), int(s)).center().y());
-        }
-    }
-    painter.restore();
-}
-
-void PipelineView::paintStage(QPainter& painter, const PipelineStage& stage, const QRectF& box) const
-{
-    const Matrix& m = *stage.matrix;
-    const Cells cells = cellsOf(stage);
-    const qreal labelWidth = rowLabelWidth(stage);
+    painter.drawText(QRectF(left, left + 20, lineWidth, 16), Qt::AlignLeft | Qt::AlignVCenter, sub);
+    // The stepper's sentence, in the picture so exports carry it too.
+    painter.setFont(pipelineFont(12, !m_stepper.showsAll()));
     painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(12, true));
-    painter.drawText(QRectF(box.left(), box.top(), box.width() + 40, 16), Qt::AlignLeft | Qt::AlignVCenter, stage.title);
-    painter.setFont(pixelFont(10));
-    painter.setPen(palette().color(QPalette::PlaceholderText));
-    painter.drawText(QRectF(box.left(), box.top() + 15, box.width(), 14), Qt::AlignLeft | Qt::AlignVCenter,
-                     stage.shapeText());
-
-    const QRectF area(box.left() + labelWidth, box.top() + captionHeight, cells.width * qreal(m.cols()),
-                      cells.height * qreal(m.rows()));
-    if (m.size() == 0) return;
-    // Signed stages share one symmetric scale per matrix so 0 is always the neutral colour.
-    const ColorMap weightsMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
-    const ColorMap signedMap{ColorMapKind::Diverging};
-    float range = 0.0f;
-    for (Index r = 0; r < m.rows(); ++r) {
-        for (Index c = 0; c < m.cols(); ++c) {
-            if (stage.mask == nullptr || (*stage.mask)(r, c) != 0) range = std::max(range, std::abs(m(r, c)));
-        }
+    painter.drawText(QRectF(left, left + 40, lineWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, stageExplanation());
+    // One legend per kind of stage.
+    const PipelineScales& scales = f.follow ? f.follow->scales() : f.matrices->scales();
+    const std::vector<ScaleKind> kinds =
+        f.follow ? f.follow->legendKinds()
+                 : std::vector<ScaleKind>{ScaleKind::Vectors, ScaleKind::Parameters, ScaleKind::Scores, ScaleKind::Probabilities};
+    qreal x = left;
+    for (ScaleKind kind : kinds) {
+        x += paintLegend(painter, palette(), QRectF(x, left + 64, legendWidth(kind), 24), scales, kind) + 16.0;
     }
-    range = range > 0.0f ? range : 1.0f;
-    auto blocked = [&](Index r, Index c) {
-        return stage.kind == PipelineStage::Kind::Masked && stage.mask != nullptr && stage.mask->rows() == m.rows() &&
-               stage.mask->cols() == m.cols() && (*stage.mask)(r, c) == 0;
-    };
-    QImage image(int(m.cols()), int(m.rows()), QImage::Format_RGB32);
-    for (Index r = 0; r < m.rows(); ++r) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(int(r)));
-        for (Index c = 0; c < m.cols(); ++c) {
-            if (blocked(r, c)) line[c] = qRgb(0x3a, 0x3a, 0x3a);
-            else if (stage.kind == PipelineStage::Kind::Weights) line[c] = weightsMap.rgb(m(r, c));
-            else line[c] = signedMap.rgb(0.5 + 0.5 * double(m(r, c)) / double(range));
-        }
-    }
-    painter.save();
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, cells.width < 1.0 || cells.height < 1.0);
-    drawCells(painter, area, image, image.rect());
-    painter.restore();
-
-    if (cells.numbers) {
-        painter.setFont(pixelFont(cells.height >= 20 ? 10 : 8));
-        for (Index r = 0; r < m.rows(); ++r) {
-            for (Index c = 0; c < m.cols(); ++c) {
-                const QRectF cell(area.left() + cells.width * qreal(c), area.top() + cells.height * qreal(r),
-                                  cells.width, cells.height);
-                painter.setPen(ColorMap::textColorOn(image.pixel(int(c), int(r))));
-                painter.drawText(cell, Qt::AlignCenter, blocked(r, c) ? QStringLiteral("−∞") : formatValue(m(r, c)));
-            }
-        }
-        painter.setPen(QPen(palette().color(QPalette::Base), 1));
-        for (Index c = 1; c < m.cols(); ++c) {
-            const qreal x = area.left() + cells.width * qreal(c);
-            painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
-        }
-        for (Index r = 1; r < m.rows(); ++r) {
-            const qreal y = area.top() + cells.height * qreal(r);
-            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-        }
-    }
-    if (labelWidth > 0.0) {
-        painter.setFont(pixelFont(10));
-        painter.setPen(palette().color(QPalette::Text));
-        for (Index r = 0; r < m.rows(); ++r) {
-            painter.drawText(QRectF(box.left(), area.top() + cells.height * qreal(r), labelWidth - 6, cells.height),
-                             Qt::AlignRight | Qt::AlignVCenter, tokenLabel(int(r), stage.rowsAreKeys));
-        }
-    }
-    const int query = selection() != nullptr ? selection()->queryToken() : -1;
-    if (stage.rowsAreQueries && query >= 0 && query < m.rows()) {
-        const QRectF row(area.left(), area.top() + cells.height * query, area.width(), cells.height);
-        painter.setPen(QPen(palette().color(QPalette::Highlight), 2.5));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(row.adjusted(-1.5, -1.5, 1.5, 1.5));
-    }
-}
-
-void PipelineView::paintOperator(QPainter& painter, const QString& text, const QRectF& gap, qreal y) const
-{
-    const QColor ink = palette().color(QPalette::PlaceholderText);
-    const qreal left = gap.left() + 6, right = gap.right() - 8;
-    painter.setPen(QPen(ink, 1.5));
-    painter.drawLine(QPointF(left, y), QPointF(right, y));
-    QPainterPath head;
-    head.moveTo(right + 6, y);
-    head.lineTo(right - 2, y - 4.5);
-    head.lineTo(right - 2, y + 4.5);
-    head.closeSubpath();
-    painter.fillPath(head, ink);
-    painter.setPen(palette().color(QPalette::Text));
-    painter.setFont(pixelFont(11, true));
-    painter.drawText(QRectF(gap.left(), y - 20, gap.width(), 16), Qt::AlignCenter, text);
 }
 
 QSizeF PipelineView::preferredExportSize() const
 {
-    const Fitted f = fit(QRectF(0, 0, 1400, 1e6));
-    if (f.columns.empty()) return {800.0, 300.0};
-    return f.layout.contentSize;
+    const Fitted f = fit(QRectF(0, 0, 1400, m_mode == Mode::FollowQuery ? 900 : 1e6));
+    if (f.empty()) return {800.0, 300.0};
+    return f.layout.contentSize * f.scale;
 }
 
 bool PipelineView::event(QEvent* event)
 {
+    if (event->type() == QEvent::ShortcutOverride) {
+        // The window's Ctrl+= / Ctrl+- / Ctrl+0 zoom the heatmap; with the pipeline focused they zoom it.
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() & Qt::ControlModifier &&
+            (key->key() == Qt::Key_Equal || key->key() == Qt::Key_Plus || key->key() == Qt::Key_Minus ||
+             key->key() == Qt::Key_0)) {
+            event->accept();
+            return true;
+        }
+        return AttentionView::event(event);
+    }
     if (event->type() != QEvent::ToolTip) return AttentionView::event(event);
     auto* help = static_cast<QHelpEvent*>(event);
     const Fitted f = fit(QRectF(rect()));
-    const auto hit = f.layout.stageAt(QPointF(help->pos()) / f.scale);
-    if (hit.column < 0) {
-        QToolTip::hideText();
-        return true;
+    const QPointF at = QPointF(help->pos()) / f.scale;
+    QString text;
+    if (f.follow) {
+        text = f.follow->tooltipAt(at - followOrigin());
+    } else if (!f.empty()) {
+        const auto hit = f.layout.stageAt(at);
+        if (hit.column >= 0 && m_stepper.revealed(hit.column)) {
+            const PipelineStage& s = f.matrices->columns()[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
+            text = QStringLiteral("<b>%1</b> %2<br>%3").arg(s.title, s.shapeText(), s.explanation);
+        }
     }
-    const PipelineStage& s = f.columns[std::size_t(hit.column)].stages[std::size_t(hit.stage)];
-    QToolTip::showText(help->globalPos(), QStringLiteral("<b>%1</b> %2<br>%3").arg(s.title, s.shapeText(), s.explanation),
-                       this);
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(help->globalPos(), text, this);
     return true;
+}
+
+void PipelineView::keyPressEvent(QKeyEvent* event)
+{
+    const bool control = event->modifiers() & Qt::ControlModifier;
+    if (control && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus)) zoomBy(1);
+    else if (control && event->key() == Qt::Key_Minus) zoomBy(-1);
+    else if (control && event->key() == Qt::Key_0) resetZoom();
+    else if (!control && event->key() == Qt::Key_Period) nextStage();
+    else if (!control && event->key() == Qt::Key_Comma) previousStage();
+    else return AttentionView::keyPressEvent(event);
+    event->accept();
+}
+
+void PipelineView::mousePressEvent(QMouseEvent* event)
+{
+    // Clicking a key's row follows that token (self-attention: keys are the same tokens).
+    const Fitted f = fit(QRectF(rect()));
+    if (event->button() == Qt::LeftButton && f.follow && result()->sourceTokens.empty() && selection() != nullptr) {
+        const int key = f.follow->keyAt(event->position() / f.scale - followOrigin());
+        if (key >= 0 && key < int(result()->tokens.size())) selection()->setQueryToken(key);
+    }
+    AttentionView::mousePressEvent(event);
+}
+
+void PipelineView::wheelEvent(QWheelEvent* event)
+{
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        event->ignore();
+        return;
+    }
+    const int steps = event->angleDelta().y() / 120;
+    if (steps != 0) zoomBy(steps);
+    event->accept();
 }
 
 } // namespace attnviz

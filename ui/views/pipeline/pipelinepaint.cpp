@@ -1,0 +1,48 @@
+#include "views/pipeline/pipelinepaint.h"
+
+#include "views/numberformat.h"
+
+#include <QColor>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <cmath>
+
+namespace attnviz {
+
+QFont pipelineFont(int pixels, bool bold)
+{
+    QFont font;
+    font.setPixelSize(pixels);
+    font.setBold(bold);
+    return font;
+}
+
+QString pipelineNumber(float value)
+{
+    const float a = std::abs(value);
+    return formatNumber(double(value), a < 10.0f ? 2 : (a < 100.0f ? 1 : 0));
+}
+
+void paintArrow(QPainter& painter, const QPointF& from, const QPointF& to, const QColor& colour)
+{
+    painter.save();
+    painter.setPen(QPen(colour, 1.5));
+    painter.drawLine(from, to);
+    QPainterPath head;
+    head.moveTo(to.x() + 6, to.y());
+    head.lineTo(to.x() - 2, to.y() - 4.5);
+    head.lineTo(to.x() - 2, to.y() + 4.5);
+    head.closeSubpath();
+    painter.fillPath(head, colour);
+    painter.restore();
+}
+
+QString pipelineTokenLabel(const AttentionResult& result, int index, bool source)
+{
+    const auto& tokens = source ? result.sourceTokens : result.tokens;
+    if (index < 0 || index >= int(tokens.size())) return QString::number(index);
+    return QString::fromStdString(tokens[static_cast<std::size_t>(index)].display).trimmed();
+}
+
+} // namespace attnviz
