@@ -1,6 +1,7 @@
 // Fewer dimensions for a real head (attention/dimensionreduction.h, attention/lessonfromhead.h):
 // PCA and the largest-variance coordinates against values worked by hand, and a lesson made from
 // a head whose weights are what the formula gives for the reduced inputs.
+#include "../../matrixrows.h"
 #include "attention/lessonfromhead.h"
 #include "attention/lessonwriter.h"
 
@@ -12,17 +13,7 @@ using namespace attnviz;
 
 namespace {
 
-Matrix rows(std::initializer_list<std::initializer_list<float>> values)
-{
-    Matrix m(Index(values.size()), Index(values.begin()->size()));
-    Index i = 0;
-    for (const auto& r : values) {
-        Index j = 0;
-        for (float v : r) m(i, j++) = v;
-        ++i;
-    }
-    return m;
-}
+using testdata::rows;
 
 bool near(const Matrix& a, const Matrix& b, float tolerance = 1e-5f)
 {

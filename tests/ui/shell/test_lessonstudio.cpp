@@ -4,6 +4,7 @@
 // Open / Duplicate with an exact round trip, the Save / Discard / Cancel question before edits are
 // lost, and a lesson made from a head of the built-in decoder. With ATTNVIZ_GALLERY set, keeps
 // pictures of the editor there (1280x800 and 1920x1080, light and dark) for the README.
+#include "../../matrixrows.h"
 #include "attention/lessonedit.h"
 #include "attention/lessonwriter.h"
 #include "engine/lessonmodel.h"
@@ -53,17 +54,7 @@ namespace {
 
 using Decision = LessonFileActions::Decision;
 
-Matrix rows(std::initializer_list<std::initializer_list<float>> values)
-{
-    Matrix m(Index(values.size()), Index(values.begin()->size()));
-    Index i = 0;
-    for (const auto& r : values) {
-        Index j = 0;
-        for (float v : r) m(i, j++) = v;
-        ++i;
-    }
-    return m;
-}
+using testdata::rows;
 
 template <typename M> bool sameBits(const M& a, const M& b)
 {

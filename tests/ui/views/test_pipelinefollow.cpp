@@ -42,6 +42,23 @@ void shape(SelectionState& selection, const AttentionResult& r)
     selection.setShape(int(r.stacks.size()), a.layers, a.heads, a.queries, a.keys);
 }
 
+// A pipeline view of the built-in decoder's result at `size`, on fresh settings (the view reads
+// its remembered mode when it is made).
+struct DecoderPipeline
+{
+    explicit DecoderPipeline(QSize size = {})
+    {
+        shape(selection, *result);
+        view.setResult(result);
+        if (size.isValid())
+            view.resize(size);
+    }
+    bool freshSettings = (QSettings().clear(), true);
+    SelectionState selection;
+    std::shared_ptr<const AttentionResult> result = decoder();
+    PipelineView view{&selection};
+};
+
 // Where `cell` of the follow picture lands in the view's image.
 QPoint pixelOf(const PipelineView::Fitted& f, const QRectF& cell, QPointF within = {3, 3})
 {
@@ -176,12 +193,10 @@ private slots:
 
     void modeDefaultsAndIsRemembered()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto model = decoder();
-        shape(selection, *model);
-        PipelineView view(&selection);
-        view.setResult(model);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& model = fixture.result;
+        PipelineView& view = fixture.view;
         QVERIFY(!view.showsSmallInput());
         QCOMPARE(view.mode(), PipelineView::Mode::FollowQuery);
         const auto lesson = testdata::lesson("two-heads-causal");
@@ -207,13 +222,11 @@ private slots:
     // the scores' scale, so it is paler by the factor.
     void scoresShareOneScale()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         selection.setQueryToken(6);
-        PipelineView view(&selection);
-        view.setResult(result);
         const QSize size(1920, 1080);
         const PipelineView::Fitted f = view.fit(QRectF(QPointF(), QSizeF(size)));
         QVERIFY(f.follow.has_value());
@@ -234,13 +247,10 @@ private slots:
 
     void zoomChangesTheCellSize()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
-        PipelineView view(&selection);
-        view.setResult(result);
-        view.resize(1920, 1080);
+        DecoderPipeline fixture(QSize(1920, 1080));
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         const QRectF target(0, 0, 1920, 1080);
         const qreal before = view.fit(target).scale;
         QTest::keyClick(&view, Qt::Key_Equal, Qt::ControlModifier);
@@ -285,13 +295,11 @@ private slots:
     // revealed stay blank.
     void stepperRevealsStagesInOrder()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         selection.setQueryToken(int(result->tokens.size()) - 1);
-        PipelineView view(&selection);
-        view.setResult(result);
         const QSize size(1920, 1080);
         const QColor base = view.palette().color(QPalette::Base);
         QCOMPARE(view.stageCount(), int(FollowQueryPicture::StageCount)); // with the prediction
@@ -393,13 +401,10 @@ private slots:
 
     void clickingAKeyRowFollowsIt()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
-        PipelineView view(&selection);
-        view.setResult(result);
-        view.resize(1280, 800);
+        DecoderPipeline fixture(QSize(1280, 800));
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         const PipelineView::Fitted f = view.fit(QRectF(view.rect()));
         const auto& shown = f.follow->followed().shownKeys;
         const int row = int(std::find(shown.begin(), shown.end(), 3) - shown.begin());
@@ -412,12 +417,10 @@ private slots:
     // Presentation's large type (the view's font over the application's) scales the picture.
     void textScaleGrowsThePicture()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
-        PipelineView view(&selection);
-        view.setResult(result);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         const QRectF target(0, 0, 4000, 3000); // room enough that nothing has to shrink
         const qreal normal = view.fit(target).scale;
         QFont large = view.font();
@@ -430,12 +433,10 @@ private slots:
     // The tooltip of a key's vector gives every entry, not only the ones drawn.
     void tooltipGivesEveryValue()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
-        PipelineView view(&selection);
-        view.setResult(result);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1920, 1080));
         const FollowQueryPicture& picture = *f.follow;
         const int key = picture.followed().shownKeys[1];
@@ -454,12 +455,10 @@ private slots:
     // The segmented control switches the mode, and the choice is what a new view starts in.
     void modeButtonsSwitchAndRemember()
     {
-        QSettings().clear();
-        SelectionState selection;
-        const auto result = decoder();
-        shape(selection, *result);
-        PipelineView view(&selection);
-        view.setResult(result);
+        DecoderPipeline fixture;
+        SelectionState& selection = fixture.selection;
+        const auto& result = fixture.result;
+        PipelineView& view = fixture.view;
         QToolButton* matrices = nullptr;
         for (QToolButton* b : view.findChildren<QToolButton*>())
             if (b->text() == QStringLiteral("Matrices")) matrices = b;
