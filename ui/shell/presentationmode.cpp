@@ -21,7 +21,8 @@ PresentationMode::PresentationMode(MainWindow* window)
     m_toggle->setCheckable(true);
     m_toggle->setShortcut(QKeySequence(Qt::Key_F5));
     m_toggle->setToolTip(tr("Show the current view alone, full screen, in large type on dark: arrow keys step "
-                            "through queries and heads, Page Up/Down through layers; Esc or F5 leaves"));
+                            "through queries and heads, Page Up/Down through layers, . and , through the pipeline's stages; Esc "
+                            "or F5 leaves"));
     m_toggle->setStatusTip(m_toggle->toolTip());
     connect(m_toggle, &QAction::toggled, this, &PresentationMode::setActive);
     m_leave->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -31,6 +32,7 @@ PresentationMode::PresentationMode(MainWindow* window)
         QString text;
         Qt::Key key;
         int layer, head, query;
+        int stage = 0; // the Q/K/V pipeline's stage stepper
     };
     // Plain keys, so they are live only while presenting: in the normal window the text field
     // and the token strip need them.
@@ -39,11 +41,18 @@ PresentationMode::PresentationMode(MainWindow* window)
                                {tr("Next head"), Qt::Key_Down, 0, 1, 0},
                                {tr("Previous head"), Qt::Key_Up, 0, -1, 0},
                                {tr("Next layer"), Qt::Key_PageDown, 1, 0, 0},
-                               {tr("Previous layer"), Qt::Key_PageUp, -1, 0, 0}};
+                               {tr("Previous layer"), Qt::Key_PageUp, -1, 0, 0},
+                               {tr("Next pipeline stage"), Qt::Key_Period, 0, 0, 0, 1},
+                               {tr("Previous pipeline stage"), Qt::Key_Comma, 0, 0, 0, -1}};
     for (const Step& s : steps) {
         auto* action = new QAction(s.text, this);
         action->setShortcut(QKeySequence(s.key));
-        connect(action, &QAction::triggered, this, [this, s]() { emit stepRequested(s.layer, s.head, s.query); });
+        connect(action, &QAction::triggered, this, [this, s]() {
+            if (s.stage != 0)
+                emit stageStepRequested(s.stage);
+            else
+                emit stepRequested(s.layer, s.head, s.query);
+        });
         m_steps << action;
     }
     // On the window itself, not only in a menu: the menu bar is hidden while presenting, and

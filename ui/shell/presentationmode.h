@@ -41,6 +41,7 @@ signals:
     void activeChanged(bool active);
     // A step key was pressed; WindowActions::step does the stepping for the menus and this alike.
     void stepRequested(int layerDelta, int headDelta, int queryDelta);
+    void stageStepRequested(int delta); // the Q/K/V pipeline's next (+1) or previous (-1) stage
 
 private:
     struct Saved

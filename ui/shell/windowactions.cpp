@@ -1,5 +1,7 @@
 #include "shell/windowactions.h"
 
+#include "views/pipeline/pipelineview.h"
+
 #include "engine/captureplan.h"
 
 #include "views/attentionview.h"
@@ -178,6 +180,12 @@ void WindowActions::buildViewMenu()
     PresentationMode* presentation = m_window->presentationMode();
     view->addAction(presentation->toggleAction());
     connect(presentation, &PresentationMode::stepRequested, this, &WindowActions::step);
+    connect(presentation, &PresentationMode::stageStepRequested, this, [this](int delta) {
+        for (AttentionView* v : m_window->views()) {
+            if (auto* pipeline = qobject_cast<PipelineView*>(v))
+                delta > 0 ? pipeline->nextStage() : pipeline->previousStage();
+        }
+    });
     view->addSeparator();
     struct Step
     {

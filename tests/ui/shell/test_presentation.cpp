@@ -5,6 +5,7 @@
 #include "shell/inputpanel.h"
 #include "shell/mainwindow.h"
 #include "shell/presentationmode.h"
+#include "views/pipeline/pipelineview.h"
 #include "shell/sideviewdock.h"
 #include "shell/viewhint.h"
 #include "shell/windowactions.h"
@@ -130,6 +131,23 @@ private slots:
         QCOMPARE(sel->head(), 0);
         press(Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(w.currentViewName(), QStringLiteral("heatmap"));
+        // The pipeline's stages step on "." and ",", whichever widget has the focus.
+        QVERIFY(w.setCurrentView(QStringLiteral("pipeline")));
+        PipelineView* pipeline = nullptr;
+        for (AttentionView* v : w.views())
+            pipeline = pipeline != nullptr ? pipeline : qobject_cast<PipelineView*>(v);
+        QVERIFY(pipeline != nullptr);
+        QTRY_VERIFY(pipeline->stageCount() > 2);
+        pipeline->showAllStages();
+        press(Qt::Key_Period);
+        QVERIFY(!pipeline->stepper().showsAll());
+        const QString first = pipeline->stageExplanation();
+        press(Qt::Key_Period);
+        QVERIFY(pipeline->stageExplanation() != first);
+        press(Qt::Key_Comma);
+        QCOMPARE(pipeline->stageExplanation(), first);
+        pipeline->showAllStages();
+        QVERIFY(w.setCurrentView(QStringLiteral("heatmap")));
         press(Qt::Key_F5);
         QVERIFY(!w.presentationMode()->isActive());
         sel->setHead(0);
