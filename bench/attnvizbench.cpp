@@ -106,6 +106,8 @@ int main(int argc, char* argv[])
             writeTiming(w, "heatmap_repaint_8192", timeHeatmapRepaint(8192, runs));
             writeTiming(w, "model_grid_144_heads_128", timeModelGridPaint(12, 12, 128, runs));
             writeTiming(w, "arcs_12_heads_128", timeArcsPaint(12, 128, runs));
+            writeTiming(w, "arcs_scroll_4096_cold", timeArcsScroll(4096, std::min(runs, 5), true));
+            writeTiming(w, "arcs_scroll_4096", timeArcsScroll(4096, runs, false));
         } else {
             return usage();
         }

@@ -95,4 +95,27 @@ Timing timeArcsPaint(int heads, int tokens, int runs)
     return timePaint<ArcsView>(1, heads, tokens, runs);
 }
 
+Timing timeArcsScroll(int tokens, int runs, bool cold)
+{
+    // One scroll step of a long input: paint() of the next visible strip of the tall widget, as
+    // paintEvent does it. Cold: the result is set again first, as if nothing were cached.
+    SelectionState selection;
+    ArcsView view(&selection);
+    const auto result = syntheticResult(1, 1, tokens);
+    selection.setShape(1, 1, 1, tokens);
+    view.setResult(result);
+    view.resize(1600, std::max(1200, view.minimumHeight()));
+    QImage image(1600, 1200, QImage::Format_ARGB32_Premultiplied);
+    int step = 0;
+    return measure(runs, [&] {
+        if (cold) view.setResult(result);
+        const int y = (step++ * 360) % std::max(1, view.height() - 1200);
+        image.fill(Qt::white);
+        QPainter p(&image);
+        p.translate(0, -y);
+        p.setClipRect(QRect(0, y, 1600, 1200));
+        view.paint(p, QRectF(view.rect()));
+    });
+}
+
 } // namespace attnviz::bench

@@ -13,5 +13,8 @@ Timing timeHeatmapRepaint(int tokens, int runs);
 Timing timeModelGridPaint(int layers, int heads, int tokens, int runs);
 // Arcs (head view) with every head enabled.
 Timing timeArcsPaint(int heads, int tokens, int runs);
+// One scroll step through a long input's arcs (a 1200-px strip); cold = with nothing cached, the
+// peer that shows what caching the choice of lines and the label widths saves.
+Timing timeArcsScroll(int tokens, int runs, bool cold);
 
 } // namespace attnviz::bench

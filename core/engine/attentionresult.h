@@ -173,8 +173,10 @@ struct PipelineCapture
     // (empty for lessons and attention files). Each (T, d_model):
     Matrix residual;       // the residual stream entering the block (before its norm)
     Matrix afterAttention; // residual + attention output (then normalised, in post-norm blocks)
-    Matrix mlpOutput;      // what the MLP adds
+    Matrix mlpOutput;      // what the MLP adds (or the rest of the block: see restLabel)
     Matrix blockOutput;    // the residual stream leaving the block: the next layer's input
+    std::string restLabel; // what mlpOutput is when more than the MLP follows (empty: the MLP's output)
+    bool normAfterAdd = false; // post-norm: afterAttention and blockOutput are LayerNorm(sum), not the sum
     std::string note; // e.g. "Q and K are shown after rotary position embedding"
 };
 

@@ -4,6 +4,7 @@
 #include "base/tensor.h"
 #include "compute/ggmldequant.h"
 #include "models/safetensors.h"
+#include "tokenizers/bytedisplay.h"
 #include "util/checkednumbers.h"
 #include "util/json.h"
 #include "util/messagetext.h"
@@ -89,8 +90,10 @@ std::vector<Token> readTokens(const json::Value* list, const std::string& where,
     for (std::size_t i = 0; i < list->asArray().size(); ++i) {
         const Fields f(list->asArray()[i], where + "[" + std::to_string(i) + "]");
         Token t;
-        t.display = f.text("text");
-        t.piece = f.text("piece", t.display);
+        // Texts come from any tool: shown like tokenizer labels, control characters escaped.
+        const std::string text = f.text("text");
+        t.display = displayForBytes(text);
+        t.piece = f.text("piece", text);
         t.id = f.integer("id", -1, maxTokenId, -1);
         t.segment = f.integer("segment", 0, 1, 0);
         const int bytes = bound(t.segment == 1 ? secondBytes : textBytes);

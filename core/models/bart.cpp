@@ -186,6 +186,13 @@ Matrix Bart::mlp(const Matrix& x, const BartLayer& layer) const
     return applyLinear(h, layer.fc2);
 }
 
+Matrix Bart::tracedMlp(const Matrix& x, const BartLayer& layer, Seq2SeqBlockTrace& trace) const
+{
+    Matrix out = mlp(x, layer);
+    trace.mlp(out);
+    return out;
+}
+
 template <typename F>
 Matrix Bart::residual(const Matrix& x, const RowVector& gain, const RowVector& bias, F&& f) const
 {
@@ -210,10 +217,14 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
     for (int l = 0; l < encoderLayers(); ++l) {
         throwIfCancelled(options.cancel);
         const BartLayer& layer = m_encoder.layers[static_cast<std::size_t>(l)];
+        Seq2SeqBlockTrace trace(result, false, l, !m_variant.preNorm);
+        trace.beforeAttention(Seq2SeqStack::Encoder, x);
         x = residual(x, layer.self.normGain, layer.self.normBias, [&](const Matrix& in) {
             return attend(in, in, layer.self, m_encoderHeads, Seq2SeqStack::Encoder, l, options, result);
         });
-        x = residual(x, layer.normGain, layer.normBias, [&](const Matrix& in) { return mlp(in, layer); });
+        trace.afterAttention(Seq2SeqStack::Encoder, x);
+        x = residual(x, layer.normGain, layer.normBias, [&](const Matrix& in) { return tracedMlp(in, layer, trace); });
+        trace.end(x);
     }
     result.encoderHidden = closeStack(std::move(x), m_encoder);
 
@@ -221,13 +232,19 @@ Seq2SeqResult Bart::forward(const std::vector<int>& source, const std::vector<in
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
         const BartLayer& layer = m_decoder.layers[static_cast<std::size_t>(l)];
+        Seq2SeqBlockTrace trace(result, true, l, !m_variant.preNorm);
+        trace.beforeAttention(Seq2SeqStack::Decoder, y);
         y = residual(y, layer.self.normGain, layer.self.normBias, [&](const Matrix& in) {
             return attend(in, in, layer.self, m_info.heads, Seq2SeqStack::Decoder, l, options, result);
         });
+        trace.afterAttention(Seq2SeqStack::Decoder, y);
+        trace.beforeAttention(Seq2SeqStack::Cross, y);
         y = residual(y, layer.cross.normGain, layer.cross.normBias, [&](const Matrix& in) {
             return attend(in, result.encoderHidden, layer.cross, m_info.heads, Seq2SeqStack::Cross, l, options, result);
         });
-        y = residual(y, layer.normGain, layer.normBias, [&](const Matrix& in) { return mlp(in, layer); });
+        trace.afterAttention(Seq2SeqStack::Cross, y);
+        y = residual(y, layer.normGain, layer.normBias, [&](const Matrix& in) { return tracedMlp(in, layer, trace); });
+        trace.end(y);
     }
     throwIfCancelled(options.cancel);
     result.hidden = closeStack(std::move(y), m_decoder);

@@ -70,6 +70,7 @@ private:
     Matrix attend(const Matrix& x, const Matrix& source, const BartAttention& w, int heads, Seq2SeqStack stack,
                   int layer, const Seq2SeqOptions& options, Seq2SeqResult& result) const;
     Matrix mlp(const Matrix& x, const BartLayer& layer) const;
+    Matrix tracedMlp(const Matrix& x, const BartLayer& layer, Seq2SeqBlockTrace& trace) const; // mlp, noted for the pipeline
     // x + f(x) with the sub-block's LayerNorm before f (preNorm) or after the sum.
     template <typename F>
     Matrix residual(const Matrix& x, const RowVector& gain, const RowVector& bias, F&& f) const;

@@ -115,4 +115,44 @@ Matrix attendSeq2Seq(const Matrix& x, const Matrix& source, const Seq2SeqProject
     return out;
 }
 
+Seq2SeqBlockTrace::Seq2SeqBlockTrace(Seq2SeqResult& result, bool decoderLayer, int layer, bool postNorm)
+{
+    if (!result.pipeline || result.pipeline->layer != layer)
+        return;
+    m_stack = static_cast<Seq2SeqStack>(result.pipeline->stack);
+    if ((m_stack != Seq2SeqStack::Encoder) == decoderLayer) {
+        m_capture = &*result.pipeline;
+        m_capture->normAfterAdd = postNorm;
+    }
+}
+
+void Seq2SeqBlockTrace::beforeAttention(Seq2SeqStack sublayer, const Matrix& x)
+{
+    if (m_capture && sublayer == m_stack)
+        m_capture->residual = x;
+}
+
+void Seq2SeqBlockTrace::afterAttention(Seq2SeqStack sublayer, const Matrix& x)
+{
+    if (m_capture && sublayer == m_stack)
+        m_capture->afterAttention = x;
+}
+
+void Seq2SeqBlockTrace::mlp(const Matrix& added)
+{
+    if (m_capture && m_stack != Seq2SeqStack::Decoder)
+        m_capture->mlpOutput = added;
+}
+
+void Seq2SeqBlockTrace::end(const Matrix& x)
+{
+    if (!m_capture)
+        return;
+    m_capture->blockOutput = x;
+    if (m_stack == Seq2SeqStack::Decoder) {
+        m_capture->mlpOutput = x - m_capture->afterAttention;
+        m_capture->restLabel = "cross-attention + MLP";
+    }
+}
+
 } // namespace attnviz

@@ -79,4 +79,23 @@ struct Seq2SeqStep
 Matrix attendSeq2Seq(const Matrix& x, const Matrix& source, const Seq2SeqProjections& w, const Seq2SeqStep& step,
                      const Seq2SeqOptions& options, Seq2SeqResult& result);
 
+// The pipeline's block row for one layer of an encoder-decoder's loop: the residual stream entering
+// the captured attention sublayer, after its add, what the rest of the layer adds, and the layer's
+// output. Does nothing unless the captured head is in this layer. After a decoder self-attention head
+// come cross-attention and the MLP, so what they add is the difference, labelled so.
+class Seq2SeqBlockTrace
+{
+public:
+    // postNorm: each sublayer's sum is normalised (BART, Marian), which the row says.
+    Seq2SeqBlockTrace(Seq2SeqResult& result, bool decoderLayer, int layer, bool postNorm = false);
+    void beforeAttention(Seq2SeqStack sublayer, const Matrix& x);
+    void afterAttention(Seq2SeqStack sublayer, const Matrix& x);
+    void mlp(const Matrix& added);
+    void end(const Matrix& x);
+
+private:
+    PipelineCapture* m_capture = nullptr; // null when the captured head is in another layer or stack
+    Seq2SeqStack m_stack = Seq2SeqStack::Encoder;
+};
+
 } // namespace attnviz

@@ -333,8 +333,10 @@ ForwardResult GenericTransformer::forwardFrom(const std::vector<int>& ids, const
         }
         case NormPlacement::Post:
             x = norm(x + attnOut, block.attnNormGain, block.attnNormBias);
-            if (capturesBlock)
+            if (capturesBlock) {
                 result.pipeline->afterAttention = x;
+                result.pipeline->normAfterAdd = true;
+            }
             mlpOut = mlp(x, block);
             x = norm(x + mlpOut, block.mlpNormGain, block.mlpNormBias);
             break;

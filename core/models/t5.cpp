@@ -199,10 +199,16 @@ Seq2SeqResult T5::forward(const std::vector<int>& source, const std::vector<int>
     for (int l = 0; l < encoderLayers(); ++l) {
         throwIfCancelled(options.cancel);
         const T5Block& b = m_encoder.blocks[static_cast<std::size_t>(l)];
+        Seq2SeqBlockTrace trace(result, false, l);
+        trace.beforeAttention(Seq2SeqStack::Encoder, x);
         const Matrix xn = rmsNorm(x, b.self.normGain, m_eps);
         x += attendSeq2Seq(xn, xn, {b.self.q, b.self.k, b.self.v, b.self.o},
                            step(Seq2SeqStack::Encoder, l, encoderBias.data(), selfNote), options, result);
-        x += feedForward(x, b);
+        trace.afterAttention(Seq2SeqStack::Encoder, x);
+        const Matrix added = feedForward(x, b);
+        trace.mlp(added);
+        x += added;
+        trace.end(x);
     }
     result.encoderHidden = rmsNorm(x, m_encoder.finalNormGain, m_eps);
 
@@ -211,16 +217,24 @@ Seq2SeqResult T5::forward(const std::vector<int>& source, const std::vector<int>
     for (int l = 0; l < m_info.layers; ++l) {
         throwIfCancelled(options.cancel);
         const T5Block& b = m_decoder.blocks[static_cast<std::size_t>(l)];
+        Seq2SeqBlockTrace trace(result, true, l);
+        trace.beforeAttention(Seq2SeqStack::Decoder, y);
         const Matrix yn = rmsNorm(y, b.self.normGain, m_eps);
         y += attendSeq2Seq(yn, yn, {b.self.q, b.self.k, b.self.v, b.self.o},
                            step(Seq2SeqStack::Decoder, l, decoderBias.data(), selfNote), options, result);
+        trace.afterAttention(Seq2SeqStack::Decoder, y);
+        trace.beforeAttention(Seq2SeqStack::Cross, y);
         const Matrix cn = rmsNorm(y, b.cross.normGain, m_eps);
         y += attendSeq2Seq(cn, result.encoderHidden, {b.cross.q, b.cross.k, b.cross.v, b.cross.o},
                            step(Seq2SeqStack::Cross, l, nullptr,
                                 "cross-attention: queries from the decoder, keys and values from the encoder "
                                 "output; unscaled scores and no position bias"),
                            options, result);
-        y += feedForward(y, b);
+        trace.afterAttention(Seq2SeqStack::Cross, y);
+        const Matrix added = feedForward(y, b);
+        trace.mlp(added);
+        y += added;
+        trace.end(y);
     }
     throwIfCancelled(options.cancel);
     result.hidden = rmsNorm(y, m_decoder.finalNormGain, m_eps);

@@ -104,7 +104,7 @@ MainWindow::MainWindow(QWidget* parent, bool useSettings)
     m_hint->setViewName(currentViewName());
     m_sideView = new SideViewDock(m_selection, this);
     addDockWidget(Qt::RightDockWidgetArea, m_sideView);
-    m_sideView->hide(); // View → Side View (Ctrl+D) shows it; the saved window state remembers
+    m_sideView->hide(); // View → Side View (F9) shows it; the saved window state remembers
     m_lessonEditor = new LessonEditor(m_service, this);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonEditor);
     m_lessonEditor->hide(); // View → Lesson Editor (Ctrl+L), enabled while a lesson is open

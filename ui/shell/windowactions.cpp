@@ -92,9 +92,9 @@ void WindowActions::buildFileMenu()
         QString tip;
         void (ExportController::*slot)(AttentionView*);
     } exports[] = {
-        {tr("&Export View…"), QKeySequence(tr("Ctrl+E")), tr("Save the current view as PNG, SVG or PDF"),
+        {tr("&Export View…"), QKeySequence(tr("Ctrl+Shift+E")), tr("Save the current view as PNG, SVG or PDF"),
          &ExportController::exportView},
-        {tr("Export &Batch…"), QKeySequence(tr("Ctrl+Shift+E")),
+        {tr("Export &Batch…"), QKeySequence(tr("Ctrl+Shift+B")),
          tr("Save the current view for every head or layer, as files or one PDF handout"),
          &ExportController::exportBatch},
         {tr("Export &Data…"), QKeySequence(), tr("Save the attention numbers as CSV, JSON or NumPy .npy"),
@@ -168,7 +168,7 @@ void WindowActions::buildViewMenu()
     }
     QAction* side = m_window->sideViewDock()->toggleViewAction();
     side->setText(tr("&Side View"));
-    side->setShortcut(QKeySequence(tr("Ctrl+D")));
+    side->setShortcut(QKeySequence(Qt::Key_F9)); // not Ctrl+D: on GNOME and KDE that deletes a character
     side->setToolTip(tr("Show a second view beside the tabs, e.g. arcs next to the heatmap"));
     view->addAction(side);
     QAction* editor = m_window->lessonEditor()->toggleViewAction();
@@ -293,6 +293,7 @@ QString WindowActions::shortcutsHelpText() const
         lines << tr("%1: %2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
     lines << tr("Left / Right in the token strip: previous / next query token")
           << tr("Ctrl+wheel over the heatmap: zoom");
+    lines << PipelineView::keyHelp();
     for (const QString& key : m_window->presentationMode()->keyHelp())
         lines << tr("In presentation mode, %1").arg(key);
     return lines.join(QLatin1Char('\n'));

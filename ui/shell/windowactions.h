@@ -26,6 +26,7 @@ public:
     void step(int layerDelta, int headDelta, int queryDelta);
     // Every shortcut of the menus with its action, one per line (Help → Keyboard Shortcuts).
     QString shortcutsHelpText() const;
+    QList<QAction*> menuShortcuts() const; // every menu action that has a shortcut, in menu order
 
 private:
     void buildFileMenu();
@@ -34,7 +35,6 @@ private:
     void buildAnalysisMenu();
     void buildHelpMenu();
     QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& keys, const QString& tip);
-    QList<QAction*> menuShortcuts() const; // every menu action that has a shortcut, in menu order
 
     MainWindow* m_window;
 };

@@ -389,6 +389,26 @@ private slots:
         std::filesystem::remove(file);
     }
 
+    void controlCharactersInTokenTextsAreShownEscaped()
+    {
+        // A file from another tool may carry raw control characters in token texts: they are shown
+        // as "\xNN" / "\n" like the tokenizers' labels, so the views, the exports and the CLI's
+        // plain-text table (a terminal would ring or move the cursor) never get them raw.
+        std::string doc = goodDocument;
+        const std::string plain = "{\"text\":\"a\",";
+        doc.replace(doc.find(plain), plain.size(), "{\"text\":\"\\u0007\\n\u00e9\",");
+        const std::string file = written("controls.attention.safetensors",
+                                         rawFile(doc, {{"stacks.0.weights", "F32", "[1,2,2,2]", bytesOf(goodWeights())}}));
+        std::shared_ptr<AttentionResult> result;
+        try {
+            result = reopen(file);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+        QCOMPARE(QString::fromStdString(result->tokens[0].display), QStringLiteral("\\x07\\n\u00e9"));
+        QCOMPARE(QString::fromStdString(result->tokens[1].display), QStringLiteral("b"));
+    }
+
     void recomputeFeaturesSayTheyNeedTheModel()
     {
         const auto original = runFixture("gpt2");

@@ -19,6 +19,7 @@ class TestBart : public QObject
 private slots:
     void forwardMatchesReference();
     void runFillsThreeStacks();
+    void blockRowFollowsTheResidualStream();
 };
 
 void TestBart::forwardMatchesReference()
@@ -81,6 +82,51 @@ void TestBart::runFillsThreeStacks()
     // The greedy translation the decoder read is what generateGreedy returns.
     const std::vector<int> generated = model->generateGreedy(src, 15);
     QCOMPARE(result->tokens.size(), generated.size() + 1);
+}
+
+void TestBart::blockRowFollowsTheResidualStream()
+{
+    // The pipeline's block row on every stack, against PyTorch's hidden states: this BART has no
+    // final norms, so the last encoder layer's output is encoder_hidden and the last decoder
+    // layer's is hidden.
+    const json::Value ref = json::parseFile(modelCase("bart") + "/expected.json");
+    const std::vector<int> src = intsOf(*ref.find("src_ids"));
+    const std::vector<int> tgt = intsOf(*ref.find("ids"));
+    const auto model = openModel(modelCase("bart"));
+    const auto& network = dynamic_cast<const Seq2SeqModel&>(*model).network();
+    const Index S = static_cast<Index>(src.size());
+    const Index T = static_cast<Index>(tgt.size());
+    std::vector<std::uint8_t> valid;
+    for (int id : src)
+        valid.push_back(id == 1 ? 0 : 1); // <pad>
+    const auto capture = [&](Seq2SeqStack stack, int layer) {
+        Seq2SeqOptions options;
+        options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
+        options.masks[1] = buildMask(MaskSpec::causal(), T, T);
+        options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
+        options.pipelineStack = stack;
+        options.pipelineHead = std::make_pair(layer, 0);
+        return *network.forward(src, tgt, options).pipeline;
+    };
+    const int lastEncoder = network.encoderLayers() - 1;
+    const int lastDecoder = network.info().layers - 1;
+    const PipelineCapture encoder = capture(Seq2SeqStack::Encoder, lastEncoder);
+    QVERIFY(maxAbsDiff(encoder.blockOutput, matrixOf(*ref.find("encoder_hidden"), S)) < 1e-4f);
+    QCOMPARE(encoder.residual.rows(), S);
+    QVERIFY(encoder.restLabel.empty()); // the MLP's own output
+    const PipelineCapture cross = capture(Seq2SeqStack::Cross, lastDecoder);
+    const PipelineCapture self = capture(Seq2SeqStack::Decoder, lastDecoder);
+    const Matrix hidden = matrixOf(*ref.find("hidden"), T);
+    QVERIFY(maxAbsDiff(cross.blockOutput, hidden) < 1e-4f);
+    QVERIFY(maxAbsDiff(self.blockOutput, hidden) < 1e-4f);
+    // Cross-attention starts where the self-attention's add ends; after a self-attention head the
+    // rest of the layer is cross-attention and the MLP, shown as what they add together.
+    QCOMPARE(cross.residual, self.afterAttention);
+    QVERIFY(self.restLabel.find("cross-attention") != std::string::npos);
+    QVERIFY(maxAbsDiff(Matrix(self.afterAttention + self.mlpOutput), hidden) < 1e-4f);
+    // A layer starts where the previous one ended.
+    QCOMPARE(capture(Seq2SeqStack::Decoder, lastDecoder - 1).blockOutput, self.residual);
+    QCOMPARE(capture(Seq2SeqStack::Encoder, lastEncoder - 1).blockOutput, encoder.residual);
 }
 
 QTEST_APPLESS_MAIN(TestBart)

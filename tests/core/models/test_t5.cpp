@@ -96,6 +96,39 @@ private slots:
                      name); // and not needlessly short
         }
     }
+
+    void blockRowChainsThroughTheLayers()
+    {
+        // T5's layers are pre-norm sums: each part of the pipeline's block row adds to the last,
+        // cross-attention starts where self-attention's add ends, and a layer where the last ended.
+        // (test_bart checks the same row against PyTorch's hidden states.)
+        const json::Value ref = json::parseFile(modelCase("t5") + "/expected.json");
+        const std::vector<int> src = intsOf(*ref.find("src_ids"));
+        const std::vector<int> tgt = intsOf(*ref.find("ids"));
+        const auto model = openModel(modelCase("t5"));
+        const auto& net = dynamic_cast<const Seq2SeqModel&>(*model).network();
+        const auto capture = [&](Seq2SeqStack stack, int layer) {
+            Seq2SeqOptions options;
+            const Index S = Index(src.size()), T = Index(tgt.size());
+            options.masks[0] = buildMask(MaskSpec::none(), S, S);
+            options.masks[1] = buildMask(MaskSpec::causal(), T, T);
+            options.masks[2] = buildMask(MaskSpec::none(), T, S);
+            options.pipelineStack = stack;
+            options.pipelineHead = std::make_pair(layer, 0);
+            return *net.forward(src, tgt, options).pipeline;
+        };
+        const int last = net.info().layers - 1;
+        const PipelineCapture self = capture(Seq2SeqStack::Decoder, last);
+        const PipelineCapture cross = capture(Seq2SeqStack::Cross, last);
+        QCOMPARE(Index(self.blockOutput.rows()), Index(tgt.size()));
+        QVERIFY(maxAbsDiff(Matrix(cross.residual + cross.output), cross.afterAttention) < 1e-5f);
+        QVERIFY(maxAbsDiff(Matrix(cross.afterAttention + cross.mlpOutput), cross.blockOutput) < 1e-5f);
+        QCOMPARE(cross.residual, self.afterAttention);
+        QCOMPARE(self.blockOutput, cross.blockOutput);
+        QCOMPARE(capture(Seq2SeqStack::Decoder, last - 1).blockOutput, self.residual);
+        const PipelineCapture encoder = capture(Seq2SeqStack::Encoder, 0);
+        QVERIFY(maxAbsDiff(Matrix(encoder.afterAttention + encoder.mlpOutput), encoder.blockOutput) < 1e-5f);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestT5)

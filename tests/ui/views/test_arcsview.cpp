@@ -72,10 +72,10 @@ private slots:
     void topKKeepsEachQuerysStrongest()
     {
         // Four keys in a row, two kept: the cut-off is the second largest weight.
-        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f, 0.2f}, 2, 0.01f), 0.3f);
-        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f}, 2, 0.01f), 0.01f);  // they fit: only the floor applies
-        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 1, 0.6f), 0.6f); // never below the floor
-        QCOMPARE(ArcsView::cutOff({0.5f, 0.1f, 0.3f}, 0, 0.01f), 0.01f); // k = 0: every line
+        QCOMPARE(arcsCutOff({0.5f, 0.1f, 0.3f, 0.2f}, 2, 0.01f), 0.3f);
+        QCOMPARE(arcsCutOff({0.5f, 0.1f}, 2, 0.01f), 0.01f);  // they fit: only the floor applies
+        QCOMPARE(arcsCutOff({0.5f, 0.1f, 0.3f}, 1, 0.6f), 0.6f); // never below the floor
+        QCOMPARE(arcsCutOff({0.5f, 0.1f, 0.3f}, 0, 0.01f), 0.01f); // k = 0: every line
     }
 
     // A long input: every query keeps its k strongest keys (no global cap drops whole rows), the

@@ -36,6 +36,16 @@ std::shared_ptr<const AttentionResult> decoder(int layer = 2, int head = 1)
     return openModel("builtin:decoder")->run(request);
 }
 
+// The built-in translator with the pipeline on one of its stacks (0 encoder, 1 decoder, 2 cross).
+std::shared_ptr<const AttentionResult> translator(int stack)
+{
+    RunRequest request;
+    request.text = "the red car is fast";
+    request.pipelineStack = stack;
+    request.pipelineHead = std::make_pair(1, 0);
+    return openModel("builtin:translator")->run(request);
+}
+
 void shape(SelectionState& selection, const AttentionResult& r)
 {
     const auto& a = r.stacks.front().attention;
@@ -335,6 +345,7 @@ private slots:
         QVERIFY(p.blockOutput.size() > 0);
         const FollowedQuery f = followQuery(p, 4, 30);
         QVERIFY(f.hasBlock());
+        QVERIFY(!f.normAfterAdd); // GPT-2 is pre-norm: the row's sums are plain sums
         QCOMPARE(f.residual, Matrix(p.residual.row(4)));
         QCOMPARE(f.mlp, Matrix(p.mlpOutput.row(4)));
         QVERIFY((f.afterAttention + f.mlp - f.blockOutput).cwiseAbs().maxCoeff() < 1e-4f);
@@ -357,6 +368,36 @@ private slots:
         lessonView.setMode(PipelineView::Mode::FollowQuery);
         QVERIFY(!followQuery(*lesson->pipeline, 1, 30).hasBlock());
         QCOMPARE(lessonView.stageCount(), int(FollowQueryPicture::Sum) + 1);
+        QSettings().clear();
+    }
+
+    // A translator's stacks have the block row too: after a cross-attention head the MLP, after a
+    // decoder self-attention head cross-attention and the MLP together, said in its title.
+    void translatorsFollowTheTokenThroughTheBlock()
+    {
+        QSettings().clear();
+        for (int stack : {0, 1, 2}) {
+            const auto result = translator(stack);
+            const FollowedQuery f = followQuery(*result->pipeline, 1, 30);
+            QVERIFY2(f.hasBlock(), qPrintable(QString::number(stack)));
+            QCOMPARE(f.restLabel.contains(QStringLiteral("cross-attention")), stack == 1);
+            QVERIFY(f.normAfterAdd); // BART: each sum is normalised, and the row says so
+            if (stack == 0) { // and BERT's post-norm encoder says the same
+                RunRequest bert;
+                bert.text = "the red car is fast";
+                bert.pipelineHead = std::make_pair(1, 0);
+                QVERIFY(followQuery(*openModel("builtin:encoder")->run(bert)->pipeline, 1, 30).normAfterAdd);
+            }
+            SelectionState selection;
+            shape(selection, *result);
+            selection.setStack(stack);
+            selection.setQueryToken(1);
+            PipelineView view(&selection);
+            view.setResult(result);
+            view.setMode(PipelineView::Mode::FollowQuery);
+            const auto stages = view.fit(QRectF(0, 0, 1920, 1080)).follow->stages();
+            QVERIFY(std::find(stages.begin(), stages.end(), FollowQueryPicture::Mlp) != stages.end());
+        }
         QSettings().clear();
     }
 
@@ -493,12 +534,14 @@ private slots:
                                          {QStringLiteral("lesson"), testdata::lesson("two-heads-causal"), 2, 0},
                                          {QStringLiteral("matrices-lesson"), testdata::lesson("two-heads-causal"), 2, 0,
                                           PipelineView::Mode::Matrices},
-                                         {QStringLiteral("matrices-decoder"), decoder(), 3, 0, PipelineView::Mode::Matrices}};
+                                         {QStringLiteral("matrices-decoder"), decoder(), 3, 0, PipelineView::Mode::Matrices},
+                                         {QStringLiteral("translator-decoder"), translator(1), 2, 0}};
         for (const Shot& shot : shots) {
             for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
                 for (const ExportTheme theme : {ExportTheme::Light, ExportTheme::Dark}) {
                     SelectionState selection;
                     shape(selection, *shot.result);
+                    selection.setStack(shot.result->pipeline->stack);
                     selection.setQueryToken(shot.query);
                     PipelineView view(&selection);
                     view.setPalette(ViewStyleScope::palette(theme));

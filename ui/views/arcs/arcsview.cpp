@@ -1,6 +1,7 @@
 #include "views/arcs/arcsview.h"
 
 #include "views/arcs/arcspalette.h"
+#include "views/arcs/arcsselection.h"
 
 #include <QFontMetricsF>
 #include <QActionGroup>
@@ -100,13 +101,18 @@ ArcsLayout ArcsView::layoutFor(const QRectF& target) const
     const int queries = stack->attention.queries;
     const int keys = stack->attention.keys;
     // The widest label in each size: both columns use it, so the picture stays symmetric.
+    // Measuring every label is O(T) text shaping: kept per (stack, size) until the result changes.
     const auto widestLabel = [&](int pixelSize) {
+        const std::pair<const AttentionStack*, int> key(stack, pixelSize);
+        if (const auto known = m_labelWidths.find(key); known != m_labelWidths.end())
+            return known->second;
         const QFontMetricsF metrics(labelFont(pixelSize));
         qreal width = 24.0;
         for (int i = 0; i < queries; ++i)
             width = std::max(width, metrics.horizontalAdvance(label(queryTokensOf(*result(), *stack), i)));
         for (int j = 0; j < keys; ++j)
             width = std::max(width, metrics.horizontalAdvance(label(keyTokens(*result(), *stack), j)));
+        m_labelWidths[key] = width;
         return width;
     };
     const ArcsLayout roomiest = ArcsLayout::compute(target, queries, keys, target.width(), scale);
@@ -177,7 +183,9 @@ ArcsView::PictureKey ArcsView::pictureKey() const
 
 void ArcsView::resultChanged()
 {
-    m_picture = QImage(); // a new result: the key cannot tell, since it holds no result
+    m_picture = QImage(); // a new result: the keys cannot tell, since they hold no result
+    m_chosenKey.reset();
+    m_labelWidths.clear();
     updateMinimumHeight();
     AttentionView::resultChanged();
 }
@@ -195,6 +203,8 @@ void ArcsView::updateMinimumHeight()
 void ArcsView::changeEvent(QEvent* event)
 {
     AttentionView::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange)
+        m_labelWidths.clear(); // labels are measured in the application's font
     if (event->type() == QEvent::FontChange) // presentation mode's large type: larger rows
         updateMinimumHeight();
 }
@@ -305,38 +315,44 @@ void ArcsView::paintHeader(QPainter& painter, const QRectF& target, const ArcsLa
                      Qt::AlignLeft | Qt::AlignVCenter, cross ? tr("source (keys)") : tr("keys"));
 }
 
-float ArcsView::cutOff(std::vector<float> weights, std::size_t k, float floor)
-{
-    if (weights.size() <= k || k == 0) return floor;
-    std::nth_element(weights.begin(), weights.begin() + std::ptrdiff_t(k - 1), weights.end(), std::greater<>());
-    return std::max(floor, weights[k - 1]);
-}
-
-ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus, const QRectF& visible) const
+const ArcsSelection& ArcsView::chosenArcs(ArcsLayout::Hit focus) const
 {
     const AttentionStack* stack = currentStack(result().get(), selection());
     const SelectionState* sel = selection();
     const AttentionTensor& a = stack->attention;
-    const int layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
-    const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
-    const QList<int> heads = drawnHeads();
-    const std::size_t topK = sel != nullptr ? static_cast<std::size_t>(sel->arcsTopK()) : 0;
-    // Heads' lines would coincide and blend into grey; fanning their ends out a little within
-    // the row keeps every head's colour visible.
-    const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
+    ChoiceKey key;
+    key.stack = sel ? sel->stack() : 0;
+    key.layer = std::clamp(sel ? sel->layer() : 0, 0, a.layers - 1);
+    key.heads = drawnHeads();
+    key.topK = sel != nullptr ? sel->arcsTopK() : 0;
+    key.focus = focus;
     // A sentence pair's A → B or B → A choice keeps only the lines from one sentence to the other.
     const std::vector<Token>& queryTok = queryTokensOf(*result(), *stack);
     const std::vector<Token>& keyTok = keyTokens(*result(), *stack);
     const bool pair = !stack->keysFromSource && !stack->queriesFromSource && firstOfSentenceB(queryTok) >= 0;
-    const SentenceBlock block = pair && sel != nullptr ? sel->sentenceBlock() : SentenceBlock::All;
-    auto shown = [&](int i, int j) {
-        if (block != SentenceBlock::All &&
-            (segmentOf(queryTok, i) != (block == SentenceBlock::AToB ? 0 : 1) ||
+    key.block = pair && sel != nullptr ? sel->sentenceBlock() : SentenceBlock::All;
+    if (m_chosenKey == key)
+        return m_chosen;
+    const auto shown = [&](int i, int j) {
+        if (key.block != SentenceBlock::All &&
+            (segmentOf(queryTok, i) != (key.block == SentenceBlock::AToB ? 0 : 1) ||
              segmentOf(keyTok, j) == segmentOf(queryTok, i)))
             return false;
         return !(focus.side == ArcsLayout::Side::Left && focus.index != i) &&
                !(focus.side == ArcsLayout::Side::Right && focus.index != j);
     };
+    m_chosen = ArcsSelection::choose(a, key.layer, key.heads, std::size_t(key.topK), shown);
+    m_chosenKey = key;
+    return m_chosen;
+}
+
+ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus, const QRectF& visible) const
+{
+    const qreal width = std::clamp(layout.rowHeight / 8.0, 1.0, 3.0);
+    const QList<int> heads = drawnHeads();
+    // Heads' lines would coincide and blend into grey; fanning their ends out a little within
+    // the row keeps every head's colour visible.
+    const qreal step = heads.size() > 1 ? std::min(width + 0.5, layout.rowHeight * 0.6 / heads.size()) : 0.0;
     // A line is drawn where its span of rows meets what is visible (a long input scrolls).
     auto crossesVisible = [&](int i, int j) {
         if (visible.isEmpty())
@@ -344,44 +360,24 @@ ArcsLines ArcsView::linesFor(const ArcsLayout& layout, ArcsLayout::Hit focus, co
         const qreal y0 = layout.leftAnchor(i).y(), y1 = layout.rightAnchor(j).y();
         return std::max(y0, y1) >= visible.top() - width && std::min(y0, y1) <= visible.bottom() + width;
     };
-    constexpr float Invisible = 0.01f; // lighter lines cannot be seen anyway
-    constexpr int Levels = 32;         // lines are grouped by opacity per head: one pen per group
+    constexpr int Levels = 32; // lines are grouped by opacity per head: one pen per group
     ArcsLines lines;
-    std::vector<float> row;
-    std::size_t count = 0;
     for (int n = 0; n < heads.size(); ++n) {
-        const QPointF offset(0.0, (n - (heads.size() - 1) / 2.0) * step);
-        const auto first = lines.groups.size();
         for (int level = 0; level < Levels; ++level) {
             QColor color = ArcsPalette::headColor(heads[n]);
             color.setAlphaF(std::max(1, level) / double(Levels - 1));
             lines.groups.push_back({color, {}});
         }
-        for (int i = 0; i < a.queries; ++i) {
-            // Every query keeps its own strongest keys: no cap over the whole picture drops a row.
-            row.clear();
-            for (int j = 0; j < a.keys; ++j)
-                if (shown(i, j) && a.at(layer, heads[n], i, j) >= Invisible)
-                    row.push_back(a.at(layer, heads[n], i, j));
-            const std::size_t kept = topK == 0 ? row.size() : std::min(row.size(), topK);
-            const float floor = cutOff(row, topK, Invisible);
-            // Weights tied at the cut-off fill what the stronger ones leave of k, no more.
-            std::size_t ties = kept - static_cast<std::size_t>(std::count_if(row.begin(), row.end(),
-                                                                                [floor](float w) { return w > floor; }));
-            for (int j = 0; j < a.keys; ++j) {
-                const float w = a.at(layer, heads[n], i, j);
-                if (w < floor || !shown(i, j) || (w == floor && ties == 0))
-                    continue;
-                if (w == floor)
-                    --ties;
-                if (!crossesVisible(i, j))
-                    continue;
-                const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, w) * (Levels - 1))));
-                lines.groups[first + std::size_t(level)].lines.append(
-                    QLineF(layout.leftAnchor(i) + offset, layout.rightAnchor(j) + offset));
-                ++count;
-            }
-        }
+    }
+    std::size_t count = 0;
+    for (const ChosenArc& arc : chosenArcs(focus).arcs) {
+        if (!crossesVisible(arc.query, arc.key))
+            continue;
+        const QPointF offset(0.0, (arc.headIndex - (heads.size() - 1) / 2.0) * step);
+        const int level = std::min(Levels - 1, static_cast<int>(std::lround(std::min(1.0f, arc.weight) * (Levels - 1))));
+        lines.groups[std::size_t(arc.headIndex) * Levels + std::size_t(level)].lines.append(
+            QLineF(layout.leftAnchor(arc.query) + offset, layout.rightAnchor(arc.key) + offset));
+        ++count;
     }
     // Thousands of overlapping lines read as density, not as single strokes: thin lines drawn
     // without antialiasing there cost a fraction of wide smooth ones.

@@ -6,11 +6,14 @@
 
 #include "views/arcs/arcslayout.h"
 #include "views/arcs/arcslines.h"
+#include "views/arcs/arcsselection.h"
 #include "views/attentionview.h"
 #include "state/selectionstate.h"
 
 #include <QFont>
 
+#include <map>
+#include <optional>
 #include <vector>
 
 namespace attnviz {
@@ -19,10 +22,6 @@ class ArcsView : public AttentionView
 {
     Q_OBJECT
 public:
-    // The smallest weight of a query row's lines when it draws its `k` strongest keys: the k-th
-    // largest weight, or `floor` when the row has no more (k = 0: every line above the floor).
-    static float cutOff(std::vector<float> weights, std::size_t k, float floor);
-
     explicit ArcsView(SelectionState* selection, QWidget* parent = nullptr);
 
     void paint(QPainter& painter, const QRectF& target) const override;
@@ -81,6 +80,22 @@ private:
     // The picture of the visible part: repaints (expose, other windows) are a blit.
     QImage m_picture;
     PictureKey m_pictureKey;
+
+    // The lines' choice does not depend on geometry: scrolling reuses it (cleared with the result).
+    struct ChoiceKey
+    {
+        int stack = 0;
+        int layer = 0;
+        QList<int> heads;
+        int topK = 0;
+        ArcsLayout::Hit focus;
+        SentenceBlock block = SentenceBlock::All;
+        bool operator==(const ChoiceKey&) const = default;
+    };
+    const ArcsSelection& chosenArcs(ArcsLayout::Hit focus) const;
+    mutable std::optional<ChoiceKey> m_chosenKey; // paint() is const; these are caches of it
+    mutable ArcsSelection m_chosen;
+    mutable std::map<std::pair<const AttentionStack*, int>, qreal> m_labelWidths;
 };
 
 } // namespace attnviz

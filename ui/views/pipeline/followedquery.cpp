@@ -99,6 +99,8 @@ FollowedQuery followQuery(const PipelineCapture& capture, int query, int maxKeys
         f.afterAttention = capture.afterAttention.row(i);
         f.mlp = capture.mlpOutput.row(i);
         f.blockOutput = capture.blockOutput.row(i);
+        f.restLabel = QString::fromStdString(capture.restLabel);
+        f.normAfterAdd = capture.normAfterAdd;
     }
     f.shownKeys = keysToShow(f.weights, maxKeys);
     f.hiddenKeys = f.keyCount() - int(f.shownKeys.size());

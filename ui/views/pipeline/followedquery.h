@@ -5,6 +5,8 @@
 
 #include "engine/attentionresult.h"
 
+#include <QString>
+
 #include <vector>
 
 namespace attnviz {
@@ -31,6 +33,8 @@ struct FollowedQuery
     // the attention block's output (all heads through W_O), after the add, the MLP's output and
     // the stream out. Empty otherwise.
     Matrix residual, attention, afterAttention, mlp, blockOutput;
+    QString restLabel; // what `mlp` is when more than the MLP follows (a translator's cross-attention too)
+    bool normAfterAdd = false; // post-norm: "after the add" and "out" are normalised sums
     bool hasBlock() const { return blockOutput.size() > 0; }
 
     int keyCount() const { return int(weights.size()); }

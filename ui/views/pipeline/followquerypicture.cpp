@@ -102,7 +102,9 @@ QString FollowQueryPicture::stageExplanation(int stage, bool scaledByRootDk)
     case Values: return tr("Each key's value v_j = x_j·W_V is scaled by its weight: the rows of V that enter ·V.");
     case Sum: return tr("The head's output o_i is the sum of the weighted values; the share says how much each brings.");
     case Residual: return tr("The attention block's output (every head through W_O) is added to the token's residual stream.");
-    case Mlp: return tr("The MLP then works on each token alone and adds its output: the next layer's input.");
+    case Mlp:
+        return tr("The MLP then works on each token alone and adds its output: the next layer's input "
+                  "(in a translator's decoder, cross-attention comes first).");
     case Predictions: return tr("After all layers, the model turns the last token's vector into next-token probabilities.");
     case StageCount: break;
     }
@@ -471,9 +473,14 @@ std::vector<FollowQueryPicture::BlockPart> FollowQueryPicture::blockParts() cons
     const FollowedQuery& f = m_in.followed;
     std::vector<BlockPart> parts = {{&f.residual, tr("residual stream in"), QString(), Residual, {}},
                                     {&f.attention, tr("attention (all heads ·W_O)"), QStringLiteral("+"), Residual, {}},
-                                    {&f.afterAttention, tr("after the add"), QStringLiteral("="), Residual, {}},
-                                    {&f.mlp, tr("MLP output"), QStringLiteral("+ MLP"), Mlp, {}},
-                                    {&f.blockOutput, tr("out: next layer's input"), QStringLiteral("="), Mlp, {}}};
+                                    {&f.afterAttention, f.normAfterAdd ? tr("LayerNorm of the sum") : tr("after the add"),
+                                     QStringLiteral("="), Residual, {}},
+                                    {&f.mlp, f.restLabel.isEmpty() ? tr("MLP output") : f.restLabel,
+                                     f.restLabel.isEmpty() ? QStringLiteral("+ MLP") : QStringLiteral("+"), Mlp, {}},
+                                    {&f.blockOutput,
+                                     f.normAfterAdd && f.restLabel.isEmpty() ? tr("out: LayerNorm of the sum")
+                                                                             : tr("out: next layer's input"),
+                                     QStringLiteral("="), Mlp, {}}};
     const qreal width = vectorWidth(m_blockEntries, int(f.blockOutput.cols()));
     qreal x = 0.0;
     for (BlockPart& part : parts) {

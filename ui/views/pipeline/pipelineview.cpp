@@ -408,16 +408,52 @@ bool PipelineView::event(QEvent* event)
     return true;
 }
 
+namespace {
+
+// One table drives both the keys and their help, so the two cannot disagree.
+struct PipelineKey
+{
+    Qt::Key key;
+    bool control;
+    const char* help;
+    void (*act)(PipelineView&);
+};
+
+const PipelineKey kPipelineKeys[] = {
+    {Qt::Key_Period, false, QT_TRANSLATE_NOOP("PipelineView", "next stage"), [](PipelineView& v) { v.nextStage(); }},
+    {Qt::Key_Comma, false, QT_TRANSLATE_NOOP("PipelineView", "previous stage"),
+     [](PipelineView& v) { v.previousStage(); }},
+    {Qt::Key_Equal, true, QT_TRANSLATE_NOOP("PipelineView", "zoom in"), [](PipelineView& v) { v.zoomBy(1); }},
+    {Qt::Key_Plus, true, nullptr, [](PipelineView& v) { v.zoomBy(1); }}, // Ctrl++ on keypads and some layouts
+    {Qt::Key_Minus, true, QT_TRANSLATE_NOOP("PipelineView", "zoom out"), [](PipelineView& v) { v.zoomBy(-1); }},
+    {Qt::Key_0, true, QT_TRANSLATE_NOOP("PipelineView", "reset the zoom"), [](PipelineView& v) { v.resetZoom(); }},
+};
+
+} // namespace
+
+QStringList PipelineView::keyHelp()
+{
+    QStringList lines;
+    for (const PipelineKey& k : kPipelineKeys) {
+        if (!k.help) continue;
+        const QKeySequence key(k.control ? QKeyCombination(Qt::ControlModifier, k.key) : QKeyCombination(k.key));
+        lines << tr("In the pipeline view, %1: %2").arg(key.toString(QKeySequence::NativeText), tr(k.help));
+    }
+    lines << tr("In the pipeline view, Ctrl+wheel: zoom; click a key's row: follow that token");
+    return lines;
+}
+
 void PipelineView::keyPressEvent(QKeyEvent* event)
 {
     const bool control = event->modifiers() & Qt::ControlModifier;
-    if (control && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus)) zoomBy(1);
-    else if (control && event->key() == Qt::Key_Minus) zoomBy(-1);
-    else if (control && event->key() == Qt::Key_0) resetZoom();
-    else if (!control && event->key() == Qt::Key_Period) nextStage();
-    else if (!control && event->key() == Qt::Key_Comma) previousStage();
-    else return AttentionView::keyPressEvent(event);
-    event->accept();
+    for (const PipelineKey& k : kPipelineKeys) {
+        if (k.key == event->key() && k.control == control) {
+            k.act(*this);
+            event->accept();
+            return;
+        }
+    }
+    AttentionView::keyPressEvent(event);
 }
 
 void PipelineView::mousePressEvent(QMouseEvent* event)

@@ -35,6 +35,8 @@ public:
     // Lessons and small inputs (≤ 8 tokens, every side ≤ 16) default to matrices, the rest to following.
     bool showsSmallInput() const;
     static QString modeSettingsKey(bool smallInput);
+    // The view's own keys (it must have the focus), one line each, for Help → Keyboard Shortcuts.
+    static QStringList keyHelp();
 
     void zoomBy(int steps);
     void resetZoom();
