@@ -49,6 +49,18 @@ bool fieldClaims(QWidget* field, const QKeyCombination& key)
     return override.isAccepted();
 }
 
+// The window shown and active, the sentence field holding the keyboard focus.
+bool focusTheTextField(MainWindow& window)
+{
+    window.setDialogsEnabled(false);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) return false;
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window)) return false;
+    window.inputPanel()->textEdit()->setFocus();
+    return true;
+}
+
 } // namespace
 
 class TestShortcuts : public QObject
@@ -84,13 +96,8 @@ private slots:
     void windowKeysReachTheWindowFromTheTextField()
     {
         MainWindow window(nullptr, false);
-        window.setDialogsEnabled(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
         QPlainTextEdit* edit = window.inputPanel()->textEdit();
-        edit->setFocus();
+        QVERIFY(focusTheTextField(window));
         for (const QAction* a : window.findChild<WindowActions*>()->menuShortcuts()) {
             for (const QKeySequence& key : a->shortcuts())
                 QVERIFY2(!fieldClaims(edit, key[0]), qPrintable(QStringLiteral("the text field takes %1 (%2)")
@@ -112,13 +119,8 @@ private slots:
         // Every binding of "delete the next character" and "go to the line's end" on this scheme
         // (Ctrl+D and Ctrl+E among them on GNOME and KDE) edits the sentence, not the window.
         MainWindow window(nullptr, false);
-        window.setDialogsEnabled(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
         QPlainTextEdit* edit = window.inputPanel()->textEdit();
-        edit->setFocus();
+        QVERIFY(focusTheTextField(window));
         const QString sentence = QStringLiteral("The cat sat");
         for (const QKeySequence& binding : QKeySequence::keyBindings(QKeySequence::Delete)) {
             window.setText(sentence);
