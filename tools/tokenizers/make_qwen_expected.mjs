@@ -12,27 +12,12 @@
 //   NODE_PATH=/tmp/unigramref/node_modules node tools/tokenizers/make_qwen_expected.mjs
 import fs from "fs";
 import path from "path";
-import { AutoTokenizer, root, scratchFolder, version } from "./reference.mjs";
+import { AutoTokenizer, qwenConverterLayout, root, scratchFolder, version } from "./reference.mjs";
 
 const folder = path.resolve(root, "..", "shared", "fixtures", "tokenizers", "qwen2.5");
 const scratch = scratchFolder("qwen-");
 
-const pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-const config = JSON.parse(fs.readFileSync(path.join(folder, "tokenizer_config.json"), "utf8"));
-const vocab = JSON.parse(fs.readFileSync(path.join(folder, "vocab.json"), "utf8"));
-const merges = fs.readFileSync(path.join(folder, "merges.txt"), "utf8").split("\n")
-    .filter((l) => l.length > 0 && !l.startsWith("#version"));
-const added = Object.entries(config.added_tokens_decoder).map(([id, t]) => ({ id: Number(id), content: t.content,
-    single_word: t.single_word, lstrip: t.lstrip, rstrip: t.rstrip, normalized: t.normalized, special: t.special }));
-const tokenizerJson = { version: "1.0", truncation: null, padding: null, added_tokens: added,
-    normalizer: { type: "NFC" },
-    pre_tokenizer: { type: "Sequence", pretokenizers: [
-        { type: "Split", pattern: { Regex: pattern }, behavior: "Isolated", invert: false },
-        { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false }] },
-    post_processor: { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false },
-    decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false },
-    model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: "", end_of_word_suffix: "",
-        fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges } };
+const { tokenizerJson, config } = qwenConverterLayout(folder);
 fs.mkdirSync(path.join(scratch, "qwen2.5"));
 fs.writeFileSync(path.join(scratch, "qwen2.5", "tokenizer.json"), JSON.stringify(tokenizerJson));
 fs.writeFileSync(path.join(scratch, "qwen2.5", "tokenizer_config.json"), JSON.stringify(config));
