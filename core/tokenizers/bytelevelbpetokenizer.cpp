@@ -65,15 +65,17 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(BpeModel model, AddedTokens added, 
 void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offset, int segment,
                                         std::vector<Token>& out, std::vector<std::string>& bytes) const
 {
-    std::string prefixed;
-    std::size_t shift = 0; // bytes added in front of `text`, not part of the input
-    if (m_addPrefixSpace && !text.empty() && text.front() != ' ') {
-        prefixed.reserve(text.size() + 1);
-        prefixed.push_back(' ');
-        prefixed.append(text);
-        text = prefixed;
-        shift = 1;
+    // Normalise, then the prefix space (added, so it spans nothing of the input).
+    AlignedText normalized = AlignedText::from(text, static_cast<int>(offset));
+    if (!m_normalizer.empty())
+        normalized = m_normalizer.apply(std::move(normalized));
+    if (m_addPrefixSpace && !normalized.text.empty() && normalized.text.front() != ' ') {
+        AlignedText prefixed;
+        prefixed.append(" ", {normalized.spans.front().first, normalized.spans.front().first});
+        prefixed.appendFrom(normalized, 0, normalized.text.size());
+        normalized = std::move(prefixed);
     }
+    text = normalized.text;
     const std::vector<ByteRange> words = preSplit(text);
     for (const ByteRange& word : words) {
         if (word.begin == word.end)
@@ -108,9 +110,9 @@ void ByteLevelBpeTokenizer::encodePlain(std::string_view text, std::size_t offse
             Token t;
             t.id = s.id;
             t.piece = m_model.piece(s.id);
-            const auto clamp = [&](std::size_t p) { return static_cast<int>(offset + (p > shift ? p - shift : 0)); };
-            t.begin = clamp(word.begin + s.begin);
-            t.end = clamp(word.begin + s.end);
+            const AlignedText::Span span = normalized.spanOf(word.begin + s.begin, word.begin + s.end);
+            t.begin = span.first;
+            t.end = span.second;
             t.segment = segment;
             bytes.push_back(std::string(w.substr(s.begin, s.end - s.begin)));
             out.push_back(std::move(t));

@@ -7,6 +7,7 @@
 #include "tokenizers/bpemodel.h"
 #include "tokenizers/bytelevelsplit.h"
 #include "tokenizers/postprocessor.h"
+#include "tokenizers/textnormalizer.h"
 #include "tokenizers/tokenizer.h"
 #include "tokenizers/wordcache.h"
 
@@ -32,6 +33,8 @@ public:
 
     // Llama 3: a word that is a whole vocabulary piece is taken as is, without merging.
     void setIgnoreMerges(bool ignore) { m_ignoreMerges = ignore; }
+    // Runs before the split (tokenizer.json's normalizer, Qwen2's NFC); spans still point at the input.
+    void setNormalizer(TextNormalizer normalizer) { m_normalizer = std::move(normalizer); }
     // Replaces the constructor's single split by these stages (tokenizer.json's Sequence).
     void setPreSplits(std::vector<PreSplit> stages) { m_stages = std::move(stages); }
     void setUnknown(int id, bool fuse)
@@ -57,6 +60,7 @@ private:
     const std::string& bytesOf(int id) const { return m_bytes[static_cast<std::size_t>(id)]; }
 
     BpeModel m_model;
+    TextNormalizer m_normalizer;
     AddedTokens m_added;
     PostProcessor m_post;
     bool m_addPrefixSpace;

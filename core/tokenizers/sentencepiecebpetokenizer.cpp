@@ -5,6 +5,7 @@
 #include "tokenizers/unicode.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -94,15 +95,18 @@ void SentencePieceBpeTokenizer::encodePlain(std::string_view text, std::size_t o
         norm += s;
         spans.insert(spans.end(), s.size(), {begin, end});
     };
+    AlignedText in = AlignedText::from(text, static_cast<int>(offset));
+    if (!m_options.normalizer.empty())
+        in = m_options.normalizer.apply(std::move(in));
+    text = in.text;
     const bool prepend = m_options.prepend == Prepend::Always || (m_options.prepend == Prepend::First && atStart);
     const bool startsWithMetaspace = text.starts_with(' ') || text.starts_with(kMetaspace);
     if (prepend && !text.empty() && !(m_options.prependUnlessMetaspace && startsWithMetaspace))
-        emit(kMetaspace, static_cast<int>(offset), static_cast<int>(offset));
+        emit(kMetaspace, in.spans.front().first, in.spans.front().first);
     for (std::size_t pos = 0; pos < text.size();) {
         const auto len = static_cast<std::size_t>(unicode::decodeUtf8(text, pos).length);
-        const int begin = static_cast<int>(offset + pos);
-        const int end = static_cast<int>(offset + pos + len);
-        emit(text[pos] == ' ' ? kMetaspace : text.substr(pos, len), begin, end);
+        const AlignedText::Span span = in.spanOf(pos, pos + len);
+        emit(text[pos] == ' ' ? kMetaspace : text.substr(pos, len), span.first, span.second);
         pos += len;
     }
     // Words: the whole text, or (Metaspace split) runs each starting at a ▁.
@@ -119,8 +123,12 @@ void SentencePieceBpeTokenizer::encodePlain(std::string_view text, std::size_t o
             Token t;
             t.id = s.id;
             t.piece = m_model.piece(s.id);
-            t.begin = spans[wordBegin + s.begin].first;
+            t.begin = spans[wordBegin + s.begin].first; // the widest span: normalising may reorder marks
             t.end = spans[wordBegin + s.end - 1].second;
+            for (std::size_t i = wordBegin + s.begin; i < wordBegin + s.end; ++i) {
+                t.begin = std::min(t.begin, spans[i].first);
+                t.end = std::max(t.end, spans[i].second);
+            }
             t.segment = segment;
             bytes.push_back(s.id == m_unkId ? t.piece : bytesOf(s.id));
             out.push_back(std::move(t));

@@ -6,6 +6,7 @@
 #include "tokenizers/addedtokens.h"
 #include "tokenizers/bpemodel.h"
 #include "tokenizers/postprocessor.h"
+#include "tokenizers/textnormalizer.h"
 #include "tokenizers/tokenizer.h"
 #include "tokenizers/wordcache.h"
 
@@ -34,6 +35,7 @@ public:
         bool ignoreMerges = false;      // a word that is a whole piece is not merged
         std::string unkToken;           // may be empty
         int decodeStripLeading = 1;     // leading spaces the decoder removes
+        TextNormalizer normalizer;      // runs first (the Unicode forms of tokenizer.json's normalizer)
     };
 
     SentencePieceBpeTokenizer(BpeModel model, Options options, AddedTokens added, PostProcessor post);

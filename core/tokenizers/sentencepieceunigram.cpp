@@ -80,8 +80,10 @@ std::unique_ptr<Tokenizer> unigramFromSentencePiece(const SentencePieceModel& mo
             normalizer.addCollapseWhitespace();
         normalizer.addReplace("``", "\"");
         normalizer.addReplace("''", "\"");
-        if (!layout.keepAccents)
-            normalizer.addNfkd(); // with StripAccents
+        if (!layout.keepAccents) { // AlbertConverter: NFKD, then StripAccents
+            normalizer.addUnicodeForm(unicode::NormalForm::Nfkd);
+            normalizer.addStripAccents();
+        }
         if (layout.lowercase)
             normalizer.addLowercase();
     }

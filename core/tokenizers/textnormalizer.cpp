@@ -2,6 +2,7 @@
 
 #include "tokenizers/unicode.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace attnviz {
@@ -35,6 +36,48 @@ AlignedText mapChars(const AlignedText& in, const CharMap& map)
         }
         pos += len;
     }
+    return out;
+}
+
+// The text in `form`. Each run of valid UTF-8 is normalised as a whole (marks may move or join a
+// character before them); invalid bytes stay as they were and end a run. An output character
+// takes the span of the input characters it came from; one left as it was keeps its own spans.
+AlignedText normalizeForm(const AlignedText& in, unicode::NormalForm form)
+{
+    if (std::all_of(in.text.begin(), in.text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return in; // ASCII is the same in every form
+    AlignedText out;
+    out.text.reserve(in.text.size());
+    std::u32string chars;
+    std::vector<std::size_t> starts; // byte offset of each of `chars` in `in`, then the run's end
+    std::string bytes;
+    const auto flush = [&](std::size_t end) {
+        starts.push_back(end);
+        for (const unicode::NormalizedChar& c : unicode::normalizeTracked(chars, form)) {
+            if (c.first == c.last && c.cp == chars[c.first]) {
+                out.appendFrom(in, starts[c.first], starts[c.first + 1]);
+                continue;
+            }
+            bytes.clear();
+            unicode::appendUtf8(c.cp, bytes);
+            out.append(bytes, in.spanOf(starts[c.first], starts[c.last + 1]));
+        }
+        chars.clear();
+        starts.clear();
+    };
+    for (std::size_t pos = 0; pos < in.text.size();) {
+        if (unicode::validUtf8Length(in.text, pos) == 0) {
+            flush(pos);
+            out.appendFrom(in, pos, pos + 1);
+            ++pos;
+            continue;
+        }
+        const unicode::Decoded d = unicode::decodeUtf8(in.text, pos);
+        chars.push_back(d.cp);
+        starts.push_back(pos);
+        pos += static_cast<std::size_t>(d.length);
+    }
+    flush(in.text.size());
     return out;
 }
 
@@ -139,12 +182,9 @@ void TextNormalizer::addLowercase()
     }}));
 }
 
-void TextNormalizer::addNfkd()
+void TextNormalizer::addUnicodeForm(unicode::NormalForm form)
 {
-    // Only ever run fused with StripAccents (see the loaders), where it is exact.
-    m_steps.push_back(std::make_shared<Step>(Step{[](const AlignedText& in) {
-        return mapChars(in, [](char32_t cp, std::u32string& out) { unicode::appendCompatStripped(cp, out); });
-    }}));
+    m_steps.push_back(std::make_shared<Step>(Step{[form](const AlignedText& in) { return normalizeForm(in, form); }}));
 }
 
 void TextNormalizer::addStripAccents()

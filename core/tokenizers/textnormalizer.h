@@ -1,10 +1,12 @@
 #pragma once
-// The normalizer steps of SentencePiece-style tokenizer.json files (and of the .model files that
-// are turned into the same steps), run in order on aligned text. Unicode normalisation forms
-// other than NFKD are not implemented: loaders refuse them rather than tokenise differently.
+// The normalizer steps of tokenizer.json files (and of the .model files that are turned into the
+// same steps), run in order on aligned text: the four Unicode normalisation forms (NFD, NFC, NFKD,
+// NFKC), Precompiled charsmaps, Replace, Strip, Lowercase, StripAccents, Prepend. A step that
+// composes characters maps the composite to the span of everything it was made from.
 
 #include "tokenizers/alignedtext.h"
 #include "tokenizers/precompiledcharsmap.h"
+#include "tokenizers/unicodenormalization.h"
 
 #include <memory>
 #include <string>
@@ -20,7 +22,7 @@ public:
     void addReplaceRepeats(char32_t c, int minCount, std::string content); // regex "c{minCount,}"
     void addStrip(bool left, bool right);                                  // whitespace at the ends
     void addLowercase();
-    void addNfkd();
+    void addUnicodeForm(unicode::NormalForm form); // NFD, NFC, NFKD or NFKC
     void addStripAccents();              // removes combining marks (general category M)
     void addPrepend(std::string prefix); // before non-empty text
     void addCollapseWhitespace();        // trims and joins whitespace runs with one space (remove_space)

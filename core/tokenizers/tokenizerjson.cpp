@@ -2,6 +2,7 @@
 
 #include "tokenizers/bytelevelbpetokenizer.h"
 #include "tokenizers/sentencepiecebpetokenizer.h"
+#include "tokenizers/unicodenormalization.h"
 #include "tokenizers/wordpiecetokenizer.h"
 #include "util/checkednumbers.h"
 #include "util/messagetext.h"
@@ -49,21 +50,27 @@ std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Va
 {
     WordPieceTokenizer::Options options;
     options.cleanText = options.handleChineseChars = options.stripAccents = options.lowercase = false;
-    bool stripAccentsSet = false;
+    // Steps before BertNormalizer (or without one) run on the text first, in order; nothing may follow it.
+    bool bertSeen = false;
     forEachJsonComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
         const std::string type = jsonType(&n);
+        const std::optional<unicode::NormalForm> form = unicode::normalFormNamed(type);
+        if (bertSeen)
+            throw TokenizerError("normalizer " + quotedForMessage(type) + " after BertNormalizer is not supported");
         if (type == "BertNormalizer") {
             options.cleanText = jsonBool(&n, "clean_text", true);
             options.handleChineseChars = jsonBool(&n, "handle_chinese_chars", true);
             options.lowercase = jsonBool(&n, "lowercase", true);
             const json::Value* strip = n.find("strip_accents");
             options.stripAccents = strip && strip->isBool() ? strip->asBool() : options.lowercase; // null: follow lowercase
-            stripAccentsSet = true;
+            bertSeen = true;
         } else if (type == "Lowercase") {
-            options.lowercase = true;
+            options.normalizer.addLowercase();
         } else if (type == "StripAccents") {
-            options.stripAccents = stripAccentsSet = true;
-        } else if (type != "NFD" && type != "NFC" && type != "NFKC" && type != "NFKD") {
+            options.normalizer.addStripAccents();
+        } else if (form) {
+            options.normalizer.addUnicodeForm(*form);
+        } else {
             throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a WordPiece model");
         }
     });
@@ -154,6 +161,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         auto tok = std::make_unique<ByteLevelBpeTokenizer>(std::move(bpe), std::move(added), std::move(post),
                                                            addPrefixSpace,
                                                            split.value_or(ByteLevelBpeTokenizer::Split::None));
+        tok->setNormalizer(textNormalizerFromJson(root.find("normalizer"), "byte-level BPE"));
         tok->setIgnoreMerges(jsonBool(&model, "ignore_merges", false));
         tok->setPreSplits(std::move(stages));
         if (const std::string unk = jsonString(&model, "unk_token", ""); !unk.empty()) {
@@ -167,20 +175,26 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
 
     if (digitsOrPunctuation)
         throw TokenizerError("Digits and Punctuation pre-tokenizers are supported with ByteLevel only");
-    // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer.
+    // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer. A
+    // Unicode form runs first, so it must come before them (NFKC turns U+00A0 into the " " Replace sees).
     bool replacesSpaces = metaspace;
+    bool spaceStepSeen = false;
     forEachJsonComponent(root.find("normalizer"), "normalizers", [&](const json::Value& n) {
         const std::string type = jsonType(&n);
         if (type == "Prepend") {
             sp.prepend = SentencePieceBpeTokenizer::Prepend::Always;
             sp.prependUnlessMetaspace = false;
+            spaceStepSeen = true;
         } else if (type == "Replace") {
             const json::Value* pattern = n.find("pattern");
             if (jsonString(pattern, "String", "") != " " || jsonString(&n, "content", "") != "\xE2\x96\x81")
                 throw TokenizerError("unsupported Replace normalizer (only \" \" -> \"\xE2\x96\x81\")");
-            replacesSpaces = true;
-        } else if (type != "NFC" && type != "NFKC") { // Llama text is already NFC in practice
-            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) + " for a SentencePiece BPE model");
+            replacesSpaces = spaceStepSeen = true;
+        } else if (const std::optional<unicode::NormalForm> form = unicode::normalFormNamed(type); form && !spaceStepSeen) {
+            sp.normalizer.addUnicodeForm(*form);
+        } else {
+            throw TokenizerError("unsupported normalizer " + quotedForMessage(type) +
+                                 (form ? " after Prepend or Replace" : "") + " for a SentencePiece BPE model");
         }
     });
     if (!replacesSpaces)

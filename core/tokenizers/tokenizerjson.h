@@ -3,6 +3,7 @@
 // tokenizerloader.cpp add file handling and error context).
 
 #include "tokenizers/addedtokens.h"
+#include "tokenizers/textnormalizer.h"
 #include "tokenizers/tokenizer.h"
 #include "util/json.h"
 
@@ -30,6 +31,10 @@ bool jsonBool(const json::Value* object, const char* key, bool fallback);
 std::string jsonString(const json::Value* object, const char* key, const std::string& fallback);
 void forEachJsonComponent(const json::Value* v, const char* listKey, const std::function<void(const json::Value&)>& f);
 AddedTokens addedTokensFromJson(const json::Value& root);
+
+// A tokenizer.json "normalizer" (null, one step or a Sequence) as TextNormalizer steps; throws
+// TokenizerError naming `model` (the kind of tokenizer) for a step that is not implemented.
+TextNormalizer textNormalizerFromJson(const json::Value* normalizer, const std::string& model);
 
 // A "Unigram" model with its normalizer, pre-tokenizer, decoder and post-processor
 // (unigramjson.cpp).

@@ -147,6 +147,7 @@ struct ByteLevelFolder
 {
     ByteLevelBpeTokenizer::Split split = ByteLevelBpeTokenizer::Split::Gpt2;
     bool addPrefixSpace = false;
+    bool nfc = false; // Qwen2Converter puts an NFC normalizer in front
     std::vector<AddedToken> added;
 };
 
@@ -157,9 +158,10 @@ ByteLevelFolder byteLevelFolder(const std::filesystem::path& dir)
     const std::string cls = tokenizerClass(config);
     const std::string type = model.isObject() ? jsonString(&model, "model_type", "") : "";
     ByteLevelFolder f;
-    if (cls == "Qwen2Tokenizer" || (cls.empty() && (type == "qwen2" || type == "qwen3")))
+    if (cls == "Qwen2Tokenizer" || (cls.empty() && (type == "qwen2" || type == "qwen3"))) {
         f.split = ByteLevelBpeTokenizer::Split::Qwen2;
-    else if (!cls.empty() && cls != "GPT2Tokenizer" && cls != "RobertaTokenizer" && cls != "BartTokenizer" &&
+        f.nfc = true;
+    } else if (!cls.empty() && cls != "GPT2Tokenizer" && cls != "RobertaTokenizer" && cls != "BartTokenizer" &&
              cls != "CodeGenTokenizer" && cls != "LongformerTokenizer")
         throw TokenizerError((dir / "vocab.json").string() + ": tokenizer_class " + quotedForMessage(cls) +
                              " without tokenizer.json is not read (GPT-2, RoBERTa, BART, CodeGen, Longformer and "
@@ -213,8 +215,14 @@ std::unique_ptr<Tokenizer> loadByteLevel(const std::string& vocabJson, const std
         for (const auto& [piece, id] : vocab)
             if (piece == "<|endoftext|>" && added.findContent(piece) == nullptr)
                 added.add({id, piece, true, false, false});
-        return std::make_unique<ByteLevelBpeTokenizer>(BpeModel(std::move(vocab), mergeList), std::move(added),
-                                                       PostProcessor(), folder.addPrefixSpace, folder.split);
+        auto tok = std::make_unique<ByteLevelBpeTokenizer>(BpeModel(std::move(vocab), mergeList), std::move(added),
+                                                           PostProcessor(), folder.addPrefixSpace, folder.split);
+        if (folder.nfc) {
+            TextNormalizer nfc;
+            nfc.addUnicodeForm(unicode::NormalForm::Nfc);
+            tok->setNormalizer(std::move(nfc));
+        }
+        return tok;
     });
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace attnviz::unicode {
 
@@ -65,32 +66,83 @@ void appendLower(char32_t cp, std::u32string& out)
 
 namespace {
 
-// Hangul syllables decompose algorithmically into jamo (the same under NFD and NFKD).
+// Hangul syllables are LV or LVT blocks of jamo, laid out by arithmetic (UAX #15, 3.12 of the
+// standard): S = SBase + (L * VCount + V) * TCount + T.
+constexpr char32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
+constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kSCount = kLCount * kVCount * kTCount;
+
 bool appendHangul(char32_t cp, std::u32string& out)
 {
-    if (cp < 0xAC00 || cp > 0xD7A3)
+    if (cp < kSBase || cp >= kSBase + kSCount)
         return false;
-    const char32_t s = cp - 0xAC00;
-    out.push_back(0x1100 + s / (21 * 28));
-    out.push_back(0x1161 + (s % (21 * 28)) / 28);
-    if (s % 28 != 0)
-        out.push_back(0x11A7 + s % 28);
+    const char32_t s = cp - kSBase;
+    out.push_back(kLBase + s / (kVCount * kTCount));
+    out.push_back(kVBase + (s % (kVCount * kTCount)) / kTCount);
+    if (s % kTCount != 0)
+        out.push_back(kTBase + s % kTCount);
     return true;
 }
 
-// The pool entry of the range holding cp, if any.
-bool appendFromRanges(const StripRange* ranges, std::size_t count, const char32_t* pool, char32_t cp,
-                      std::u32string& out)
+char32_t composeHangul(char32_t first, char32_t second)
 {
-    const StripRange* end = ranges + count;
-    const StripRange* it = std::upper_bound(ranges, end, cp, [](char32_t c, const StripRange& r) { return c < r.first; });
-    if (it == ranges || cp > (it - 1)->last)
-        return false;
-    out.append(pool + (it - 1)->offset, (it - 1)->length);
-    return true;
+    if (first >= kLBase && first < kLBase + kLCount && second >= kVBase && second < kVBase + kVCount)
+        return kSBase + ((first - kLBase) * kVCount + (second - kVBase)) * kTCount;
+    if (first >= kSBase && first < kSBase + kSCount && (first - kSBase) % kTCount == 0 && second > kTBase &&
+        second < kTBase + kTCount)
+        return first + (second - kTBase);
+    return 0;
+}
+
+// The table entry for cp, if any.
+const Decomposition* findDecomposition(const Decomposition* table, std::size_t count, char32_t cp)
+{
+    const Decomposition* end = table + count;
+    const Decomposition* it =
+        std::lower_bound(table, end, cp, [](const Decomposition& d, char32_t c) { return d.cp < c; });
+    return it != end && it->cp == cp ? it : nullptr;
 }
 
 } // namespace
+
+int combiningClass(char32_t cp)
+{
+    if (cp < 0x300 || cp > 0x10FFFF) // nothing below the combining diacritics block is a non-starter
+        return 0;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 8) | 0xFFu;
+    const std::uint32_t* end = combiningClassRuns + combiningClassRunCount;
+    const std::uint32_t* it = std::upper_bound(combiningClassRuns, end, key);
+    return static_cast<int>(*(it - 1) & 0xFFu);
+}
+
+void appendDecomposition(char32_t cp, bool compatibility, std::u32string& out)
+{
+    if (cp < 0xA0) { // nothing below U+00A0 decomposes
+        out.push_back(cp);
+        return;
+    }
+    if (appendHangul(cp, out))
+        return;
+    const Decomposition* d =
+        compatibility ? findDecomposition(compatDecompositions, compatDecompositionCount, cp) : nullptr;
+    if (!d)
+        d = findDecomposition(canonicalDecompositions, canonicalDecompositionCount, cp);
+    if (d)
+        out.append(decompositionPool + d->offset, d->length);
+    else
+        out.push_back(cp);
+}
+
+char32_t composePair(char32_t first, char32_t second)
+{
+    if (const char32_t hangul = composeHangul(first, second))
+        return hangul;
+    const Composition* end = compositions + compositionCount;
+    const Composition* it = std::lower_bound(compositions, end, std::pair(first, second),
+                                             [](const Composition& c, const std::pair<char32_t, char32_t>& key) {
+                                                 return std::pair(c.first, c.second) < key;
+                                             });
+    return it != end && it->first == first && it->second == second ? it->composite : 0;
+}
 
 void appendStripped(char32_t cp, std::u32string& out)
 {
@@ -98,22 +150,11 @@ void appendStripped(char32_t cp, std::u32string& out)
         out.push_back(cp);
         return;
     }
-    if (appendHangul(cp, out) || appendFromRanges(stripRanges, stripRangeCount, stripPool, cp, out))
-        return;
-    if (charClass(cp) != CharClass::NonspacingMark)
-        out.push_back(cp);
-}
-
-void appendCompatStripped(char32_t cp, std::u32string& out)
-{
-    if (cp < 0xA0) { // nothing below U+00A0 decomposes or is a mark
-        out.push_back(cp);
-        return;
-    }
-    if (appendHangul(cp, out) || appendFromRanges(compatStripRanges, compatStripRangeCount, compatStripPool, cp, out))
-        return;
-    if (!isMark(cp))
-        out.push_back(cp);
+    const std::size_t begin = out.size();
+    appendDecomposition(cp, false, out);
+    out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(),
+                             [](char32_t c) { return charClass(c) == CharClass::NonspacingMark; }),
+              out.end());
 }
 
 } // namespace attnviz::unicode

@@ -1,6 +1,6 @@
 #pragma once
-// The Unicode knowledge the tokenizers need (character classes, lower-casing, accent stripping),
-// without ICU; UTF-8 coding comes from util/utf8.h. Data comes from the generated unicodetables.cpp.
+// The Unicode knowledge the tokenizers need (character classes, lower-casing, accent stripping,
+// the pieces of normalisation: decomposition, combining classes, composition), without ICU; UTF-8 coding comes from util/utf8.h. Data comes from the generated unicodetables.cpp.
 
 #include "util/utf8.h"
 
@@ -35,9 +35,16 @@ bool isCjkIdeograph(char32_t cp);
 void appendLower(char32_t cp, std::u32string& out);
 // NFD decomposition with nonspacing marks removed ("é" -> "e", a lone U+0301 -> nothing).
 void appendStripped(char32_t cp, std::u32string& out);
-// NFKD decomposition with every mark (M*) removed: Hugging Face's NFKD + StripAccents ("ﬁ" -> "fi",
-// "é" -> "e", "①" -> "1"). With all marks gone, canonical reordering has nothing left to order.
-void appendCompatStripped(char32_t cp, std::u32string& out);
+
+// Canonical combining class (0 for starters); canonical ordering sorts runs of non-zero classes.
+int combiningClass(char32_t cp);
+// The full decomposition of cp appended to `out` (cp itself when it has none): canonical (NFD) or,
+// with `compatibility`, compatibility (NFKD). Hangul syllables split into jamo algorithmically.
+// Marks come in canonical order within one character; ordering across characters is the caller's.
+void appendDecomposition(char32_t cp, bool compatibility, std::u32string& out);
+// The primary composite of `first` followed by `second`, or 0 when there is none (composition
+// exclusions have none; Hangul L+V and LV+T compose algorithmically).
+char32_t composePair(char32_t first, char32_t second);
 // Whether cp is a mark (general category M*), what StripAccents removes.
 inline bool isMark(char32_t cp)
 {

@@ -15,23 +15,32 @@ struct LowerRange
     std::int32_t stride; // 1, or 2 where upper and lower case alternate
 };
 
-struct StripRange
+struct Decomposition
+{
+    char32_t cp;
+    std::uint16_t offset; // into decompositionPool
+    std::uint16_t length;
+};
+
+struct Composition
 {
     char32_t first;
-    char32_t last;
-    std::uint16_t offset; // into stripPool
-    std::uint16_t length; // may be 0: the character was only a mark
+    char32_t second;
+    char32_t composite;
 };
 
 extern const std::uint32_t classRuns[];
 extern const std::size_t classRunCount;
 extern const LowerRange lowerRanges[];
 extern const std::size_t lowerRangeCount;
-extern const StripRange stripRanges[];
-extern const std::size_t stripRangeCount;
-extern const char32_t stripPool[];
-extern const StripRange compatStripRanges[];
-extern const std::size_t compatStripRangeCount;
-extern const char32_t compatStripPool[];
+extern const std::uint32_t combiningClassRuns[];
+extern const std::size_t combiningClassRunCount;
+extern const Decomposition canonicalDecompositions[];
+extern const std::size_t canonicalDecompositionCount;
+extern const Decomposition compatDecompositions[];
+extern const std::size_t compatDecompositionCount;
+extern const char32_t decompositionPool[];
+extern const Composition compositions[];
+extern const std::size_t compositionCount;
 
 } // namespace attnviz::unicode::tables

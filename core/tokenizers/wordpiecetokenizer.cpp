@@ -3,6 +3,8 @@
 #include "tokenizers/unicode.h"
 #include "util/messagetext.h"
 
+#include <algorithm>
+
 namespace attnviz {
 
 namespace {
@@ -61,7 +63,7 @@ int WordPieceTokenizer::lookup(const std::string& piece) const
     return it == m_vocab.end() ? -1 : it->second;
 }
 
-std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::preTokenize(std::string_view text, std::size_t offset) const
+std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::preTokenize(const AlignedText& input) const
 {
     std::vector<Word> words;
     Word current;
@@ -71,9 +73,10 @@ std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::preTokenize(std::strin
         current = Word();
     };
     std::u32string normalized;
+    const std::string& text = input.text;
     for (std::size_t pos = 0; pos < text.size();) {
         const unicode::Decoded d = unicode::decodeUtf8(text, pos);
-        const std::pair<int, int> span(static_cast<int>(offset + pos), static_cast<int>(offset + pos + d.length));
+        const std::pair<int, int> span = input.spanOf(pos, pos + static_cast<std::size_t>(d.length));
         pos += static_cast<std::size_t>(d.length);
         const char32_t cp = d.cp;
         if (m_options.cleanText && (cp == 0 || cp == 0xFFFD || isBertControl(cp)))
@@ -118,8 +121,12 @@ void WordPieceTokenizer::wordPieces(const Word& word, int segment, std::vector<T
         t.id = id;
         t.piece = m_pieces[static_cast<std::size_t>(id)];
         t.display = continuation ? t.piece.substr(m_options.prefix.size()) : t.piece;
-        t.begin = word.spans[from].first;
+        t.begin = word.spans[from].first; // the widest span: normalising may reorder marks
         t.end = word.spans[to - 1].second;
+        for (std::size_t i = from; i < to; ++i) {
+            t.begin = std::min(t.begin, word.spans[i].first);
+            t.end = std::max(t.end, word.spans[i].second);
+        }
         t.segment = segment;
         return t;
     };
@@ -159,7 +166,9 @@ std::vector<Token> WordPieceTokenizer::encode(std::string_view text, int segment
             out.push_back(std::move(t));
             continue;
         }
-        for (const Word& word : preTokenize(text.substr(seg.begin, seg.end - seg.begin), seg.begin))
+        const AlignedText plain = m_options.normalizer.apply(
+            AlignedText::from(text.substr(seg.begin, seg.end - seg.begin), static_cast<int>(seg.begin)));
+        for (const Word& word : preTokenize(plain))
             wordPieces(word, segment, out);
     }
     return out;

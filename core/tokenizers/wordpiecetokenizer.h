@@ -1,10 +1,11 @@
 #pragma once
-// BERT's WordPiece: BertNormalizer (clean text, space around CJK ideographs, strip accents,
-// lowercase), BertPreTokenizer (split on whitespace and punctuation) and greedy
+// BERT's WordPiece: the normalizer steps tokenizer.json puts first (a Unicode form, Lowercase,
+// StripAccents), BertNormalizer (clean text, space around CJK ideographs, strip accents, lowercase), BertPreTokenizer (split on whitespace and punctuation) and greedy
 // longest-match-first pieces with "##" continuations. Spans point into the original text.
 
 #include "tokenizers/addedtokens.h"
 #include "tokenizers/postprocessor.h"
+#include "tokenizers/textnormalizer.h"
 #include "tokenizers/tokenizer.h"
 
 #include <string>
@@ -26,6 +27,7 @@ public:
         std::string unkToken = "[UNK]";
         std::string prefix = "##";
         int maxCharsPerWord = 100;
+        TextNormalizer normalizer; // steps before the BERT ones (a Unicode form, Lowercase, StripAccents)
     };
 
     // Throws TokenizerError when the unknown token is not in the vocabulary.
@@ -49,7 +51,7 @@ private:
         std::vector<std::pair<int, int>> spans;
     };
 
-    std::vector<Word> preTokenize(std::string_view text, std::size_t offset) const;
+    std::vector<Word> preTokenize(const AlignedText& text) const;
     void wordPieces(const Word& word, int segment, std::vector<Token>& out) const;
     int lookup(const std::string& piece) const;
 

@@ -5,3 +5,4 @@ attnviz_add_test(test_tokenizers_sentencepiece SOURCES tokenizers/test_sentencep
 attnviz_add_test(test_tokenizers_errors SOURCES tokenizers/test_tokenizererrors.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_normalization SOURCES tokenizers/test_normalization.cpp LIBS attnviz_core)

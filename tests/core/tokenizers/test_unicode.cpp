@@ -2,12 +2,17 @@
 // Llama 3 pre-tokenisers. Expected values are Unicode facts (category of a character, its
 // lowercase and decomposition), splits derived by reading the GPT-2 pattern, and splits made by
 // Python's regex module (tests/data/tokenizers/split_expected.json,
-// tools/tokenizers/make_split_expected.py).
+// tools/tokenizers/make_split_expected.py), and the four normalisation forms against Python's
+// unicodedata.normalize (tests/data/unicode/normalization.txt, tools/unicode/make_normalization_fixture.py).
 #include "tokenizers/bytelevelsplit.h"
 #include "tokenizers/unicode.h"
+#include "tokenizers/unicodenormalization.h"
 #include "util/json.h"
 
 #include <QTest>
+
+#include <fstream>
+#include <sstream>
 
 using namespace attnviz;
 using namespace attnviz::unicode;
@@ -51,6 +56,24 @@ std::u32string stripped(std::u32string_view s)
     std::u32string out;
     for (char32_t c : s)
         appendStripped(c, out);
+    return out;
+}
+
+// "1E9B 323" -> U"\u1E9B\u0323"
+std::u32string codePoints(const std::string& hex)
+{
+    std::u32string out;
+    std::istringstream in(hex);
+    for (std::string word; in >> word;)
+        out.push_back(static_cast<char32_t>(std::stoul(word, nullptr, 16)));
+    return out;
+}
+
+QByteArray hexOf(std::u32string_view s)
+{
+    QByteArray out;
+    for (char32_t c : s)
+        out += (out.isEmpty() ? "" : " ") + QByteArray::number(static_cast<uint>(c), 16).toUpper();
     return out;
 }
 
@@ -99,6 +122,52 @@ private slots:
         QCOMPARE(stripped(U"Ω"), std::u32string(U"Ω"));        // U+2126 OHM decomposes to omega
         QCOMPARE(stripped(U"한"), std::u32string(U"\u1112\u1161\u11AB")); // Hangul -> jamo
         QCOMPARE(stripped(U"ﬁ"), std::u32string(U"ﬁ"));        // compatibility only: unchanged
+    }
+
+    // Every line of the fixture: source;NFC;NFD;NFKC;NFKD, an empty field being the source.
+    void normalizationFormsMatchPython()
+    {
+        std::ifstream file(std::string(ATTNVIZ_TEST_DATA) + "/unicode/normalization.txt");
+        QVERIFY(file);
+        const NormalForm forms[] = {NormalForm::Nfc, NormalForm::Nfd, NormalForm::Nfkc, NormalForm::Nfkd};
+        int cases = 0;
+        int changed = 0;
+        for (std::string line; std::getline(file, line);) {
+            if (line.empty() || line.front() == '#')
+                continue;
+            std::vector<std::string> fields;
+            std::istringstream in(line);
+            for (std::string f; std::getline(in, f, ';');)
+                fields.push_back(f);
+            fields.resize(5);
+            const std::u32string source = codePoints(fields[0]);
+            QVERIFY(!source.empty());
+            for (int i = 0; i < 4; ++i) {
+                const std::u32string expected = fields[i + 1].empty() ? source : codePoints(fields[i + 1]);
+                changed += expected != source;
+                QVERIFY2(normalize(source, forms[i]) == expected,
+                         (hexOf(source) + " form " + QByteArray::number(i) + ": " + hexOf(normalize(source, forms[i])) +
+                          " expected " + hexOf(expected)).constData());
+            }
+            ++cases;
+        }
+        QCOMPARE(cases, 7006 + 2312); // code points, then sequences (the fixture's header)
+        QVERIFY(changed > cases); // the fixture is far from the identity (16,919 of its 37,272 results differ)
+    }
+
+    void normalizationPieces()
+    {
+        QCOMPARE(combiningClass(0x0301), 230);
+        QCOMPARE(combiningClass(0x0323), 220);
+        QCOMPARE(combiningClass(U'a'), 0);
+        QCOMPARE(composePair(U'e', 0x0301), char32_t(0xE9));
+        QCOMPARE(composePair(0x1100, 0x1161), char32_t(0xAC00)); // Hangul L + V
+        QCOMPARE(composePair(0xAC00, 0x11A8), char32_t(0xAC01)); // LV + T
+        QCOMPARE(composePair(0xAC01, 0x11A8), char32_t(0));      // LVT takes no second T
+        QCOMPARE(composePair(0x0915, 0x093C), char32_t(0));      // U+0958 is a composition exclusion
+        QCOMPARE(normalize(U"\u212B", NormalForm::Nfc), std::u32string(U"\u00C5")); // singleton
+        QVERIFY(normalFormNamed("NFKC") == NormalForm::Nfkc);
+        QVERIFY(!normalFormNamed("nfkc"));
     }
 
     void utf8()
