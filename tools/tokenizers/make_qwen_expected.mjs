@@ -22,7 +22,7 @@ fs.mkdirSync(path.join(scratch, "qwen2.5"));
 fs.writeFileSync(path.join(scratch, "qwen2.5", "tokenizer.json"), JSON.stringify(tokenizerJson));
 fs.writeFileSync(path.join(scratch, "qwen2.5", "tokenizer_config.json"), JSON.stringify(config));
 
-// Texts whose NFC form is themselves (AttnViz's byte-level path does not normalise; see the README).
+// Texts whose NFC form is themselves (make_normalization_expected.mjs has the ones NFC changes).
 const texts = ["Hello world", "", " ", "1234567 and 3.14, 1,000,000", "don't I'll she's WE'VE", "你好世界，今天天气很好",
     "日本語のテキスト", "👋🏽 hi 🙂", "a  b   c    ", "tabs\tand\nnewlines\n\nhere\r\n", "Wait... what?!? (yes) -- ok;",
     "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n", "x = y + z^2 $5 #tag @user",
