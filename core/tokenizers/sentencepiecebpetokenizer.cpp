@@ -123,7 +123,8 @@ void SentencePieceBpeTokenizer::encodePlain(std::string_view text, std::size_t o
             Token t;
             t.id = s.id;
             t.piece = m_model.piece(s.id);
-            t.begin = spans[wordBegin + s.begin].first; // the widest span: normalising may reorder marks
+            // The widest span of its bytes: a composite may reach past the marks after it.
+            t.begin = spans[wordBegin + s.begin].first;
             t.end = spans[wordBegin + s.end - 1].second;
             for (std::size_t i = wordBegin + s.begin; i < wordBegin + s.end; ++i) {
                 t.begin = std::min(t.begin, spans[i].first);

@@ -1,6 +1,8 @@
 #pragma once
 // The Unicode knowledge the tokenizers need (character classes, lower-casing, accent stripping,
-// the pieces of normalisation: decomposition, combining classes, composition), without ICU; UTF-8 coding comes from util/utf8.h. Data comes from the generated unicodetables.cpp.
+// the pieces of normalisation: decomposition, combining classes, composition), without ICU; UTF-8
+// coding comes from util/utf8.h. Data comes from the generated unicodetables.cpp; the forms
+// themselves are in unicodenormalization.h.
 
 #include "util/utf8.h"
 

@@ -121,7 +121,8 @@ void WordPieceTokenizer::wordPieces(const Word& word, int segment, std::vector<T
         t.id = id;
         t.piece = m_pieces[static_cast<std::size_t>(id)];
         t.display = continuation ? t.piece.substr(m_options.prefix.size()) : t.piece;
-        t.begin = word.spans[from].first; // the widest span: normalising may reorder marks
+        // The widest span of its characters: a composite may reach past the marks after it.
+        t.begin = word.spans[from].first;
         t.end = word.spans[to - 1].second;
         for (std::size_t i = from; i < to; ++i) {
             t.begin = std::min(t.begin, word.spans[i].first);

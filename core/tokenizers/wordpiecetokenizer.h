@@ -1,7 +1,8 @@
 #pragma once
 // BERT's WordPiece: the normalizer steps tokenizer.json puts first (a Unicode form, Lowercase,
-// StripAccents), BertNormalizer (clean text, space around CJK ideographs, strip accents, lowercase), BertPreTokenizer (split on whitespace and punctuation) and greedy
-// longest-match-first pieces with "##" continuations. Spans point into the original text.
+// StripAccents), BertNormalizer (clean text, space around CJK ideographs, strip accents,
+// lowercase), BertPreTokenizer (split on whitespace and punctuation) and greedy longest-match-first
+// pieces with "##" continuations. Spans point into the original text.
 
 #include "tokenizers/addedtokens.h"
 #include "tokenizers/postprocessor.h"

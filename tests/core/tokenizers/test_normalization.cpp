@@ -147,15 +147,17 @@ private slots:
     void unimplementedOrderIsRefused()
     {
         const std::string wordPiece = R"("model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 1}})";
-        expectRefused(R"({"normalizer": {"type": "Sequence", "normalizers": [{"type": "BertNormalizer"}, {"type": "NFC"}]},)" +
-                          wordPiece + "}",
+        expectRefused(R"({"normalizer": {"type": "Sequence", "normalizers": [{"type": "BertNormalizer"},
+                          {"type": "NFC"}]},)" + wordPiece + "}",
                       "\"NFC\" after BertNormalizer");
         const std::string spBpe = R"("pre_tokenizer": null, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []})";
-        expectRefused(R"({"normalizer": {"type": "Sequence", "normalizers": [{"type": "Replace", "pattern": {"String": " "},
-                          "content": "\u2581"}, {"type": "NFKC"}]},)" + spBpe + "}",
+        expectRefused(R"({"normalizer": {"type": "Sequence", "normalizers": [{"type": "Replace",
+                          "pattern": {"String": " "}, "content": "\u2581"}, {"type": "NFKC"}]},)" + spBpe + "}",
                       "\"NFKC\" after Prepend or Replace");
-        const std::string byteLevel = R"("pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []})";
-        expectRefused(R"({"normalizer": {"type": "Nmt"},)" + byteLevel + "}", "\"Nmt\" is not implemented for byte-level BPE");
+        const std::string byteLevel =
+            R"("pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []})";
+        expectRefused(R"({"normalizer": {"type": "Nmt"},)" + byteLevel + "}",
+                      "\"Nmt\" is not implemented for byte-level BPE");
         // The byte-level path now reads its normalizer: NFKC folds the full-width letter.
         const auto tok = tokenizerFromJson(json::parse(R"({"normalizer": {"type": "NFKC"},)" + byteLevel + "}"));
         QCOMPARE(idsOf(tok->encode("\xEF\xBD\x81")), std::vector<int>{0}); // U+FF41 -> "a"
