@@ -31,13 +31,16 @@ void reorder(std::vector<Item>& items)
         const auto runEnd = std::find_if(it, items.end(), [](const Item& i) { return i.ccc == 0; });
         if (!std::is_sorted(it, runEnd, byClass)) {
             std::stable_sort(it, runEnd, byClass);
-            std::size_t first = it->c.first, last = it->c.last;
+            std::size_t first = it->c.first;
+            std::size_t last = it->c.last;
             for (auto m = it; m != runEnd; ++m) {
                 first = std::min(first, m->c.first);
                 last = std::max(last, m->c.last);
             }
-            for (auto m = it; m != runEnd; ++m)
-                m->c.first = first, m->c.last = last;
+            for (auto m = it; m != runEnd; ++m) {
+                m->c.first = first;
+                m->c.last = last;
+            }
         }
         it = runEnd;
     }

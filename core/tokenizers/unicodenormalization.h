@@ -17,7 +17,8 @@ enum class NormalForm { Nfd, Nfc, Nfkd, Nfkc };
 std::optional<NormalForm> normalFormNamed(std::string_view name);
 
 // One output character and the input characters [first, last] (indices, inclusive) it came from:
-// a decomposed character's parts all name their source; a composite spans everything composed into it.
+// a decomposed character's parts all name their source, a composite spans everything composed into
+// it, and marks that canonical ordering moved take their whole run (so sources never go backwards).
 struct NormalizedChar
 {
     char32_t cp;
