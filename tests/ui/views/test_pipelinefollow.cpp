@@ -7,6 +7,8 @@
 #include "views/numberformat.h"
 #include "views/pipeline/followedquery.h"
 #include "views/pipeline/pipelinestepper.h"
+#include "views/pipeline/pipelinepaint.h"
+#include "views/pipeline/pipelinestage.h"
 #include "views/pipeline/pipelineview.h"
 #include "state/selectionstate.h"
 #include "viewtestdata.h"
@@ -395,9 +397,29 @@ private slots:
             PipelineView view(&selection);
             view.setResult(result);
             view.setMode(PipelineView::Mode::FollowQuery);
-            const auto stages = view.fit(QRectF(0, 0, 1920, 1080)).follow->stages();
+            const auto follow = view.fit(QRectF(0, 0, 1920, 1080)).follow;
+            const auto stages = follow->stages();
             QVERIFY(std::find(stages.begin(), stages.end(), FollowQueryPicture::Mlp) != stages.end());
+            // The labels are the tokens of this stack: the encoder's queries and keys are the source
+            // sentence, the decoder's self-attention keys the target, cross-attention's keys the source.
+            const AttentionStack& s = result->stacks[std::size_t(stack)];
+            const auto label = [](const Token& t) { return QString::fromStdString(t.display).trimmed(); };
+            QCOMPARE(follow->inputs().queryLabel, label(queryTokensOf(*result, s)[1]));
+            const auto& keys = keyTokensOf(*result, s);
+            QCOMPARE(follow->inputs().keyLabels.size(), qsizetype(keys.size()));
+            for (std::size_t j = 0; j < keys.size(); ++j) QCOMPARE(follow->inputs().keyLabels[qsizetype(j)], label(keys[j]));
+            // Only cross-attention computes K and V from a second sentence.
+            const auto columns = buildPipelineColumns(*result->pipeline, pipelineAttendsToSource(*result));
+            const bool fromSource = std::any_of(columns.begin(), columns.end(), [](const PipelineColumn& c) {
+                return std::any_of(c.stages.begin(), c.stages.end(),
+                                   [](const PipelineStage& st) { return st.title == QStringLiteral("K = X_source·W_K"); });
+            });
+            QCOMPARE(fromSource, stack == 2);
         }
+        // The check can tell: the translator's target tokens are not its source tokens.
+        const auto r = translator(0);
+        QVERIFY(!std::equal(r->tokens.begin(), r->tokens.end(), r->sourceTokens.begin(), r->sourceTokens.end(),
+                            [](const Token& a, const Token& b) { return a.display == b.display; }));
         QSettings().clear();
     }
 

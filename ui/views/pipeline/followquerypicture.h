@@ -49,6 +49,7 @@ public:
     int keyAt(const QPointF& point) const; // the key whose row holds `point`, −1 if none
     const PipelineScales& scales() const { return m_in.scales; }
     const FollowedQuery& followed() const { return m_in.followed; }
+    const Inputs& inputs() const { return m_in; }
     bool hasPrediction() const { return m_in.predictions != nullptr || !m_in.predictionNote.isEmpty(); }
     // The stages this picture has, in the stepper's order (the block and the prediction only when known).
     std::vector<Stage> stages() const;

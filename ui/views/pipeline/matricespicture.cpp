@@ -43,6 +43,11 @@ void coverAll(PipelineScales& scales, ScaleKind kind, const Matrix& m, const Mas
     }
 }
 
+PipelineTokens rowTokens(const PipelineStage& stage)
+{
+    return stage.rowsAreKeys ? PipelineTokens::Keys : PipelineTokens::Queries;
+}
+
 } // namespace
 
 MatricesPicture::MatricesPicture(const AttentionResult& result, int query, ColorMapKind probabilities,
@@ -51,7 +56,7 @@ MatricesPicture::MatricesPicture(const AttentionResult& result, int query, Color
 {
     const PipelineCapture& p = *result.pipeline;
     const HeadCapture& h = p.capture;
-    m_columns = buildPipelineColumns(p, !result.sourceTokens.empty());
+    m_columns = buildPipelineColumns(p, pipelineAttendsToSource(result));
     m_scales.probabilities = ColorMap{probabilities};
     for (const Matrix* m : {&p.x, &p.source, &h.q, &h.k, &h.v, &h.output, &p.concat, &p.output})
         coverAll(m_scales, ScaleKind::Vectors, *m);
@@ -84,7 +89,7 @@ qreal MatricesPicture::rowLabelWidth(const PipelineStage& stage) const
     const QFontMetricsF metrics(pipelineFont(10));
     qreal w = 0.0;
     for (Index r = 0; r < stage.matrix->rows(); ++r)
-        w = std::max(w, metrics.horizontalAdvance(pipelineTokenLabel(m_result, int(r), stage.rowsAreKeys)));
+        w = std::max(w, metrics.horizontalAdvance(pipelineTokenLabel(m_result, int(r), rowTokens(stage))));
     return std::min(w + 6.0, 90.0);
 }
 
@@ -191,7 +196,7 @@ void MatricesPicture::paintStage(QPainter& painter, const PipelineStage& stage, 
         painter.setPen(m_palette.color(QPalette::Text));
         for (Index r = 0; r < m.rows(); ++r) {
             painter.drawText(QRectF(box.left(), area.top() + cells.height * qreal(r), labelWidth - 6, cells.height),
-                             Qt::AlignRight | Qt::AlignVCenter, pipelineTokenLabel(m_result, int(r), stage.rowsAreKeys));
+                             Qt::AlignRight | Qt::AlignVCenter, pipelineTokenLabel(m_result, int(r), rowTokens(stage)));
         }
     }
     if (stage.rowsAreQueries && m_query >= 0 && m_query < m.rows()) {

@@ -38,9 +38,28 @@ void paintArrow(QPainter& painter, const QPointF& from, const QPointF& to, const
     painter.restore();
 }
 
-QString pipelineTokenLabel(const AttentionResult& result, int index, bool source)
+namespace {
+
+const AttentionStack* capturedStack(const AttentionResult& result)
 {
-    const auto& tokens = source ? result.sourceTokens : result.tokens;
+    const int stack = result.pipeline ? result.pipeline->stack : 0;
+    return stack >= 0 && stack < int(result.stacks.size()) ? &result.stacks[std::size_t(stack)] : nullptr;
+}
+
+} // namespace
+
+bool pipelineAttendsToSource(const AttentionResult& result)
+{
+    const AttentionStack* stack = capturedStack(result);
+    return stack && stack->keysFromSource && !stack->queriesFromSource; // an encoder's keys are its own queries
+}
+
+QString pipelineTokenLabel(const AttentionResult& result, int index, PipelineTokens side)
+{
+    const AttentionStack* stack = capturedStack(result);
+    const auto& tokens = !stack                           ? result.tokens
+                         : side == PipelineTokens::Queries ? queryTokensOf(result, *stack)
+                                                           : keyTokensOf(result, *stack);
     if (index < 0 || index >= int(tokens.size())) return QString::number(index);
     return QString::fromStdString(tokens[static_cast<std::size_t>(index)].display).trimmed();
 }

@@ -18,7 +18,11 @@ QFont pipelineFont(int pixels, bool bold = false);
 QString pipelineNumber(float value);
 // A line from `from` to `to` (horizontal) ending in a filled head.
 void paintArrow(QPainter& painter, const QPointF& from, const QPointF& to, const QColor& colour);
-// The token's label as the views print it; the index itself when out of range.
-QString pipelineTokenLabel(const AttentionResult& result, int index, bool source);
+// Whether the captured head is cross-attention: its keys and values come from the source sentence.
+bool pipelineAttendsToSource(const AttentionResult& result);
+// The token's label as the views print it, from the captured stack's queries or keys; the index
+// itself when out of range.
+enum class PipelineTokens { Queries, Keys };
+QString pipelineTokenLabel(const AttentionResult& result, int index, PipelineTokens side);
 
 } // namespace attnviz

@@ -151,7 +151,7 @@ void PipelineView::resetZoom()
 int PipelineView::stageCount() const
 {
     if (!result() || !result()->pipeline) return 0;
-    if (m_mode == Mode::Matrices) return int(buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty()).size());
+    if (m_mode == Mode::Matrices) return int(buildPipelineColumns(*result()->pipeline, pipelineAttendsToSource(*result())).size());
     const FollowQueryPicture picture = followPicture(600.0);
     return int(picture.stages().size());
 }
@@ -199,7 +199,7 @@ QString PipelineView::stageExplanation() const
                                                                    result()->pipeline->capture.scaledByRootDk)
                    : QString();
     }
-    const auto columns = buildPipelineColumns(*result()->pipeline, !result()->sourceTokens.empty());
+    const auto columns = buildPipelineColumns(*result()->pipeline, pipelineAttendsToSource(*result()));
     return stage < int(columns.size()) ? prefix + columns[std::size_t(stage)].stages.front().explanation : QString();
 }
 
@@ -218,7 +218,7 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
 {
     const AttentionResult& r = *result();
     const PipelineCapture& p = *r.pipeline;
-    const bool crossAttention = !r.sourceTokens.empty();
+    const bool translator = !r.sourceTokens.empty(); // its predictions are not per layer: not shown here
     const int query = selection() != nullptr ? selection()->queryToken() : -1;
     // As many keys as fit the height (the picture may shrink a little), so a long input stays one screen.
     const qreal rows = (height / keysShrink - followOrigin().y() - PipelineLayout::margin -
@@ -226,14 +226,14 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
                        FollowQueryPicture::rowHeight;
     FollowQueryPicture::Inputs in;
     in.followed = followQuery(p, query, std::clamp(int(rows), minFollowedKeys, maxFollowedKeys));
-    in.queryLabel = pipelineTokenLabel(*result(), in.followed.query, false);
-    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << pipelineTokenLabel(*result(), j, crossAttention);
+    in.queryLabel = pipelineTokenLabel(*result(), in.followed.query, PipelineTokens::Queries);
+    for (int j = 0; j < in.followed.keyCount(); ++j) in.keyLabels << pipelineTokenLabel(*result(), j, PipelineTokens::Keys);
     in.scaledByRootDk = p.capture.scaledByRootDk;
     in.scales.probabilities = ColorMap{selection() != nullptr ? selection()->colorMap() : ColorMapKind::Viridis};
     in.revealedUpTo = m_stepper.current();
     // What the model predicts from the followed token, when it says anything about it.
     const int last = int(r.tokens.size()) - 1;
-    if (!r.nextToken.empty() && !crossAttention) {
+    if (!r.nextToken.empty() && !translator) {
         if (in.followed.query == last) {
             in.predictions = &r.nextToken;
             in.predictionTitle = tr("Next token after “%1”, after every layer (the model's top %2):")
@@ -241,10 +241,10 @@ FollowQueryPicture PipelineView::followPicture(qreal height) const
                                      .arg(std::min<std::size_t>(5, r.nextToken.size()));
         } else {
             in.predictionNote = tr("The next token is predicted from the last token: follow “%1” (#%2) to see it.")
-                                    .arg(pipelineTokenLabel(*result(), last, false))
+                                    .arg(pipelineTokenLabel(*result(), last, PipelineTokens::Queries))
                                     .arg(last);
         }
-    } else if (!r.maskedPredictions.empty() && !crossAttention) {
+    } else if (!r.maskedPredictions.empty() && !translator) {
         in.predictionNote = tr("Follow a [MASK] token to see what the model fills in.");
         for (const auto& masked : r.maskedPredictions) {
             if (masked.first != in.followed.query) continue;
@@ -335,11 +335,11 @@ void PipelineView::paintHeader(QPainter& painter, const Fitted& f, qreal width) 
         const FollowedQuery& followed = f.follow->followed();
         queryText = followed.lastByDefault
                         ? tr("following the last token “%1” (#%2): click a token to follow another")
-                              .arg(pipelineTokenLabel(*result(), followed.query, false))
+                              .arg(pipelineTokenLabel(*result(), followed.query, PipelineTokens::Queries))
                               .arg(followed.query)
-                        : tr("following query “%1” (#%2)").arg(pipelineTokenLabel(*result(), followed.query, false)).arg(followed.query);
+                        : tr("following query “%1” (#%2)").arg(pipelineTokenLabel(*result(), followed.query, PipelineTokens::Queries)).arg(followed.query);
     } else {
-        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(pipelineTokenLabel(*result(), query, false)).arg(query)
+        queryText = query >= 0 ? tr("query “%1” (#%2)").arg(pipelineTokenLabel(*result(), query, PipelineTokens::Queries)).arg(query)
                                : tr("select a token to follow its row");
     }
     painter.setPen(palette().color(QPalette::Text));
