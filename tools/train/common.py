@@ -214,11 +214,15 @@ def rounded(a, nd=6):
     return np.round(np.asarray(a, dtype=np.float64), nd).tolist()
 
 
-def load_weights(model, out_dir):
-    """--eval-only: reload the shipped f16 weights instead of training."""
+def load_weights_only(model, out_dir):
     import torch
     w = load_safetensors(os.path.join(out_dir, "model.safetensors"))
     model.load_state_dict({k: torch.from_numpy(v) for k, v in w.items()}, strict=False)
+
+
+def load_weights(model, out_dir):
+    """--eval-only: reload the shipped f16 weights instead of training."""
+    load_weights_only(model, out_dir)
     with open(os.path.join(out_dir, "metrics.json")) as f:
         return json.load(f)["train_seconds"]
 
