@@ -19,7 +19,7 @@ def _sources(sources=corpus.SOURCES):
 
 def _tokenizer(tok):
     sp = ", ".join(f"`{s}` = {tok.special(s)}" for s in bpe.SPECIALS)
-    return (f"## Tokenizer (`tokenizer.json`, shared by all built-in models)\n\n"
+    return (f"## Tokenizer (`tokenizer.json`, shared by the built-in decoder and encoder)\n\n"
             f"Byte-level BPE trained by `tools/train/bpe.py` on the training corpus, saved in the Hugging Face "
             f"GPT-2 layout: `model.type` BPE with `vocab` and `merges` (`\"a b\"` strings), ByteLevel "
             f"pre-tokenizer (add_prefix_space false, GPT-2 regex), ByteLevel decoder, GPT-2 `bytes_to_unicode` "
@@ -27,8 +27,9 @@ def _tokenizer(tok):
             f"256-{tok.first_special - 1} one per merge ({len(tok.merges)} merges, in merge order), then the "
             f"special tokens (in `added_tokens`, special=true): {sp}. No unknown token. Each model folder's copy "
             f"has a TemplateProcessing post-processor that adds that model's special tokens as it was trained "
-            f"(decoder: `<|endoftext|>` first; encoder: `[CLS] A [SEP] (B [SEP])`); the translator wraps its "
-            f"source in `<s> ... </s>` itself.\n")
+            f"(decoder: `<|endoftext|>` first; encoder: `[CLS] A [SEP] (B [SEP])`). This model keeps the 4,096-entry "
+            f"vocabulary for now: the built-in translator moved to the 16k English + Spanish vocabulary of "
+            f"`tools/train/vocab.py`, and this model moves to it when it is retrained.\n")
 
 
 def _tensors(tensors, note):
@@ -179,8 +180,9 @@ def _tokenizer16k(tok, v):
             f"{len(tok.merges)} merges, then the specials {sp}. {v['single_token_rate'] * 100:.1f}% of the "
             f"2,000 most frequent corpus words (`tests/data/vocab/top2000_words.txt`, each in its most frequent "
             f"spelling) are one token with a leading space (bar: 97%). The default sentence tokenises as "
-            f"{' | '.join(v['default_sentence_tokens'])}. The translator wraps its source in `<s> ... </s>` "
-            f"itself. **Only the translator uses this vocabulary so far**: the built-in decoder and encoder "
+            f"{' | '.join(v['default_sentence_tokens'])}. The folder's copy has a TemplateProcessing "
+            f"post-processor `<s> $A </s>`, the encoder input the model was trained on. **Only the translator "
+            f"uses this vocabulary so far**: the built-in decoder and encoder "
             f"keep the 4,096-entry vocabulary until they are retrained.\n")
 
 

@@ -133,10 +133,10 @@ def induction_ids(vocab_size):
     return out
 
 
-def copy_tokenizer(out, template):
-    """The shared tokenizer.json with a TemplateProcessing post-processor that adds this model's
-    special tokens (e.g. ["<|endoftext|>", "$A"]), so the app feeds the model what it was trained on."""
-    with open(os.path.join(WORK, "tokenizer.json"), encoding="utf-8") as f:
+def copy_tokenizer(out, template, source=None):
+    """The shared tokenizer.json (or `source`) with a TemplateProcessing post-processor that adds this
+    model's special tokens (e.g. ["<|endoftext|>", "$A"]), so the app feeds the model what it was trained on."""
+    with open(source or os.path.join(WORK, "tokenizer.json"), encoding="utf-8") as f:
         tj = json.load(f)
     ids = {t["content"]: t["id"] for t in tj["added_tokens"]}
 

@@ -8,7 +8,6 @@ Apertium and the cross-attention alignment score (translation_eval.py).
 import json
 import math
 import os
-import shutil
 import sys
 import time
 
@@ -178,7 +177,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     tensors = common.export_model(model, out)
     common.write_json(os.path.join(out, "config.json"), cfg)
-    shutil.copy(vocab.TOKENIZER_FILE, os.path.join(out, "tokenizer.json"))
+    # "<s> English </s>", as trained: what attnviz-cli generate feeds the encoder.
+    common.copy_tokenizer(out, {"single": ["<s>", "$A", "</s>"], "pair_tail": ["$B", "</s>"]}, vocab.TOKENIZER_FILE)
     scores, hyps, per_pair = evaluate(model, tok, sp, test_pairs, lexicon, cfg)
     import translator_files
     metrics = translator_files.metrics(cfg, tok, sp, model, dict(data, test_pairs=test_pairs), scores, hyps,
