@@ -7,5 +7,3 @@ attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIB
 attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIBS attnviz_core)
 # The built-in translator's 16k vocabulary: single-token rate on tests/data/vocab/top2000_words.txt.
 attnviz_add_test(test_tokenizers_builtinvocabulary SOURCES tokenizers/test_builtinvocabulary.cpp LIBS attnviz_core LABELS core)
-# Disabled until resources/models/translator ships the 16k tokenizer.json (it still has the 4,096 one).
-set_tests_properties(test_tokenizers_builtinvocabulary PROPERTIES DISABLED TRUE)
