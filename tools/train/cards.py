@@ -255,7 +255,11 @@ Alignment score: {m['alignment_definition']} Measured over {m['alignment_links']
 
 {chr(10).join(rows)}
 
-"{m['reference_text']}" -> "{m['reference_translation']}". Everyday sentences (greedy):
+"{m['reference_text']}" -> "{m['reference_translation']}". Where the best alignment head looks while predicting each
+target token of it (a noun-adjective swap shows as a crossing: the noun's key before the adjective's):
+{'; '.join(f'"{a["predicts"]}" <- "{a["attends"]}"' for a in m['reference_best_head_argmax'])}.
+
+Everyday sentences (greedy):
 
 | English | model |
 |---|---|

@@ -45,7 +45,11 @@ def metrics(cfg, tok, sp, model, data, scores, hyps, per_pair, train_s):
     src, gen = _translate(model, tok, sp, tt.REF_TEXT, cfg)
     dec = [sp["bos"]] + gen
     with torch.no_grad():
-        _, ea, da, _ = model(torch.tensor([src]), torch.ones(1, len(src), dtype=torch.long), torch.tensor([dec]))
+        _, ea, da, ca = model(torch.tensor([src]), torch.ones(1, len(src), dtype=torch.long), torch.tensor([dec]))
+    # Where the best head looks while predicting each target token (the noun-adjective swap shows here).
+    keys = ca[best[1]][0, best[2]].argmax(-1).tolist()
+    cross_argmax = [{"predicts": tok.decode([t]), "attends": tok.decode([src[k]]), "key": k}
+                    for t, k in zip(gen + [sp["eos"]], keys)]
     return {"model": "translator", "train_seconds": round(train_s, 1), "steps": tt.STEPS, "batch": tt.BATCH,
             "examples_seen": tt.STEPS * tt.BATCH, "train_pairs": len(data["train_pairs"]),
             "vocabulary": data["report"],
@@ -55,7 +59,7 @@ def metrics(cfg, tok, sp, model, data, scores, hyps, per_pair, train_s):
             "alignment_links": scores["links"],
             "alignment_definition": ev.__doc__.split("Alignment score (written in the card): ")[1].strip(),
             "reference_text": tt.REF_TEXT, "reference_src_ids": src, "reference_greedy_ids": gen,
-            "reference_translation": tok.decode(gen),
+            "reference_translation": tok.decode(gen), "reference_best_head_argmax": cross_argmax,
             "everyday": [{"english": e, "spanish": tok.decode(_translate(model, tok, sp, e, cfg)[1])}
                          for e in tt.EVERYDAY],
             "heldout_sample_size": len(sample), "heldout_sample_chrf": sample_scores["chrf"],

@@ -14,6 +14,8 @@
 
 #include <QTest>
 
+#include <map>
+
 using namespace attnviz;
 
 namespace {
@@ -173,6 +175,35 @@ private slots:
         QVERIFY(links > 0);
         QVERIFY2(std::abs(hits - int(card.find("heldout_sample_alignment_hits")->asNumber())) <= 1,
                  qPrintable(QString::number(hits)));
+        // On the card's sentence, the best head's argmax keys are the card's, and they cross:
+        // "the red car" -> "El coche rojo" reads " car" for " coche" and then " red" for " ro(jo)".
+        {
+            std::vector<int> decoder = expected;
+            decoder.insert(decoder.begin(), seq2seq->network().decoderStartId());
+            const auto S = static_cast<Index>(source.size());
+            const auto T = static_cast<Index>(decoder.size());
+            const std::vector<std::uint8_t> valid(source.size(), 1);
+            Seq2SeqOptions options;
+            options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
+            options.masks[1] = buildMask(MaskSpec::causal(), T, T);
+            options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
+            const AttentionTensor& cross = seq2seq->network().forward(source, decoder, options).attention[2];
+            const auto& argmax = card.find("reference_best_head_argmax")->asArray();
+            QCOMPARE(int(argmax.size()), cross.queries);
+            std::map<std::string, std::string> readFrom; // predicted token -> source token read
+            for (int q = 0; q < cross.queries; ++q) {
+                int key = 0;
+                for (int k = 1; k < cross.keys; ++k) {
+                    if (cross.at(layer, head, q, k) > cross.at(layer, head, q, key))
+                        key = k;
+                }
+                QCOMPARE(key, int(argmax[std::size_t(q)].find("key")->asNumber()));
+                const int predicted = q + 1 < T ? decoder[std::size_t(q) + 1] : seq2seq->network().eosId();
+                readFrom[tokenizer.decode({predicted})] = tokenizer.decode({source[std::size_t(key)]});
+            }
+            QCOMPARE(readFrom[" coche"], std::string(" car"));
+            QCOMPARE(readFrom[" ro"], std::string(" red"));
+        }
         const double bestScore = best.find("score")->asNumber();
         for (const auto& row : card.find("cross_attention_alignment")->asArray()) {
             for (const auto& v : row.asArray())
