@@ -11,5 +11,8 @@ attnviz_add_test(test_tokenalignment SOURCES stats/test_tokenalignment.cpp LIBS 
 find_program(ATTNVIZ_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
 add_test(NAME train_chrf COMMAND ${ATTNVIZ_SYSTEM_PYTHON3} -m unittest test_chrf
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tools/train)
+# tools/train/translation_eval.py: the alignment score's gold links and hits, by hand.
+add_test(NAME train_translation_eval COMMAND ${ATTNVIZ_SYSTEM_PYTHON3} -m unittest test_translation_eval
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tools/train)
 # core/stats/chrf: the same chrF, in C++, for the built-in translator's metrics test.
 attnviz_add_test(test_chrf SOURCES stats/test_chrf.cpp LIBS attnviz_core LABELS core)
