@@ -43,7 +43,8 @@ commands:
       Write the run's attention as an attention file (docs/attention-file.md): every stack, all
       heads or those listed, whole rows or the K largest weights of each query row.
   generate --model MODEL [--text PROMPT | --ids 1,2,3] --greedy N
-      Greedy text generation with a decoder model.
+      Greedy text generation with a decoder model; with an encoder-decoder (builtin:translator),
+      the greedy translation of the source PROMPT.
   heads [--model MODEL] [--text TEXT] [--json]
       Per-head statistics: previous-token, first-token, duplicate-token, induction, entropy.
   render (--model MODEL --text TEXT | --lesson FILE | --session FILE.attnviz)

@@ -260,6 +260,11 @@ int runGenerateCommand(const std::vector<std::string>& args)
         std::cout << "\n";
         return 0;
     }
+    // A translation does not continue its source: print the target alone.
+    if (model->info().encoderDecoder) {
+        std::cout << tokenizer->decode(generated) << "\n";
+        return 0;
+    }
     std::vector<int> all = prompt;
     all.insert(all.end(), generated.begin(), generated.end());
     std::cout << tokenizer->decode(all) << "\n";

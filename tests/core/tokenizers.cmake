@@ -6,3 +6,5 @@ attnviz_add_test(test_tokenizers_errors SOURCES tokenizers/test_tokenizererrors.
 attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_normalization SOURCES tokenizers/test_normalization.cpp LIBS attnviz_core)
+# The built-in translator's 16k vocabulary: single-token rate on tests/data/vocab/top2000_words.txt.
+attnviz_add_test(test_tokenizers_builtinvocabulary SOURCES tokenizers/test_builtinvocabulary.cpp LIBS attnviz_core LABELS core)

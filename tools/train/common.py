@@ -133,10 +133,10 @@ def induction_ids(vocab_size):
     return out
 
 
-def copy_tokenizer(out, template):
-    """The shared tokenizer.json with a TemplateProcessing post-processor that adds this model's
-    special tokens (e.g. ["<|endoftext|>", "$A"]), so the app feeds the model what it was trained on."""
-    with open(os.path.join(WORK, "tokenizer.json"), encoding="utf-8") as f:
+def copy_tokenizer(out, template, source=None):
+    """The shared tokenizer.json (or `source`) with a TemplateProcessing post-processor that adds this
+    model's special tokens (e.g. ["<|endoftext|>", "$A"]), so the app feeds the model what it was trained on."""
+    with open(source or os.path.join(WORK, "tokenizer.json"), encoding="utf-8") as f:
         tj = json.load(f)
     ids = {t["content"]: t["id"] for t in tj["added_tokens"]}
 
@@ -214,11 +214,15 @@ def rounded(a, nd=6):
     return np.round(np.asarray(a, dtype=np.float64), nd).tolist()
 
 
-def load_weights(model, out_dir):
-    """--eval-only: reload the shipped f16 weights instead of training."""
+def load_weights_only(model, out_dir):
     import torch
     w = load_safetensors(os.path.join(out_dir, "model.safetensors"))
     model.load_state_dict({k: torch.from_numpy(v) for k, v in w.items()}, strict=False)
+
+
+def load_weights(model, out_dir):
+    """--eval-only: reload the shipped f16 weights instead of training."""
+    load_weights_only(model, out_dir)
     with open(os.path.join(out_dir, "metrics.json")) as f:
         return json.load(f)["train_seconds"]
 

@@ -252,7 +252,7 @@ class Bart(nn.Module):
             atts.append(a)
         return x, atts
 
-    def decode(self, tgt, enc, src_mask):
+    def decode(self, tgt, enc, src_mask, last_only=False):
         T = tgt.shape[1]
         x = self._embed(self.model.decoder, tgt)
         causal = torch.ones(T, T, dtype=torch.bool).tril()
@@ -262,6 +262,8 @@ class Bart(nn.Module):
             x, a, c = layer(x, causal, enc, m)
             selfs.append(a)
             crosses.append(c)
+        if last_only:  # greedy decoding needs the last position only (16k-wide logits are costly)
+            x = x[:, -1:]
         logits = x @ self.model.shared.weight.T + self.final_logits_bias  # tied lm_head
         return logits, selfs, crosses
 

@@ -2,7 +2,8 @@
 
     /usr/bin/python3 tools/train/train_all.py
 
-1. builds the corpus and the shared byte-level BPE tokenizer (tools/train/work/),
+1. builds the corpus and the byte-level BPE tokenizer of the decoder and encoder, then the
+   Apertium English -> Spanish pairs and the 16k vocabulary of the translator (tools/train/work/),
 2. trains decoder (GPT-2), encoder (BERT) and translator (BART) as three parallel
    single-threaded processes (on 2 cores this beats one process with 2 threads),
 3. writes resources/models/<name>/{config.json, model.safetensors, tokenizer.json,
@@ -26,6 +27,8 @@ def main():
     t0 = time.time()
     import prepare
     prepare.load(force=True)
+    import vocab
+    vocab.load(force=True)  # the Apertium pairs stay cached in work/pairs.tsv
     procs = {}
     for m in MODELS:
         log = open(os.path.join(common.WORK, m + ".log"), "w")

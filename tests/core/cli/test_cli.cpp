@@ -26,6 +26,7 @@ private slots:
     void specialFilesExitWithTwo();
     void modelsListsLocalGgufModels();
     void ggufModelRunsFromTheCli();
+    void generateTranslatesWithTheTranslator();
 };
 
 namespace {
@@ -304,6 +305,22 @@ void TestCli::ggufModelRunsFromTheCli()
     QVERIFY(v.find("attention") != nullptr);
     QVERIFY2(r.err.isEmpty() || r.err.contains("weights"), qPrintable(r.err));
 #endif
+}
+
+// generate on an encoder-decoder prints the translation alone (not the source followed by it):
+// the built-in translator's greedy translation that its model card records.
+void TestCli::generateTranslatesWithTheTranslator()
+{
+    const json::Value card = json::parseFile(ATTNVIZ_RESOURCES "/models/translator/metrics.json");
+    QVERIFY2(card.find("reference_translation") != nullptr, "metrics.json of the English -> Spanish translator");
+    QCOMPARE(card.find("reference_text")->asString(), std::string("the red car is fast"));
+    // tools/train's length cap: twice the source (with <s> and </s>) plus 10 tokens.
+    const auto cap = QString::number(2 * card.find("reference_src_ids")->asArray().size() + 10);
+    const Run r = runCli({"generate", "--model", "builtin:translator", "--text", "the red car is fast", "--greedy", cap});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString expected = QString::fromStdString(card.find("reference_translation")->asString());
+    QCOMPARE(r.out.trimmed(), expected.trimmed());
+    QVERIFY(!r.out.contains(QLatin1String("red car")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -129,7 +129,7 @@ void TestCliRender::allHeads()
 }
 
 // --stack picks which attention of an encoder-decoder to draw: the translator's cross-attention
-// (4 target x 5 source tokens here) gives a picture of a different shape than its encoder's.
+// (its own translation x the source tokens) gives a picture of a different shape than its encoder's.
 void TestCliRender::encoderDecoderStacks()
 {
     QTemporaryDir dir;
