@@ -61,6 +61,9 @@ int main(int argc, char* argv[])
                                   QStringLiteral("V"));
     const QCommandLineOption layer(QStringLiteral("layer"),
                                    QStringLiteral("Layer to show (0-based, as in attnviz-cli)."), QStringLiteral("L"));
+    const QCommandLineOption stack(QStringLiteral("stack"),
+                                   QStringLiteral("Stack of a translator to show: encoder, decoder or cross."),
+                                   QStringLiteral("S"));
     const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("Head to focus (0-based)."),
                                   QStringLiteral("H"));
     const QCommandLineOption screenshot(
@@ -88,7 +91,7 @@ int main(int argc, char* argv[])
         QStringLiteral("Start in presentation mode: the view alone, full screen, large type, dark (F5 or Esc "
                        "leaves). With --screenshot the picture has the screen's size."));
     parser.addOptions(
-        {model, text, view, layer, head, colorMap, measure, badges, merge, lessonEditor, presentation, screenshot});
+        {model, text, view, layer, stack, head, colorMap, measure, badges, merge, lessonEditor, presentation, screenshot});
     // A file argument, not --session: QGuiApplication takes -session/--session ID for the desktop's
     // session manager and removes it from the arguments before any parser sees it.
     parser.addPositionalArgument(QStringLiteral("session"),
@@ -104,7 +107,7 @@ int main(int argc, char* argv[])
     if (!session.isEmpty() && !session.endsWith(QStringLiteral(".attnviz")))
         return fail(QStringLiteral("unexpected argument \"%1\" (a session file ends in .attnviz)").arg(session));
     // The session says all of these; two answers would leave the window to guess which one wins.
-    for (const QCommandLineOption* option : {&model, &text, &view, &layer, &head, &colorMap, &badges, &merge}) {
+    for (const QCommandLineOption* option : {&model, &text, &view, &layer, &stack, &head, &colorMap, &badges, &merge}) {
         if (!session.isEmpty() && parser.isSet(*option))
             return fail(QStringLiteral("--%1 cannot be combined with a session, which sets it")
                             .arg(option->names().front()));
@@ -132,6 +135,8 @@ int main(int argc, char* argv[])
     if (!readIndex(head, &headIndex))
         return fail(QStringLiteral("--head needs a number from 0"));
     window.setPendingLayerHead(layerIndex, headIndex);
+    if (parser.isSet(stack))
+        window.setPendingStack(parser.value(stack));
     if (parser.isSet(colorMap)) {
         const auto kinds = attnviz::ColorMap::all();
         const auto it = std::find_if(kinds.begin(), kinds.end(), [&](attnviz::ColorMapKind k) {

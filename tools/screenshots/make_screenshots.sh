@@ -102,6 +102,9 @@ run "${model_args[@]}" --text "Unbelievably, the transformers didn't misundersta
 # The hand-made lessons, which need no trained model.
 run --model lesson:two-heads-causal --view heatmap --screenshot "$out/lesson-heatmap.png"
 run --model lesson:cross-attention-translation --view heatmap --screenshot "$out/cross-attention.png"
+# The built-in translator's best alignment head (its MODEL_CARD.md), on its own greedy translation.
+run --model builtin:translator --text "the red car is fast" --stack cross --layer 2 --head 3 --view heatmap \
+    --screenshot "$out/translator-cross-attention.png"
 # A GGUF file: the llama3 fixture quantised to Q4_K_M by llama.cpp (the ctest fixture
 # llamacpp_reference_outputs writes it), else the F32 fixture itself (ctest -R gguf_fixtures_make).
 gguf=""

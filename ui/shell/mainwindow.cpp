@@ -259,6 +259,11 @@ void MainWindow::setPendingLayerHead(int layer, int head)
     m_pendingHead = head;
 }
 
+void MainWindow::setPendingStack(const QString& name)
+{
+    m_pendingStack = name;
+}
+
 void MainWindow::onModelLoaded(const QString& spec)
 {
     // Stays in the status bar with every result of this model, so the user sees why it is shown.
@@ -389,9 +394,21 @@ void MainWindow::showResult(std::shared_ptr<const AttentionResult> result)
         QStringList stackNames;
         for (const auto& s : m_result->stacks)
             stackNames << QString::fromStdString(s.name);
-        const int stack = std::clamp(m_selection->stack(), 0, static_cast<int>(m_result->stacks.size()) - 1);
+        int stack = std::clamp(m_selection->stack(), 0, static_cast<int>(m_result->stacks.size()) - 1);
+        if (!m_pendingStack.isEmpty()) {
+            const auto named = std::find_if(stackNames.begin(), stackNames.end(), [&](const QString& n) {
+                return n.compare(m_pendingStack, Qt::CaseInsensitive) == 0;
+            });
+            if (named != stackNames.end())
+                stack = static_cast<int>(named - stackNames.begin());
+            else
+                addModelNotice(tr("No stack “%1” in this model (it has: %2)")
+                                   .arg(m_pendingStack, stackNames.join(QStringLiteral(", "))));
+            m_pendingStack.clear();
+        }
         const AttentionTensor& a = m_result->stacks[static_cast<std::size_t>(stack)].attention;
         m_selection->setShape(static_cast<int>(m_result->stacks.size()), a.layers, a.heads, a.queries, a.keys);
+        m_selection->setStack(stack);
         m_toolBar->setStackNames(stackNames);
         m_toolBar->setSentencePair(std::any_of(m_result->tokens.begin(), m_result->tokens.end(),
                                                [](const Token& t) { return t.segment == 1; }));

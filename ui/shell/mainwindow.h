@@ -44,6 +44,8 @@ public:
     QString currentViewName() const;
     // Layer/head (0-based) to select once the first result has the shape for them.
     void setPendingLayerHead(int layer, int head);
+    // The stack ("encoder", "decoder", "cross"; any case) the next result opens on, when it has one.
+    void setPendingStack(const QString& name);
     // Off: failures go to the status bar and signals only, never a modal dialog.
     void setDialogsEnabled(bool on) { m_dialogs = on; }
     // Bytes of attention maps one run keeps (0 = the core's default); the rest are computed when
@@ -125,6 +127,7 @@ private:
     QString m_modelNotice;    // shown with every result of the current model (e.g. that fallback)
     int m_pendingLayer = -1;
     int m_pendingHead = -1;
+    QString m_pendingStack;
     bool m_useSettings;
     bool m_dialogs = true;
     std::size_t m_attentionBudget = 0;

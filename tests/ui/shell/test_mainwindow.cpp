@@ -687,6 +687,22 @@ private slots:
         rerun([&]() { sel->setStack(0); });
         QCOMPARE(m_window->result()->pipeline->stack, 0);
         m_window->setCurrentView(QStringLiteral("heatmap"));
+
+        // --stack: the next result opens on the stack of that name, shaped as that stack.
+        rerun([&]() {
+            m_window->setPendingStack(QStringLiteral("Cross"));
+            m_window->setText(QStringLiteral("the red cat sat"));
+        });
+        QCOMPARE(sel->stack(), 2);
+        QCOMPARE(m_window->heatmapView()->data().cols(), m_window->result()->stacks[2].attention.keys);
+        QVERIFY(m_window->heatmapView()->data().cross);
+        rerun([&]() {
+            m_window->setPendingStack(QStringLiteral("middle"));
+            m_window->setText(QStringLiteral("the red cat"));
+        });
+        QCOMPARE(sel->stack(), 2); // an unknown name changes nothing, and says which names there are
+        QVERIFY2(m_window->noticeText().contains(QLatin1String("encoder, decoder, cross")), qPrintable(m_window->noticeText()));
+        sel->setStack(0);
     }
 
     // An edit of the text keeps the custom mask's edits between unchanged tokens, says how to edit
