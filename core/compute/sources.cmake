@@ -6,6 +6,7 @@ target_sources(attnviz_core PRIVATE
     compute/vectormath.h compute/vectormath.cpp
     compute/halffloat.h
     compute/ggmltypes.h compute/ggmltypes.cpp
+    compute/ggmlfinite.h compute/ggmlfinite.cpp
     compute/ggmldequant.h compute/ggmldequant.cpp compute/ggmlpanel.cpp
     compute/ggmlblocks.h compute/ggmllegacyblocks.h compute/ggmlkquantblocks.h compute/ggmliq4blocks.h
     compute/encodedmatrix.h compute/encodedmatrix.cpp

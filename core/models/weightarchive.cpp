@@ -1,6 +1,7 @@
 #include "models/weightarchive.h"
 
 #include "base/modelloaderror.h"
+#include "compute/ggmlfinite.h"
 #include "models/safetensors.h"
 #include "models/torchfile.h"
 #include "util/checkednumbers.h"
@@ -150,22 +151,6 @@ namespace {
                          std::to_string(bad) + "); the checkpoint is corrupt or was saved after training diverged");
 }
 
-// Whether F16 or BF16 values kept 16-bit hold an Inf or NaN (every exponent bit set): one OR over
-// the raw bits with no early exit, so the compiler vectorises it (the scan reads every weight at
-// load). Block types are not scanned: that would decode the whole model.
-bool holdsNonFiniteHalves(compute::GgmlType type, std::span<const std::uint8_t> bytes)
-{
-    if (type != compute::GgmlType::F16 && type != compute::GgmlType::BF16)
-        return false;
-    const std::uint16_t exponent = type == compute::GgmlType::F16 ? 0x7c00 : 0x7f80;
-    const std::uint8_t* values = bytes.data();
-    unsigned any = 0;
-#pragma omp simd reduction(| : any)
-    for (std::size_t i = 0; i < bytes.size() / 2; ++i)
-        any |= static_cast<unsigned>((compute::loadU16(values + 2 * i) & exponent) == exponent);
-    return any != 0;
-}
-
 } // namespace
 
 std::vector<float> WeightArchive::floats(const std::string& name, const std::vector<std::int64_t>& shape) const
@@ -193,7 +178,7 @@ compute::EncodedMatrix WeightArchive::encoded(const std::string& name, Index row
     const compute::GgmlTypeInfo& type = file->decodableType(t);
     const auto owner = std::find_if(m_files.begin(), m_files.end(), [file](const auto& f) { return f.get() == file; });
     const std::span<const std::uint8_t> bytes = file->tensorBytes(t);
-    if (m_refuseNonFinite && holdsNonFiniteHalves(type.type, bytes)) { // a broken file: find the value
+    if (m_refuseNonFinite && compute::holdsNonFiniteValues(type.type, bytes)) { // a broken file: find the value
         const std::vector<float> values = file->readFloats(t);
         refuseNonFiniteValue(*file, name, values, checked::firstNonFinite(values));
     }

@@ -14,3 +14,6 @@ attnviz_add_test(test_encodedmatrix SOURCES compute/test_encodedmatrix.cpp LIBS 
 
 # dequantizePanel: the tiles of quantised weights in the matrix kernel's panel layout.
 attnviz_add_test(test_ggml_panel SOURCES compute/test_ggml_panel.cpp LIBS attnviz_core LABELS core)
+
+# The load-time Inf/NaN scan of 16-bit and block-quantised bytes against the decoded values.
+attnviz_add_test(test_ggml_finite SOURCES compute/test_ggmlfinite.cpp LIBS attnviz_core LABELS core)

@@ -17,10 +17,12 @@
 #include "npyfile.h"
 #include "models/checkpointmodel.h"
 #include "models/generictransformer.h"
+#include "models/gguffile.h"
 #include "registry/modelregistry.h"
 
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -85,6 +87,8 @@ private slots:
     void embeddedTokenizerGivesLlamaCppIds_data();
     void embeddedTokenizerGivesLlamaCppIds();
     void quantisedModelsSayTheirTypes();
+    void nonFiniteQuantisedScalesAreRefused_data();
+    void nonFiniteQuantisedScalesAreRefused();
     void refusesWhatItCannotCompute_data();
     void refusesWhatItCannotCompute();
 };
@@ -245,6 +249,51 @@ void TestGguf::quantisedModelsSayTheirTypes()
     QVERIFY(net != nullptr);
     QCOMPARE(net->weightStorage().floatMatrices, 0);
     QVERIFY(net->weightStorage().encodedMatrices >= 2 * 4 + 1);
+}
+
+void TestGguf::nonFiniteQuantisedScalesAreRefused_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<int>("scaleOffset"); // of the block's F16 d in ggml's layout
+    QTest::newRow("Q4_K") << "Q4_K" << 0;
+    QTest::newRow("Q6_K") << "Q6_K" << 208;
+}
+
+// llama.cpp's own Q4_K_M file with one block's scale made NaN: refused at open, the tensor named,
+// instead of maps that are NaN (or drawn as zeros) wherever that block reaches.
+void TestGguf::nonFiniteQuantisedScalesAreRefused()
+{
+    QFETCH(QString, type);
+    QFETCH(int, scaleOffset);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("broken.gguf");
+    QVERIFY(QFile::copy(reference + "/quant/llama3-Q4_K_M.gguf", path));
+    std::string name;
+    std::size_t at = 0;
+    {
+        const GgufFile file(path.toStdString());
+        for (const auto& [tensorName, info] : file.tensors()) {
+            if (info.dtype == type.toStdString() && info.shape.size() == 2 && name.empty()) {
+                name = tensorName;
+                const std::size_t blockBytes = type == "Q4_K" ? 144 : 210;
+                at = info.begin + blockBytes + std::size_t(scaleOffset); // the second block
+            }
+        }
+    }
+    QVERIFY2(!name.empty(), qPrintable("no " + type + " matrix in the fixture"));
+    QFile patch(path);
+    QVERIFY(patch.open(QIODevice::ReadWrite));
+    QVERIFY(patch.seek(qint64(at)));
+    const char nan[2] = {'\x00', '\x7e'}; // F16 NaN, little-endian
+    QCOMPARE(patch.write(nan, 2), qint64(2));
+    patch.close();
+    try {
+        openModel(path.toStdString());
+        QFAIL("a GGUF file with a NaN block scale was accepted");
+    } catch (const ModelLoadError& e) {
+        const std::string what = e.what();
+        QVERIFY2(what.find("\"" + name + "\"") != std::string::npos && what.find("NaN") != std::string::npos, e.what());
+    }
 }
 
 void TestGguf::refusesWhatItCannotCompute_data()
