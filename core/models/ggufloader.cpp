@@ -5,6 +5,7 @@
 #include "models/familyloader.h"
 #include "models/ggufdescriptions.h"
 #include "models/gguffile.h"
+#include "models/ggufshards.h"
 #include "models/gguftokenizer.h"
 #include "models/hfconfig.h"
 #include "models/weightarchive.h"
@@ -196,21 +197,23 @@ const GgufArchitecture& architectureOf(const GgufFile& file)
 }
 
 // Tensors per ggml type among the matrices (2-D tensors).
-std::map<std::string, int> matrixTypes(const GgufFile& file)
+std::map<std::string, int> matrixTypes(const GgufShards& shards)
 {
     std::map<std::string, int> count;
-    for (const auto& [name, info] : file.tensors()) {
-        if (info.shape.size() == 2)
-            ++count[info.dtype];
+    for (const auto& shard : shards) {
+        for (const auto& [name, info] : shard->tensors()) {
+            if (info.shape.size() == 2)
+                ++count[info.dtype];
+        }
     }
     return count;
 }
 
-std::string quantisationNotice(const GgufFile& file)
+std::string quantisationNotice(const GgufShards& shards)
 {
     std::string types;
     bool quantised = false;
-    for (const auto& [type, n] : matrixTypes(file)) {
+    for (const auto& [type, n] : matrixTypes(shards)) {
         types += (types.empty() ? "" : ", ") + type + " (" + std::to_string(n) + (n == 1 ? " tensor)" : " tensors)");
         quantised = quantised || (type != "F32" && type != "F16" && type != "BF16");
     }
@@ -246,47 +249,55 @@ std::string displayName(const GgufFile& file, const std::string& path)
 
 std::unique_ptr<AttentionModel> openGgufFile(const std::string& path)
 {
-    auto file = std::make_shared<const GgufFile>(path);
-    const GgufArchitecture& arch = architectureOf(*file);
-    const HfConfig config = GgufConfigBuilder(*file, arch).build();
-    WeightArchive weights = WeightArchive::fromFile(file);
-    weights.refuseNonFinite(); // float and 16-bit tensors; quantised blocks are not decoded to scan
+    const GgufShards shards = openGgufShards(path);
+    const GgufFile& file = *shards.front(); // the first shard holds the metadata
+    const GgufArchitecture& arch = architectureOf(file);
+    const HfConfig config = GgufConfigBuilder(file, arch).build();
+    WeightArchive weights = WeightArchive::fromFiles({shards.begin(), shards.end()});
+    weights.refuseNonFinite(); // floats after conversion; 16-bit values and block scales as stored
     std::unique_ptr<Transformer> net = loadDescribedFamily(config, weights, arch.family);
 
-    std::vector<std::string> notices{quantisationNotice(*file)};
+    std::vector<std::string> notices{quantisationNotice(shards)};
+    if (shards.size() > 1)
+        notices.push_back("read from " + std::to_string(shards.size()) + " split files");
     std::unique_ptr<Tokenizer> tokenizer;
     try {
-        tokenizer = tokenizerFromGguf(*file);
+        tokenizer = tokenizerFromGguf(file);
     } catch (const std::exception& e) {
         notices.push_back(std::string("the tokenizer could not be loaded (") + e.what() +
                           "); the model takes token ids only");
     }
-    return std::make_unique<CheckpointModel>(std::move(net), std::move(tokenizer), displayName(*file, path),
+    return std::make_unique<CheckpointModel>(std::move(net), std::move(tokenizer), displayName(file, path),
                                              std::move(notices));
 }
 
 GgufSummary summarizeGguf(const std::string& path)
 {
-    const GgufFile file(path);
+    const GgufShards shards = openGgufShards(path);
+    const GgufFile& file = *shards.front();
     GgufSummary s;
     s.name = displayName(file, path);
     s.architecture = file.string("general.architecture").value_or("");
     s.supported = findGgufArchitecture(s.architecture) != nullptr;
-    std::error_code error;
-    s.bytes = std::filesystem::file_size(path, error);
+    for (const auto& shard : shards) {
+        std::error_code error;
+        s.bytes += std::filesystem::file_size(shard->path(), error);
+    }
     if (const auto type = file.unsignedInteger("general.file_type"))
         s.quantisation = fileTypeName(*type);
     if (s.quantisation.empty()) { // no file type: the type most matrices have
         int most = 0;
-        for (const auto& [type, n] : matrixTypes(file)) {
+        for (const auto& [type, n] : matrixTypes(shards)) {
             if (n > most) {
                 most = n;
                 s.quantisation = type;
             }
         }
     }
-    for (const auto& [name, info] : file.tensors())
-        s.parameters += info.elements();
+    for (const auto& shard : shards) {
+        for (const auto& [name, info] : shard->tensors())
+            s.parameters += info.elements();
+    }
     return s;
 }
 

@@ -21,7 +21,7 @@ struct GgufSummary
     std::string name;         // general.name, else the file name
     std::string architecture; // general.architecture
     std::string quantisation; // general.file_type's name ("Q4_K_M"), else the most used tensor type
-    std::uint64_t bytes = 0;  // file size
+    std::uint64_t bytes = 0;  // file size (of every shard, for a split model)
     std::int64_t parameters = 0;
     bool supported = false;   // an architecture AttnViz reads
 };

@@ -33,4 +33,5 @@ target_sources(attnviz_core PRIVATE
     models/hfloader.h models/hfloader.cpp
     models/ggufdescriptions.h models/ggufdescriptions.cpp
     models/ggufloader.h models/ggufloader.cpp
+    models/ggufshards.h models/ggufshards.cpp
 )

@@ -42,6 +42,20 @@ WeightArchive WeightArchive::fromFile(std::shared_ptr<const TensorFile> file)
     return archive;
 }
 
+WeightArchive WeightArchive::fromFiles(const std::vector<std::shared_ptr<const TensorFile>>& files)
+{
+    WeightArchive archive;
+    for (const auto& file : files) {
+        for (const auto& entry : file->tensors()) {
+            if (archive.contains(entry.first))
+                throw ModelLoadError(file->path() + ": tensor " + quotedForMessage(entry.first) +
+                                     " is also stored in " + archive.m_owner.at(entry.first)->path());
+        }
+        archive.add(file, nullptr);
+    }
+    return archive;
+}
+
 WeightArchive WeightArchive::openFile(const std::string& path)
 {
     return fromFile(openOne(path, isTorchName(path)));

@@ -2,6 +2,7 @@
 
 #include "models/ggufdescriptions.h"
 #include "models/ggufloader.h"
+#include "models/ggufshards.h"
 #include "registry/directorywalk.h"
 #include "util/json.h"
 #include "util/messagetext.h"
@@ -32,31 +33,12 @@ struct Candidate
     std::string name;
     std::size_t root = 0; // index into the roots, for the order
     ModelStore store = ModelStore::Folder;
-    int shards = 1;       // a split model's file count, found on its first shard
 };
 
 std::string environment(const char* name)
 {
     const char* value = std::getenv(name);
     return value != nullptr ? value : "";
-}
-
-bool isAllDigits(std::string_view text)
-{
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// llama.cpp's split naming, "<name>-00001-of-00003": the suffix's length, and the shard number
-// and count it gives, or {0, 0}.
-constexpr std::size_t kSplitSuffixBytes = 15; // "-NNNNN-of-NNNNN"
-std::pair<int, int> splitShard(std::string_view stem)
-{
-    if (stem.size() <= kSplitSuffixBytes)
-        return {0, 0};
-    const std::string_view tail = stem.substr(stem.size() - kSplitSuffixBytes);
-    if (tail[0] != '-' || tail.substr(6, 4) != "-of-" || !isAllDigits(tail.substr(1, 5)) || !isAllDigits(tail.substr(10)))
-        return {0, 0};
-    return {std::stoi(std::string(tail.substr(1, 5))), std::stoi(std::string(tail.substr(10)))};
 }
 
 bool cancelled(const DiscoveryLimits& limits)
@@ -117,12 +99,12 @@ private:
 
     void addFile(const fs::path& file, std::string stem, std::size_t rootIndex, ModelStore store)
     {
-        const auto [shard, shards] = splitShard(stem);
-        if (shard > 1)
-            return; // listed through its first shard
-        if (shard == 1)
-            stem.resize(stem.size() - kSplitSuffixBytes);
-        add({file, stem, rootIndex, store, shard == 1 ? shards : 1});
+        if (const auto shard = ggufShardName(file.string())) {
+            if (shard->number > 1)
+                return; // listed through its first shard, which opens them all
+            stem = fs::path(shard->prefix).filename().string();
+        }
+        add({file, stem, rootIndex, store});
     }
 
     // The blob of the manifest's "application/vnd.ollama.image.model" layer, if it is a file.
@@ -183,20 +165,6 @@ std::uint64_t sizeOf(const fs::path& file)
     return error ? 0 : bytes;
 }
 
-// The bytes of all shards present of a split model, from the name of its first shard.
-std::uint64_t splitBytes(const fs::path& first, int shards)
-{
-    const std::string stem = first.stem().string();
-    const std::string base = stem.substr(0, stem.size() - kSplitSuffixBytes);
-    std::uint64_t total = 0;
-    char suffix[32];
-    for (int i = 1; i <= std::min(shards, 1000); ++i) {
-        std::snprintf(suffix, sizeof suffix, "-%05d-of-%05d.gguf", i, shards);
-        total += sizeOf(first.parent_path() / (base + suffix));
-    }
-    return total;
-}
-
 LocalModel describe(const Candidate& c)
 {
     LocalModel m;
@@ -219,12 +187,6 @@ LocalModel describe(const Candidate& c)
         m.problem = e.what();
         if (m.problem.rfind(m.path + ": ", 0) == 0)
             m.problem.erase(0, m.path.size() + 2); // the path is listed beside it
-    }
-    if (c.shards > 1) {
-        m.bytes = splitBytes(c.file, c.shards);
-        m.supported = false;
-        m.problem = "split into " + std::to_string(c.shards) +
-                    " files; AttnViz opens one-file models (llama-gguf-split --merge joins them)";
     }
     return m;
 }

@@ -202,6 +202,24 @@ class GGUFWriter:
         header = b"".join(out)
         return header + b"\0" * _padding(len(header), self.alignment)
 
+    def write_split(self, prefix, count):
+        """The file as llama.cpp's gguf-split writes it: PREFIX-0000i-of-0000N.gguf, the tensors in
+        file order cut into `count` runs, all metadata in the first shard; every shard says its
+        split.no (0-based, uint16) and split.count (uint16), the first split.tensors.count (int32)."""
+        tensors, metadata = self._tensors, self._metadata
+        per = -(-len(tensors) // count)
+        split_key = lambda key, value, vtype: (key, struct.pack("<I", int(vtype)) + _value(vtype, value))
+        try:
+            for i in range(count):
+                self._tensors = tensors[i * per:(i + 1) * per]
+                self._metadata = (metadata if i == 0 else []) + [split_key("split.no", i, ValueType.UINT16),
+                                                                 split_key("split.count", count, ValueType.UINT16)]
+                if i == 0:
+                    self._metadata.append(split_key("split.tensors.count", len(tensors), ValueType.INT32))
+                self.write(f"{prefix}-{i + 1:05d}-of-{count:05d}.gguf")
+        finally:
+            self._tensors, self._metadata = tensors, metadata
+
     def write(self, path):
         with open(path, "wb") as f:
             f.write(self._header())

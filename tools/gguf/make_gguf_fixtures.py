@@ -415,8 +415,11 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     lines = []
+    os.makedirs(os.path.join(args.out, "split"), exist_ok=True)
     for fx in fixtures():
         lines.append(fx.write(args.out))
+        if fx.name == "llama3":  # a split model: the same file as three shards, in split/
+            fx.w.write_split(os.path.join(args.out, "split", fx.name), 3)
         if args.hf:
             from hf_export import write_hf_folder
             write_hf_folder(fx, os.path.join(args.hf, fx.name))

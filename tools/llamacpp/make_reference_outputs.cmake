@@ -3,7 +3,8 @@
 #   cmake -DTOOL=<llamacpp_reference> -DFIXTURES=<dir with manifest.tsv> -DOUT=<dir> -P this file
 # Writes OUT/quant/<fixture>-<TYPE>.gguf (every pure type for every fixture, the mixtures for llama3)
 # and OUT/eval/<fixture>[-<TYPE>[-dequantised]]/ (attn_<layer>.npy, logits.npy, tokens.npy; see
-# README.md), -dequantised for the variant's weights dequantised by ggml into an F32 file.
+# README.md), -dequantised for the variant's weights dequantised by ggml into an F32 file, and
+# OUT/split-eval/llama3/ for the llama3 fixture read from its split shards.
 foreach(var TOOL FIXTURES OUT)
     if(NOT DEFINED ${var})
         message(FATAL_ERROR "make_reference_outputs.cmake needs -D${var}=...")
@@ -31,6 +32,8 @@ foreach(line IN LISTS lines)
     list(GET fields 5 text)
     run_tool(eval ${FIXTURES}/${name}.gguf --text "${text}" --out ${OUT}/eval/${name})
     if(name STREQUAL "llama3")
+        # The same model as gguf-split's shards (make_gguf_fixtures.py): llama.cpp opens the first.
+        run_tool(eval ${FIXTURES}/split/${name}-00001-of-00003.gguf --text "${text}" --out ${OUT}/split-eval/${name})
         set(types ${all_types})
     else()
         set(types ${common_types})

@@ -87,6 +87,9 @@ private slots:
     void embeddedTokenizerGivesLlamaCppIds_data();
     void embeddedTokenizerGivesLlamaCppIds();
     void quantisedModelsSayTheirTypes();
+    void splitModelsReadAsOneFile();
+    void brokenSplitsAreRefused_data();
+    void brokenSplitsAreRefused();
     void nonFiniteQuantisedScalesAreRefused_data();
     void nonFiniteQuantisedScalesAreRefused();
     void refusesWhatItCannotCompute_data();
@@ -249,6 +252,58 @@ void TestGguf::quantisedModelsSayTheirTypes()
     QVERIFY(net != nullptr);
     QCOMPARE(net->weightStorage().floatMatrices, 0);
     QVERIFY(net->weightStorage().encodedMatrices >= 2 * 4 + 1);
+}
+
+// gguf-split's three shards of the llama3 fixture (any of them opened) give exactly the one file's
+// maps; llama.cpp, given the first shard, computes exactly its logits of the one file (so the shards
+// are in the layout llama.cpp reads).
+void TestGguf::splitModelsReadAsOneFile()
+{
+    const NpyArray whole = readNpy((reference + "/eval/llama3/logits.npy").toStdString());
+    const NpyArray shards = readNpy((reference + "/split-eval/llama3/logits.npy").toStdString());
+    QVERIFY(!whole.floats.empty());
+    QCOMPARE(shards.floats, whole.floats);
+
+    RunRequest request;
+    request.ids = std::vector<int>{1, 7, 42, 9, 3};
+    const auto one = openModel((fixtures + "/llama3.gguf").toStdString())->run(request);
+    for (const char* shard : {"llama3-00001-of-00003.gguf", "llama3-00003-of-00003.gguf"}) {
+        const auto split = openModel((fixtures + "/split/" + shard).toStdString())->run(request);
+        const auto& a = split->stacks.front().attention;
+        QCOMPARE(a.data, one->stacks.front().attention.data);
+        QVERIFY(std::any_of(split->notices.begin(), split->notices.end(),
+                            [](const std::string& n) { return n.find("3 split files") != std::string::npos; }));
+    }
+}
+
+void TestGguf::brokenSplitsAreRefused_data()
+{
+    QTest::addColumn<QStringList>("copied"); // shard i of the fixture copied under name j: "i>j"
+    QTest::addColumn<QString>("opened");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("missing shard") << QStringList{"1>1", "2>2"} << "m-00001-of-00003.gguf" << "m-00003-of-00003.gguf: missing";
+    QTest::newRow("shards swapped") << QStringList{"1>1", "3>2", "2>3"} << "m-00001-of-00003.gguf" << "say shard 3 of 3, not 2";
+    QTest::newRow("shard renamed") << QStringList{"1>x"} << "x.gguf" << "its name does not end in -00001-of-00003.gguf";
+    QTest::newRow("shard twice") << QStringList{"1>1", "2>2", "2>3"} << "m-00002-of-00003.gguf" << "say shard 2 of 3, not 3";
+}
+
+void TestGguf::brokenSplitsAreRefused()
+{
+    QFETCH(QStringList, copied);
+    QFETCH(QString, opened);
+    QFETCH(QString, said);
+    QTemporaryDir dir;
+    for (const QString& c : copied) {
+        const QStringList from = c.split('>');
+        const QString name = from[1] == "x" ? "x.gguf" : "m-0000" + from[1] + "-of-00003.gguf";
+        QVERIFY(QFile::copy(fixtures + "/split/llama3-0000" + from[0] + "-of-00003.gguf", dir.filePath(name)));
+    }
+    try {
+        openModel(dir.filePath(opened).toStdString());
+        QFAIL("a broken split model was opened");
+    } catch (const ModelLoadError& e) {
+        QVERIFY2(std::string(e.what()).find(said.toStdString()) != std::string::npos, e.what());
+    }
 }
 
 void TestGguf::nonFiniteQuantisedScalesAreRefused_data()

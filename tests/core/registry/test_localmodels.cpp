@@ -4,6 +4,7 @@
 // GGUF file that has no extension (an Ollama blob) by its magic.
 
 #include "base/modelloaderror.h"
+#include "models/ggufloader.h"
 #include "registry/localmodels.h"
 #include "registry/modelregistry.h"
 
@@ -125,22 +126,35 @@ void TestLocalModels::lmStudioTreeAndSplitShards()
     QTemporaryDir tmp;
     const fs::path root = tmp.path().toStdString();
     copyFixture("gemma2", root / "lmstudio-community" / "gemma-2-GGUF" / "gemma-2-tiny-F32.gguf");
+    // gguf-split's shards of the llama3 fixture: one entry, all shards' bytes and parameters.
     const fs::path split = root / "someone" / "big-GGUF";
-    copyFixture("phi3", split / "big-00001-of-00002.gguf");
-    copyFixture("phi3", split / "big-00002-of-00002.gguf");
+    std::uint64_t bytes = 0;
+    for (const char* n : {"1", "2", "3"}) {
+        const fs::path to = split / (std::string("big-0000") + n + "-of-00003.gguf");
+        fs::create_directories(split);
+        fs::copy_file(kFixtures + "/split/llama3-0000" + n + "-of-00003.gguf", to);
+        bytes += fs::file_size(to);
+    }
+    const fs::path broken = root / "someone" / "broken-GGUF"; // its second shard is missing
+    fs::create_directories(broken);
+    fs::copy_file(kFixtures + "/split/llama3-00001-of-00003.gguf", broken / "half-00001-of-00003.gguf");
     write(split / "README.md", "not a model");
 
     const auto models = discover(root, ModelStore::LmStudio);
-    QCOMPARE(names(models), (QStringList{"big", "gemma-2-tiny-F32"}));
+    QCOMPARE(names(models), (QStringList{"big", "gemma-2-tiny-F32", "half"}));
     const LocalModel& gemma = models[1];
     QCOMPARE(gemma.source, std::string("LM Studio"));
     QCOMPARE(gemma.architecture, std::string("gemma2"));
     QVERIFY(gemma.supported);
     const LocalModel& big = models[0];
-    QVERIFY(!big.supported);
-    QVERIFY2(big.problem.find("split into 2 files") != std::string::npos, big.problem.c_str());
-    QCOMPARE(big.bytes, static_cast<std::uint64_t>(2 * fs::file_size(split / "big-00001-of-00002.gguf")));
-    QCOMPARE(big.architecture, std::string("phi3"));
+    QVERIFY2(big.supported, big.problem.c_str());
+    QCOMPARE(big.bytes, bytes);
+    QCOMPARE(big.architecture, std::string("llama"));
+    QCOMPARE(big.parameters, summarizeGguf(kFixtures + "/llama3.gguf").parameters);
+    QVERIFY(openModel(big.path)->info().layers > 0);
+    const LocalModel& half = models[2];
+    QVERIFY(!half.supported);
+    QVERIFY2(half.problem.find("half-00002-of-00003.gguf: missing") != std::string::npos, half.problem.c_str());
 }
 
 void TestLocalModels::huggingFaceSnapshotsResolveTheirLinks()
