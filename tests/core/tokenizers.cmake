@@ -6,3 +6,5 @@ attnviz_add_test(test_tokenizers_errors SOURCES tokenizers/test_tokenizererrors.
 attnviz_add_test(test_tokenizers_unicode SOURCES tokenizers/test_unicode.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIBS attnviz_core)
 attnviz_add_test(test_tokenizers_normalization SOURCES tokenizers/test_normalization.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_regex SOURCES tokenizers/test_regex.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_regexsplit SOURCES tokenizers/test_regexsplit.cpp LIBS attnviz_core)

@@ -1,0 +1,300 @@
+// The Pike VM behind regex.h. Threads advance through the text together, one code point at a
+// time; their order in the list is their priority (the order a backtracking engine would try
+// them), so the first thread to reach Match among those still alive gives Perl's leftmost-first
+// answer, and lower-priority threads are dropped at that point. A thread is at most once per
+// instruction and position, which is what bounds the work.
+#include "tokenizers/regex.h"
+
+#include "tokenizers/regexsyntax.h"
+#include "tokenizers/tokenizer.h"
+#include "tokenizers/unicode.h"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_set>
+
+namespace attnviz::regex {
+
+namespace {
+
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+constexpr std::int32_t unknown = -2; // memo entry not computed yet
+constexpr std::int32_t noMatch = -1;
+
+struct Thread
+{
+    std::int32_t pc;
+    std::size_t start;
+    std::size_t resume; // npos, or where an atomic group's match ends: the thread waits until then
+};
+
+// The thread lists and scratch of one run; runs nest (a lookahead inside a run), one state per depth.
+struct RunState
+{
+    std::vector<Thread> current, next;
+    std::vector<std::uint32_t> seen; // generation at which each instruction joined the list being built
+    std::uint32_t generation = 0;
+    std::vector<std::int32_t> stack;
+    std::unordered_set<std::uint64_t> waiting; // (pc, resume) of waiting threads in the list being built
+};
+
+} // namespace
+
+Regex::Regex(std::string_view pattern) : m_pattern(pattern)
+{
+    const std::unique_ptr<Node> root = parsePattern(pattern, m_program);
+    compileTree(*root, m_program);
+}
+
+class Matcher::Impl
+{
+public:
+    Impl(const Regex& regex, std::string_view text)
+        : m_program(regex.program())
+        , m_text(text)
+        , m_budget(budgetFor(text.size()))
+        , m_memo(m_program.subEntries.size())
+    {
+    }
+
+    std::optional<Span> find(std::size_t from)
+    {
+        Span found{};
+        if (run(m_program.entry, from, false, false, found))
+            return found;
+        return std::nullopt;
+    }
+
+    std::uint64_t steps() const { return m_steps; }
+
+private:
+    void step()
+    {
+        if (++m_steps > m_budget)
+            throw TokenizerError("regex Split pattern needs more than " + std::to_string(m_budget) +
+                                 " steps on a text of " + std::to_string(m_text.size()) +
+                                 " bytes (refused, so that a hostile pattern cannot hang)");
+    }
+
+    char32_t previousChar(std::size_t pos) const
+    {
+        if (pos == 0)
+            return 0;
+        std::size_t p = pos - 1;
+        while (p > 0 && pos - p < 4 && (static_cast<unsigned char>(m_text[p]) & 0xC0) == 0x80)
+            --p;
+        return unicode::decodeUtf8(m_text, p).cp;
+    }
+
+    bool holds(Assertion a, std::size_t pos) const
+    {
+        const std::size_t n = m_text.size();
+        switch (a) {
+        case Assertion::LineStart: return pos == 0 || m_text[pos - 1] == '\n';
+        case Assertion::LineEnd: return pos == n || m_text[pos] == '\n';
+        case Assertion::TextStart: return pos == 0;
+        case Assertion::TextEnd: return pos == n;
+        case Assertion::TextEndBeforeNewline: return pos == n || (pos + 1 == n && m_text[pos] == '\n');
+        case Assertion::WordBoundary:
+        case Assertion::NotWordBoundary: {
+            const bool before = pos > 0 && isWordChar(previousChar(pos));
+            const bool after = pos < n && isWordChar(unicode::decodeUtf8(m_text, pos).cp);
+            return (before != after) == (a == Assertion::WordBoundary);
+        }
+        }
+        return false;
+    }
+
+    // Sub-program `sub` run anchored at pos: for a lookahead whether it matches, for an atomic
+    // group where its first-choice match ends (noMatch when none). Remembered per position.
+    std::int32_t subResult(std::int32_t sub, std::size_t pos, bool firstMatchOnly)
+    {
+        std::vector<std::int32_t>& memo = m_memo[static_cast<std::size_t>(sub)];
+        if (memo.empty())
+            memo.assign(m_text.size() + 1, unknown);
+        if (memo[pos] == unknown) {
+            Span found{};
+            const bool matched =
+                run(m_program.subEntries[static_cast<std::size_t>(sub)], pos, true, firstMatchOnly, found);
+            memo[pos] = matched ? static_cast<std::int32_t>(found.end) : noMatch;
+        }
+        return memo[pos];
+    }
+
+    // Adds the thread at pc, and everything it reaches without consuming text, in priority order.
+    void add(RunState& s, std::vector<Thread>& list, std::int32_t pc0, std::size_t start, std::size_t pos)
+    {
+        s.stack.clear();
+        s.stack.push_back(pc0);
+        while (!s.stack.empty()) {
+            const std::int32_t pc = s.stack.back();
+            s.stack.pop_back();
+            std::uint32_t& seen = s.seen[static_cast<std::size_t>(pc)];
+            if (seen == s.generation)
+                continue;
+            seen = s.generation;
+            step();
+            const Instruction& in = m_program.code[static_cast<std::size_t>(pc)];
+            switch (in.op) {
+            case Instruction::Op::Jump: s.stack.push_back(in.x); break;
+            case Instruction::Op::Split:
+                s.stack.push_back(in.y);
+                s.stack.push_back(in.x); // explored first
+                break;
+            case Instruction::Op::Assert:
+                if (holds(static_cast<Assertion>(in.x), pos))
+                    s.stack.push_back(pc + 1);
+                break;
+            case Instruction::Op::Look: {
+                const bool matched = subResult(in.x, pos, true) != noMatch; // a deeper RunState
+                if (matched != (in.y != 0))
+                    s.stack.push_back(pc + 1);
+                break;
+            }
+            case Instruction::Op::Atomic: {
+                const std::int32_t end = subResult(in.x, pos, false);
+                if (end == noMatch)
+                    break;
+                if (static_cast<std::size_t>(end) == pos) {
+                    s.stack.push_back(pc + 1);
+                } else {
+                    const std::uint64_t key = (static_cast<std::uint64_t>(end) << 24) ^ static_cast<std::uint64_t>(pc + 1);
+                    if (s.waiting.insert(key).second)
+                        list.push_back({pc + 1, start, static_cast<std::size_t>(end)});
+                }
+                break;
+            }
+            case Instruction::Op::Literal:
+            case Instruction::Op::Set:
+            case Instruction::Op::Match: list.push_back({pc, start, npos}); break;
+            }
+        }
+    }
+
+    RunState& stateAt(std::size_t depth)
+    {
+        while (m_states.size() <= depth) {
+            m_states.emplace_back();
+            m_states.back().seen.assign(m_program.code.size(), 0);
+        }
+        return m_states[depth];
+    }
+
+    void beginList(RunState& s)
+    {
+        if (++s.generation == 0) { // wrapped: forget every mark
+            std::fill(s.seen.begin(), s.seen.end(), 0);
+            s.generation = 1;
+        }
+        if (!s.waiting.empty())
+            s.waiting.clear();
+    }
+
+    // One search from `from` (only there when anchored). With firstMatchOnly it stops at the first
+    // match any thread reaches (enough for a lookahead); otherwise it runs until no thread of
+    // higher priority than the best match is left.
+    bool run(std::int32_t entry, std::size_t from, bool anchored, bool firstMatchOnly, Span& found)
+    {
+        if (m_depth > static_cast<std::size_t>(maxNesting) + 2)
+            throw TokenizerError("regex lookaheads nest too deeply");
+        RunState& s = stateAt(m_depth++);
+        struct Leave { std::size_t& depth; ~Leave() { --depth; } } leave{m_depth};
+        const std::size_t n = m_text.size();
+        bool matched = false;
+        s.current.clear();
+        beginList(s);
+        for (std::size_t pos = from;;) {
+            if (!matched && (!anchored || pos == from))
+                add(s, s.current, entry, pos, pos); // lowest priority: a match starting here
+            if (s.current.empty()) { // nothing alive: a later start may still match
+                if (matched || anchored || pos >= n)
+                    break;
+                pos += static_cast<std::size_t>(unicode::decodeUtf8(m_text, pos).length);
+                beginList(s);
+                continue;
+            }
+            const unicode::Decoded d = pos < n ? unicode::decodeUtf8(m_text, pos) : unicode::Decoded{0, 0};
+            const std::size_t after = pos + static_cast<std::size_t>(d.length);
+            s.next.clear();
+            beginList(s);
+            for (const Thread& t : s.current) {
+                step();
+                if (t.resume != npos) { // waiting for its atomic group's end
+                    if (pos >= n)
+                        continue;
+                    if (after == t.resume)
+                        add(s, s.next, t.pc, t.start, after);
+                    else if (s.waiting.insert((static_cast<std::uint64_t>(t.resume) << 24) ^ static_cast<std::uint64_t>(t.pc)).second)
+                        s.next.push_back(t);
+                    continue;
+                }
+                const Instruction& in = m_program.code[static_cast<std::size_t>(t.pc)];
+                if (in.op == Instruction::Op::Match) {
+                    matched = true;
+                    found = {t.start, pos};
+                    if (firstMatchOnly)
+                        return true;
+                    break; // the threads after this one have lower priority
+                }
+                if (pos >= n)
+                    continue;
+                const bool consumes = in.op == Instruction::Op::Literal
+                    ? d.cp == static_cast<char32_t>(in.x)
+                    : m_program.sets[static_cast<std::size_t>(in.x)].contains(d.cp);
+                if (consumes)
+                    add(s, s.next, t.pc + 1, t.start, after);
+            }
+            std::swap(s.current, s.next);
+            if (pos >= n)
+                break;
+            pos = after;
+        }
+        return matched;
+    }
+
+    const Program& m_program;
+    std::string_view m_text;
+    std::uint64_t m_budget;
+    std::uint64_t m_steps = 0;
+    std::vector<std::vector<std::int32_t>> m_memo; // per sub-program, per byte position
+    std::deque<RunState> m_states; // a deque: growing it keeps the outer runs' references valid
+    std::size_t m_depth = 0;
+};
+
+Matcher::Matcher(const Regex& regex, std::string_view text) : m_impl(std::make_unique<Impl>(regex, text)) {}
+Matcher::~Matcher() = default;
+
+std::optional<Span> Matcher::find(std::size_t from) { return m_impl->find(from); }
+std::uint64_t Matcher::steps() const { return m_impl->steps(); }
+
+std::uint64_t Matcher::budgetFor(std::size_t bytes)
+{
+    // Real patterns take a few dozen steps a byte; quadratic ones still finish on short texts.
+    return 20'000'000 + 2'000 * static_cast<std::uint64_t>(bytes + 1);
+}
+
+std::vector<Span> findAll(const Regex& regex, std::string_view text)
+{
+    Matcher matcher(regex, text);
+    std::vector<Span> out;
+    std::size_t lastEnd = npos;
+    for (std::size_t from = 0; from <= text.size();) {
+        const std::optional<Span> m = matcher.find(from);
+        if (!m)
+            break;
+        if (m->begin == m->end) {
+            if (m->begin != lastEnd)
+                out.push_back(*m);
+            if (m->end >= text.size())
+                break;
+            from = m->end + static_cast<std::size_t>(unicode::decodeUtf8(text, m->end).length);
+        } else {
+            out.push_back(*m);
+            from = m->end;
+        }
+        lastEnd = m->end;
+    }
+    return out;
+}
+
+} // namespace attnviz::regex
