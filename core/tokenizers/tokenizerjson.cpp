@@ -135,7 +135,7 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     std::optional<ByteLevelBpeTokenizer::Split> split;
     using PreSplit = ByteLevelBpeTokenizer::PreSplit;
     std::vector<ByteLevelBpeTokenizer::PreSplitStage> stages; // the Sequence in order, for the byte-level tokenizer
-    bool digitsOrPunctuation = false;
+    bool needsByteLevel = false; // Digits, Punctuation and Split run in the byte-level path only
     bool metaspace = false;
     SentencePieceBpeTokenizer::Options sp;
     sp.prepend = SentencePieceBpeTokenizer::Prepend::Never;
@@ -149,20 +149,21 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 stages.push_back(PreSplit::Gpt2);
             }
         } else if (type == "Digits") {
-            digitsOrPunctuation = true;
+            needsByteLevel = true;
             stages.push_back(jsonBool(&p, "individual_digits", false) ? PreSplit::Digits : PreSplit::DigitRuns);
         } else if (type == "Punctuation") {
             const std::string behavior = jsonString(&p, "behavior", "Isolated");
             if (behavior != "Isolated" && behavior != "isolated")
                 throw TokenizerError("Punctuation pre-tokenizer with behavior " + quotedForMessage(behavior) +
                                      " is not supported (Isolated is)");
-            digitsOrPunctuation = true;
+            needsByteLevel = true;
             stages.push_back(PreSplit::Punctuation);
         } else if (type == "Split") {
             if (byteLevel)
                 throw TokenizerError("Split pre-tokenizer after ByteLevel is not supported (it would match the "
                                      "byte-level stand-in characters)");
             stages.push_back(splitStageFromJson(p));
+            needsByteLevel = true;
         } else if (type == "Metaspace") {
             metaspace = true;
             const std::string scheme = jsonString(&p, "prepend_scheme", jsonBool(&p, "add_prefix_space", true) ? "always" : "never");
@@ -193,8 +194,8 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         return tok;
     }
 
-    if (digitsOrPunctuation)
-        throw TokenizerError("Digits and Punctuation pre-tokenizers are supported with ByteLevel only");
+    if (needsByteLevel)
+        throw TokenizerError("Digits, Punctuation and Split pre-tokenizers are supported with ByteLevel only");
     // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer. A
     // Unicode form runs first, so it must come before them (NFKC turns U+00A0 into the " " Replace sees).
     bool replacesSpaces = metaspace;

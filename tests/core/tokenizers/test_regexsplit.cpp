@@ -189,6 +189,10 @@ private slots:
             << R"({"type":"Sequence","pretokenizers":[{"type":"ByteLevel","use_regex":false},)"
                R"({"type":"Split","pattern":{"Regex":"a"},"behavior":"Isolated"}]})"
             << "after ByteLevel";
+        QTest::newRow("without ByteLevel")
+            << R"({"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"a"},"behavior":"Isolated"},)"
+               R"({"type":"Metaspace"}]})"
+            << "supported with ByteLevel only";
     }
 
     void loadRefusals()
