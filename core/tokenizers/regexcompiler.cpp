@@ -55,8 +55,25 @@ private:
         const auto id = static_cast<std::int32_t>(m_subs.size());
         m_subs.push_back(&body);
         m_program.subEntries.push_back(-1);
+        m_program.subRuns.push_back(simpleRun(body));
         m_subIds.emplace(&body, id);
         return id;
+    }
+
+    static SimpleRun simpleRun(const Node& n)
+    {
+        SimpleRun run;
+        if (n.kind != Node::Kind::Repeat || !n.greedy || n.min > 1)
+            return run;
+        const Node& item = *n.children[0];
+        if (item.kind != Node::Kind::Literal && item.kind != Node::Kind::Set)
+            return run;
+        run.valid = true;
+        run.set = item.kind == Node::Kind::Set;
+        run.item = item.value;
+        run.min = n.min;
+        run.max = n.max;
+        return run;
     }
 
     void emitRepeat(const Node& n)

@@ -54,6 +54,7 @@ public:
         , m_text(text)
         , m_budget(budgetFor(text.size()))
         , m_memo(m_program.subEntries.size())
+        , m_maxThreads(m_program.code.size() + 100000) // one per instruction, plus atomic groups' waiting ones
     {
     }
 
@@ -112,6 +113,9 @@ private:
         std::vector<std::int32_t>& memo = m_memo[static_cast<std::size_t>(sub)];
         if (memo.empty())
             memo.assign(m_text.size() + 1, unknown);
+        const SimpleRun& simple = m_program.subRuns[static_cast<std::size_t>(sub)];
+        if (memo[pos] == unknown && simple.valid && !firstMatchOnly)
+            scanRun(simple, pos, memo);
         if (memo[pos] == unknown) {
             Span found{};
             const bool matched =
@@ -119,6 +123,40 @@ private:
             memo[pos] = matched ? static_cast<std::int32_t>(found.end) : noMatch;
         }
         return memo[pos];
+    }
+
+    bool inRun(const SimpleRun& run, char32_t cp) const
+    {
+        return run.set ? m_program.sets[static_cast<std::size_t>(run.item)].contains(cp)
+                       : cp == static_cast<char32_t>(run.item);
+    }
+
+    // The end of a greedy run from pos, written to the memo for every position of an unbounded
+    // run (they all end where it ends), so a run is scanned once, not once per start.
+    void scanRun(const SimpleRun& run, std::size_t pos, std::vector<std::int32_t>& memo)
+    {
+        std::vector<std::size_t> starts;
+        std::size_t p = pos;
+        int count = 0;
+        while (p < m_text.size() && (run.max < 0 || count < run.max)) {
+            if (run.max < 0 && memo[p] != unknown && memo[p] != noMatch) {
+                p = static_cast<std::size_t>(memo[p]); // the rest of this run is known
+                break;
+            }
+            const unicode::Decoded d = unicode::decodeUtf8(m_text, p);
+            if (!inRun(run, d.cp))
+                break;
+            step();
+            starts.push_back(p);
+            p += static_cast<std::size_t>(d.length);
+            ++count;
+        }
+        if (run.max >= 0 || starts.empty()) {
+            memo[pos] = count >= run.min ? static_cast<std::int32_t>(p) : noMatch;
+            return;
+        }
+        for (const std::size_t s : starts)
+            memo[s] = static_cast<std::int32_t>(p);
     }
 
     // Adds the thread at pc, and everything it reaches without consuming text, in priority order.
@@ -168,6 +206,9 @@ private:
             case Instruction::Op::Set:
             case Instruction::Op::Match: list.push_back({pc, start, npos}); break;
             }
+            if (list.size() > m_maxThreads)
+                throw TokenizerError("regex Split pattern keeps more than " + std::to_string(m_maxThreads) +
+                                     " threads alive (refused, so that a hostile pattern cannot exhaust memory)");
         }
     }
 
@@ -256,6 +297,7 @@ private:
     std::string_view m_text;
     std::uint64_t m_budget;
     std::uint64_t m_steps = 0;
+    std::size_t m_maxThreads;
     std::vector<std::vector<std::int32_t>> m_memo; // per sub-program, per byte position
     std::deque<RunState> m_states; // a deque: growing it keeps the outer runs' references valid
     std::size_t m_depth = 0;

@@ -36,11 +36,23 @@ struct Instruction
     std::int32_t y = 0;
 };
 
+// An atomic group that is a greedy run of one literal or set (x*+, [..]++, x?+): the matcher
+// finds its end by scanning, and remembers the end for the whole run, so long runs stay linear.
+struct SimpleRun
+{
+    bool valid = false;
+    bool set = false; // sets[item] rather than the code point item
+    std::int32_t item = 0;
+    int min = 0; // 0 or 1
+    int max = -1; // -1: unbounded
+};
+
 struct Program
 {
     std::vector<Instruction> code;
     std::vector<CharSet> sets;
     std::vector<std::int32_t> subEntries; // entry instruction of each sub-program
+    std::vector<SimpleRun> subRuns;       // per sub-program: its shortcut, when it has one
     std::int32_t entry = 0;               // of the whole pattern
 };
 
