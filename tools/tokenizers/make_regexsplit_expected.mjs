@@ -2,7 +2,8 @@
 // GPT-2's real vocabulary (../shared/fixtures/tokenizers/gpt2) behind Split pre-tokenizers whose
 // patterns the hand-written splitters do not know: BLOOM's exact Split, DeepSeek-style Sequences of
 // Splits (letters, punctuation, trailing space, CJK, digits), GPT-4o's o200k pattern, tiktoken's
-// cl100k with possessive quantifiers, and one pattern under every Split behavior, inverted or not.
+// cl100k with possessive quantifiers, lazy quantifiers with lookahead, String patterns, and one
+// pattern under every Split behavior, inverted or not.
 // The C++ test (test_tokenizers_regexsplit) builds the same tokenizer.json and compares.
 //
 // Transformers.js implements only Isolated, and Removed without invert, itself: it treats every
@@ -54,7 +55,9 @@ const sequences = {
     "o200k": [split(o200k), byteLevel(false)],
     "cl100k-possessive": [split(cl100kPossessive), byteLevel(false)],
     "lazy-lookahead": [split("\\p{L}+?(?=\\p{Lu}|\\b)|\\d{2,3}?|(?:ab){2}|(?!x)\\S"), byteLevel(false)],
-    "string-pattern": [{ type: "Split", pattern: { String: "--" }, behavior: "MergedWithNext", invert: false }, byteLevel(true)],
+    "string-pattern": [{ type: "Split", pattern: { String: "--" }, behavior: "MergedWithNext", invert: false }, byteLevel(false)],
+    "string-then-gpt2-regex": [{ type: "Split", pattern: { String: "--" }, behavior: "MergedWithNext", invert: false },
+        byteLevel(true)],
 };
 for (const behavior of behaviors)
     for (const invert of [false, true])
@@ -117,20 +120,21 @@ async function tokenizerFor(name, pretokenizers) {
     return AutoTokenizer.from_pretrained(folder);
 }
 
-const plain = await tokenizerFor("plain", [byteLevel(false)]);
+// Each piece of a composed case goes through the reference with the ByteLevel that follows the Split.
+const plain = { false: await tokenizerFor("plain", [byteLevel(false)]), true: await tokenizerFor("plain-regex", [byteLevel(true)]) };
 const result = { provenance: `tools/tokenizers/make_regexsplit_expected.mjs: @huggingface/transformers ${version} ` +
     "on GPT-2's vocabulary", sequences: {} };
 for (const [name, pretokenizers] of Object.entries(sequences)) {
     const direct = await tokenizerFor(name, pretokenizers);
     const first = pretokenizers[0];
-    const composed = first.type === "Split" && first.pattern.Regex !== undefined && pretokenizers.length === 2 &&
-        pretokenizers[1].use_regex === false;
-    const native = !first.invert && (first.behavior === "Isolated" || first.behavior === "Removed");
+    const composed = first.type === "Split" && pretokenizers.length === 2 && pretokenizers[1].type === "ByteLevel";
+    const native = first.pattern.Regex !== undefined && !first.invert &&
+        (first.behavior === "Isolated" || first.behavior === "Removed");
     const cases = texts.map((text) => {
         const ids = direct.encode(text);
         if (!composed)
             return { text, ids };
-        const viaPieces = splitPieces(first, text).flatMap((piece) => plain.encode(piece));
+        const viaPieces = splitPieces(first, text).flatMap((piece) => plain[pretokenizers[1].use_regex].encode(piece));
         if (native && JSON.stringify(viaPieces) !== JSON.stringify(ids))
             throw new Error(`${name}: the behavior folds disagree with the reference on ${JSON.stringify(text)}`);
         return { text, ids: viaPieces };

@@ -105,7 +105,7 @@ private slots:
                 ++count;
             }
         }
-        QCOMPARE(count, 17 * 21);
+        QCOMPARE(count, 18 * 21);
     }
 
     // The general engine against the hand-written splitters, piece for piece.
