@@ -28,6 +28,12 @@ struct Thread
     std::size_t resume; // npos, or where an atomic group's match ends: the thread waits until then
 };
 
+// Identifies a waiting thread: its continuation (below maxInstructions < 2^24) and where it resumes.
+std::uint64_t waitingKey(std::int32_t pc, std::size_t resume)
+{
+    return (static_cast<std::uint64_t>(resume) << 24) | static_cast<std::uint64_t>(pc);
+}
+
 // The thread lists and scratch of one run; runs nest (a lookahead inside a run), one state per depth.
 struct RunState
 {
@@ -196,8 +202,7 @@ private:
                 if (static_cast<std::size_t>(end) == pos) {
                     s.stack.push_back(pc + 1);
                 } else {
-                    const std::uint64_t key = (static_cast<std::uint64_t>(end) << 24) ^ static_cast<std::uint64_t>(pc + 1);
-                    if (s.waiting.insert(key).second)
+                    if (s.waiting.insert(waitingKey(pc + 1, static_cast<std::size_t>(end))).second)
                         list.push_back({pc + 1, start, static_cast<std::size_t>(end)});
                 }
                 break;
@@ -265,7 +270,7 @@ private:
                         continue;
                     if (after == t.resume)
                         add(s, s.next, t.pc, t.start, after);
-                    else if (s.waiting.insert((static_cast<std::uint64_t>(t.resume) << 24) ^ static_cast<std::uint64_t>(t.pc)).second)
+                    else if (s.waiting.insert(waitingKey(t.pc, t.resume)).second)
                         s.next.push_back(t);
                     continue;
                 }
