@@ -302,8 +302,8 @@ private:
     std::string_view m_text;
     std::uint64_t m_budget;
     std::uint64_t m_steps = 0;
-    std::size_t m_maxThreads;
     std::vector<std::vector<std::int32_t>> m_memo; // per sub-program, per byte position
+    std::size_t m_maxThreads;
     std::deque<RunState> m_states; // a deque: growing it keeps the outer runs' references valid
     std::size_t m_depth = 0;
 };
