@@ -1,8 +1,12 @@
 // The regex engine of the Split pre-tokenizers (core/tokenizers/regex.h): matches worked out by
 // hand under Oniguruma's (Perl's) leftmost-first rules, refusals of unsupported syntax naming the
-// construct, and hostile patterns and texts that must end, matched or refused, within a bound.
+// construct, and hostile patterns and texts that must end, matched or refused, within a bound;
+// and 400 seeded random patterns against V8's backtracking engine behind @huggingface/transformers'
+// pattern rewrite (tests/data/tokenizers/regex_random_expected.json,
+// tools/tokenizers/make_regex_random_expected.mjs).
 #include "tokenizers/regex.h"
 #include "tokenizers/tokenizer.h"
+#include "util/json.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -108,6 +112,32 @@ private slots:
         QFETCH(QString, text);
         QFETCH(QString, expected);
         QCOMPARE(QString::fromStdString(matches(pattern.toStdString(), text.toStdString())), expected);
+    }
+
+    void randomPatternsAgainstV8()
+    {
+        const json::Value expected =
+            json::parseFile(std::string(ATTNVIZ_TEST_DATA) + "/tokenizers/regex_random_expected.json");
+        int texts = 0, found = 0;
+        for (const json::Value& c : expected.find("cases")->asArray()) {
+            const std::string& pattern = c.find("pattern")->asString();
+            const regex::Regex re(pattern);
+            for (const json::Value& t : c.find("texts")->asArray()) {
+                const std::string& text = t.find("text")->asString();
+                std::string got, want;
+                for (const regex::Span& m : regex::findAll(re, text))
+                    if (m.end > m.begin) // empty matches are left out of the fixture (see the script)
+                        got += "[" + text.substr(m.begin, m.end - m.begin) + "]";
+                for (const json::Value& m : t.find("matches")->asArray()) {
+                    want += "[" + m.asString() + "]";
+                    ++found;
+                }
+                QVERIFY2(got == want, ("pattern " + pattern + "\ntext " + text + "\n   got " + got + "\nexpected " + want).c_str());
+                ++texts;
+            }
+        }
+        QCOMPARE(texts, 2400);
+        QVERIFY(found > 2000);
     }
 
     void refusals_data()
