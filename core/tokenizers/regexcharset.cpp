@@ -2,6 +2,7 @@
 
 #include "tokenizers/unicode.h"
 
+#include <algorithm>
 #include <string>
 
 namespace attnviz::regex {
@@ -82,6 +83,18 @@ void CharSet::addSet(CharSet nested)
 void CharSet::finish()
 {
     m_finished = false;
+    m_lowerMembers.clear();
+    if (m_caseInsensitive) {
+        for (const Item& item : m_items) {
+            if (item.kind != Item::Kind::Range || item.last - item.first >= 4096)
+                continue;
+            for (char32_t cp = item.first; cp <= item.last; ++cp)
+                if (const char32_t lower = simpleLower(cp); lower != cp)
+                    m_lowerMembers.push_back(lower);
+        }
+        std::sort(m_lowerMembers.begin(), m_lowerMembers.end());
+        m_lowerMembers.erase(std::unique(m_lowerMembers.begin(), m_lowerMembers.end()), m_lowerMembers.end());
+    }
     for (char32_t cp = 0; cp < 128; ++cp)
         m_ascii[cp] = containsSlow(cp);
     m_finished = true;
@@ -110,7 +123,8 @@ bool CharSet::containsSlow(char32_t cp) const
     bool in = containsExact(cp);
     if (!in && m_caseInsensitive) {
         const char32_t lower = simpleLower(cp);
-        in = (lower != cp && containsExact(lower)) || (cp >= 'a' && cp <= 'z' && containsExact(cp - 32));
+        in = (lower != cp && containsExact(lower)) ||
+             std::binary_search(m_lowerMembers.begin(), m_lowerMembers.end(), lower);
     }
     return in != m_negated;
 }

@@ -21,7 +21,9 @@ public:
     void addNamed(Named named, bool negated);
     void addSet(CharSet nested);
     void negate() { m_negated = !m_negated; }
-    // (?i): a code point also matches when its lowercase form or its ASCII uppercase form does.
+    // (?i): a code point also matches when its lowercase form is the lowercase form of a member
+    // (simple case mapping; ranges of more than 4,096 code points are not folded, which bounds the
+    // work a hostile pattern can ask for when it compiles).
     void setCaseInsensitive(bool on) { m_caseInsensitive = on; }
 
     // Call once after the last add: caches the answer for ASCII.
@@ -47,6 +49,7 @@ private:
 
     std::vector<Item> m_items;
     std::vector<CharSet> m_nested;
+    std::vector<char32_t> m_lowerMembers; // sorted lowercase forms of the ranges' members, for (?i)
     bool m_negated = false;
     bool m_caseInsensitive = false;
     bool m_finished = false;

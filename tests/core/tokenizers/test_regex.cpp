@@ -90,6 +90,10 @@ private slots:
         row("isolated option ends with its group", "(?:a(?i)b)c", "aBc aBC", "aBc");
         row("case-insensitive scope ends", "a(?i:b)c", "aBc ABC aBC", "aBc");
         row("case-insensitive class", "(?i:[a-c]+)", "xAbCd", "AbC");
+        row("case-insensitive uppercase class", "(?i:[A-C]+)", "xaBcd", "aBc");
+        row("case-insensitive non-ASCII", "(?i:É)", "é É e", "é|É");
+        row("case-insensitive non-ASCII range", "(?i:[À-Ö]+)", "àéÖx", "àéÖ");
+        row("case-insensitive negated class", "(?i:[^a]+)", "AbA", "b");
         row("line anchors", "^a|a$", "a\nba\nc", "a|a");
         row("text anchors", "\\Aa|a\\z", "aba", "a|a");
         row("end before final newline", "a\\Z", "a\na\n", "a");
@@ -231,6 +235,21 @@ private slots:
             QVERIFY2(QString::fromUtf8(e.what()).contains("steps"), e.what());
         }
         QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+    }
+
+    // The most expensive patterns to compile within the size limit still compile quickly.
+    void expensiveCompilesAreBounded()
+    {
+        std::string folded, repeats;
+        while (folded.size() < 16000)
+            folded += "(?i:[\\x{0}-\\x{FFF}])";
+        while (repeats.size() < 16000)
+            repeats += "(?:[ab]{1000})";
+        QElapsedTimer timer;
+        timer.start();
+        const regex::Regex re(folded);
+        QVERIFY_THROWS_EXCEPTION(TokenizerError, regex::Regex{repeats}); // too large once compiled
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed()) + " ms"));
     }
 
     // Real patterns on long texts, runs of one kind included, stay well inside the budget: linear.
