@@ -29,9 +29,50 @@ public:
             emit(*m_subs[i]);
             add(Op::Match);
         }
+        computeClosures();
     }
 
 private:
+    // Program::closures, by a depth-first walk from each instruction (Split's preferred branch
+    // first), given up past 256 instructions or 64 leaves.
+    void computeClosures()
+    {
+        const std::vector<Instruction>& code = m_program.code;
+        m_program.closures.assign(code.size(), {});
+        std::vector<std::int32_t> mark(code.size(), -1);
+        std::vector<std::int32_t> stack;
+        for (std::size_t start = 0; start < code.size(); ++start) {
+            std::vector<std::int32_t> leaves;
+            bool positionFree = true;
+            int visits = 0;
+            stack.assign(1, static_cast<std::int32_t>(start));
+            while (!stack.empty() && positionFree) {
+                const std::int32_t pc = stack.back();
+                stack.pop_back();
+                if (mark[static_cast<std::size_t>(pc)] == static_cast<std::int32_t>(start))
+                    continue;
+                mark[static_cast<std::size_t>(pc)] = static_cast<std::int32_t>(start);
+                const Instruction& in = code[static_cast<std::size_t>(pc)];
+                switch (in.op) {
+                case Op::Jump: stack.push_back(in.x); break;
+                case Op::Split:
+                    stack.push_back(in.y);
+                    stack.push_back(in.x);
+                    break;
+                case Op::Literal:
+                case Op::Set:
+                case Op::Match: leaves.push_back(pc); break;
+                case Op::Assert:
+                case Op::Look:
+                case Op::Atomic: positionFree = false; break;
+                }
+                positionFree = positionFree && ++visits <= 256 && leaves.size() <= 64;
+            }
+            if (positionFree)
+                m_program.closures[start] = std::move(leaves);
+        }
+    }
+
     std::int32_t here() const { return static_cast<std::int32_t>(m_program.code.size()); }
 
     std::int32_t add(Op op, std::int32_t x = 0, std::int32_t y = 0)

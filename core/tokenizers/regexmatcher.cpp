@@ -83,6 +83,13 @@ private:
                                  " bytes (refused, so that a hostile pattern cannot hang)");
     }
 
+    void checkThreadCount(const std::vector<Thread>& list) const
+    {
+        if (list.size() > m_maxThreads)
+            throw TokenizerError("regex Split pattern keeps more than " + std::to_string(m_maxThreads) +
+                                 " threads alive (refused, so that a hostile pattern cannot exhaust memory)");
+    }
+
     char32_t previousChar(std::size_t pos) const
     {
         if (pos == 0)
@@ -168,6 +175,20 @@ private:
     // Adds the thread at pc, and everything it reaches without consuming text, in priority order.
     void add(RunState& s, std::vector<Thread>& list, std::int32_t pc0, std::size_t start, std::size_t pos)
     {
+        // The precomputed leaves, when the walk does not depend on pos. Skipping the leaves already
+        // listed gives what the walk gives: a node it would skip was walked before, leaves and all.
+        if (const std::vector<std::int32_t>& leaves = m_program.closures[static_cast<std::size_t>(pc0)]; !leaves.empty()) {
+            for (const std::int32_t leaf : leaves) {
+                std::uint32_t& seen = s.seen[static_cast<std::size_t>(leaf)];
+                if (seen == s.generation)
+                    continue;
+                seen = s.generation;
+                step();
+                list.push_back({leaf, start, npos});
+            }
+            checkThreadCount(list);
+            return;
+        }
         s.stack.clear();
         s.stack.push_back(pc0);
         while (!s.stack.empty()) {
@@ -211,9 +232,7 @@ private:
             case Instruction::Op::Set:
             case Instruction::Op::Match: list.push_back({pc, start, npos}); break;
             }
-            if (list.size() > m_maxThreads)
-                throw TokenizerError("regex Split pattern keeps more than " + std::to_string(m_maxThreads) +
-                                     " threads alive (refused, so that a hostile pattern cannot exhaust memory)");
+            checkThreadCount(list);
         }
     }
 

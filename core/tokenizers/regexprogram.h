@@ -53,6 +53,10 @@ struct Program
     std::vector<CharSet> sets;
     std::vector<std::int32_t> subEntries; // entry instruction of each sub-program
     std::vector<SimpleRun> subRuns;       // per sub-program: its shortcut, when it has one
+    // Per instruction: the Literal, Set and Match instructions it leads to without consuming, in
+    // priority order, when the way there does not depend on the position (no Assert, Look or
+    // Atomic) and they are few; empty otherwise. The matcher takes these instead of walking.
+    std::vector<std::vector<std::int32_t>> closures;
     std::int32_t entry = 0;               // of the whole pattern
 };
 
