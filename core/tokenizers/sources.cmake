@@ -9,7 +9,8 @@ target_sources(attnviz_core PRIVATE
     tokenizers/unicodenormalization.h tokenizers/unicodenormalization.cpp
     tokenizers/bytelevelsplit.h tokenizers/bytelevelsplit.cpp
     tokenizers/regex.h tokenizers/regexprogram.h tokenizers/regexsyntax.h tokenizers/regexcharset.h
-    tokenizers/regexcharset.cpp tokenizers/regexparser.cpp tokenizers/regexcompiler.cpp tokenizers/regexmatcher.cpp
+    tokenizers/regexcharset.cpp tokenizers/regexpatternreader.h tokenizers/regexpatternreader.cpp
+    tokenizers/regexparser.cpp tokenizers/regexcompiler.cpp tokenizers/regexmatcher.cpp
     tokenizers/regexsplit.h tokenizers/regexsplit.cpp
     tokenizers/bpemodel.h tokenizers/bpemodel.cpp
     tokenizers/wordcache.h
