@@ -132,6 +132,7 @@ std::vector<ByteRange> ByteLevelBpeTokenizer::preSplit(std::string_view text) co
         return {{0, text.size()}};
     }
     std::vector<ByteRange> pieces{{0, text.size()}};
+    regex::StepBudget budget(text.size()); // one for all stages and pieces of this text
     for (const PreSplitStage& stage : m_stages) {
         std::vector<ByteRange> next;
         for (const ByteRange& piece : pieces) {
@@ -144,7 +145,7 @@ std::vector<ByteRange> ByteLevelBpeTokenizer::preSplit(std::string_view text) co
             case PreSplit::Digits: parts = splitDigits(part, true); break;
             case PreSplit::DigitRuns: parts = splitDigits(part, false); break;
             case PreSplit::Punctuation: parts = splitPunctuation(part); break;
-            case PreSplit::Regex: parts = stage.regex->split(part); break;
+            case PreSplit::Regex: parts = stage.regex->split(part, budget); break;
             }
             for (const ByteRange& r : parts)
                 next.push_back({piece.begin + r.begin, piece.begin + r.end});

@@ -4,7 +4,8 @@
 // greedy, lazy and possessive quantifiers, anchors, lookahead) with its leftmost-first semantics.
 // Matching is a Pike VM (a simulation of all threads in priority order), so time grows with text
 // length × pattern size, not exponentially; lookaheads and atomic groups are run once per position
-// and remembered. A step budget per text bounds even the quadratic cases, and patterns are capped in
+// and remembered. A step budget per text (shared by every Split stage and piece of one encode)
+// bounds even the quadratic cases, and patterns are capped in
 // size and nesting (regexprogram.h). Everything refused throws TokenizerError saying what and why.
 
 #include "tokenizers/regexprogram.h"
@@ -40,22 +41,45 @@ private:
     Program m_program;
 };
 
+// The steps the searches over one text may take: 20 million plus 2,000 a byte (real patterns take
+// a few dozen a byte; quadratic ones still finish on short texts). One budget serves every stage
+// and piece of an encode, so cutting a text into many pieces does not multiply it.
+class StepBudget
+{
+public:
+    explicit StepBudget(std::size_t textBytes);
+    // Throws TokenizerError once the budget is spent.
+    void spend()
+    {
+        if (++m_used > m_limit)
+            exhausted();
+    }
+    std::uint64_t used() const { return m_used; }
+    std::uint64_t limit() const { return m_limit; }
+
+private:
+    [[noreturn]] void exhausted() const;
+    std::uint64_t m_limit;
+    std::uint64_t m_used = 0;
+    std::size_t m_bytes;
+};
+
 // The searches of one regex over one text (UTF-8, byte offsets at character boundaries). Memo
-// tables and the step budget belong to the text, so repeated finds share them.
+// tables belong to the text, so repeated finds share them.
 class Matcher
 {
 public:
+    // With its own budget for `text`, or drawing on `budget`.
     Matcher(const Regex& regex, std::string_view text);
+    Matcher(const Regex& regex, std::string_view text, StepBudget& budget);
     ~Matcher();
     Matcher(const Matcher&) = delete;
     Matcher& operator=(const Matcher&) = delete;
 
     // The leftmost-first match starting at or after `from`, or none. Throws TokenizerError when the
-    // text's step budget runs out (a hostile pattern on a long text).
+    // step budget runs out (a hostile pattern on a long text).
     std::optional<Span> find(std::size_t from);
-    std::uint64_t steps() const;
-    // Steps allowed for a text of `bytes` bytes.
-    static std::uint64_t budgetFor(std::size_t bytes);
+    std::uint64_t steps() const; // taken by this matcher
 
 private:
     class Impl;
@@ -66,5 +90,6 @@ private:
 // an empty match the search moves on one character, and an empty match right where the previous
 // match ended is skipped.
 std::vector<Span> findAll(const Regex& regex, std::string_view text);
+std::vector<Span> findAll(const Regex& regex, std::string_view text, StepBudget& budget);
 
 } // namespace attnviz::regex

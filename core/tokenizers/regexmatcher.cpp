@@ -55,10 +55,11 @@ Regex::Regex(std::string_view pattern) : m_pattern(pattern)
 class Matcher::Impl
 {
 public:
-    Impl(const Regex& regex, std::string_view text)
+    Impl(const Regex& regex, std::string_view text, StepBudget* budget)
         : m_program(regex.program())
         , m_text(text)
-        , m_budget(budgetFor(text.size()))
+        , m_ownBudget(text.size())
+        , m_budget(budget ? *budget : m_ownBudget)
         , m_memo(m_program.subEntries.size())
         , m_maxThreads(m_program.code.size() + 100000) // one per instruction, plus atomic groups' waiting ones
     {
@@ -77,10 +78,8 @@ public:
 private:
     void step()
     {
-        if (++m_steps > m_budget)
-            throw TokenizerError("regex Split pattern needs more than " + std::to_string(m_budget) +
-                                 " steps on a text of " + std::to_string(m_text.size()) +
-                                 " bytes (refused, so that a hostile pattern cannot hang)");
+        ++m_steps;
+        m_budget.spend();
     }
 
     void checkThreadCount(const std::vector<Thread>& list) const
@@ -319,7 +318,8 @@ private:
 
     const Program& m_program;
     std::string_view m_text;
-    std::uint64_t m_budget;
+    StepBudget m_ownBudget;
+    StepBudget& m_budget;
     std::uint64_t m_steps = 0;
     std::vector<std::vector<std::int32_t>> m_memo; // per sub-program, per byte position
     std::size_t m_maxThreads;
@@ -327,21 +327,36 @@ private:
     std::size_t m_depth = 0;
 };
 
-Matcher::Matcher(const Regex& regex, std::string_view text) : m_impl(std::make_unique<Impl>(regex, text)) {}
+StepBudget::StepBudget(std::size_t textBytes)
+    : m_limit(20'000'000 + 2'000 * static_cast<std::uint64_t>(textBytes + 1)), m_bytes(textBytes)
+{
+}
+
+void StepBudget::exhausted() const
+{
+    throw TokenizerError("regex Split patterns need more than " + std::to_string(m_limit) + " steps on a text of " +
+                         std::to_string(m_bytes) + " bytes (refused, so that a hostile pattern cannot hang)");
+}
+
+Matcher::Matcher(const Regex& regex, std::string_view text) : m_impl(std::make_unique<Impl>(regex, text, nullptr)) {}
+Matcher::Matcher(const Regex& regex, std::string_view text, StepBudget& budget)
+    : m_impl(std::make_unique<Impl>(regex, text, &budget))
+{
+}
 Matcher::~Matcher() = default;
 
 std::optional<Span> Matcher::find(std::size_t from) { return m_impl->find(from); }
 std::uint64_t Matcher::steps() const { return m_impl->steps(); }
 
-std::uint64_t Matcher::budgetFor(std::size_t bytes)
-{
-    // Real patterns take a few dozen steps a byte; quadratic ones still finish on short texts.
-    return 20'000'000 + 2'000 * static_cast<std::uint64_t>(bytes + 1);
-}
-
 std::vector<Span> findAll(const Regex& regex, std::string_view text)
 {
-    Matcher matcher(regex, text);
+    StepBudget budget(text.size());
+    return findAll(regex, text, budget);
+}
+
+std::vector<Span> findAll(const Regex& regex, std::string_view text, StepBudget& budget)
+{
+    Matcher matcher(regex, text, budget);
     std::vector<Span> out;
     std::size_t lastEnd = npos;
     for (std::size_t from = 0; from <= text.size();) {

@@ -16,11 +16,12 @@ struct Flagged
 };
 
 // Every match and every gap between them, in order (tokenizers' Pattern::find_matches).
-std::vector<Flagged> flaggedPieces(const regex::Regex& regex, std::string_view text, bool invert)
+std::vector<Flagged> flaggedPieces(const regex::Regex& regex, std::string_view text, bool invert,
+                                   regex::StepBudget& budget)
 {
     std::vector<Flagged> out;
     std::size_t previous = 0;
-    for (const regex::Span& m : regex::findAll(regex, text)) {
+    for (const regex::Span& m : regex::findAll(regex, text, budget)) {
         if (m.begin > previous)
             out.push_back({previous, m.begin, false});
         out.push_back({m.begin, m.end, true});
@@ -118,8 +119,14 @@ RegexSplit RegexSplit::fromString(std::string_view literal, SplitBehavior behavi
 
 std::vector<ByteRange> RegexSplit::split(std::string_view text) const
 {
+    regex::StepBudget budget(text.size());
+    return split(text, budget);
+}
+
+std::vector<ByteRange> RegexSplit::split(std::string_view text, regex::StepBudget& budget) const
+{
     std::vector<ByteRange> out;
-    for (const Flagged& f : applyBehavior(flaggedPieces(*m_regex, text, m_invert), m_behavior))
+    for (const Flagged& f : applyBehavior(flaggedPieces(*m_regex, text, m_invert, budget), m_behavior))
         if (f.end > f.begin)
             out.push_back({f.begin, f.end});
     return out;

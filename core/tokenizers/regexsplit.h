@@ -33,8 +33,10 @@ public:
     static RegexSplit fromRegex(std::string_view pattern, SplitBehavior behavior, bool invert);
     static RegexSplit fromString(std::string_view literal, SplitBehavior behavior, bool invert);
 
-    // Non-empty pieces in text order; with Removed they do not cover the whole text.
+    // Non-empty pieces in text order; with Removed they do not cover the whole text. The searches
+    // draw on `budget` (shared by the stages of one encode), or on one of their own for `text`.
     std::vector<ByteRange> split(std::string_view text) const;
+    std::vector<ByteRange> split(std::string_view text, regex::StepBudget& budget) const;
     const regex::Regex& pattern() const { return *m_regex; }
 
 private:

@@ -178,6 +178,30 @@ private slots:
         }
     }
 
+    // One step budget serves every stage and piece of an encode: a hostile second stage on many
+    // lines is refused within the budget of the whole text, not granted one budget per line.
+    void budgetIsSharedByStagesAndPieces()
+    {
+        QTemporaryDir dir;
+        const json::Value pre = json::parse(
+            R"({"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"String":"\n"},"behavior":"Isolated"},)"
+            R"({"type":"Split","pattern":{"Regex":".*b|a"},"behavior":"Isolated"},{"type":"ByteLevel","use_regex":false}]})");
+        const auto tok = loadTokenizerJson(writeGpt2TokenizerJson(dir, pre));
+        std::string text;
+        for (int line = 0; line < 100; ++line)
+            text += std::string(2000, 'a') + "\n"; // each line alone fits a budget of its own
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            (void)tok->encode(text);
+            QFAIL("encoded");
+        } catch (const TokenizerError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains("steps on a text of 200100 bytes"), e.what());
+        }
+        QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+        QCOMPARE(tok->decode(idsOf(tok->encode("ab\naab"))), std::string("ab\naab")); // a short text is fine
+    }
+
     // Loading refuses what the engine cannot do, naming it, and what is wrong with the Split itself.
     void loadRefusals_data()
     {
