@@ -184,7 +184,7 @@ std::unique_ptr<Tokenizer> byteLevel(const Reader& r)
         vocab.emplace_back(std::move(tokens[i]), static_cast<int>(i));
     auto tok = std::make_unique<ByteLevelBpeTokenizer>(BpeModel(std::move(vocab), merges), std::move(added),
                                                        std::move(post), false, ByteLevelBpeTokenizer::Split::None);
-    tok->setPreSplits(pre->stages);
+    tok->setPreSplits({pre->stages.begin(), pre->stages.end()});
     tok->setIgnoreMerges(pre->ignoreMerges);
     // A byte missing from the vocabulary is dropped, as llama.cpp does (no unknown token).
     return tok;

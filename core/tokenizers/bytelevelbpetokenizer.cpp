@@ -132,18 +132,20 @@ std::vector<ByteRange> ByteLevelBpeTokenizer::preSplit(std::string_view text) co
         return {{0, text.size()}};
     }
     std::vector<ByteRange> pieces{{0, text.size()}};
-    for (const PreSplit stage : m_stages) {
+    regex::StepBudget budget(text.size()); // one for all stages and pieces of this text
+    for (const PreSplitStage& stage : m_stages) {
         std::vector<ByteRange> next;
         for (const ByteRange& piece : pieces) {
             const std::string_view part = text.substr(piece.begin, piece.end - piece.begin);
             std::vector<ByteRange> parts;
-            switch (stage) {
+            switch (stage.kind) {
             case PreSplit::Gpt2: parts = splitGpt2(part); break;
             case PreSplit::Llama3: parts = splitLlama3(part); break;
             case PreSplit::Qwen2: parts = splitQwen2(part); break;
             case PreSplit::Digits: parts = splitDigits(part, true); break;
             case PreSplit::DigitRuns: parts = splitDigits(part, false); break;
             case PreSplit::Punctuation: parts = splitPunctuation(part); break;
+            case PreSplit::Regex: parts = stage.regex->split(part, budget); break;
             }
             for (const ByteRange& r : parts)
                 next.push_back({piece.begin + r.begin, piece.begin + r.end});

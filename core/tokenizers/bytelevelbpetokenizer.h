@@ -7,11 +7,13 @@
 #include "tokenizers/bpemodel.h"
 #include "tokenizers/bytelevelsplit.h"
 #include "tokenizers/postprocessor.h"
+#include "tokenizers/regexsplit.h"
 #include "tokenizers/textnormalizer.h"
 #include "tokenizers/tokenizer.h"
 #include "tokenizers/wordcache.h"
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,8 +24,19 @@ class ByteLevelBpeTokenizer : public Tokenizer
 public:
     // How text is cut into words before BPE (see bytelevelsplit.h); None: the text is one word.
     enum class Split { Gpt2, Llama3, Qwen2, None };
-    // One stage of a pre-tokenizer Sequence, applied in order to every piece of the one before.
-    enum class PreSplit { Gpt2, Llama3, Qwen2, Digits, DigitRuns, Punctuation };
+    // One stage of a pre-tokenizer Sequence, applied in order to every piece of the one before;
+    // Regex: any Split pattern, through the regex engine (PreSplitStage::regex).
+    enum class PreSplit { Gpt2, Llama3, Qwen2, Digits, DigitRuns, Punctuation, Regex };
+    struct PreSplitStage
+    {
+        PreSplitStage(PreSplit k) : kind(k) {} // NOLINT(google-explicit-constructor): {PreSplit::Gpt2, ...} lists
+        explicit PreSplitStage(RegexSplit split)
+            : kind(PreSplit::Regex), regex(std::make_shared<const RegexSplit>(std::move(split)))
+        {
+        }
+        PreSplit kind;
+        std::shared_ptr<const RegexSplit> regex;
+    };
 
     // A vocabulary may lack some of the 256 byte symbols (bytes no training text had): such a
     // byte becomes the unknown token when there is one (setUnknown) and is dropped otherwise, as
@@ -36,7 +49,7 @@ public:
     // Runs before the split (tokenizer.json's normalizer, Qwen2's NFC); spans still point at the input.
     void setNormalizer(TextNormalizer normalizer) { m_normalizer = std::move(normalizer); }
     // Replaces the constructor's single split by these stages (tokenizer.json's Sequence).
-    void setPreSplits(std::vector<PreSplit> stages) { m_stages = std::move(stages); }
+    void setPreSplits(std::vector<PreSplitStage> stages) { m_stages = std::move(stages); }
     void setUnknown(int id, bool fuse)
     {
         m_unknownId = id;
@@ -66,7 +79,7 @@ private:
     bool m_addPrefixSpace;
     Split m_split;
     bool m_ignoreMerges = false;
-    std::vector<PreSplit> m_stages;
+    std::vector<PreSplitStage> m_stages;
     std::vector<ByteRange> preSplit(std::string_view text) const;
     int m_unknownId = -1; // the unk_token's id, or -1
     bool m_fuseUnknown = false;

@@ -46,6 +46,39 @@ std::vector<std::pair<std::string, std::string>> mergesFrom(const json::Value& m
     return out;
 }
 
+// A Split pre-tokenizer: the hand-written splitter when the pattern is one of the three it knows
+// (and Isolated, not inverted), else the regex engine. Refusals name the pattern's problem.
+ByteLevelBpeTokenizer::PreSplitStage splitStageFromJson(const json::Value& p)
+{
+    using PreSplit = ByteLevelBpeTokenizer::PreSplit;
+    const json::Value* pattern = p.find("pattern");
+    const json::Value* regex = pattern ? pattern->find("Regex") : nullptr;
+    const json::Value* literal = pattern ? pattern->find("String") : nullptr;
+    if (!(regex && regex->isString()) && !(literal && literal->isString()))
+        throw TokenizerError("Split pre-tokenizer without a pattern {\"Regex\": ...} or {\"String\": ...}");
+    const std::string behaviorName = jsonString(&p, "behavior", "Isolated");
+    const std::optional<SplitBehavior> behavior = splitBehaviorNamed(behaviorName);
+    if (!behavior)
+        throw TokenizerError("Split pre-tokenizer with unknown behavior " + quotedForMessage(behaviorName));
+    const bool invert = jsonBool(&p, "invert", false);
+    if (literal && literal->isString())
+        return ByteLevelBpeTokenizer::PreSplitStage(RegexSplit::fromString(literal->asString(), *behavior, invert));
+    const std::string& source = regex->asString();
+    if (*behavior == SplitBehavior::Isolated && !invert) {
+        if (source == kGpt2Pattern)
+            return PreSplit::Gpt2;
+        if (source == kLlama3Pattern)
+            return PreSplit::Llama3;
+        if (source == kQwen2Pattern)
+            return PreSplit::Qwen2;
+    }
+    try {
+        return ByteLevelBpeTokenizer::PreSplitStage(RegexSplit::fromRegex(source, *behavior, invert));
+    } catch (const TokenizerError& e) {
+        throw TokenizerError("Split pre-tokenizer pattern " + quotedForMessage(source) + ": " + e.what());
+    }
+}
+
 std::unique_ptr<Tokenizer> wordPieceFrom(const json::Value& root, const json::Value& model)
 {
     WordPieceTokenizer::Options options;
@@ -101,8 +134,8 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
     bool addPrefixSpace = false;
     std::optional<ByteLevelBpeTokenizer::Split> split;
     using PreSplit = ByteLevelBpeTokenizer::PreSplit;
-    std::vector<PreSplit> stages; // the Sequence in order, for the byte-level tokenizer
-    bool digitsOrPunctuation = false;
+    std::vector<ByteLevelBpeTokenizer::PreSplitStage> stages; // the Sequence in order, for the byte-level tokenizer
+    bool needsByteLevel = false; // Digits, Punctuation and Split run in the byte-level path only
     bool metaspace = false;
     SentencePieceBpeTokenizer::Options sp;
     sp.prepend = SentencePieceBpeTokenizer::Prepend::Never;
@@ -116,33 +149,21 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
                 stages.push_back(PreSplit::Gpt2);
             }
         } else if (type == "Digits") {
-            digitsOrPunctuation = true;
+            needsByteLevel = true;
             stages.push_back(jsonBool(&p, "individual_digits", false) ? PreSplit::Digits : PreSplit::DigitRuns);
         } else if (type == "Punctuation") {
             const std::string behavior = jsonString(&p, "behavior", "Isolated");
             if (behavior != "Isolated" && behavior != "isolated")
                 throw TokenizerError("Punctuation pre-tokenizer with behavior " + quotedForMessage(behavior) +
                                      " is not supported (Isolated is)");
-            digitsOrPunctuation = true;
+            needsByteLevel = true;
             stages.push_back(PreSplit::Punctuation);
         } else if (type == "Split") {
-            const json::Value* pattern = p.find("pattern");
-            const std::string regex = jsonString(pattern, "Regex", "");
-            const std::string behavior = jsonString(&p, "behavior", "Isolated");
-            if ((behavior != "Isolated" && behavior != "isolated") || jsonBool(&p, "invert", false))
-                throw TokenizerError("Split pre-tokenizer with behavior " + quotedForMessage(behavior) +
-                                     " or invert is not supported (Isolated is)");
-            if (regex == kGpt2Pattern)
-                split = ByteLevelBpeTokenizer::Split::Gpt2;
-            else if (regex == kLlama3Pattern)
-                split = ByteLevelBpeTokenizer::Split::Llama3;
-            else if (regex == kQwen2Pattern)
-                split = ByteLevelBpeTokenizer::Split::Qwen2;
-            else
-                throw TokenizerError("unsupported Split pre-tokenizer (only the GPT-2, Llama 3 and Qwen2 patterns are implemented)");
-            stages.push_back(*split == ByteLevelBpeTokenizer::Split::Gpt2     ? PreSplit::Gpt2
-                             : *split == ByteLevelBpeTokenizer::Split::Llama3 ? PreSplit::Llama3
-                                                                              : PreSplit::Qwen2);
+            if (byteLevel)
+                throw TokenizerError("Split pre-tokenizer after ByteLevel is not supported (it would match the "
+                                     "byte-level stand-in characters)");
+            stages.push_back(splitStageFromJson(p));
+            needsByteLevel = true;
         } else if (type == "Metaspace") {
             metaspace = true;
             const std::string scheme = jsonString(&p, "prepend_scheme", jsonBool(&p, "add_prefix_space", true) ? "always" : "never");
@@ -173,8 +194,8 @@ std::unique_ptr<Tokenizer> bpeFrom(const json::Value& root, const json::Value& m
         return tok;
     }
 
-    if (digitsOrPunctuation)
-        throw TokenizerError("Digits and Punctuation pre-tokenizers are supported with ByteLevel only");
+    if (needsByteLevel)
+        throw TokenizerError("Digits, Punctuation and Split pre-tokenizers are supported with ByteLevel only");
     // SentencePiece style: the normalizer (Prepend + Replace) or the Metaspace pre-tokenizer. A
     // Unicode form runs first, so it must come before them (NFKC turns U+00A0 into the " " Replace sees).
     bool replacesSpaces = metaspace;

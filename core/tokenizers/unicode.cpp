@@ -21,6 +21,16 @@ CharClass charClass(char32_t cp)
     return static_cast<CharClass>(*(it - 1) & 7u);
 }
 
+GeneralCategory generalCategory(char32_t cp)
+{
+    if (cp > 0x10FFFF)
+        return GeneralCategory::Cn;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 5) | 31u;
+    const std::uint32_t* end = categoryRuns + categoryRunCount;
+    const std::uint32_t* it = std::upper_bound(categoryRuns, end, key);
+    return static_cast<GeneralCategory>(*(it - 1) & 31u);
+}
+
 bool isWhitespace(char32_t cp)
 {
     switch (cp) {

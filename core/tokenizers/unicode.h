@@ -25,6 +25,15 @@ enum class CharClass : unsigned char {
 };
 
 CharClass charClass(char32_t cp);
+
+// The 30 general categories, in the order of tools/unicode/make_tables.py's CATEGORIES; the
+// regex engine's \p{Lu}, \p{Nd}, ... (Cn: unassigned, also for values above U+10FFFF).
+enum class GeneralCategory : unsigned char {
+    Cn, Cc, Cf, Cs, Co, Lu, Ll, Lt, Lm, Lo, Mn, Mc, Me, Nd, Nl, No,
+    Pc, Pd, Ps, Pe, Pi, Pf, Po, Sm, Sc, Sk, So, Zs, Zl, Zp,
+};
+constexpr int generalCategoryCount = 30;
+GeneralCategory generalCategory(char32_t cp);
 inline bool isLetter(char32_t cp) { return charClass(cp) == CharClass::Letter; }
 inline bool isNumber(char32_t cp) { return charClass(cp) == CharClass::Number; }
 inline bool isPunctuation(char32_t cp) { return charClass(cp) == CharClass::Punctuation; }

@@ -31,6 +31,8 @@ struct Composition
 
 extern const std::uint32_t classRuns[];
 extern const std::size_t classRunCount;
+extern const std::uint32_t categoryRuns[];
+extern const std::size_t categoryRunCount;
 extern const LowerRange lowerRanges[];
 extern const std::size_t lowerRangeCount;
 extern const std::uint32_t combiningClassRuns[];

@@ -8,3 +8,5 @@ attnviz_add_test(test_tokenizers_unigram SOURCES tokenizers/test_unigram.cpp LIB
 attnviz_add_test(test_tokenizers_normalization SOURCES tokenizers/test_normalization.cpp LIBS attnviz_core)
 # The built-in translator's 16k vocabulary: single-token rate on tests/data/vocab/top2000_words.txt.
 attnviz_add_test(test_tokenizers_builtinvocabulary SOURCES tokenizers/test_builtinvocabulary.cpp LIBS attnviz_core LABELS core)
+attnviz_add_test(test_tokenizers_regex SOURCES tokenizers/test_regex.cpp LIBS attnviz_core)
+attnviz_add_test(test_tokenizers_regexsplit SOURCES tokenizers/test_regexsplit.cpp LIBS attnviz_core)

@@ -40,6 +40,31 @@ PY
 fi
 seed tokenizerjson "$repo"/tests/data/tokenizers/*/tokenizer.json "$shared"/tokenizers/bert-base-uncased/tokenizer.json
 seed llama2c "$shared"/models/stories260K/stories260K.bin
+# The regex harness: a behavior byte, a pattern, the separator, a text; the patterns of the Split
+# fixture (BLOOM, DeepSeek, o200k, ...) with one of its texts. Its pre-tokenizers also seed the
+# tokenizerjson harness.
+mkdir -p "$out/regex"
+if command -v python3 >/dev/null; then
+    mkdir -p "$out/tokenizerjson"
+    python3 - "$out/regex" "$repo"/tests/data/tokenizers/regexsplit_expected.json "$out/tokenizerjson" <<'PY'
+import json, sys
+fixture = json.load(open(sys.argv[2], encoding="utf-8"))
+n = 0
+for name, seq in fixture["sequences"].items():
+    # The tokenizerjson harness: the same pre-tokenizer before a tiny byte-level BPE.
+    model = {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}
+    with open(f"{sys.argv[3]}/split_{name}.json", "w", encoding="utf-8") as f:
+        json.dump({"pre_tokenizer": seq["pre_tokenizer"], "model": model}, f)
+    for i, p in enumerate(seq["pre_tokenizer"]["pretokenizers"]):
+        pattern = p.get("pattern", {}).get("Regex")
+        if pattern is None:
+            continue
+        text = seq["cases"][n % len(seq["cases"])]["text"]
+        with open(f"{sys.argv[1]}/{name}_{i}", "wb") as f:
+            f.write(bytes([n % 5]) + pattern.encode() + b"\n@@ATTNVIZ-PART@@\n" + text.encode())
+        n += 1
+PY
+fi
 # The tokenizer harness reads its vocabulary size from the first byte: 128 -> 512 entries.
 mkdir -p "$out/llama2ctokenizer"
 { printf '\x80'; cat "$shared"/models/stories260K/tok512.bin; } > "$out/llama2ctokenizer/tok512"

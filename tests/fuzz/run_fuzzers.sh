@@ -10,7 +10,7 @@ build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson tokenize lesson llama2c llama2ctokenizer unigram gguf
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(json safetensors torchpickle hfloader tokenizerjson regex tokenize lesson llama2c llama2ctokenizer unigram gguf
     attentionfile session)
 
 work="$build/fuzz/run"

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generates core/tokenizers/unicodetables.cpp: the Unicode data the tokenizers need (character
-classes, lowercase, and what the normalisation forms NFD, NFC, NFKD and NFKC need), as compact
+classes, general categories for the regex engine, lowercase, and what the normalisation forms NFD, NFC, NFKD and NFKC need), as compact
 range tables and sorted arrays, binary searched. Uses only Python's unicodedata, so the Unicode
 version is the interpreter's.
 
@@ -26,6 +26,22 @@ def class_runs():
     runs, prev = [], None
     for cp in range(0x110000):
         c = char_class(cp)
+        if c != prev:
+            runs.append((cp, c))
+            prev = c
+    return runs
+
+
+# General categories in the order of GeneralCategory in core/tokenizers/unicode.h (regex \p{..}).
+CATEGORIES = ["Cn", "Cc", "Cf", "Cs", "Co", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+              "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp"]
+
+
+def category_runs():
+    """(first code point, general category index) at every change of category."""
+    runs, prev = [], None
+    for cp in range(0x110000):
+        c = CATEGORIES.index(ud.category(chr(cp)))
         if c != prev:
             runs.append((cp, c))
             prev = c
@@ -125,6 +141,7 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     target = os.path.join(root, "core", "tokenizers", "unicodetables.cpp")
     runs = class_runs()
+    categories = category_runs()
     lows = lower_ranges()
     classes = combining_class_runs()
     canonical, compat, pool = decompositions()
@@ -140,6 +157,12 @@ const std::uint32_t classRuns[] = {{
 {rows([f"0x{(cp << 3) | c:x}," for cp, c in runs], 10)}
 }};
 const std::size_t classRunCount = sizeof(classRuns) / sizeof(classRuns[0]);
+
+// (first code point << 5) | general category (GeneralCategory's order); a run lasts until the next entry.
+const std::uint32_t categoryRuns[] = {{
+{rows([f"0x{(cp << 5) | c:x}," for cp, c in categories], 10)}
+}};
+const std::size_t categoryRunCount = sizeof(categoryRuns) / sizeof(categoryRuns[0]);
 
 const LowerRange lowerRanges[] = {{
 {rows([f"{{0x{a:x}, 0x{b:x}, {d}, {s}}}," for a, b, d, s in lows], 5)}
@@ -178,8 +201,8 @@ const std::size_t compositionCount = sizeof(compositions) / sizeof(compositions[
 """
     with open(target, "w", encoding="utf-8") as f:
         f.write(text)
-    size = 4 * (len(runs) + len(classes) + len(pool)) + 16 * len(lows) + 8 * (len(canonical) + len(compat)) + 12 * len(pairs)
-    print(f"wrote {target}: {len(runs)} class runs, {len(lows)} lower ranges, {len(classes)} combining class runs, "
+    size = 4 * (len(runs) + len(categories) + len(classes) + len(pool)) + 16 * len(lows) + 8 * (len(canonical) + len(compat)) + 12 * len(pairs)
+    print(f"wrote {target}: {len(runs)} class runs, {len(categories)} category runs, {len(lows)} lower ranges, {len(classes)} combining class runs, "
           f"{len(canonical)} canonical and {len(compat)} compatibility decompositions (pool {len(pool)}), "
           f"{len(pairs)} compositions; {size / 1024:.1f} KB of tables")
 

@@ -6,7 +6,10 @@
 #include "tokenizers/unicode.h"
 #include "util/json.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <fstream>
 
 #include <string>
 #include <vector>
@@ -59,6 +62,30 @@ inline void checkSpans(const std::string& text, const std::vector<Token>& tokens
         QVERIFY2(t.begin >= last || t.end >= last, t.piece.c_str()); // monotone (overlap allowed inside a character)
         last = t.begin;
     }
+}
+
+// GPT-2's real vocabulary and merges as a tokenizer.json with `preTokenizer`; returns its path.
+inline std::string writeGpt2TokenizerJson(const QTemporaryDir& dir, const json::Value& preTokenizer)
+{
+    json::Writer w;
+    w.beginObject().key("added_tokens").beginArray().beginObject();
+    w.key("id").value(50256).key("content").value("<|endoftext|>").key("special").value(true);
+    w.endObject().endArray();
+    w.key("pre_tokenizer").value(preTokenizer);
+    w.key("model").beginObject().key("type").value("BPE");
+    w.key("vocab").value(json::parseFile(sharedFixture("tokenizers/gpt2/encoder.json")));
+    w.key("merges").beginArray();
+    const std::string merges = json::readTextFile(sharedFixture("tokenizers/gpt2/vocab.bpe"));
+    for (std::size_t pos = merges.find('\n') + 1; pos < merges.size();) { // skip the #version line
+        const std::size_t end = std::min(merges.find('\n', pos), merges.size());
+        if (end > pos)
+            w.value(std::string_view(merges).substr(pos, end - pos));
+        pos = end + 1;
+    }
+    w.endArray().endObject().endObject();
+    const std::string path = dir.filePath("tokenizer.json").toStdString();
+    std::ofstream(path, std::ios::binary) << w.str();
+    return path;
 }
 
 } // namespace attnviz::testutil
