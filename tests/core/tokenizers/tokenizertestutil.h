@@ -88,4 +88,25 @@ inline std::string writeGpt2TokenizerJson(const QTemporaryDir& dir, const json::
     return path;
 }
 
+// Every case of an expected-ids fixture of pre-tokenizer Sequences ({"sequences": {NAME:
+// {"pre_tokenizer", "cases": [{"text", "ids"}]}}}), encoded with GPT-2's vocabulary under that
+// pre-tokenizer: ids compared, spans checked; `count` gets the number of cases checked.
+inline void checkPreTokenizerSequences(const std::string& fixture, int* count)
+{
+    const json::Value expected = json::parseFile(testData(fixture));
+    *count = 0;
+    for (const auto& [name, sequence] : expected.find("sequences")->asObject()) {
+        QTemporaryDir dir;
+        const auto tok = loadTokenizerJson(writeGpt2TokenizerJson(dir, *sequence.find("pre_tokenizer")));
+        for (const json::Value& c : sequence.find("cases")->asArray()) {
+            const std::string& text = c.find("text")->asString();
+            const std::vector<Token> tokens = tok->encode(text);
+            const QByteArray got = printable(idsOf(tokens)), want = printable(intsOf(*c.find("ids")));
+            QVERIFY2(got == want, (name + ": " + text + "\n   got " + got.toStdString() + "\nexpected " + want.toStdString()).c_str());
+            checkSpans(text, tokens);
+            ++*count;
+        }
+    }
+}
+
 } // namespace attnviz::testutil
