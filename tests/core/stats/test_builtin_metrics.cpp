@@ -187,7 +187,8 @@ private slots:
             options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
             options.masks[1] = buildMask(MaskSpec::causal(), T, T);
             options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
-            const AttentionTensor& cross = seq2seq->network().forward(source, decoder, options).attention[2];
+            const auto run = seq2seq->network().forward(source, decoder, options); // kept: cross refers into it
+            const AttentionTensor& cross = run.attention[2];
             const auto& argmax = card.find("reference_best_head_argmax")->asArray();
             QCOMPARE(int(argmax.size()), cross.queries);
             std::map<std::string, std::string> readFrom; // predicted token -> source token read
