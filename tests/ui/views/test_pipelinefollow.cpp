@@ -236,7 +236,6 @@ private slots:
     {
         DecoderPipeline fixture;
         SelectionState& selection = fixture.selection;
-        const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         selection.setQueryToken(6);
         const QSize size(1920, 1080);
@@ -260,8 +259,6 @@ private slots:
     void zoomChangesTheCellSize()
     {
         DecoderPipeline fixture(QSize(1920, 1080));
-        SelectionState& selection = fixture.selection;
-        const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         const QRectF target(0, 0, 1920, 1080);
         const qreal before = view.fit(target).scale;
@@ -466,7 +463,6 @@ private slots:
     {
         DecoderPipeline fixture(QSize(1280, 800));
         SelectionState& selection = fixture.selection;
-        const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         const PipelineView::Fitted f = view.fit(QRectF(view.rect()));
         const auto& shown = f.follow->followed().shownKeys;
@@ -481,8 +477,6 @@ private slots:
     void textScaleGrowsThePicture()
     {
         DecoderPipeline fixture;
-        SelectionState& selection = fixture.selection;
-        const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         const QRectF target(0, 0, 4000, 3000); // room enough that nothing has to shrink
         const qreal normal = view.fit(target).scale;
@@ -497,7 +491,6 @@ private slots:
     void tooltipGivesEveryValue()
     {
         DecoderPipeline fixture;
-        SelectionState& selection = fixture.selection;
         const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         const PipelineView::Fitted f = view.fit(QRectF(0, 0, 1920, 1080));
@@ -519,8 +512,6 @@ private slots:
     void modeButtonsSwitchAndRemember()
     {
         DecoderPipeline fixture;
-        SelectionState& selection = fixture.selection;
-        const auto& result = fixture.result;
         PipelineView& view = fixture.view;
         QToolButton* matrices = nullptr;
         for (QToolButton* b : view.findChildren<QToolButton*>())
