@@ -10,25 +10,28 @@ namespace attnviz::unicode {
 
 using namespace tables;
 
+namespace {
+
+// The value of the last run starting at or before cp, in a table of runs packed as
+// (first code point << bits) | value.
+std::uint32_t runValue(const std::uint32_t* runs, std::size_t count, char32_t cp, unsigned bits)
+{
+    const std::uint32_t mask = (1u << bits) - 1;
+    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << bits) | mask;
+    return *(std::upper_bound(runs, runs + count, key) - 1) & mask;
+}
+
+} // namespace
+
 CharClass charClass(char32_t cp)
 {
-    if (cp > 0x10FFFF)
-        return CharClass::Other;
-    // Last run starting at or before cp.
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 3) | 7u;
-    const std::uint32_t* end = classRuns + classRunCount;
-    const std::uint32_t* it = std::upper_bound(classRuns, end, key);
-    return static_cast<CharClass>(*(it - 1) & 7u);
+    return cp > 0x10FFFF ? CharClass::Other : static_cast<CharClass>(runValue(classRuns, classRunCount, cp, 3));
 }
 
 GeneralCategory generalCategory(char32_t cp)
 {
-    if (cp > 0x10FFFF)
-        return GeneralCategory::Cn;
-    const std::uint32_t key = (static_cast<std::uint32_t>(cp) << 5) | 31u;
-    const std::uint32_t* end = categoryRuns + categoryRunCount;
-    const std::uint32_t* it = std::upper_bound(categoryRuns, end, key);
-    return static_cast<GeneralCategory>(*(it - 1) & 31u);
+    return cp > 0x10FFFF ? GeneralCategory::Cn
+                         : static_cast<GeneralCategory>(runValue(categoryRuns, categoryRunCount, cp, 5));
 }
 
 bool isWhitespace(char32_t cp)
