@@ -45,14 +45,8 @@ WeightArchive WeightArchive::fromFile(std::shared_ptr<const TensorFile> file)
 WeightArchive WeightArchive::fromFiles(const std::vector<std::shared_ptr<const TensorFile>>& files)
 {
     WeightArchive archive;
-    for (const auto& file : files) {
-        for (const auto& entry : file->tensors()) {
-            if (archive.contains(entry.first))
-                throw ModelLoadError(file->path() + ": tensor " + quotedForMessage(entry.first) +
-                                     " is also stored in " + archive.m_owner.at(entry.first)->path());
-        }
+    for (const auto& file : files)
         archive.add(file, nullptr);
-    }
     return archive;
 }
 

@@ -26,7 +26,8 @@ public:
     static WeightArchive openFile(const std::string& path);
     // An already opened file (e.g. one parsed from memory).
     static WeightArchive fromFile(std::shared_ptr<const TensorFile> file);
-    // Already opened shards of one checkpoint, each holding its own tensors (a name in two is refused).
+    // Already opened shards of one checkpoint, each holding its own tensors: the caller has checked
+    // that no name is in two (openGgufShards does, naming the shard).
     static WeightArchive fromFiles(const std::vector<std::shared_ptr<const TensorFile>>& files);
 
     // Model loaders call this: from then on matrix/vector/floats throw ModelLoadError, naming the
