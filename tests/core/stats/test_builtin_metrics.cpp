@@ -80,19 +80,26 @@ std::vector<int> ints(const json::Value& array)
 
 // Hits of one stored held-out pair for decoder layer `layer`, head `head`: links are
 // [decoder query, first source token, end source token]; a hit is an argmax inside the range.
+// The translator's forward pass on `source` and the decoder input `target` (its start id first),
+// with the masks it uses itself: no padding, causal decoder.
+Seq2SeqResult translatorForward(const Seq2SeqModel& model, const std::vector<int>& source, const std::vector<int>& target)
+{
+    const auto S = static_cast<Index>(source.size());
+    const auto T = static_cast<Index>(target.size());
+    const std::vector<std::uint8_t> valid(source.size(), 1);
+    Seq2SeqOptions options;
+    options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
+    options.masks[1] = buildMask(MaskSpec::causal(), T, T);
+    options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
+    return model.network().forward(source, target, options);
+}
+
 int alignmentHits(const Seq2SeqModel& model, const json::Value& pair, int layer, int head)
 {
     const std::vector<int> src = ints(*pair.find("source_ids"));
     std::vector<int> tgt = ints(*pair.find("target_ids"));
     tgt.insert(tgt.begin(), model.network().decoderStartId());
-    const auto S = static_cast<Index>(src.size());
-    const auto T = static_cast<Index>(tgt.size());
-    const std::vector<std::uint8_t> valid(src.size(), 1);
-    Seq2SeqOptions options;
-    options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
-    options.masks[1] = buildMask(MaskSpec::causal(), T, T);
-    options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
-    const Seq2SeqResult r = model.network().forward(src, tgt, options);
+    const Seq2SeqResult r = translatorForward(model, src, tgt);
     const AttentionTensor& cross = r.attention[2];
     int hits = 0;
     for (const auto& link : pair.find("links")->asArray()) {
@@ -180,14 +187,8 @@ private slots:
         {
             std::vector<int> decoder = expected;
             decoder.insert(decoder.begin(), seq2seq->network().decoderStartId());
-            const auto S = static_cast<Index>(source.size());
             const auto T = static_cast<Index>(decoder.size());
-            const std::vector<std::uint8_t> valid(source.size(), 1);
-            Seq2SeqOptions options;
-            options.masks[0] = buildMask(MaskSpec::padding(valid), S, S);
-            options.masks[1] = buildMask(MaskSpec::causal(), T, T);
-            options.masks[2] = buildMask(MaskSpec::padding(valid), T, S);
-            const auto run = seq2seq->network().forward(source, decoder, options); // kept: cross refers into it
+            const Seq2SeqResult run = translatorForward(*seq2seq, source, decoder); // kept: cross refers into it
             const AttentionTensor& cross = run.attention[2];
             const auto& argmax = card.find("reference_best_head_argmax")->asArray();
             QCOMPARE(int(argmax.size()), cross.queries);
