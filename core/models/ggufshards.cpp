@@ -62,8 +62,7 @@ GgufShards openGgufShards(const std::string& path)
                              " and the like, so the other shards cannot be found");
 
     GgufShards shards;
-    std::set<std::string> names;
-    std::size_t tensors = 0;
+    std::set<std::string> names; // of every shard's tensors, so far
     for (int i = 1; i <= name->count; ++i) {
         const std::string shard = shardPath(*name, i);
         if (i == name->number) {
@@ -85,12 +84,11 @@ GgufShards openGgufShards(const std::string& path)
             if (!names.insert(entry.first).second)
                 throw ModelLoadError(shard + ": tensor " + quotedForMessage(entry.first) + " is stored in two shards");
         }
-        tensors += file.tensors().size();
     }
     const GgufFile& first = *shards.front();
-    if (const auto declared = first.unsignedInteger("split.tensors.count"); declared && *declared != tensors)
+    if (const auto declared = first.unsignedInteger("split.tensors.count"); declared && *declared != names.size())
         throw ModelLoadError(shardPath(*name, 1) + ": split.tensors.count says " + std::to_string(*declared) +
-                             " tensors, the " + std::to_string(count) + " shards hold " + std::to_string(tensors));
+                             " tensors, the " + std::to_string(count) + " shards hold " + std::to_string(names.size()));
     return shards;
 }
 
